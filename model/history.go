@@ -166,17 +166,19 @@ func catchUp(lag int64, consume, produce float64) (time.Duration, bool) {
 	return time.Duration(float64(lag) / net * float64(time.Second)), false
 }
 
-// ring is a fixed-capacity buffer of samples, oldest first when read.
+// ring is a bounded buffer of samples, oldest first when read. It grows as
+// samples arrive, so a short session costs only what it saw.
 type ring struct {
 	buf  []Sample
+	size int // capacity bound
 	next int
 	full bool
 }
 
 func (r *ring) add(s Sample) {
-	if !r.full && len(r.buf) < cap(r.buf) {
+	if !r.full {
 		r.buf = append(r.buf, s)
-		if len(r.buf) == cap(r.buf) {
+		if len(r.buf) == r.size {
 			r.full = true
 		}
 		return
@@ -203,12 +205,14 @@ func (r *ring) last() (Sample, bool) {
 	return r.buf[(r.next+len(r.buf)-1)%len(r.buf)], true
 }
 
-// DefaultHistoryCapacity keeps an hour of samples at the default 5 s refresh.
-const DefaultHistoryCapacity = 720
+// DefaultHistoryCapacity keeps 15 minutes of samples at the default 5 s
+// refresh: three default evaluation windows, 11.5 KiB per partition.
+const DefaultHistoryCapacity = 180
 
 type groupHistory struct {
 	parts   map[int32]*ring
 	members bool
+	seen    uint64 // generation of the last snapshot that named the group
 }
 
 // History keeps a bounded run of samples per group and partition, fed by
@@ -219,6 +223,7 @@ type groupHistory struct {
 type History struct {
 	capacity int
 	groups   map[string]*groupHistory
+	gen      uint64
 }
 
 // NewHistory keeps at most capacity samples per partition.
@@ -232,25 +237,27 @@ func NewHistory(capacity int) *History {
 // Observe records one sample for every partition of every group in s.
 // Snapshots older than the newest sample already held are ignored.
 func (h *History) Observe(s Snapshot) {
-	seen := make(map[string]struct{}, len(s.Groups))
+	h.gen++
 	for i := range s.Groups {
 		g := &s.Groups[i]
+		gh := h.groups[g.ID]
 		if g.Err != nil {
 			// Keep what we had: a failed describe is not a reset.
-			seen[g.ID] = struct{}{}
+			if gh != nil {
+				gh.seen = h.gen
+			}
 			continue
 		}
-		seen[g.ID] = struct{}{}
-		gh := h.groups[g.ID]
 		if gh == nil || rewound(gh, g) {
 			gh = &groupHistory{parts: make(map[int32]*ring, len(g.Partitions))}
 			h.groups[g.ID] = gh
 		}
+		gh.seen = h.gen
 		gh.members = len(g.Members) > 0
 		for _, p := range g.Partitions {
 			r := gh.parts[p.Partition]
 			if r == nil {
-				r = &ring{buf: make([]Sample, 0, h.capacity)}
+				r = &ring{size: h.capacity}
 				gh.parts[p.Partition] = r
 			}
 			if last, ok := r.last(); ok && !s.TakenAt.After(last.At) {
@@ -259,8 +266,8 @@ func (h *History) Observe(s Snapshot) {
 			r.add(sampleOf(p, s.TakenAt))
 		}
 	}
-	for id := range h.groups {
-		if _, ok := seen[id]; !ok {
+	for id, gh := range h.groups {
+		if gh.seen != h.gen {
 			delete(h.groups, id)
 		}
 	}
