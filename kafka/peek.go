@@ -1,6 +1,19 @@
 package kafka
 
-import "time"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/model"
+)
 
 // PeekFrom says where a peek starts.
 type PeekFrom int
@@ -18,6 +31,23 @@ const (
 	PeekEarliest
 )
 
+// String names the mode the way flags and messages spell it.
+func (f PeekFrom) String() string {
+	switch f {
+	case PeekCommitted:
+		return "committed"
+	case PeekOffset:
+		return "offset"
+	case PeekTimestamp:
+		return "timestamp"
+	case PeekLast:
+		return "last"
+	case PeekEarliest:
+		return "earliest"
+	}
+	return fmt.Sprintf("PeekFrom(%d)", int(f))
+}
+
 // PeekRequest describes a read that never commits and never joins a group.
 type PeekRequest struct {
 	Topic     string
@@ -27,4 +57,344 @@ type PeekRequest struct {
 	Time      time.Time
 	Max       int    // records to return (per partition for PeekLast)
 	Partition *int32 // nil: all partitions
+}
+
+// PeekRange is the slice of one partition a peek reads: [From, To), with the
+// partition's log start and end offsets measured when the peek began.
+type PeekRange struct {
+	Partition int32
+	Start     int64 // log start offset
+	End       int64 // high watermark
+	From      int64 // first offset read
+	To        int64 // one past the last offset read; From == To reads nothing
+}
+
+// Peek reads up to req.Max records of req.Topic without committing anything
+// and without joining any group: it fetches partitions directly at exact
+// offsets with a short-lived client that it closes before returning. It
+// returns fewer than req.Max records only when the log ends first (as measured
+// when the peek began; records produced meanwhile are not returned).
+//
+// How req.Max is split across partitions (all modes but PeekLast, where Max
+// applies to each partition): the backlog of every partition is known before
+// reading, so the records are shared out like water filling, round-robin by
+// partition number. Each partition with a backlog gets an equal share; a
+// partition with less backlog than its share gives the rest back to the
+// others; a remainder smaller than the number of partitions still wanting
+// records goes one each to the lowest partition numbers. The result is the
+// same whatever order the brokers answer in, and a partition far behind
+// cannot crowd the others out of a small peek.
+//
+// Records are returned sorted by partition, then offset. Only partitions with
+// a backlog are fetched, so a caught-up partition never holds the read on
+// the fetch long-poll, and a peek with nothing to read returns at once
+// without fetching.
+//
+// An unknown topic or partition fails with an error matching
+// kerr.UnknownTopicOrPartition.
+func (c *Cluster) Peek(ctx context.Context, req PeekRequest) ([]model.Record, error) {
+	ranges, err := c.PeekPlan(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return c.readRanges(ctx, req.Topic, ranges)
+}
+
+// PeekPlan computes, without reading any record, the range of each partition
+// a Peek with req would read, sorted by partition. Partitions outside
+// req.Partition are left out; caught-up ones are present with From == To.
+func (c *Cluster) PeekPlan(ctx context.Context, req PeekRequest) ([]PeekRange, error) {
+	if req.Topic == "" {
+		return nil, errors.New("peek: no topic given")
+	}
+	if req.Max < 0 {
+		return nil, fmt.Errorf("peek %s: negative record count %d", req.Topic, req.Max)
+	}
+	if req.From == PeekTimestamp && req.Time.IsZero() {
+		return nil, fmt.Errorf("peek %s: no timestamp given", req.Topic)
+	}
+
+	starts, err := c.adm.ListStartOffsets(ctx, req.Topic)
+	if err != nil {
+		return nil, fmt.Errorf("peek %s: list start offsets: %w", req.Topic, err)
+	}
+	parts, err := topicOffsets(req.Topic, starts)
+	if err != nil {
+		return nil, err
+	}
+	ends, err := c.adm.ListEndOffsets(ctx, req.Topic)
+	if err != nil {
+		return nil, fmt.Errorf("peek %s: list end offsets: %w", req.Topic, err)
+	}
+	endParts, err := topicOffsets(req.Topic, ends)
+	if err != nil {
+		return nil, err
+	}
+
+	ranges := make([]PeekRange, 0, len(parts))
+	for _, p := range sortedPartitions(parts) {
+		if req.Partition != nil && p != *req.Partition {
+			continue
+		}
+		start, end := parts[p], endParts[p]
+		if start.Err != nil {
+			return nil, fmt.Errorf("peek %s/%d: log start offset: %w", req.Topic, p, start.Err)
+		}
+		if _, ok := endParts[p]; !ok {
+			return nil, fmt.Errorf("peek %s/%d: no end offset listed", req.Topic, p)
+		}
+		if end.Err != nil {
+			return nil, fmt.Errorf("peek %s/%d: end offset: %w", req.Topic, p, end.Err)
+		}
+		ranges = append(ranges, PeekRange{Partition: p, Start: start.Offset, End: end.Offset})
+	}
+	if req.Partition != nil && len(ranges) == 0 {
+		return nil, fmt.Errorf("topic %q has no partition %d (it has %d): %w",
+			req.Topic, *req.Partition, len(parts), kerr.UnknownTopicOrPartition)
+	}
+
+	if err := c.placeFrom(ctx, req, ranges); err != nil {
+		return nil, err
+	}
+	for i := range ranges {
+		r := &ranges[i]
+		r.From = min(max(r.From, r.Start), r.End)
+		r.To = r.From
+	}
+	shareOut(req, ranges)
+	return ranges, nil
+}
+
+// placeFrom sets From on every range by the request's mode; PeekPlan clamps
+// it to [Start, End] afterwards.
+func (c *Cluster) placeFrom(ctx context.Context, req PeekRequest, ranges []PeekRange) error {
+	switch req.From {
+	case PeekEarliest:
+		for i := range ranges {
+			ranges[i].From = ranges[i].Start
+		}
+	case PeekOffset:
+		for i := range ranges {
+			ranges[i].From = req.Offset
+		}
+	case PeekLast:
+		for i := range ranges {
+			ranges[i].From = ranges[i].End - int64(req.Max)
+		}
+	case PeekTimestamp:
+		after, err := c.adm.ListOffsetsAfterMilli(ctx, req.Time.UnixMilli(), req.Topic)
+		if err != nil {
+			return fmt.Errorf("peek %s: list offsets after %s: %w", req.Topic, req.Time.Format(time.RFC3339), err)
+		}
+		for i := range ranges {
+			r := &ranges[i]
+			o, ok := after.Lookup(req.Topic, r.Partition)
+			switch {
+			case !ok:
+				return fmt.Errorf("peek %s/%d: no offset listed for %s", req.Topic, r.Partition, req.Time.Format(time.RFC3339))
+			case o.Err != nil:
+				return fmt.Errorf("peek %s/%d: offset for %s: %w", req.Topic, r.Partition, req.Time.Format(time.RFC3339), o.Err)
+			case o.Offset < 0:
+				// No record at or after the time: nothing to read.
+				r.From = r.End
+			default:
+				r.From = o.Offset
+			}
+		}
+	case PeekCommitted:
+		for i := range ranges {
+			ranges[i].From = ranges[i].Start
+		}
+		if req.Group == "" {
+			return nil
+		}
+		// An OffsetFetch reads the group's commits without joining it and
+		// without creating it.
+		commits, err := c.adm.FetchOffsets(ctx, req.Group)
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			// Some brokers answer so for a group that never committed;
+			// it would start at earliest.
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("peek %s: fetch offsets of group %s: %w", req.Topic, req.Group, err)
+		}
+		for i := range ranges {
+			r := &ranges[i]
+			o, ok := commits.Lookup(req.Topic, r.Partition)
+			if !ok {
+				continue
+			}
+			if o.Err != nil {
+				return fmt.Errorf("peek %s/%d: committed offset of group %s: %w", req.Topic, r.Partition, req.Group, o.Err)
+			}
+			// A commit below the log start (records deleted by retention)
+			// or absent (-1) means the group would resume at earliest.
+			if o.At >= 0 {
+				r.From = o.At
+			}
+		}
+	default:
+		return fmt.Errorf("peek %s: unknown start mode %v", req.Topic, req.From)
+	}
+	return nil
+}
+
+// shareOut sets To on every range: req.Max records from each partition for
+// PeekLast, else req.Max shared out as documented on Peek.
+func shareOut(req PeekRequest, ranges []PeekRange) {
+	if req.From == PeekLast {
+		for i := range ranges {
+			ranges[i].To = ranges[i].End
+		}
+		return
+	}
+	remaining := int64(req.Max)
+	active := make([]*PeekRange, 0, len(ranges))
+	for i := range ranges {
+		if ranges[i].From < ranges[i].End {
+			active = append(active, &ranges[i])
+		}
+	}
+	for remaining > 0 && len(active) > 0 {
+		share := remaining / int64(len(active))
+		if share == 0 {
+			// Fewer records left than partitions wanting them: one each,
+			// lowest partition numbers first (active is in that order).
+			for _, r := range active[:remaining] {
+				r.To++
+			}
+			return
+		}
+		still := active[:0]
+		for _, r := range active {
+			give := min(share, r.End-r.To)
+			r.To += give
+			remaining -= give
+			if r.To < r.End {
+				still = append(still, r)
+			}
+		}
+		active = still
+	}
+}
+
+// readRanges fetches [From, To) of every range with a direct client and
+// returns the records sorted by partition, then offset.
+func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRange) ([]model.Record, error) {
+	starts := make(map[int32]kgo.Offset)
+	want := make(map[int32]int64) // partition -> To
+	total := 0
+	for _, r := range ranges {
+		if r.From < r.To {
+			starts[r.Partition] = kgo.NewOffset().At(r.From)
+			want[r.Partition] = r.To
+			total += int(r.To - r.From)
+		}
+	}
+	if len(starts) == 0 {
+		return []model.Record{}, nil
+	}
+
+	// A direct client: no group, no commits. Control records are kept so
+	// a transaction marker at the end of a range still counts as reached.
+	opts := append(c.cfg.Opts(),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: starts}),
+		kgo.KeepControlRecords(),
+	)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("peek %s: %w", topic, err)
+	}
+	defer cl.Close()
+
+	out := make([]model.Record, 0, total)
+	for len(want) > 0 {
+		fetches := cl.PollFetches(ctx)
+		if fetches.IsClientClosed() {
+			return nil, fmt.Errorf("peek %s: client closed", topic)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("peek %s: %d of %d records read: %w", topic, len(out), total, err)
+		}
+		for _, fe := range fetches.Errors() {
+			if _, reading := want[fe.Partition]; reading || fe.Partition < 0 {
+				return nil, fmt.Errorf("peek %s/%d: %w", fe.Topic, fe.Partition, fe.Err)
+			}
+		}
+		var done []int32
+		fetches.EachRecord(func(rec *kgo.Record) {
+			to, reading := want[rec.Partition]
+			if !reading {
+				return
+			}
+			if rec.Offset < to && !rec.Attrs.IsControl() {
+				out = append(out, peekRecord(rec))
+			}
+			// Past the range also ends it: retention may have moved the
+			// log start beyond it while we read, and the client then
+			// resets to the new start.
+			if rec.Offset >= to-1 {
+				delete(want, rec.Partition)
+				done = append(done, rec.Partition)
+			}
+		})
+		if len(done) > 0 && len(want) > 0 {
+			// Stop buffering what we will not return.
+			cl.PauseFetchPartitions(map[string][]int32{topic: done})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Partition != out[j].Partition {
+			return out[i].Partition < out[j].Partition
+		}
+		return out[i].Offset < out[j].Offset
+	})
+	return out, nil
+}
+
+// topicOffsets picks topic out of a kadm listing, turning a missing topic
+// into an error that names it.
+func topicOffsets(topic string, listed kadm.ListedOffsets) (map[int32]kadm.ListedOffset, error) {
+	parts, ok := listed[topic]
+	if ok {
+		if bad, isErr := parts[-1]; isErr && bad.Err != nil {
+			ok = false
+			if !errors.Is(bad.Err, kerr.UnknownTopicOrPartition) {
+				return nil, fmt.Errorf("peek %s: %w", topic, bad.Err)
+			}
+		}
+	}
+	if !ok || len(parts) == 0 {
+		return nil, fmt.Errorf("topic %q does not exist: %w", topic, kerr.UnknownTopicOrPartition)
+	}
+	return parts, nil
+}
+
+func sortedPartitions(parts map[int32]kadm.ListedOffset) []int32 {
+	ps := make([]int32, 0, len(parts))
+	for p := range parts {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// peekRecord converts a fetched record; key and value stay nil when null.
+func peekRecord(r *kgo.Record) model.Record {
+	out := model.Record{
+		Topic:     r.Topic,
+		Partition: r.Partition,
+		Offset:    r.Offset,
+		Timestamp: r.Timestamp,
+		Key:       r.Key,
+		Value:     r.Value,
+	}
+	if len(r.Headers) > 0 {
+		out.Headers = make([]model.Header, len(r.Headers))
+		for i, h := range r.Headers {
+			out.Headers[i] = model.Header{Key: h.Key, Value: h.Value}
+		}
+	}
+	return out
 }
