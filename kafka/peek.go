@@ -1,11 +1,11 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -344,11 +344,11 @@ func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRan
 			cl.PauseFetchPartitions(map[string][]int32{topic: done})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Partition != out[j].Partition {
-			return out[i].Partition < out[j].Partition
+	slices.SortFunc(out, func(a, b model.Record) int {
+		if c := cmp.Compare(a.Partition, b.Partition); c != 0 {
+			return c
 		}
-		return out[i].Offset < out[j].Offset
+		return cmp.Compare(a.Offset, b.Offset)
 	})
 	return out, nil
 }
