@@ -72,7 +72,8 @@ func Dial(ctx context.Context, cfg Config) (*Cluster, error) {
 	if len(cfg.Brokers) == 0 {
 		return nil, errors.New("no brokers given: pass --brokers host:port or use --demo")
 	}
-	cl, err := kgo.NewClient(cfg.Opts()...)
+	watch := new(dialWatch) // explains auth and TLS failures
+	cl, err := kgo.NewClient(append(cfg.Opts(), kgo.WithHooks(watch))...)
 	if err != nil {
 		return nil, fmt.Errorf("bad client configuration: %w", err)
 	}
@@ -81,7 +82,7 @@ func Dial(ctx context.Context, cfg Config) (*Cluster, error) {
 	defer cancel()
 	if err := cl.Ping(pctx); err != nil {
 		cl.Close()
-		return nil, &UnreachableError{Brokers: cfg.Brokers, Err: err}
+		return nil, dialError(cfg, watch, err)
 	}
 	return c, nil
 }
