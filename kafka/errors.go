@@ -178,7 +178,13 @@ func dialError(cfg Config, w *dialWatch, pingErr error) error {
 	}
 	err := pingErr
 	if errors.Is(err, context.DeadlineExceeded) {
-		err = fmt.Errorf("no broker answered within %s: %w", cfg.timeout(), err)
+		hint := ""
+		if cfg.TLS != nil {
+			// A plaintext listener waits for more bytes of what it takes
+			// for a request, so a TLS handshake to it never ends.
+			hint = "; TLS is on: a plaintext listener never completes the handshake"
+		}
+		err = fmt.Errorf("no broker answered within %s%s: %w", cfg.timeout(), hint, err)
 	}
 	return &UnreachableError{Brokers: cfg.Brokers, Err: err}
 }
