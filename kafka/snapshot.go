@@ -1,5 +1,24 @@
 package kafka
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kgroups/kgroups/model"
+)
+
+// DefaultTimestampTimeout bounds the fetch for oldest-unconsumed timestamps.
+const DefaultTimestampTimeout = 3 * time.Second
+
 // SnapshotOptions narrows a snapshot.
 type SnapshotOptions struct {
 	// Topic, when set, limits the snapshot to groups of that topic and to
@@ -7,4 +26,582 @@ type SnapshotOptions struct {
 	Topic string
 	// SkipTimestamps skips the bounded fetch for oldest-unconsumed times.
 	SkipTimestamps bool
+	// TimestampTimeout bounds that fetch; DefaultTimestampTimeout when zero.
+	// Partitions it does not reach keep a zero OldestUnconsumed.
+	TimestampTimeout time.Duration
+}
+
+// errOffsetsUnknown marks the partitions of a group whose commits could not
+// be read: their lag is unknown, not zero.
+var errOffsetsUnknown = errors.New("committed offsets unavailable")
+
+// Snapshot reads, in a fixed number of batched requests, the topics of the
+// cluster with their offsets and every group under base with its lag.
+//
+// The requests: one metadata and one ListGroups; then side by side one
+// DescribeGroups (classic groups), one ConsumerGroupDescribe (KIP-848
+// groups), one OffsetFetch for the groups under base, and one ListOffsets
+// each for log start and end offsets; finally one bounded fetch for the
+// oldest-unconsumed timestamps. Each is split per broker by the client.
+//
+// Partial failures keep partial data: a failing coordinator, an
+// unauthorized topic or a partition without leader sets the item's Err and
+// adds to Snapshot.Errors. The error is non-nil only when neither the topics
+// nor the groups could be listed.
+func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions) (model.Snapshot, error) {
+	snap := model.Snapshot{
+		Base:      base,
+		TakenAt:   time.Now(),
+		Bootstrap: slices.Clone(c.cfg.Brokers),
+	}
+	ct, listed, listErrs, err := c.readTopicsAndGroups(ctx)
+	if err != nil {
+		return snap, fmt.Errorf("snapshot of %s: %w", strings.Join(c.cfg.Brokers, ","), err)
+	}
+	snap.Brokers = ct.brokers
+	snap.Errors = append(snap.Errors, listErrs...)
+
+	// Topics whose offsets we list: all of them (the topics view shows every
+	// topic's records), or only opt.Topic.
+	var involved []model.Topic
+	if opt.Topic == "" {
+		involved = make([]model.Topic, 0, len(ct.topics))
+		for i := range ct.topics {
+			involved = append(involved, topicFromMeta(&ct.topics[i]))
+		}
+	} else if tm, ok := ct.lookup(opt.Topic); ok {
+		involved = []model.Topic{topicFromMeta(tm)}
+	}
+
+	// Groups under base; with opt.Topic, only those whose name can fit it
+	// (commits decide between fits below, so nothing that may belong is lost).
+	topicSet := ct.set()
+	prefix := base + "-"
+	var candidates []listedGroup
+	var ids []string
+	for _, l := range listed {
+		if !model.UnderBase(l.id, base) || l.typ == "share" {
+			continue
+		}
+		if _, ok := model.ParseGroupName(l.id, base, topicSet, nil); !ok {
+			snap.Unmatched = append(snap.Unmatched, l.id)
+			continue
+		}
+		if opt.Topic != "" {
+			rest := l.id[len(prefix):]
+			if rest != opt.Topic && !strings.HasPrefix(rest, opt.Topic+"-") {
+				continue
+			}
+		}
+		candidates = append(candidates, l)
+		ids = append(ids, l.id)
+	}
+
+	var (
+		wg        sync.WaitGroup
+		described map[string]describedGroup
+		commits   map[string]groupCommits
+	)
+	wg.Go(func() { described = c.describeGroups(ctx, ct, candidates) })
+	wg.Go(func() { commits = c.fetchCommits(ctx, ids, nil) })
+	wg.Go(func() { c.listTopicOffsets(ctx, involved) })
+	wg.Wait()
+
+	snap.Topics = involved
+	topicIdx := make(map[string]int, len(involved))
+	for i := range involved {
+		topicIdx[involved[i].Name] = i
+		snap.Errors = appendTopicErrors(snap.Errors, &involved[i])
+	}
+
+	snap.Groups = make([]model.Group, 0, len(candidates))
+	for _, l := range candidates {
+		gc := commits[l.id]
+		d := described[l.id]
+		if gc.err == nil && len(gc.commits) == 0 && d.err == nil && (d.state == "Dead" || l.state == "Dead") {
+			continue // a name without a group behind it
+		}
+		name, ok := model.ParseGroupName(l.id, base, topicSet, gc.topics())
+		if !ok {
+			continue // cannot happen: it parsed without evidence above
+		}
+		if opt.Topic != "" && name.Topic != opt.Topic {
+			continue
+		}
+		var topic *model.Topic
+		if i, ok := topicIdx[name.Topic]; ok {
+			topic = &involved[i]
+		}
+		g := buildGroup(name, l, d, gc, topic)
+		if d.err != nil {
+			snap.Errors = append(snap.Errors, model.ItemError{Kind: "group", Name: l.id, Err: d.err})
+		}
+		if gc.err != nil {
+			snap.Errors = append(snap.Errors, model.ItemError{Kind: "offsets", Name: l.id, Err: gc.err})
+		}
+		snap.Groups = append(snap.Groups, g)
+	}
+
+	if !opt.SkipTimestamps {
+		timeout := opt.TimestampTimeout
+		if timeout <= 0 {
+			timeout = DefaultTimestampTimeout
+		}
+		snap.Errors = append(snap.Errors, c.fillOldestUnconsumed(ctx, ct, snap.Groups, timeout)...)
+	}
+	return snap, nil
+}
+
+// topicFromMeta starts a model.Topic from metadata; offsets come later.
+func topicFromMeta(tm *topicMeta) model.Topic {
+	t := model.Topic{Name: tm.name, Internal: tm.internal, Err: tm.err}
+	t.Partitions = make([]model.TopicPartition, len(tm.partitions))
+	for i, p := range tm.partitions {
+		t.Partitions[i] = model.TopicPartition{Partition: p.partition, Leader: p.leader, Err: p.err}
+	}
+	return t
+}
+
+// appendTopicErrors reports a topic's failure, or one error for all its
+// partitions whose offsets are missing.
+func appendTopicErrors(errs []model.ItemError, t *model.Topic) []model.ItemError {
+	if t.Err != nil {
+		return append(errs, model.ItemError{Kind: "topic", Name: t.Name, Err: t.Err})
+	}
+	var failed []string
+	var first error
+	for _, p := range t.Partitions {
+		if p.Err != nil {
+			failed = append(failed, fmt.Sprint(p.Partition))
+			if first == nil {
+				first = p.Err
+			}
+		}
+	}
+	if first == nil {
+		return errs
+	}
+	return append(errs, model.ItemError{
+		Kind: "partition",
+		Name: t.Name,
+		Err:  fmt.Errorf("offsets of partition(s) %s unavailable: %w", strings.Join(failed, ","), first),
+	})
+}
+
+// buildGroup assembles a group from what the cluster said about it. topic is
+// the group's topic (nil when its offsets were not listed).
+func buildGroup(name model.GroupName, l listedGroup, d describedGroup, gc groupCommits, topic *model.Topic) model.Group {
+	g := model.Group{
+		Name:     name,
+		ID:       l.id,
+		State:    d.state,
+		Protocol: l.protocol(),
+		Members:  d.members,
+		Err:      errors.Join(d.err, gc.err),
+	}
+	if g.State == "" {
+		g.State = l.state
+	}
+	var own map[int32]int64
+	for _, cm := range gc.commits {
+		if cm.Topic == name.Topic {
+			if own == nil {
+				own = make(map[int32]int64)
+			}
+			own[cm.Partition] = cm.Offset
+			continue
+		}
+		g.OtherCommits = append(g.OtherCommits, cm)
+	}
+	if topic == nil {
+		return g
+	}
+	g.Partitions = model.BuildPartitionLags(topic.Partitions, own)
+	holders := partitionHolders(name.Topic, g.Members)
+	for i := range g.Partitions {
+		p := &g.Partitions[i]
+		p.Member = holders[p.Partition]
+		if gc.err != nil && p.Err == nil {
+			// Without the commits the lag is unknown, not end - start.
+			p.Lag, p.Expired, p.Err = 0, 0, errOffsetsUnknown
+		}
+		g.Lag += p.Lag
+		g.Expired += p.Expired
+	}
+	return g
+}
+
+// partitionHolders maps the partitions of topic to "client-id@host" of the
+// member assigned each.
+func partitionHolders(topic string, members []model.Member) map[int32]string {
+	var out map[int32]string
+	for _, m := range members {
+		for _, a := range m.Assigned {
+			if a.Topic != topic {
+				continue
+			}
+			if out == nil {
+				out = make(map[int32]string)
+			}
+			for _, p := range a.Partitions {
+				out[p] = m.ClientID + "@" + m.Host
+			}
+		}
+	}
+	return out
+}
+
+// describedGroup is what a describe says about one group.
+type describedGroup struct {
+	state   string
+	members []model.Member
+	err     error
+}
+
+// describeGroups describes classic groups with one DescribeGroups and
+// KIP-848 groups with one ConsumerGroupDescribe, side by side. Every group
+// asked for gets an entry; a failing coordinator fails only its groups.
+func (c *Cluster) describeGroups(ctx context.Context, ct *clusterTopics, groups []listedGroup) map[string]describedGroup {
+	var classic, consumer []string
+	for _, l := range groups {
+		if l.protocol() == "consumer" {
+			consumer = append(consumer, l.id)
+		} else {
+			classic = append(classic, l.id)
+		}
+	}
+	out := make(map[string]describedGroup, len(groups))
+	var mu sync.Mutex
+	set := func(id string, d describedGroup) {
+		mu.Lock()
+		out[id] = d
+		mu.Unlock()
+	}
+	var wg sync.WaitGroup
+	if len(classic) > 0 {
+		wg.Go(func() { c.describeClassic(ctx, classic, set) })
+	}
+	if len(consumer) > 0 {
+		wg.Go(func() { c.describeConsumer(ctx, ct, consumer, set) })
+	}
+	wg.Wait()
+	return out
+}
+
+func (c *Cluster) describeClassic(ctx context.Context, ids []string, set func(string, describedGroup)) {
+	req := kmsg.NewPtrDescribeGroupsRequest()
+	req.Groups = ids
+	for _, shard := range c.cl.RequestSharded(ctx, req) {
+		if shard.Err != nil {
+			err := coordinatorErr(shard, shard.Err)
+			for _, id := range shard.Req.(*kmsg.DescribeGroupsRequest).Groups {
+				set(id, describedGroup{err: err})
+			}
+			continue
+		}
+		resp := shard.Resp.(*kmsg.DescribeGroupsResponse)
+		for _, rg := range resp.Groups {
+			d := describedGroup{state: rg.State}
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				if errors.Is(err, kerr.GroupIDNotFound) {
+					d.state = "Dead" // deleted since it was listed
+				} else {
+					d.err = coordinatorErr(shard, err)
+				}
+			}
+			for _, rm := range rg.Members {
+				m := model.Member{
+					ID:       rm.MemberID,
+					ClientID: rm.ClientID,
+					Host:     rm.ClientHost,
+				}
+				if rm.InstanceID != nil {
+					m.InstanceID = *rm.InstanceID
+				}
+				if rg.ProtocolType == "consumer" {
+					var a kmsg.ConsumerMemberAssignment
+					if a.ReadFrom(rm.MemberAssignment) == nil {
+						for _, t := range a.Topics {
+							m.Assigned = append(m.Assigned, model.TopicPartitions{Topic: t.Topic, Partitions: t.Partitions})
+						}
+					}
+				}
+				d.members = append(d.members, sortMember(m))
+			}
+			sortMembers(d.members)
+			set(rg.Group, d)
+		}
+	}
+}
+
+func (c *Cluster) describeConsumer(ctx context.Context, ct *clusterTopics, ids []string, set func(string, describedGroup)) {
+	req := kmsg.NewPtrConsumerGroupDescribeRequest()
+	req.Groups = ids
+	for _, shard := range c.cl.RequestSharded(ctx, req) {
+		if shard.Err != nil {
+			err := coordinatorErr(shard, shard.Err)
+			for _, id := range shard.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups {
+				set(id, describedGroup{err: err})
+			}
+			continue
+		}
+		resp := shard.Resp.(*kmsg.ConsumerGroupDescribeResponse)
+		for _, rg := range resp.Groups {
+			d := describedGroup{state: rg.State}
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				if errors.Is(err, kerr.GroupIDNotFound) {
+					d.state = "Dead"
+				} else {
+					d.err = coordinatorErr(shard, err)
+				}
+			}
+			for _, rm := range rg.Members {
+				m := model.Member{
+					ID:       rm.MemberID,
+					ClientID: rm.ClientID,
+					Host:     rm.ClientHost,
+				}
+				if rm.InstanceID != nil {
+					m.InstanceID = *rm.InstanceID
+				}
+				for _, t := range rm.Assignment.TopicPartitions {
+					topic := t.Topic
+					if topic == "" { // newer brokers name assigned topics by ID only
+						topic = ct.byID[t.TopicID]
+					}
+					m.Assigned = append(m.Assigned, model.TopicPartitions{Topic: topic, Partitions: t.Partitions})
+				}
+				d.members = append(d.members, sortMember(m))
+			}
+			sortMembers(d.members)
+			set(rg.Group, d)
+		}
+	}
+}
+
+// coordinatorErr names the broker a failed group request went to.
+func coordinatorErr(shard kgo.ResponseShard, err error) error {
+	if shard.Meta.NodeID < 0 {
+		return fmt.Errorf("no coordinator: %w", err)
+	}
+	return fmt.Errorf("coordinator %d (%s:%d): %w", shard.Meta.NodeID, shard.Meta.Host, shard.Meta.Port, err)
+}
+
+func sortMember(m model.Member) model.Member {
+	slices.SortFunc(m.Assigned, func(a, b model.TopicPartitions) int { return strings.Compare(a.Topic, b.Topic) })
+	for _, a := range m.Assigned {
+		slices.Sort(a.Partitions)
+	}
+	return m
+}
+
+func sortMembers(ms []model.Member) {
+	slices.SortFunc(ms, func(a, b model.Member) int {
+		if c := strings.Compare(a.ClientID, b.ClientID); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Host, b.Host); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
+// groupCommits holds a group's committed offsets, sorted by topic and
+// partition, or the error that kept them from being read.
+type groupCommits struct {
+	commits []model.Commit
+	err     error
+}
+
+// topics returns the distinct topics the group committed on, the evidence
+// group-name parsing uses.
+func (gc groupCommits) topics() []string {
+	var out []string
+	for _, cm := range gc.commits {
+		if len(out) == 0 || out[len(out)-1] != cm.Topic {
+			out = append(out, cm.Topic)
+		}
+	}
+	return out
+}
+
+// fetchCommits reads the committed offsets of groups with one OffsetFetch,
+// split per coordinator by the client. With only set, it asks for that
+// topic's partitions alone. Every group gets an entry.
+func (c *Cluster) fetchCommits(ctx context.Context, groups []string, only *topicMeta) map[string]groupCommits {
+	out := make(map[string]groupCommits, len(groups))
+	if len(groups) == 0 {
+		return out
+	}
+	req := kmsg.NewPtrOffsetFetchRequest()
+	req.Groups = make([]kmsg.OffsetFetchRequestGroup, len(groups))
+	var topics []kmsg.OffsetFetchRequestGroupTopic
+	if only != nil {
+		rt := kmsg.NewOffsetFetchRequestGroupTopic()
+		rt.Topic = only.name
+		rt.TopicID = only.id
+		for _, p := range only.partitions {
+			rt.Partitions = append(rt.Partitions, p.partition)
+		}
+		topics = []kmsg.OffsetFetchRequestGroupTopic{rt}
+	}
+	for i, g := range groups {
+		rg := &req.Groups[i]
+		rg.Default()
+		rg.Group = g
+		rg.Topics = topics
+	}
+	for _, shard := range c.cl.RequestSharded(ctx, req) {
+		if shard.Err != nil {
+			err := coordinatorErr(shard, shard.Err)
+			for _, rg := range shard.Req.(*kmsg.OffsetFetchRequest).Groups {
+				out[rg.Group] = groupCommits{err: err}
+			}
+			continue
+		}
+		resp := shard.Resp.(*kmsg.OffsetFetchResponse)
+		for _, rg := range resp.Groups {
+			gc := groupCommits{}
+			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+				gc.err = coordinatorErr(shard, err)
+				out[rg.Group] = gc
+				continue
+			}
+			n := 0
+			for _, rt := range rg.Topics {
+				n += len(rt.Partitions)
+			}
+			gc.commits = make([]model.Commit, 0, n)
+			for _, rt := range rg.Topics {
+				for _, rp := range rt.Partitions {
+					if rp.ErrorCode != 0 || rp.Offset < 0 {
+						continue // no commit (or an unreadable one) on this partition
+					}
+					cm := model.Commit{Topic: rt.Topic, Partition: rp.Partition, Offset: rp.Offset}
+					if rp.Metadata != nil {
+						cm.Metadata = *rp.Metadata
+					}
+					gc.commits = append(gc.commits, cm)
+				}
+			}
+			slices.SortFunc(gc.commits, func(a, b model.Commit) int {
+				if c := strings.Compare(a.Topic, b.Topic); c != 0 {
+					return c
+				}
+				return int(a.Partition - b.Partition)
+			})
+			out[rg.Group] = gc
+		}
+	}
+	// A group the coordinator did not answer for is a failure, not "no commits".
+	for _, g := range groups {
+		if _, ok := out[g]; !ok {
+			out[g] = groupCommits{err: errors.New("coordinator did not answer for this group")}
+		}
+	}
+	return out
+}
+
+// listTopicOffsets fills Start and End of every partition of topics with one
+// ListOffsets for log start offsets and one for high watermarks, side by
+// side. Partitions that fail keep their Err.
+func (c *Cluster) listTopicOffsets(ctx context.Context, topics []model.Topic) {
+	if len(topics) == 0 {
+		return
+	}
+	var (
+		wg         sync.WaitGroup
+		start, end map[topicPartition]listedOffset
+	)
+	wg.Go(func() { start = c.listOffsets(ctx, topics, -2) })
+	wg.Go(func() { end = c.listOffsets(ctx, topics, -1) })
+	wg.Wait()
+	for i := range topics {
+		t := &topics[i]
+		if t.Err != nil {
+			continue
+		}
+		for j := range t.Partitions {
+			p := &t.Partitions[j]
+			if p.Err != nil && !errors.Is(p.Err, kerr.ReplicaNotAvailable) {
+				continue // metadata already said why
+			}
+			key := topicPartition{t.Name, p.Partition}
+			s, sok := start[key]
+			e, eok := end[key]
+			switch {
+			case !sok || !eok:
+				p.Err = errors.New("partition missing from the offset listing")
+			case s.err != nil:
+				p.Err = s.err
+			case e.err != nil:
+				p.Err = e.err
+			default:
+				p.Start, p.End, p.Err = s.offset, e.offset, nil
+			}
+		}
+	}
+}
+
+type topicPartition struct {
+	topic     string
+	partition int32
+}
+
+type listedOffset struct {
+	offset int64
+	err    error
+}
+
+// listOffsets issues one ListOffsets for every healthy partition of topics
+// at timestamp (-2 log start, -1 high watermark), split per leader.
+func (c *Cluster) listOffsets(ctx context.Context, topics []model.Topic, timestamp int64) map[topicPartition]listedOffset {
+	req := kmsg.NewPtrListOffsetsRequest()
+	n := 0
+	for i := range topics {
+		t := &topics[i]
+		if t.Err != nil || len(t.Partitions) == 0 {
+			continue
+		}
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = t.Name
+		rt.Partitions = make([]kmsg.ListOffsetsRequestTopicPartition, len(t.Partitions))
+		for j, p := range t.Partitions {
+			rp := &rt.Partitions[j]
+			rp.Default()
+			rp.Partition = p.Partition
+			rp.Timestamp = timestamp
+		}
+		n += len(t.Partitions)
+		req.Topics = append(req.Topics, rt)
+	}
+	out := make(map[topicPartition]listedOffset, n)
+	if n == 0 {
+		return out
+	}
+	for _, shard := range c.cl.RequestSharded(ctx, req) {
+		if shard.Err != nil {
+			err := shard.Err
+			if shard.Meta.NodeID >= 0 {
+				err = fmt.Errorf("broker %d: %w", shard.Meta.NodeID, err)
+			}
+			for _, rt := range shard.Req.(*kmsg.ListOffsetsRequest).Topics {
+				for _, rp := range rt.Partitions {
+					out[topicPartition{rt.Topic, rp.Partition}] = listedOffset{err: err}
+				}
+			}
+			continue
+		}
+		resp := shard.Resp.(*kmsg.ListOffsetsResponse)
+		for _, rt := range resp.Topics {
+			for _, rp := range rt.Partitions {
+				out[topicPartition{rt.Topic, rp.Partition}] = listedOffset{
+					offset: rp.Offset,
+					err:    kerr.ErrorForCode(rp.ErrorCode),
+				}
+			}
+		}
+	}
+	return out
 }

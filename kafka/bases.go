@@ -1,0 +1,243 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kgroups/kgroups/model"
+)
+
+// clusterTopics is what one metadata request says about the cluster's topics.
+type clusterTopics struct {
+	brokers int
+	topics  []topicMeta // sorted by name
+	byName  map[string]int
+	byID    map[[16]byte]string
+}
+
+// topicMeta is one topic of a metadata response.
+type topicMeta struct {
+	name       string
+	id         [16]byte
+	internal   bool
+	err        error
+	partitions []partitionMeta // sorted by partition
+}
+
+type partitionMeta struct {
+	partition int32
+	leader    int32
+	err       error
+}
+
+func (ct *clusterTopics) lookup(name string) (*topicMeta, bool) {
+	i, ok := ct.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return &ct.topics[i], true
+}
+
+// names returns the topic names as a set for group-name parsing.
+func (ct *clusterTopics) set() model.TopicSet {
+	names := make([]string, 0, len(ct.topics))
+	for i := range ct.topics {
+		names = append(names, ct.topics[i].name)
+	}
+	return model.NewTopicSet(names)
+}
+
+// isInternal reports topics Kafka (or a well-known tool) keeps for itself.
+func isInternal(name string, flagged bool) bool {
+	return flagged || strings.HasPrefix(name, "__")
+}
+
+// readTopics issues one metadata request, for every topic when names is
+// empty. Per-topic and per-partition errors are kept, not returned.
+func (c *Cluster) readTopics(ctx context.Context, names ...string) (*clusterTopics, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	for _, n := range names {
+		rt := kmsg.NewMetadataRequestTopic()
+		rt.Topic = kmsg.StringPtr(n)
+		req.Topics = append(req.Topics, rt)
+	}
+	resp, err := req.RequestWith(ctx, c.cl)
+	if err != nil {
+		return nil, fmt.Errorf("read cluster metadata: %w", err)
+	}
+	ct := &clusterTopics{
+		brokers: len(resp.Brokers),
+		topics:  make([]topicMeta, 0, len(resp.Topics)),
+	}
+	for _, rt := range resp.Topics {
+		if rt.Topic == nil {
+			continue
+		}
+		tm := topicMeta{
+			name:       *rt.Topic,
+			id:         rt.TopicID,
+			internal:   isInternal(*rt.Topic, rt.IsInternal),
+			err:        kerr.ErrorForCode(rt.ErrorCode),
+			partitions: make([]partitionMeta, 0, len(rt.Partitions)),
+		}
+		for _, rp := range rt.Partitions {
+			tm.partitions = append(tm.partitions, partitionMeta{
+				partition: rp.Partition,
+				leader:    rp.Leader,
+				err:       kerr.ErrorForCode(rp.ErrorCode),
+			})
+		}
+		slices.SortFunc(tm.partitions, func(a, b partitionMeta) int { return int(a.partition) - int(b.partition) })
+		ct.topics = append(ct.topics, tm)
+	}
+	slices.SortFunc(ct.topics, func(a, b topicMeta) int { return strings.Compare(a.name, b.name) })
+	ct.byName = make(map[string]int, len(ct.topics))
+	ct.byID = make(map[[16]byte]string, len(ct.topics))
+	for i := range ct.topics {
+		ct.byName[ct.topics[i].name] = i
+		ct.byID[ct.topics[i].id] = ct.topics[i].name
+	}
+	return ct, nil
+}
+
+// listedGroup is one group of a ListGroups answer.
+type listedGroup struct {
+	id    string
+	state string
+	typ   string // "classic", "consumer", "share", "streams"; "" from brokers before 3.8
+}
+
+// protocol names the group protocol as model.Group.Protocol does.
+func (l listedGroup) protocol() string {
+	if l.typ == "consumer" {
+		return "consumer"
+	}
+	return "classic"
+}
+
+// listGroups lists the groups of every type on every broker. A broker that
+// fails leaves its groups out and adds an item error; only a listing where
+// every broker failed, or an authorization failure, is an error.
+func (c *Cluster) listGroups(ctx context.Context) ([]listedGroup, []model.ItemError, error) {
+	listed, err := c.adm.ListGroups(ctx)
+	var itemErrs []model.ItemError
+	if err != nil {
+		se, ok := errors.AsType[*kadm.ShardErrors](err)
+		if !ok || se.AllFailed {
+			return nil, nil, fmt.Errorf("list consumer groups: %w", err)
+		}
+		for _, e := range se.Errs {
+			itemErrs = append(itemErrs, model.ItemError{
+				Kind: "cluster",
+				Err:  fmt.Errorf("list groups on broker %d: %w", e.Broker.NodeID, e.Err),
+			})
+		}
+	}
+	out := make([]listedGroup, 0, len(listed))
+	for _, l := range listed {
+		out = append(out, listedGroup{id: l.Group, state: l.State, typ: l.GroupType})
+	}
+	slices.SortFunc(out, func(a, b listedGroup) int { return strings.Compare(a.id, b.id) })
+	return out, itemErrs, nil
+}
+
+// readTopicsAndGroups runs the metadata request and ListGroups side by side.
+func (c *Cluster) readTopicsAndGroups(ctx context.Context, topics ...string) (*clusterTopics, []listedGroup, []model.ItemError, error) {
+	var (
+		wg               sync.WaitGroup
+		ct               *clusterTopics
+		metaErr, listErr error
+		groups           []listedGroup
+		itemErrs         []model.ItemError
+	)
+	wg.Go(func() { ct, metaErr = c.readTopics(ctx, topics...) })
+	wg.Go(func() { groups, itemErrs, listErr = c.listGroups(ctx) })
+	wg.Wait()
+	if err := errors.Join(metaErr, listErr); err != nil {
+		return nil, nil, nil, err
+	}
+	return ct, groups, itemErrs, nil
+}
+
+// DetectBases lists the cluster's groups and topics and returns the base
+// prefixes their names suggest, most groups first (see model.DetectBases).
+func (c *Cluster) DetectBases(ctx context.Context) ([]model.BaseCount, error) {
+	ct, groups, _, err := c.readTopicsAndGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(groups))
+	for _, g := range groups {
+		ids = append(ids, g.id)
+	}
+	return model.DetectBases(ids, ct.set()), nil
+}
+
+// GroupsOnTopic returns the groups that are not under excludeBase but hold
+// commits on topic, each with its lag on every partition of topic, sorted by
+// id. These groups follow no known naming, so only Name.Topic is set; ID is
+// the group id. A group whose offsets could not be read is left out unless it
+// could be described; failures of single groups land in their Err.
+func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) ([]model.Group, error) {
+	ct, listed, _, err := c.readTopicsAndGroups(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	tm, ok := ct.lookup(topic)
+	if !ok || errors.Is(tm.err, kerr.UnknownTopicOrPartition) {
+		return nil, fmt.Errorf("topic %s does not exist", topic)
+	}
+	if tm.err != nil {
+		return nil, fmt.Errorf("topic %s: %w", topic, tm.err)
+	}
+
+	byID := make(map[string]listedGroup)
+	var ids []string
+	for _, l := range listed {
+		if model.UnderBase(l.id, excludeBase) {
+			continue
+		}
+		if l.typ == "share" { // share groups keep no consumer offsets
+			continue
+		}
+		byID[l.id] = l
+		ids = append(ids, l.id)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+
+	topics := []model.Topic{topicFromMeta(tm)}
+	var (
+		wg      sync.WaitGroup
+		commits map[string]groupCommits
+	)
+	wg.Go(func() { commits = c.fetchCommits(ctx, ids, tm) })
+	wg.Go(func() { c.listTopicOffsets(ctx, topics) })
+	wg.Wait()
+
+	var holders []listedGroup
+	for _, id := range ids {
+		gc := commits[id]
+		if gc.err == nil && len(gc.commits) > 0 {
+			holders = append(holders, byID[id])
+		}
+	}
+	described := c.describeGroups(ctx, ct, holders)
+
+	out := make([]model.Group, 0, len(holders))
+	for _, l := range holders {
+		g := buildGroup(model.GroupName{Topic: topic}, l, described[l.id], commits[l.id], &topics[0])
+		out = append(out, g)
+	}
+	c.fillOldestUnconsumed(ctx, ct, out, 0)
+	return out, nil
+}
