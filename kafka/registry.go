@@ -1,9 +1,21 @@
 package kafka
 
 import (
+	"container/list"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/model"
 )
@@ -12,16 +24,29 @@ import (
 var ErrGroupActive = errors.New("group has live members")
 
 // GroupActiveError refuses to join a group that live members, not ours, hold:
-// joining would rebalance the live service and take its partitions.
+// joining would rebalance the live service and take its partitions. The same
+// error refuses a plain offset commit (Op OpCommit) on a group with members.
 type GroupActiveError struct {
 	Group   string
+	State   string // the group's state when it was described, if known
 	Members []model.Member
+	Op      string // OpJoin (the zero value) or OpCommit
 }
+
+// Operations a GroupActiveError can refuse.
+const (
+	OpJoin   = ""
+	OpCommit = "commit"
+)
 
 func (e *GroupActiveError) Error() string {
 	ids := make([]string, 0, len(e.Members))
 	for _, m := range e.Members {
 		ids = append(ids, m.ClientID+"@"+m.Host)
+	}
+	if e.Op == OpCommit {
+		return fmt.Sprintf("group %s has %d live member(s) (%s): stop them before committing offsets",
+			e.Group, len(e.Members), strings.Join(ids, ", "))
 	}
 	return fmt.Sprintf("group %s has %d live member(s) (%s): joining would rebalance them; use --force to join anyway",
 		e.Group, len(e.Members), strings.Join(ids, ", "))
@@ -70,4 +95,683 @@ func WithForce(force bool) RegistryOption {
 type ConsumerKey struct {
 	Topic  string
 	Suffix string
+}
+
+// ErrRegistryClosed is returned by calls on a closed Registry.
+var ErrRegistryClosed = errors.New("consumer registry is closed")
+
+const (
+	// registryFetchMaxWait bounds the broker's long poll. The registry only
+	// polls when its offsets say records are there, so this mostly bounds
+	// how long a cursor move (a rewind) waits behind an idle fetch.
+	registryFetchMaxWait = 250 * time.Millisecond
+
+	// registryIdleWait is how long a poll may bring nothing while the
+	// offsets say records remain (a rebalance moved them, or the tail is an
+	// aborted transaction's records that read_committed skips) before the
+	// call re-reads the end offsets and stops if they have not moved.
+	registryIdleWait = 3 * time.Second
+)
+
+// Registry is the Go port of the service's consumer registry: one consumer
+// group member per (topic, suffix), created on first use, reused, and
+// committing exactly the records each call returns. The zero value is not
+// usable; build one with NewRegistry. A Registry is safe for concurrent use;
+// calls on the same key run one at a time.
+type Registry struct {
+	base  string
+	cfg   Config
+	opts  registryOptions
+	admin *Cluster
+
+	// ctx ends with Close so that calls in flight return promptly.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu        sync.Mutex
+	consumers map[ConsumerKey]*list.Element // values are *registryConsumer
+	lru       *list.List                    // front: most recently used
+	closed    bool
+}
+
+// NewRegistry dials an admin connection with cfg (used for the safety check
+// and offset reads) and returns an empty registry for groups under base.
+func NewRegistry(base string, cfg Config, opts ...RegistryOption) (*Registry, error) {
+	if base == "" {
+		return nil, errors.New("consumer registry: empty base group id")
+	}
+	o := registryOptions{maxConsumers: DefaultMaxConsumers}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.maxConsumers < 1 {
+		return nil, fmt.Errorf("consumer registry: max consumers %d, want at least 1", o.maxConsumers)
+	}
+	admin, err := Dial(context.Background(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Registry{
+		base:      base,
+		cfg:       cfg,
+		opts:      o,
+		admin:     admin,
+		ctx:       ctx,
+		cancel:    cancel,
+		consumers: make(map[ConsumerKey]*list.Element),
+		lru:       list.New(),
+	}, nil
+}
+
+// Group returns the consumer group id the registry uses for key.
+func (r *Registry) Group(key ConsumerKey) string {
+	return model.GroupName{Base: r.base, Topic: key.Topic, Suffix: key.Suffix}.String()
+}
+
+// Len returns how many consumers are cached.
+func (r *Registry) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.consumers)
+}
+
+// Close closes every cached consumer, each leaving its group cleanly, and the
+// admin connection. Calls in flight are cancelled. No goroutine of the
+// registry outlives Close. Close is idempotent.
+func (r *Registry) Close() {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.closed = true
+	all := make([]*registryConsumer, 0, r.lru.Len())
+	for el := r.lru.Front(); el != nil; el = el.Next() {
+		all = append(all, el.Value.(*registryConsumer))
+	}
+	r.consumers = nil
+	r.lru.Init()
+	r.mu.Unlock()
+
+	r.cancel()
+	var wg sync.WaitGroup
+	for _, c := range all {
+		wg.Go(c.close)
+	}
+	wg.Wait()
+	r.admin.Close()
+}
+
+// ConsumeMessages returns the next batch of at most max records of topic for
+// the default group base-topic, and commits them before returning. It returns
+// exactly max records when that many are there to read, fewer only at the
+// end of the log, and an empty batch at once when the group is caught up.
+func (r *Registry) ConsumeMessages(ctx context.Context, topic string, max int) ([]model.Record, error) {
+	return r.ConsumeMessagesWithGroup(ctx, topic, max, "")
+}
+
+// ConsumeMessagesWithGroup is ConsumeMessages for the group
+// base-topic-suffix, which keeps offsets of its own. An empty suffix is the
+// default group.
+func (r *Registry) ConsumeMessagesWithGroup(ctx context.Context, topic string, max int, suffix string) ([]model.Record, error) {
+	var out []model.Record
+	err := r.consume(ctx, ConsumerKey{Topic: topic, Suffix: suffix}, max, func(recs []*kgo.Record) error {
+		out = make([]model.Record, len(recs))
+		for i, rec := range recs {
+			out[i] = registryRecord(rec)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ConsumeMessagesAs is ConsumeMessages decoding each value as JSON into T. If
+// any value does not decode, the call fails with *DecodeError naming the
+// record, commits nothing, and the next call reads the same records again.
+func ConsumeMessagesAs[T any](ctx context.Context, r *Registry, topic string, max int) ([]T, error) {
+	return ConsumeMessagesAsWithGroup[T](ctx, r, topic, max, "")
+}
+
+// ConsumeMessagesAsWithGroup is ConsumeMessagesWithGroup decoding each value
+// as JSON into T, with the failure rules of ConsumeMessagesAs.
+func ConsumeMessagesAsWithGroup[T any](ctx context.Context, r *Registry, topic string, max int, suffix string) ([]T, error) {
+	var out []T
+	err := r.consume(ctx, ConsumerKey{Topic: topic, Suffix: suffix}, max, func(recs []*kgo.Record) error {
+		out = make([]T, len(recs))
+		for i, rec := range recs {
+			if err := json.Unmarshal(rec.Value, &out[i]); err != nil {
+				out = nil
+				return &DecodeError{Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset, Err: err}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// consume runs one batch on the consumer of key. accept sees the records
+// before they are committed; if it fails, nothing is committed.
+func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept func([]*kgo.Record) error) error {
+	if key.Topic == "" {
+		return errors.New("consume: empty topic")
+	}
+	if max < 1 {
+		return fmt.Errorf("consume %s: max %d, want at least 1", key.Topic, max)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(r.ctx, cancel)
+	defer stop()
+
+	c, err := r.acquire(ctx, key)
+	if err != nil {
+		if r.ctx.Err() != nil {
+			return ErrRegistryClosed
+		}
+		return err
+	}
+	defer c.release()
+	err = c.batch(ctx, r.admin.adm, max, accept)
+	if err != nil && r.ctx.Err() != nil && ctx.Err() != nil {
+		return ErrRegistryClosed
+	}
+	return err
+}
+
+// acquire returns the started consumer of key with its turn taken, creating
+// it (after the safety check) on first use and evicting the least recently
+// used consumer beyond the bound.
+func (r *Registry) acquire(ctx context.Context, key ConsumerKey) (*registryConsumer, error) {
+	for {
+		r.mu.Lock()
+		if r.closed {
+			r.mu.Unlock()
+			return nil, ErrRegistryClosed
+		}
+		var c *registryConsumer
+		var evicted []*registryConsumer
+		if el, ok := r.consumers[key]; ok {
+			r.lru.MoveToFront(el)
+			c = el.Value.(*registryConsumer)
+		} else {
+			c = newRegistryConsumer(key, r.Group(key))
+			r.consumers[key] = r.lru.PushFront(c)
+			for r.lru.Len() > r.opts.maxConsumers {
+				back := r.lru.Back()
+				old := back.Value.(*registryConsumer)
+				r.lru.Remove(back)
+				delete(r.consumers, old.key)
+				evicted = append(evicted, old)
+			}
+		}
+		r.mu.Unlock()
+
+		// Closing waits for the victim's call in flight, if any, and
+		// leaves its group before this call goes on.
+		for _, old := range evicted {
+			old.close()
+		}
+
+		if err := c.take(ctx); err != nil {
+			return nil, err
+		}
+		if c.closed {
+			// Evicted or failed to start while we waited: look again.
+			c.release()
+			continue
+		}
+		if c.cl == nil {
+			if err := r.start(ctx, c); err != nil {
+				r.forget(c)
+				c.closed = true
+				c.release()
+				return nil, err
+			}
+		}
+		return c, nil
+	}
+}
+
+// forget drops c from the cache if it is still there.
+func (r *Registry) forget(c *registryConsumer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if el, ok := r.consumers[c.key]; ok && el.Value == c {
+		r.lru.Remove(el)
+		delete(r.consumers, c.key)
+	}
+}
+
+// start checks that the topic exists and that no foreign member holds the
+// group, then creates c's client, which joins the group in the background.
+func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
+	topics, err := r.admin.adm.ListTopics(ctx, c.key.Topic)
+	if err != nil {
+		return fmt.Errorf("look up topic %s: %w", c.key.Topic, err)
+	}
+	td, ok := topics[c.key.Topic]
+	switch {
+	case !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition):
+		return fmt.Errorf("topic %s does not exist", c.key.Topic)
+	case td.Err != nil:
+		return fmt.Errorf("look up topic %s: %w", c.key.Topic, td.Err)
+	}
+
+	if !r.opts.force {
+		state, members, err := r.admin.LiveMembers(ctx, c.group)
+		if err != nil {
+			return fmt.Errorf("check group %s before joining: %w", c.group, err)
+		}
+		if foreign := r.foreign(members); len(foreign) > 0 {
+			return &GroupActiveError{Group: c.group, State: state, Members: foreign}
+		}
+	}
+
+	opts := append(r.cfg.Opts(),
+		kgo.ConsumerGroup(c.group),
+		kgo.ConsumeTopics(c.key.Topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.DisableAutoCommit(),
+		kgo.BlockRebalanceOnPoll(),
+		kgo.FetchMaxWait(registryFetchMaxWait),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// Transaction markers take offsets too: seeing them lets a call
+		// tell that a partition is read to its end and commit past them.
+		kgo.KeepControlRecords(),
+		kgo.OnPartitionsAssigned(c.onAssigned),
+		kgo.OnPartitionsRevoked(c.onRevoked),
+		kgo.OnPartitionsLost(c.onRevoked),
+	)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return fmt.Errorf("consumer for group %s: %w", c.group, err)
+	}
+	r.mu.Lock()
+	c.cl = cl
+	r.mu.Unlock()
+	return nil
+}
+
+// foreign returns the members that are not consumers of this registry (two
+// keys can share a group id: topic "a-b", and topic "a" with suffix "b").
+func (r *Registry) foreign(members []model.Member) []model.Member {
+	r.mu.Lock()
+	ours := make(map[string]bool, len(r.consumers))
+	for _, el := range r.consumers {
+		if cl := el.Value.(*registryConsumer).cl; cl != nil {
+			if id, _ := cl.GroupMetadata(); id != "" {
+				ours[id] = true
+			}
+		}
+	}
+	r.mu.Unlock()
+	var out []model.Member
+	for _, m := range members {
+		if !ours[m.ID] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// registryConsumer is one cached group member.
+type registryConsumer struct {
+	key   ConsumerKey
+	group string
+
+	// turn is a lock that can be waited for under a context: calls on a
+	// key run one at a time. Holding it guards cl (also written under
+	// Registry.mu) and closed.
+	turn   chan struct{}
+	cl     *kgo.Client
+	closed bool
+
+	// Assignment, kept by the rebalance callbacks.
+	mu       sync.Mutex
+	assigned map[int32]struct{}
+	gen      uint64
+	ready    chan struct{} // closed by the first assignment
+}
+
+func newRegistryConsumer(key ConsumerKey, group string) *registryConsumer {
+	return &registryConsumer{
+		key:      key,
+		group:    group,
+		turn:     make(chan struct{}, 1),
+		assigned: make(map[int32]struct{}),
+		ready:    make(chan struct{}),
+	}
+}
+
+func (c *registryConsumer) take(ctx context.Context) error {
+	select {
+	case c.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *registryConsumer) release() { <-c.turn }
+
+// close waits for the call in flight, then closes the client, which leaves
+// the group.
+func (c *registryConsumer) close() {
+	c.turn <- struct{}{}
+	defer c.release()
+	c.closed = true
+	if c.cl != nil {
+		c.cl.Close()
+	}
+}
+
+func (c *registryConsumer) onAssigned(_ context.Context, _ *kgo.Client, assigned map[string][]int32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range assigned[c.key.Topic] {
+		c.assigned[p] = struct{}{}
+	}
+	c.gen++
+	select {
+	case <-c.ready:
+	default:
+		close(c.ready)
+	}
+}
+
+func (c *registryConsumer) onRevoked(_ context.Context, _ *kgo.Client, revoked map[string][]int32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range revoked[c.key.Topic] {
+		delete(c.assigned, p)
+	}
+	c.gen++
+}
+
+func (c *registryConsumer) assignment() ([]int32, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Sorted(maps.Keys(c.assigned)), c.gen
+}
+
+// registryBounds is what one call knows of the consumer's partitions: the
+// next offset to return and the end (last stable offset) of each.
+type registryBounds struct {
+	parts []int32
+	gen   uint64
+	pos   map[int32]int64
+	end   map[int32]int64
+}
+
+// more reports whether some assigned partition has records left.
+func (b *registryBounds) more() bool {
+	for _, p := range b.parts {
+		if b.pos[p] < b.end[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// batch polls up to max records from the consumer's assigned partitions,
+// hands them to accept and commits them. The caller holds the turn.
+func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int, accept func([]*kgo.Record) error) error {
+	select {
+	case <-c.ready:
+	case <-ctx.Done():
+		return fmt.Errorf("join group %s: %w", c.group, ctx.Err())
+	}
+	b := &registryBounds{pos: make(map[int32]int64), end: make(map[int32]int64)}
+	if err := c.refresh(ctx, adm, b, nil); err != nil {
+		return err
+	}
+	if !b.more() {
+		// Caught up: return at once instead of waiting out a poll.
+		return accept(nil)
+	}
+
+	// Every poll, even a timed out one, blocks rebalances until this.
+	defer c.cl.AllowRebalance()
+
+	recs := make([]*kgo.Record, 0, max)
+	first := make(map[int32]int64)          // first offset polled per partition, to rewind to
+	next := make(map[int32]kgo.EpochOffset) // offset after the last polled, to commit
+	for len(recs) < max && b.more() {
+		pctx, cancel := context.WithTimeout(ctx, registryIdleWait)
+		fetches := c.cl.PollRecords(pctx, max-len(recs))
+		cancel()
+
+		idle, err := c.fetchErr(ctx, fetches)
+		fetches.EachRecord(func(rec *kgo.Record) {
+			p := rec.Partition
+			if rec.Topic != c.key.Topic || rec.Offset < b.pos[p] {
+				return // already committed: a rewind raced a commit
+			}
+			if _, ok := first[p]; !ok {
+				first[p] = rec.Offset
+			}
+			b.pos[p] = rec.Offset + 1
+			next[p] = kgo.EpochOffset{Epoch: rec.LeaderEpoch, Offset: rec.Offset + 1}
+			if !rec.Attrs.IsControl() {
+				recs = append(recs, rec)
+			}
+		})
+		if err != nil {
+			c.rewind(first)
+			return err
+		}
+
+		// Once a poll returned, rebalances wait for AllowRebalance, so
+		// the assignment read here holds for the rest of the call.
+		if _, gen := c.assignment(); gen != b.gen {
+			if err := c.refresh(ctx, adm, b, first); err != nil {
+				c.rewind(first)
+				return err
+			}
+			continue
+		}
+		if idle {
+			moved, err := c.endsMoved(ctx, adm, b)
+			if err != nil {
+				c.rewind(first)
+				return err
+			}
+			if !moved {
+				break
+			}
+		}
+	}
+
+	if err := accept(recs); err != nil {
+		c.rewind(first)
+		return err
+	}
+	if err := c.commit(ctx, next); err != nil {
+		c.rewind(first)
+		return err
+	}
+	return nil
+}
+
+// fetchErr sorts a poll's errors: idle is a poll that timed out with the
+// call's context still alive; err is anything that fails the call.
+func (c *registryConsumer) fetchErr(ctx context.Context, fetches kgo.Fetches) (idle bool, err error) {
+	fetches.EachError(func(topic string, p int32, ferr error) {
+		var dataLoss *kgo.ErrDataLoss
+		switch {
+		case errors.Is(ferr, context.DeadlineExceeded) || errors.Is(ferr, context.Canceled):
+			if ctx.Err() == nil {
+				idle = true
+			} else if err == nil {
+				err = ctx.Err()
+			}
+		case errors.As(ferr, &dataLoss):
+			// The client moved on to the new log start; records
+			// there are still returned and committed in order.
+		case err == nil && topic == "":
+			err = fmt.Errorf("poll group %s: %w", c.group, ferr)
+		case err == nil:
+			err = fmt.Errorf("fetch %s/%d for group %s: %w", topic, p, c.group, ferr)
+		}
+	})
+	return idle, err
+}
+
+// refresh re-reads the assignment and, for partitions this call has not
+// polled yet, where the group stands (its commit, or the log start when it
+// has none or the commit was deleted by retention) and the end of the log.
+func (c *registryConsumer) refresh(ctx context.Context, adm *kadm.Client, b *registryBounds, polled map[int32]int64) error {
+	parts, gen := c.assignment()
+	b.parts, b.gen = parts, gen
+	if len(parts) == 0 {
+		return nil
+	}
+	commits, err := adm.FetchOffsets(ctx, c.group)
+	if err != nil {
+		return fmt.Errorf("fetch offsets of group %s: %w", c.group, err)
+	}
+	starts, ends, err := listBounds(ctx, adm, c.key.Topic)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		s, e, err := partitionBounds(c.key.Topic, p, starts, ends)
+		if err != nil {
+			return err
+		}
+		if _, ok := polled[p]; !ok {
+			b.pos[p] = s
+			if o, ok := commits.Lookup(c.key.Topic, p); ok {
+				if o.Err != nil {
+					return fmt.Errorf("fetch offset of group %s on %s/%d: %w", c.group, c.key.Topic, p, o.Err)
+				}
+				if o.At > s {
+					b.pos[p] = o.At
+				}
+			}
+		}
+		b.end[p] = e
+	}
+	return nil
+}
+
+// endsMoved re-reads the end offsets and reports whether any assigned
+// partition's end moved since the call read it.
+func (c *registryConsumer) endsMoved(ctx context.Context, adm *kadm.Client, b *registryBounds) (bool, error) {
+	starts, ends, err := listBounds(ctx, adm, c.key.Topic)
+	if err != nil {
+		return false, err
+	}
+	moved := false
+	for _, p := range b.parts {
+		_, e, err := partitionBounds(c.key.Topic, p, starts, ends)
+		if err != nil {
+			return false, err
+		}
+		if e != b.end[p] {
+			b.end[p], moved = e, true
+		}
+	}
+	return moved, nil
+}
+
+// listBounds lists the log start offsets and the last stable offsets (the
+// end a read_committed consumer reaches) of topic.
+func listBounds(ctx context.Context, adm *kadm.Client, topic string) (starts, ends kadm.ListedOffsets, err error) {
+	starts, err = adm.ListStartOffsets(ctx, topic)
+	if err != nil && len(starts) == 0 {
+		return nil, nil, fmt.Errorf("list start offsets of %s: %w", topic, err)
+	}
+	ends, err = adm.ListCommittedOffsets(ctx, topic)
+	if err != nil && len(ends) == 0 {
+		return nil, nil, fmt.Errorf("list end offsets of %s: %w", topic, err)
+	}
+	return starts, ends, nil
+}
+
+func partitionBounds(topic string, p int32, starts, ends kadm.ListedOffsets) (start, end int64, err error) {
+	s, ok := starts.Lookup(topic, p)
+	if !ok {
+		return 0, 0, fmt.Errorf("list start offset of %s/%d: missing from the response", topic, p)
+	}
+	if s.Err != nil {
+		return 0, 0, fmt.Errorf("list start offset of %s/%d: %w", topic, p, s.Err)
+	}
+	e, ok := ends.Lookup(topic, p)
+	if !ok {
+		return 0, 0, fmt.Errorf("list end offset of %s/%d: missing from the response", topic, p)
+	}
+	if e.Err != nil {
+		return 0, 0, fmt.Errorf("list end offset of %s/%d: %w", topic, p, e.Err)
+	}
+	return s.Offset, e.Offset, nil
+}
+
+// rewind moves the client back to the first record this call polled on
+// each partition, dropping what it buffered past it, so that records the
+// call does not return are read again by the next call rather than lost.
+// It runs before AllowRebalance, while the partitions are still ours.
+func (c *registryConsumer) rewind(first map[int32]int64) {
+	if len(first) == 0 {
+		return
+	}
+	to := make(map[int32]kgo.EpochOffset, len(first))
+	for p, o := range first {
+		to[p] = kgo.EpochOffset{Epoch: -1, Offset: o}
+	}
+	c.cl.SetOffsets(map[string]map[int32]kgo.EpochOffset{c.key.Topic: to})
+}
+
+// commit synchronously commits next (per partition, the offset after the
+// last record polled) and fails if any partition did not take.
+func (c *registryConsumer) commit(ctx context.Context, next map[int32]kgo.EpochOffset) error {
+	if len(next) == 0 {
+		return nil
+	}
+	var reqErr error
+	failed := &CommitError{Group: c.group, Topic: c.key.Topic}
+	c.cl.CommitOffsetsSync(ctx, map[string]map[int32]kgo.EpochOffset{c.key.Topic: next},
+		func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
+			if err != nil {
+				reqErr = err
+				return
+			}
+			for _, t := range resp.Topics {
+				for _, p := range t.Partitions {
+					if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+						failed.Partitions = append(failed.Partitions, PartitionCommitError{
+							Partition: p.Partition, Offset: next[p.Partition].Offset, Err: err,
+						})
+					}
+				}
+			}
+		})
+	if reqErr != nil {
+		return fmt.Errorf("commit group %s on %s: %w", c.group, c.key.Topic, reqErr)
+	}
+	if len(failed.Partitions) > 0 {
+		slices.SortFunc(failed.Partitions, func(a, b PartitionCommitError) int { return int(a.Partition) - int(b.Partition) })
+		return failed
+	}
+	return nil
+}
+
+// registryRecord converts a polled record to the model's record.
+func registryRecord(rec *kgo.Record) model.Record {
+	out := model.Record{
+		Topic:     rec.Topic,
+		Partition: rec.Partition,
+		Offset:    rec.Offset,
+		Timestamp: rec.Timestamp,
+		Key:       rec.Key,
+		Value:     rec.Value,
+	}
+	if len(rec.Headers) > 0 {
+		out.Headers = make([]model.Header, len(rec.Headers))
+		for i, h := range rec.Headers {
+			out.Headers[i] = model.Header{Key: h.Key, Value: h.Value}
+		}
+	}
+	return out
 }
