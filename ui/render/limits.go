@@ -127,6 +127,21 @@ func (w *capWriter) piece(s string, p paint, at int) {
 	w.styled(s, p)
 }
 
+// pieceBytes is piece for a byte slice.
+func (w *capWriter) pieceBytes(b []byte, p paint, at int) {
+	if w.cut || len(b) == 0 {
+		return
+	}
+	if w.lim.MaxBytes > 0 && w.plain+len(b) > w.lim.MaxBytes {
+		w.stopMidLine(at)
+		return
+	}
+	w.buf = append(w.buf, p.pre...)
+	w.buf = append(w.buf, b...)
+	w.buf = append(w.buf, p.post...)
+	w.plain += len(b)
+}
+
 // indent writes n spaces for the input at offset at.
 func (w *capWriter) indent(n, at int) {
 	for n > 0 && !w.cut {

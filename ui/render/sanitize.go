@@ -1,9 +1,6 @@
 package render
 
-import (
-	"strconv"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // tabWidth is the tab stop used when a block of text has its tabs expanded.
 const tabWidth = 4
@@ -185,18 +182,29 @@ var byteEscapes = func() (t [256]string) {
 
 // runeEscape returns `\uXXXX` for a rune in the BMP, `\UXXXXXXXX` beyond.
 func runeEscape(r rune) string {
+	if r >= 0x80 && r <= 0x9f {
+		return c1Escapes[r-0x80]
+	}
+	const hex = "0123456789abcdef"
 	var buf [10]byte
-	prefix, width := `\u`, 4
+	b := append(buf[:0], '\\', 'u')
+	width := 4
 	if r > 0xffff {
-		prefix, width = `\U`, 8
+		b[1], width = 'U', 8
 	}
-	b := append(buf[:0], prefix...)
-	digits := strconv.FormatInt(int64(r), 16)
-	for range width - len(digits) {
-		b = append(b, '0')
+	for shift := 4 * (width - 1); shift >= 0; shift -= 4 {
+		b = append(b, hex[(r>>shift)&0xf])
 	}
-	return string(append(b, digits...))
+	return string(b)
 }
+
+// c1Escapes holds the escapes of the C1 controls, the most common unsafe runes.
+var c1Escapes = func() (t [0x20]string) {
+	for i := range t {
+		t[i] = `\u00` + byteEscapes[0x80+i][2:]
+	}
+	return t
+}()
 
 // appendSink collects sanitized output into a byte slice.
 type appendSink struct{ b []byte }

@@ -1,0 +1,126 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kgroups/kgroups/model"
+)
+
+// maxFieldBytes caps how much of a key or header value is shown in a record's
+// header lines; the value itself is capped by Limits.
+const maxFieldBytes = 512
+
+// timestampLayout is RFC 3339 with milliseconds, as Kafka timestamps have.
+const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// Record renders one record as the pretty CLI shows it and the TUI's detail
+// pane does:
+//
+//	spent_detail_topic/3@1234  2024-05-01T12:00:00.123Z  key: order-17
+//	  header: trace-id: abc
+//	  value: json, 15 bytes
+//	  {
+//	    "id": 1
+//	  }
+//
+// Everything from the cluster is sanitized. The value is laid out by its Kind
+// within limit; a tombstone shows as `value: <tombstone>`, an empty value as
+// `value: <empty>`. There is no trailing newline.
+func Record(r model.Record, theme Theme, limit Limits) string {
+	pal := theme.palette()
+	var b strings.Builder
+
+	b.WriteString(pal.title.wrap(Sanitize(r.Topic) + "/" + strconv.Itoa(int(r.Partition)) + "@" + strconv.FormatInt(r.Offset, 10)))
+	if !r.Timestamp.IsZero() {
+		b.WriteString("  ")
+		b.WriteString(pal.muted.wrap(r.Timestamp.Format(timestampLayout)))
+	}
+	b.WriteString("  ")
+	b.WriteString(pal.label.wrap("key:"))
+	b.WriteString(" ")
+	b.WriteString(field(r.Key, pal))
+
+	for _, h := range r.Headers {
+		b.WriteString("\n  ")
+		b.WriteString(pal.label.wrap("header:"))
+		b.WriteString(" ")
+		b.WriteString(field([]byte(h.Key), pal))
+		b.WriteString(pal.punct.wrap(":"))
+		b.WriteString(" ")
+		b.WriteString(field(h.Value, pal))
+	}
+
+	body, kind, _ := value(r.Value, pal, limit)
+	b.WriteString("\n  ")
+	b.WriteString(pal.label.wrap("value:"))
+	b.WriteString(" ")
+	if kind == KindNull || kind == KindEmpty {
+		b.WriteString(body)
+		return b.String()
+	}
+	b.WriteString(pal.muted.wrap(kind.String() + ", " + thousands(len(r.Value)) + " bytes"))
+	b.WriteString("\n  ")
+	b.WriteString(strings.ReplaceAll(body, "\n", "\n  "))
+	return b.String()
+}
+
+// Value renders a record value by its Kind within limit: JSON pretty-printed,
+// text as text, binary as a hex dump (offsets styled Muted), and `<tombstone>`
+// or `<empty>` for values without bytes.
+func Value(b []byte, theme Theme, limit Limits) (string, Truncated) {
+	out, _, t := value(b, theme.palette(), limit)
+	return out, t
+}
+
+// value renders b and says which Kind it found, scanning a JSON value once.
+func value(b []byte, pal *palette, limit Limits) (string, Kind, Truncated) {
+	switch {
+	case b == nil:
+		return pal.muted.wrap("<tombstone>"), KindNull, Truncated{}
+	case len(b) == 0:
+		return pal.muted.wrap("<empty>"), KindEmpty, Truncated{}
+	}
+	s := string(b)
+	if out, t, ok := prettyJSON(s, pal, limit); ok {
+		return out, KindJSON, t
+	}
+	if utf8.ValidString(s) && looksLikeText(s) {
+		out, t := text(s, pal, limit)
+		return out, KindText, t
+	}
+	out, t := hexDump(b, pal, limit)
+	return out, KindBinary, t
+}
+
+// field renders a key or header value on one line: sanitized, escapes styled,
+// cut after maxFieldBytes, `<null>` for a null key and `<empty>` for no bytes.
+func field(b []byte, pal *palette) string {
+	switch {
+	case b == nil:
+		return pal.muted.wrap("<null>")
+	case len(b) == 0:
+		return pal.muted.wrap("<empty>")
+	}
+	s := string(b[:runeFloor(b, maxFieldBytes)])
+	w := newCapWriter(Limits{}, len(s))
+	walk(s, 0, false, &paintedSink{w: w, escPaint: pal.esc})
+	if len(s) < len(b) {
+		w.buf = append(w.buf, pal.muted.wrap("… ("+thousands(len(b))+" bytes)")...)
+	}
+	return string(w.buf)
+}
+
+// Preview returns b sanitized on one line with at most maxBytes of it shown
+// (0 for all), followed by "…" when cut: for list cells such as a batch's key
+// column. A nil slice is "<null>".
+func Preview(b []byte, maxBytes int) string {
+	if b == nil {
+		return "<null>"
+	}
+	if maxBytes > 0 && len(b) > maxBytes {
+		return SanitizeLine(string(b[:runeFloor(b, maxBytes)])) + "…"
+	}
+	return SanitizeLine(string(b))
+}
