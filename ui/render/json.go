@@ -10,7 +10,9 @@ import "unicode/utf8"
 //
 // It scans the input once, without recursion, so any nesting depth and any size
 // is fine; past the limit it keeps scanning only to count the lines it leaves
-// out. Input that is not valid JSON (or not valid UTF-8) is shown as Text.
+// out. Indentation stops growing past 100 levels, so even with no limits the
+// output stays linear in the input. Input that is not valid JSON (or not valid
+// UTF-8) is shown as Text.
 func PrettyJSON(b []byte, theme Theme, limit Limits) (string, Truncated) {
 	if out, t, ok := prettyJSON(string(b), theme.palette(), limit); ok {
 		return out, t
@@ -164,10 +166,14 @@ func (p *jsonPrinter) member() bool {
 	return true
 }
 
+// maxIndentDepth is the nesting depth past which indentation stops growing,
+// so that even without limits the output stays linear in the input.
+const maxIndentDepth = 100
+
 // newline starts a new line indented for the current depth.
 func (p *jsonPrinter) newline() {
 	p.w.newline(p.i)
-	p.w.indent(2*len(p.stack), p.i)
+	p.w.indent(2*min(len(p.stack), maxIndentDepth), p.i)
 }
 
 // str prints the string token at p.i in paint pt, escaping what is unsafe.

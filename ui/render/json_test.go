@@ -177,6 +177,25 @@ func TestPrettyJSONDeepNesting(t *testing.T) {
 			})
 		}
 	}
+	t.Run("indentation stops growing so unlimited output stays linear", func(t *testing.T) {
+		depth := 10_000
+		in := strings.Repeat("[", depth) + strings.Repeat("]", depth)
+		out, tr := PrettyJSON([]byte(in), PlainTheme(), Limits{})
+		if tr.Cut() {
+			t.Fatalf("cut without limits: %+v", tr)
+		}
+		lines := strings.Split(out, "\n")
+		if len(lines) != 2*depth-1 {
+			t.Errorf("%d lines, want %d", len(lines), 2*depth-1)
+		}
+		widest := 0
+		for _, l := range lines {
+			widest = max(widest, len(l))
+		}
+		if want := 2*maxIndentDepth + 2; widest != want {
+			t.Errorf("widest line is %d bytes, want %d", widest, want)
+		}
+	})
 	t.Run("unclosed deep nesting falls back to text", func(t *testing.T) {
 		in := strings.Repeat("[", 100_000)
 		out, tr := PrettyJSON([]byte(in), PlainTheme(), DefaultLimits())

@@ -20,7 +20,9 @@ func Sanitize(s string) string { return SanitizeLine(s) }
 //     direction marks, zero-width and other invisible format characters, line
 //     and paragraph separators and Unicode tag characters: `\u202e`.
 //
-// When nothing needs escaping s is returned as is, without allocating.
+// Zero width joiners and non-joiners and variation selectors are kept: emoji
+// and several scripts need them. When nothing needs escaping s is returned as
+// is, without allocating.
 //
 // A literal backslash is left alone, so in plain output the text `\x1b` and an
 // escaped ESC look the same; the themes style escapes so they stand out.
