@@ -181,6 +181,9 @@ func (p *jsonPrinter) str(pt paint) bool {
 	start := p.i
 	i := start + 1
 	for {
+		for i < len(p.s) && plainStringByte[p.s[i]] {
+			i++
+		}
 		if i >= len(p.s) {
 			return false
 		}
@@ -216,6 +219,15 @@ func (p *jsonPrinter) emitString(token string, pt paint, at int) {
 	p.esc = paintedSink{w: p.w, base: pt, escPaint: p.pal.esc}
 	walk(token, at, false, &p.esc)
 }
+
+// plainStringByte marks the bytes a JSON string can hold as they are: not the
+// quote, the backslash or a control character.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // escapeLen returns the length of the JSON escape sequence at the start of s
 // (which starts with a backslash), or 0 if it is not a valid one.
