@@ -7,8 +7,10 @@
 //
 // It is shared by the CLI's pretty output and the terminal UI, and depends on
 // neither: styling comes from a Theme of lipgloss styles the caller passes in.
-// Nothing here reads the environment; the caller decides between PlainTheme
-// and ColorTheme (NO_COLOR, not a terminal, --color flags).
+// The caller decides between PlainTheme and ColorTheme (NO_COLOR, stdout not a
+// terminal, a --color flag); this package reads no environment variables
+// itself, though ColorTheme's default lipgloss renderer detects the terminal's
+// colour profile and background when first used.
 //
 // Output sizes are bounded by Limits so a 1 MB value or JSON nested 100,000
 // levels deep renders in bounded memory, without recursion, and says on screen
