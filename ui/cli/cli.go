@@ -1,0 +1,105 @@
+// Package cli is kgroups' command line: the cobra commands, their flags and
+// the mapping from errors to exit codes. Output formats and exit codes are a
+// contract scripts rely on (see the README's CLI section).
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+)
+
+// Main runs kgroups with args (the command line without the program name)
+// and returns the process exit code. Errors are printed on stderr as one line
+// prefixed "kgroups: ".
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(ctx, &app{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}, args)
+}
+
+// run is Main with the app (streams and clock) given.
+func run(ctx context.Context, a *app, args []string) int {
+	root := newRootCommand(a)
+	root.SetArgs(args)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	// Cobra rejects unknown commands, bad arguments and missing required
+	// flags before any command runs: all of those are usage errors.
+	if !a.started {
+		err = &usageError{err: err}
+	}
+	fmt.Fprintln(a.stderr, errorLine(ctx, err))
+	code := exitCode(err)
+	if code == ExitUsage {
+		fmt.Fprintf(a.stderr, "run '%s --help' for usage\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// app carries the process streams and the clock to the commands.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	now            func() time.Time // for ages shown to people
+	started        bool             // a command's RunE was entered
+}
+
+// runE wraps a command body so Main can tell cobra's own rejections (usage
+// errors) from failures of the command itself.
+func (a *app) runE(run func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a.started = true
+		return run(cmd, args)
+	}
+}
+
+// stdoutIsTerminal reports whether output goes to a terminal, which picks
+// human-oriented defaults (pretty records, colour).
+func (a *app) stdoutIsTerminal() bool {
+	f, ok := a.stdout.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// colour reports whether human output may use colour: on a terminal, unless
+// NO_COLOR is set (https://no-color.org).
+func (a *app) colour() bool {
+	return a.stdoutIsTerminal() && os.Getenv("NO_COLOR") == ""
+}
+
+func newRootCommand(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kgroups",
+		Short: "Inspect and consume Kafka consumer groups named {base}-{topic}[-{suffix}]",
+		Long: `kgroups shows Kafka consumer groups named by the convention {base}-{topic}
+(the default group of a topic) and {base}-{topic}-{suffix} (one group per job),
+with their lag per partition, and consumes or peeks batches of records.
+
+Run without a command to open the terminal UI.`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE:          a.runE(runTUI(a)),
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &usageError{err: err}
+	})
+	addSettingsFlags(root)
+	root.Flags().Duration("refresh", defaultRefresh, "TUI auto-refresh interval (0 disables it)")
+
+	root.AddCommand(
+		newLagCommand(a),
+		newConsumeCommand(a),
+		newDemoCommand(a),
+	)
+	return root
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"strings"
+
+	"github.com/kgroups/kgroups/kafka"
+)
+
+// connection is what a command needs to talk to a cluster: the resolved
+// settings, the client configuration and an admin connection, plus the
+// in-process demo cluster when --demo started one.
+type connection struct {
+	Settings Settings
+	Config   kafka.Config
+	Cluster  *kafka.Cluster
+	stopDemo func() // nil unless --demo
+}
+
+// connect starts the demo cluster when s.Demo, then dials the cluster,
+// failing within s.Timeout when no broker answers.
+func (a *app) connect(ctx context.Context, s Settings) (*connection, error) {
+	cfg, err := s.KafkaConfig()
+	if err != nil {
+		return nil, err
+	}
+	conn := &connection{Settings: s, Config: cfg}
+	if s.Demo {
+		brokers, stop, err := a.startDemo(ctx, nil, false)
+		if err != nil {
+			return nil, err
+		}
+		conn.stopDemo = stop
+		conn.Settings.Brokers, conn.Config.Brokers = brokers, brokers
+	}
+	if conn.Cluster, err = kafka.Dial(ctx, conn.Config); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// Bootstrap names the cluster in messages: its bootstrap addresses.
+func (c *connection) Bootstrap() string { return strings.Join(c.Config.Brokers, ",") }
+
+// Close closes the admin connection and stops the demo cluster, if any.
+func (c *connection) Close() {
+	if c.Cluster != nil {
+		c.Cluster.Close()
+	}
+	if c.stopDemo != nil {
+		c.stopDemo()
+	}
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/ui/render"
+)
+
+// Exit codes. Scripts rely on them; they are part of the CLI contract.
+const (
+	ExitOK      = 0 // success
+	ExitError   = 1 // the command failed (cluster unreachable, unknown topic, ...)
+	ExitUsage   = 2 // bad flags or arguments: nothing was attempted
+	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode)
+)
+
+// ErrRefused is matched (errors.Is) by every error that refuses an action
+// for safety. Such errors exit with ExitRefused.
+var ErrRefused = errors.New("refused for safety")
+
+// refusedError refuses an action for safety with a reason saying what to do.
+type refusedError struct{ reason string }
+
+func (e *refusedError) Error() string        { return e.reason }
+func (e *refusedError) Is(target error) bool { return target == ErrRefused }
+
+// refusef returns an error that exits with ExitRefused.
+func refusef(format string, args ...any) error {
+	return &refusedError{reason: fmt.Sprintf(format, args...)}
+}
+
+// usageError is a mistake in how kgroups was called: a bad flag, a missing
+// required flag, a bad value. It exits with ExitUsage.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns an error that exits with ExitUsage.
+func usagef(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+// exitCode maps an error returned by a command to the process exit code.
+func exitCode(err error) int {
+	var usage *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &usage):
+		return ExitUsage
+	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive):
+		return ExitRefused
+	default:
+		return ExitError
+	}
+}
+
+// errorLine formats err as the single line kgroups prints on stderr.
+// Messages can carry names that came from the cluster (groups, client ids),
+// so they are sanitized; line breaks are folded so the message stays on one
+// line.
+func errorLine(ctx context.Context, err error) string {
+	msg := err.Error()
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		msg = "interrupted"
+	}
+	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", "; ")), " ")
+	return "kgroups: " + render.Sanitize(msg)
+}
