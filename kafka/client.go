@@ -24,6 +24,9 @@ type Config struct {
 	Timeout  time.Duration // dial and request bound; DefaultTimeout when zero
 	TLS      *tls.Config   // nil for plaintext
 	SASL     sasl.Mechanism
+	// ReadOnly refuses every write: commits from consume, commit after
+	// review, reset, copy, create, delete. Peeks and snapshots still work.
+	ReadOnly bool
 	Extra    []kgo.Opt // appended last; tests use it for hooks
 }
 

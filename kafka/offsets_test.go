@@ -1,0 +1,307 @@
+package kafka_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/kafkatest"
+	"github.com/kgroups/kgroups/model"
+)
+
+// opsFixture is a topic "events" with 2 partitions of 10 records each,
+// timestamps t0+i seconds, and group "g" committed at 4 and 6.
+type opsFixture struct {
+	brokers []string
+	c       *kafka.Cluster
+	adm     *kadm.Client
+	t0      time.Time
+}
+
+func newOpsFixture(t *testing.T, readOnly bool) opsFixture {
+	t.Helper()
+	_, brokers := kafkatest.NewCluster(t)
+	ctx := context.Background()
+	adm := kadm.NewClient(kafkatest.Client(t, brokers))
+	if _, err := adm.CreateTopic(ctx, 2, 1, nil, "events"); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var recs []*kgo.Record
+	for p := range int32(2) {
+		for i := range 10 {
+			recs = append(recs, &kgo.Record{Partition: p, Value: fmt.Appendf(nil, "%d-%d", p, i), Timestamp: t0.Add(time.Duration(i) * time.Second)})
+		}
+	}
+	kafkatest.Produce(t, brokers, "events", recs...)
+	commit(t, adm, "g", "events", map[int32]int64{0: 4, 1: 6})
+	c, err := kafka.Dial(ctx, kafka.Config{Brokers: brokers, ReadOnly: readOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return opsFixture{brokers: brokers, c: c, adm: adm, t0: t0}
+}
+
+func commit(t *testing.T, adm *kadm.Client, group, topic string, offs map[int32]int64) {
+	t.Helper()
+	os := make(kadm.Offsets)
+	for p, o := range offs {
+		os.Add(kadm.Offset{Topic: topic, Partition: p, At: o, LeaderEpoch: -1})
+	}
+	resp, err := adm.CommitOffsets(context.Background(), group, os)
+	if err == nil {
+		err = resp.Error()
+	}
+	if err != nil {
+		t.Fatalf("commit %s: %v", group, err)
+	}
+}
+
+func committed(t *testing.T, adm *kadm.Client, group, topic string) map[int32]int64 {
+	t.Helper()
+	out := map[int32]int64{}
+	resp, err := adm.FetchOffsets(context.Background(), group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return out
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Each(func(o kadm.OffsetResponse) {
+		if o.Topic == topic {
+			out[o.Partition] = o.At
+		}
+	})
+	return out
+}
+
+func newOffsets(p model.Plan) map[int32]int64 { return p.Offsets() }
+
+func TestPlanResetModes(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		spec      kafka.ResetSpec
+		want      map[int32]int64
+		lagAfter  int64
+		clampedP0 bool
+	}{
+		{"earliest", kafka.ResetSpec{Mode: kafka.ResetToEarliest}, map[int32]int64{0: 0, 1: 0}, 20, false},
+		{"latest", kafka.ResetSpec{Mode: kafka.ResetToLatest}, map[int32]int64{0: 10, 1: 10}, 0, false},
+		{"offset", kafka.ResetSpec{Mode: kafka.ResetToOffset, Offset: 7}, map[int32]int64{0: 7, 1: 7}, 6, false},
+		{"offset beyond end is clamped", kafka.ResetSpec{Mode: kafka.ResetToOffset, Offset: 99}, map[int32]int64{0: 10, 1: 10}, 0, true},
+		{"negative offset is clamped to start", kafka.ResetSpec{Mode: kafka.ResetToOffset, Offset: -5}, map[int32]int64{0: 0, 1: 0}, 20, true},
+		{"offset map", kafka.ResetSpec{Mode: kafka.ResetToOffsetMap, OffsetMap: map[int32]int64{0: 2, 1: 8}}, map[int32]int64{0: 2, 1: 8}, 10, false},
+		{"datetime on a record", kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: f.t0.Add(3 * time.Second)}, map[int32]int64{0: 3, 1: 3}, 14, false},
+		{"datetime between records", kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: f.t0.Add(3500 * time.Millisecond)}, map[int32]int64{0: 4, 1: 4}, 12, false},
+		{"datetime after the last record", kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: f.t0.Add(time.Hour)}, map[int32]int64{0: 10, 1: 10}, 0, false},
+		{"by duration", kafka.ResetSpec{Mode: kafka.ResetByDuration, Duration: 2 * time.Second, Now: func() time.Time { return f.t0.Add(9 * time.Second) }}, map[int32]int64{0: 7, 1: 7}, 6, false},
+		{"shift forward", kafka.ResetSpec{Mode: kafka.ResetShiftBy, Shift: 3}, map[int32]int64{0: 7, 1: 9}, 4, false},
+		{"shift back clamps at start", kafka.ResetSpec{Mode: kafka.ResetShiftBy, Shift: -5}, map[int32]int64{0: 0, 1: 1}, 19, true},
+		{"one partition only", kafka.ResetSpec{Mode: kafka.ResetToEarliest, Partitions: []int32{1}}, map[int32]int64{1: 0}, 10, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, err := f.c.PlanReset(ctx, "g", "events", tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := newOffsets(plan); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Fatalf("new offsets %v, want %v", got, tt.want)
+			}
+			if got := plan.LagAfter(); got != tt.lagAfter {
+				t.Fatalf("lag after %d, want %d", got, tt.lagAfter)
+			}
+			if plan.Partitions[0].Clamped != tt.clampedP0 {
+				t.Fatalf("clamped = %v, want %v", plan.Partitions[0].Clamped, tt.clampedP0)
+			}
+			for _, p := range plan.Partitions {
+				if !p.HasCurrent || p.Current != map[int32]int64{0: 4, 1: 6}[p.Partition] {
+					t.Fatalf("partition %d current %d (has %v), want the commit", p.Partition, p.Current, p.HasCurrent)
+				}
+			}
+		})
+	}
+	// Planning wrote nothing: dry run is the default.
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:4 1:6]" {
+		t.Fatalf("planning changed commits: %v", got)
+	}
+}
+
+func TestPlanResetBadInput(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	if _, err := f.c.PlanReset(ctx, "g", "nope", kafka.ResetSpec{}); err == nil {
+		t.Fatal("unknown topic: want an error")
+	}
+	if _, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Partitions: []int32{7}}); err == nil {
+		t.Fatal("unknown partition: want an error")
+	}
+	if _, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetFromGroup, FromGroup: "none"}); err == nil {
+		t.Fatal("copy from a group without commits: want an error")
+	}
+}
+
+func TestExecuteResetAndReadBack(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToOffsetMap, OffsetMap: map[int32]int64{0: 1, 1: 9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.c.Execute(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() || fmt.Sprint(res.Committed) != "map[0:1 1:9]" {
+		t.Fatalf("result %+v", res)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:1 1:9]" {
+		t.Fatalf("commits now %v", got)
+	}
+}
+
+func TestCopyFromSibling(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	commit(t, f.adm, "g-full-index", "events", map[int32]int64{0: 10})
+	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetFromGroup, FromGroup: "g-full-index"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Partition 1 was never committed by the sibling: it would start at earliest.
+	if got := newOffsets(plan); fmt.Sprint(got) != "map[0:10 1:0]" {
+		t.Fatalf("copy plan %v", got)
+	}
+	if _, err := f.c.Execute(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:10 1:0]" {
+		t.Fatalf("commits now %v", got)
+	}
+}
+
+func TestCreateGroup(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	if _, err := f.c.PlanCreate(ctx, "g", "events", "earliest"); !errors.Is(err, kafka.ErrGroupExists) {
+		t.Fatalf("creating an existing group: err %v, want ErrGroupExists", err)
+	}
+	plan, err := f.c.PlanCreate(ctx, "g-new", "events", "latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := committed(t, f.adm, "g-new", "events"); len(got) != 0 {
+		t.Fatalf("planning created commits %v", got)
+	}
+	if _, err := f.c.Execute(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	if got := committed(t, f.adm, "g-new", "events"); fmt.Sprint(got) != "map[0:10 1:10]" {
+		t.Fatalf("created at %v, want latest", got)
+	}
+	at := f.t0.Add(5 * time.Second).Format(time.RFC3339)
+	plan, err = f.c.PlanCreate(ctx, "g-at", "events", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := newOffsets(plan); fmt.Sprint(got) != "map[0:5 1:5]" {
+		t.Fatalf("create at %s: %v", at, got)
+	}
+}
+
+func TestDeleteGroupAndOffsets(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	if err := f.c.DeleteGroupOffsets(ctx, "g", "events"); err != nil {
+		t.Fatal(err)
+	}
+	if got := committed(t, f.adm, "g", "events"); len(got) != 0 {
+		t.Fatalf("offsets left %v", got)
+	}
+	commit(t, f.adm, "g2", "events", map[int32]int64{0: 1})
+	if err := f.c.DeleteGroup(ctx, "g2"); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := f.adm.ListGroups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := listed["g2"]; ok {
+		t.Fatal("g2 still listed after delete")
+	}
+}
+
+func TestLiveGroupRefusesEveryWrite(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit())
+	// Wait until the member joined: polling drives the join.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		member.PollFetches(pctx)
+		cancel()
+		described, err := f.adm.DescribeGroups(ctx, "g")
+		if err == nil && described["g"].State == "Stable" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("member never joined")
+		}
+	}
+	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToEarliest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := committed(t, f.adm, "g", "events")
+	writes := map[string]func() error{
+		"execute":        func() error { _, err := f.c.Execute(ctx, plan); return err },
+		"delete":         func() error { return f.c.DeleteGroup(ctx, "g") },
+		"delete offsets": func() error { return f.c.DeleteGroupOffsets(ctx, "g", "events") },
+	}
+	for name, write := range writes {
+		err := write()
+		var active *kafka.GroupActiveError
+		if !errors.As(err, &active) || len(active.Members) != 1 {
+			t.Fatalf("%s on a live group: err %v, want GroupActiveError naming the member", name, err)
+		}
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != fmt.Sprint(before) {
+		t.Fatalf("refused writes changed commits: %v → %v", before, got)
+	}
+}
+
+func TestReadOnlyRefusesWritesButNotReads(t *testing.T) {
+	f := newOpsFixture(t, true)
+	ctx := context.Background()
+	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToEarliest})
+	if err != nil {
+		t.Fatalf("planning is a read and must work read-only: %v", err)
+	}
+	for name, err := range map[string]error{
+		"execute":        func() error { _, err := f.c.Execute(ctx, plan); return err }(),
+		"delete":         f.c.DeleteGroup(ctx, "g"),
+		"delete offsets": f.c.DeleteGroupOffsets(ctx, "g", "events"),
+	} {
+		if !errors.Is(err, kafka.ErrReadOnly) {
+			t.Fatalf("%s read-only: err %v, want ErrReadOnly", name, err)
+		}
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:4 1:6]" {
+		t.Fatalf("read-only changed commits: %v", got)
+	}
+	recs, err := f.c.Peek(ctx, kafka.PeekRequest{Topic: "events", Group: "g", Max: 3})
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("peek read-only: %d records, err %v", len(recs), err)
+	}
+}
