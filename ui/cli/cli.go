@@ -100,6 +100,7 @@ Run without a command to open the terminal UI.`,
 		newLagCommand(a),
 		newConsumeCommand(a),
 		newDemoCommand(a),
+		newVersionCommand(a),
 	)
 	return root
 }

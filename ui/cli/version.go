@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Set by the release build with -ldflags "-X github.com/kgroups/kgroups/ui/cli.version=…"
+// (see .goreleaser.yaml). Empty in a plain `go build` or `go install`, where
+// buildInfo falls back to what the Go toolchain recorded.
+var (
+	version string
+	commit  string
+	date    string
+)
+
+// BuildInfo says which kgroups this is.
+type BuildInfo struct {
+	Version   string
+	Commit    string
+	Date      string
+	GoVersion string
+}
+
+// buildInfo merges the ldflags-stamped values with debug.ReadBuildInfo: the
+// module version for `go install …@vX`, and the VCS revision and time for a
+// build from a checkout.
+func buildInfo() BuildInfo {
+	bi := BuildInfo{Version: version, Commit: commit, Date: date, GoVersion: runtime.Version()}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return withDefaults(bi)
+	}
+	if bi.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		bi.Version = info.Main.Version
+	}
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision" && bi.Commit == "":
+			bi.Commit = s.Value
+		case s.Key == "vcs.time" && bi.Date == "":
+			bi.Date = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true" && bi.Commit != "" && commit == "":
+			bi.Commit += "-dirty"
+		}
+	}
+	return withDefaults(bi)
+}
+
+func withDefaults(bi BuildInfo) BuildInfo {
+	if bi.Version == "" {
+		bi.Version = "dev"
+	}
+	if bi.Commit == "" {
+		bi.Commit = "unknown"
+	}
+	if bi.Date == "" {
+		bi.Date = "unknown"
+	}
+	return bi
+}
+
+func newVersionCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit, build date and Go version",
+		Args:  cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			bi := buildInfo()
+			_, err := fmt.Fprintf(a.stdout, "kgroups %s\ncommit: %s\nbuilt: %s\ngo: %s\n", bi.Version, bi.Commit, bi.Date, bi.GoVersion)
+			return err
+		}),
+	}
+}
