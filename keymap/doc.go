@@ -1,5 +1,4 @@
 // Package keymap holds kgroups' key bindings: one KeyMap struct of
-// key.Binding per view, built by DefaultKeyMap and implementing help.KeyMap.
+// key.Binding per view, built by DefaultKeyMap and implementing help.KeyMap
+// so the help bar is generated from the same bindings the views match.
 package keymap
-
-import _ "github.com/charmbracelet/bubbles/key" // bindings land here with the TUI

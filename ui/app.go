@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -10,25 +11,33 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 )
 
-// DefaultRefresh is the auto-refresh interval when the caller gives none.
+// DefaultRefresh is the auto-refresh interval the CLI uses when --refresh
+// is not given.
 const DefaultRefresh = 5 * time.Second
 
 // Deps is everything the TUI needs from the outside world. The caller owns
-// Cluster and Registry and closes them after Run returns.
+// Cluster and closes it after Run returns.
 type Deps struct {
-	Cluster  *kafka.Cluster
-	Registry *kafka.Registry // consumes through the service's naming; nil disables consume
-	Base     string          // "" shows the base picker first
-	Brokers  []string        // bootstrap addresses, shown in the header
-	Refresh  time.Duration   // auto-refresh interval; 0 disables it
-	ReadOnly bool            // disables every write (consume commits, commit-after-review)
+	Cluster *kafka.Cluster
+	// Registry is accepted for the CLI's convenience but the TUI does not
+	// keep consumers: each consume runs through a registry that lives for
+	// that batch only, so kgroups never stays a member of a service's group.
+	Registry *kafka.Registry
+	Base     string        // "" shows the base picker first
+	Brokers  []string      // bootstrap addresses, shown in the header
+	Refresh  time.Duration // auto-refresh interval; 0 disables it
+	ReadOnly bool          // disables every write (consume commits, commit-after-review)
 	Now      func() time.Time
 }
 
 // Run starts the TUI on the alternate screen with mouse support and blocks
-// until the user quits or ctx ends. A ctx that ends is not an error.
+// until the user quits or ctx ends. A ctx that ends is not an error. Every
+// command the TUI started has returned when Run returns.
 func Run(ctx context.Context, d Deps) error {
-	p := tea.NewProgram(New(d),
+	m := New(d)
+	m.res.clipboard = os.Stdout
+	defer m.Close()
+	p := tea.NewProgram(m,
 		tea.WithContext(ctx),
 		tea.WithAltScreen(),
 		tea.WithMouseCellMotion(),
@@ -39,33 +48,3 @@ func Run(ctx context.Context, d Deps) error {
 	}
 	return err
 }
-
-// Model is the root of the TUI. It routes messages to the views and owns
-// the layout; see root.go.
-type Model struct {
-	deps Deps
-	ctx  context.Context
-}
-
-// New builds the root model. It does no I/O: the first snapshot (or the base
-// detection when d.Base is empty) starts from Init.
-func New(d Deps) Model {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	return Model{deps: d, ctx: context.Background()}
-}
-
-// Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return nil }
-
-// Update implements tea.Model.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyCtrlC {
-		return m, tea.Quit
-	}
-	return m, nil
-}
-
-// View implements tea.Model.
-func (m Model) View() string { return "kgroups: loading…" }

@@ -1,0 +1,259 @@
+package keymap
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap gathers the bindings of every view.
+type KeyMap struct {
+	Global     Global
+	List       List
+	Bases      Bases
+	Topics     Topics
+	Groups     Groups
+	Partitions Partitions
+	Batch      Batch
+	Dialog     Dialog
+	Filter     Filter
+	Input      Input
+}
+
+// DefaultKeyMap returns kgroups' default bindings.
+func DefaultKeyMap() KeyMap {
+	list := List{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
+	}
+	consume := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "consume N (commits)"))
+	peek := key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "peek (no commit)"))
+	newSuffix := key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new suffix"))
+	filter := key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter"))
+	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	return KeyMap{
+		Global: Global{
+			Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+			Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		},
+		List: list,
+		Bases: Bases{
+			Select: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use base")),
+		},
+		Topics: Topics{
+			Open:      open,
+			Filter:    filter,
+			Sort:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+			Internal:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "internal topics")),
+			Consume:   consume,
+			Peek:      peek,
+			NewSuffix: newSuffix,
+		},
+		Groups: Groups{
+			Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "partitions")),
+			Others:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "other groups")),
+			Filter:    filter,
+			Sort:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+			Consume:   consume,
+			Peek:      peek,
+			NewSuffix: newSuffix,
+		},
+		Partitions: Partitions{
+			Consume: consume,
+			Peek:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "peek this partition")),
+		},
+		Batch: Batch{
+			Focus:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "list/detail")),
+			ScrollUp:   key.NewBinding(key.WithKeys("shift+up", "K"), key.WithHelp("K", "detail up")),
+			ScrollDown: key.NewBinding(key.WithKeys("shift+down", "J"), key.WithHelp("J", "detail down")),
+			Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+			Mode:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "json/text/hex")),
+			Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export jsonl")),
+			Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy record")),
+			Commit:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "commit reviewed")),
+			Consume:    consume,
+			Peek:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "peek again")),
+		},
+		Dialog: Dialog{
+			Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Next:    key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+			Prev:    key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+			Left:    key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "choose")),
+			Right:   key.NewBinding(key.WithKeys("right")),
+			Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+			No:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
+			Force:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "force…")),
+		},
+		Filter: Filter{
+			Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		},
+		Input: Input{
+			Left:           key.NewBinding(key.WithKeys("left", "ctrl+b")),
+			Right:          key.NewBinding(key.WithKeys("right", "ctrl+f")),
+			Home:           key.NewBinding(key.WithKeys("home", "ctrl+a")),
+			End:            key.NewBinding(key.WithKeys("end", "ctrl+e")),
+			DeleteBack:     key.NewBinding(key.WithKeys("backspace", "ctrl+h")),
+			DeleteForward:  key.NewBinding(key.WithKeys("delete", "ctrl+d")),
+			DeleteWordBack: key.NewBinding(key.WithKeys("ctrl+w", "alt+backspace")),
+			DeleteToStart:  key.NewBinding(key.WithKeys("ctrl+u")),
+			DeleteToEnd:    key.NewBinding(key.WithKeys("ctrl+k")),
+		},
+	}
+}
+
+// Global bindings work on every screen unless a text field has focus.
+type Global struct {
+	Quit, Help, Back, Refresh key.Binding
+}
+
+// List moves a cursor in any list or table.
+type List struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (k List) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down} }
+
+// FullHelp implements help.KeyMap.
+func (k List) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+}
+
+// Bases is the base picker shown when no --base was given.
+type Bases struct {
+	Select key.Binding
+}
+
+// Topics is the topics view.
+type Topics struct {
+	Open, Filter, Sort, Internal, Consume, Peek, NewSuffix key.Binding
+}
+
+// Groups is the groups view of one topic.
+type Groups struct {
+	Open, Others, Filter, Sort, Consume, Peek, NewSuffix key.Binding
+}
+
+// Partitions is the partitions view of one group.
+type Partitions struct {
+	Consume, Peek key.Binding
+}
+
+// Batch is the batch view: a list of records and a detail pane.
+type Batch struct {
+	Focus, ScrollUp, ScrollDown, Search, Mode, Export, Copy, Commit, Consume, Peek key.Binding
+}
+
+// Dialog drives prompts and confirmations.
+type Dialog struct {
+	Confirm, Cancel, Next, Prev, Left, Right, Yes, No, Force key.Binding
+}
+
+// Filter drives a filter or search input line.
+type Filter struct {
+	Apply, Cancel key.Binding
+}
+
+// Input edits a one-line text field; printable keys insert themselves.
+type Input struct {
+	Left, Right, Home, End                                                key.Binding
+	DeleteBack, DeleteForward, DeleteWordBack, DeleteToStart, DeleteToEnd key.Binding
+}
+
+// Help is a help.KeyMap assembled from the focused view's bindings (first)
+// and the global ones, so the help bar always matches what the keys do.
+type Help struct {
+	Short []key.Binding
+	Full  [][]key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (h Help) ShortHelp() []key.Binding { return h.Short }
+
+// FullHelp implements help.KeyMap.
+func (h Help) FullHelp() [][]key.Binding { return h.Full }
+
+func (g Global) column() []key.Binding { return []key.Binding{g.Refresh, g.Back, g.Help, g.Quit} }
+
+// BasesHelp is the help of the base picker.
+func (k KeyMap) BasesHelp() Help {
+	return Help{
+		Short: []key.Binding{k.Bases.Select, k.List.Up, k.List.Down, k.Global.Refresh, k.Global.Help, k.Global.Quit},
+		Full:  [][]key.Binding{{k.Bases.Select}, k.List.FullHelp()[0], k.Global.column()},
+	}
+}
+
+// TopicsHelp is the help of the topics view.
+func (k KeyMap) TopicsHelp() Help {
+	t := k.Topics
+	return Help{
+		Short: []key.Binding{t.Open, t.Filter, t.Sort, t.Consume, t.Peek, k.Global.Refresh, k.Global.Help, k.Global.Quit},
+		Full: [][]key.Binding{
+			{t.Open, t.Filter, t.Sort, t.Internal},
+			{t.Consume, t.Peek, t.NewSuffix},
+			k.List.FullHelp()[0],
+			k.Global.column(),
+		},
+	}
+}
+
+// GroupsHelp is the help of the groups view.
+func (k KeyMap) GroupsHelp() Help {
+	g := k.Groups
+	return Help{
+		Short: []key.Binding{g.Open, g.Others, g.Consume, g.Peek, g.NewSuffix, k.Global.Back, k.Global.Help, k.Global.Quit},
+		Full: [][]key.Binding{
+			{g.Open, g.Others, g.Filter, g.Sort},
+			{g.Consume, g.Peek, g.NewSuffix},
+			k.List.FullHelp()[0],
+			k.Global.column(),
+		},
+	}
+}
+
+// PartitionsHelp is the help of the partitions view.
+func (k KeyMap) PartitionsHelp() Help {
+	p := k.Partitions
+	return Help{
+		Short: []key.Binding{p.Consume, p.Peek, k.Global.Refresh, k.Global.Back, k.Global.Help, k.Global.Quit},
+		Full: [][]key.Binding{
+			{p.Consume, p.Peek},
+			k.List.FullHelp()[0],
+			k.Global.column(),
+		},
+	}
+}
+
+// BatchHelp is the help of the batch view.
+func (k KeyMap) BatchHelp() Help {
+	b := k.Batch
+	return Help{
+		Short: []key.Binding{b.Commit, b.Search, b.Export, b.Copy, b.Focus, k.Global.Back, k.Global.Help, k.Global.Quit},
+		Full: [][]key.Binding{
+			{b.Commit, b.Consume, b.Peek},
+			{b.Search, b.Mode, b.Export, b.Copy},
+			{b.Focus, b.ScrollUp, b.ScrollDown, k.List.PageUp, k.List.PageDown},
+			k.Global.column(),
+		},
+	}
+}
+
+// DialogHelp is the help while a dialog is open.
+func (k KeyMap) DialogHelp(fields bool) Help {
+	d := k.Dialog
+	short := []key.Binding{d.Confirm, d.Cancel}
+	if fields {
+		short = append(short, d.Next, d.Left)
+	}
+	return Help{Short: short, Full: [][]key.Binding{short}}
+}
+
+// FilterHelp is the help while a filter or search line has focus.
+func (k KeyMap) FilterHelp() Help {
+	f := k.Filter
+	return Help{Short: []key.Binding{f.Apply, f.Cancel}, Full: [][]key.Binding{{f.Apply, f.Cancel}}}
+}

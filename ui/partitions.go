@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
+)
+
+// partitionsView shows one group's position on every partition of its topic.
+type partitionsView struct {
+	styles Styles
+	keys   keymap.KeyMap
+	now    func() time.Time
+
+	group   model.Group
+	missing bool // the group does not exist yet: offsets are what it would start with
+	foreign bool // another prefix's group: not refreshed with the base's snapshot
+	cur     listCursor
+	sel     int32 // selected partition, kept across refreshes
+
+	width, height int
+}
+
+func newPartitionsView(st Styles, keys keymap.KeyMap, now func() time.Time) partitionsView {
+	return partitionsView{styles: st, keys: keys, now: now}
+}
+
+// open shows g; the cursor stays on the same partition when g is the group
+// already shown.
+func (v partitionsView) open(g model.Group, missing, foreign bool) partitionsView {
+	if g.ID != v.group.ID {
+		v.cur, v.sel = listCursor{}, 0
+	}
+	v.group, v.missing, v.foreign = g, missing, foreign
+	return v.reselect()
+}
+
+// setSnapshot refreshes the group from a new snapshot of the base.
+func (v partitionsView) setSnapshot(snap model.Snapshot) partitionsView {
+	if v.foreign || v.group.ID == "" {
+		return v
+	}
+	if g, ok := snap.Group(v.group.ID); ok {
+		v.group, v.missing = g, false
+	} else if t, ok := snap.Topic(v.group.Name.Topic); ok {
+		// Not created (yet, or any more): show what it would start with.
+		g := missingDefault(v.group.Name.Base, t)
+		g.Name, g.ID = v.group.Name, v.group.ID
+		v.group, v.missing = g, true
+	}
+	return v.reselect()
+}
+
+func (v partitionsView) reselect() partitionsView {
+	if i := slices.IndexFunc(v.group.Partitions, func(p model.PartitionLag) bool { return p.Partition == v.sel }); i >= 0 {
+		v.cur.index = i
+	}
+	v.cur = v.cur.clamp(len(v.group.Partitions), v.listHeight())
+	v.sync()
+	return v
+}
+
+func (v *partitionsView) sync() {
+	if v.cur.index < len(v.group.Partitions) {
+		v.sel = v.group.Partitions[v.cur.index].Partition
+	}
+}
+
+// SetSize sets the body area the view draws in.
+func (v partitionsView) SetSize(w, h int) partitionsView {
+	v.width, v.height = w, h
+	v.cur = v.cur.clamp(len(v.group.Partitions), v.listHeight())
+	return v
+}
+
+func (v partitionsView) listHeight() int { return max(v.height-4, 1) } // 2 summary lines, blank, column header
+
+func (v partitionsView) update(msg tea.KeyMsg) (partitionsView, intent) {
+	n := len(v.group.Partitions)
+	if c, ok := navigate(v.keys.List, msg, v.cur, n, v.listHeight()); ok {
+		v.cur = c
+		v.sync()
+		return v, nil
+	}
+	k := v.keys.Partitions
+	switch {
+	case keyMatches(msg, k.Consume, k.Peek) && v.foreign:
+		return v, say(reportWarn("%s does not follow the base's naming: kgroups reads and commits only as {base}-{topic}[-{suffix}]", clean(v.group.ID)))
+	case keyMatches(msg, k.Consume):
+		return v, intentConsume{target: target{Group: v.group.Name}}
+	case keyMatches(msg, k.Peek):
+		t := target{Group: v.group.Name}
+		if v.cur.index < n {
+			p := v.group.Partitions[v.cur.index].Partition
+			t.Partition = &p
+		}
+		return v, intentPeek{target: t}
+	}
+	return v, nil
+}
+
+func (v partitionsView) scroll(delta int) partitionsView {
+	v.cur = v.cur.move(delta, len(v.group.Partitions), v.listHeight())
+	v.sync()
+	return v
+}
+
+func (v partitionsView) View() string {
+	st := v.styles
+	g := v.group
+	now := v.now()
+	summary := fmt.Sprintf("group %s · %s · %d member%s · lag %s", clean(g.ID), stateLabel(g), len(g.Members), plural(len(g.Members)), count(g.Lag))
+	if g.Expired > 0 {
+		summary += " · " + count(g.Expired) + " expired"
+	}
+	second := ""
+	switch {
+	case v.missing:
+		second = st.Tag.Render("not created yet: it would start at earliest, so its lag is end − start")
+	case v.foreign:
+		second = st.Tag.Render("a group of another prefix with commits on " + clean(g.Name.Topic))
+	case g.Err != nil:
+		second = st.Bad.Render("⚠ " + clean(g.Err.Error()))
+	case len(g.Members) > 0:
+		var ms []string
+		for _, m := range g.Members {
+			ms = append(ms, clean(m.ClientID+"@"+m.Host))
+		}
+		second = st.Dim.Render("held by " + strings.Join(ms, ", "))
+	default:
+		second = st.Dim.Render("no live member: c consumes, p peeks")
+	}
+	lines := []string{
+		st.Title.Render(fit(summary, v.width, alignLeft)),
+		fit(second, v.width, alignLeft),
+		"",
+	}
+	t := table{cols: []column{
+		{Title: "part", Min: 4, Align: alignRight},
+		{Title: "start", Min: 5, Align: alignRight},
+		{Title: "committed", Min: 9, Align: alignRight},
+		{Title: "end", Min: 5, Align: alignRight},
+		{Title: "lag", Min: 5, Align: alignRight},
+		{Title: "expired", Min: 7, Align: alignRight},
+		{Title: "oldest unread", Min: 8, Align: alignRight},
+		{Title: "member", Min: 8, Flex: true, Fill: true},
+	}}
+	for _, p := range g.Partitions {
+		committed := plain("—")
+		if p.HasCommitted {
+			committed = plain(count(p.Committed))
+		}
+		expired := plain("0")
+		if p.Expired > 0 {
+			// Retention deleted records the group never read: flag it.
+			expired = styled(count(p.Expired), st.Warn)
+			committed = styled(committed.Text+" !", st.Warn)
+		}
+		member := plain(clean(p.Member))
+		if p.Err != nil {
+			member = styled("⚠ "+clean(p.Err.Error()), st.Bad)
+		}
+		t.rows = append(t.rows, []cell{
+			plain(fmt.Sprint(p.Partition)),
+			plain(count(p.Start)),
+			committed,
+			plain(count(p.End)),
+			plain(count(p.Lag)),
+			expired,
+			plain(ageSince(now, p.OldestUnconsumed)),
+			member,
+		})
+	}
+	if len(t.rows) == 0 {
+		return strings.Join(append(lines, st.Dim.Render("No partition to show.")), "\n")
+	}
+	lines = append(lines, t.render(st, v.width, v.height-len(lines), v.cur)...)
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,530 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
+)
+
+// page is a screen of the TUI; the root keeps a stack of them.
+type page int
+
+const (
+	pageBases page = iota
+	pageTopics
+	pageGroups
+	pagePartitions
+	pageBatch
+)
+
+// Model is the root of the TUI: it owns the layout, the snapshot and the
+// page stack, and routes every message to the view that owns it, focused or
+// not.
+type Model struct {
+	deps   Deps
+	res    *resources
+	keys   keymap.KeyMap
+	styles Styles
+
+	width, height int
+	base          string
+	stack         []page
+
+	snap        model.Snapshot
+	hasSnap     bool
+	snapGen     int
+	snapLoading bool
+	lastRefresh time.Time // last successful snapshot
+	lastResult  time.Time // last snapshot result, failed or not
+	basesGen    int
+	basesLoad   bool
+	othersGen   int
+	batchGen    int
+	batchBusy   int // id of the peek or consume in flight, 0 if none
+	commitBusy  bool
+	clockGen    int
+
+	bases      basesView
+	topics     topicsView
+	groups     groupsView
+	partitions partitionsView
+	batch      batchView
+
+	dialog  *dialog
+	status  statusBar
+	help    help.Model
+	spinner spinner.Model
+}
+
+// New builds the root model. It does no I/O: the first snapshot (or base
+// detection when d.Base is empty) starts from Init.
+func New(d Deps) Model {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	st := DefaultStyles()
+	keys := DefaultKeyMap(d.ReadOnly)
+	h := help.New()
+	h.Styles = st.Help
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
+	m := Model{
+		deps:       d,
+		res:        newResources(nil),
+		keys:       keys,
+		styles:     st,
+		base:       d.Base,
+		bases:      newBasesView(st, keys),
+		topics:     newTopicsView(st, keys, d.Now),
+		groups:     newGroupsView(st, keys, d.Now),
+		partitions: newPartitionsView(st, keys, d.Now),
+		batch:      newBatchView(st, keys, d.Now),
+		help:       h,
+		spinner:    sp,
+		width:      80,
+		height:     24,
+	}
+	// The first request is in flight from Init on: Init cannot return the
+	// model, so its generation is set here.
+	if m.base == "" {
+		m.stack = []page{pageBases}
+		m.basesGen, m.basesLoad = 1, true
+	} else {
+		m.stack = []page{pageTopics}
+		m.snapGen, m.snapLoading = 1, true
+	}
+	return m.resize()
+}
+
+// DefaultKeyMap is keymap.DefaultKeyMap with the help of writing keys
+// saying why they are off in read-only mode.
+func DefaultKeyMap(readOnly bool) keymap.KeyMap {
+	k := keymap.DefaultKeyMap()
+	if readOnly {
+		off := "off: read-only"
+		k.Topics.Consume.SetHelp("c", "consume "+off)
+		k.Groups.Consume.SetHelp("c", "consume "+off)
+		k.Partitions.Consume.SetHelp("c", "consume "+off)
+		k.Batch.Consume.SetHelp("c", "consume "+off)
+		k.Batch.Commit.SetHelp("C", "commit "+off)
+	}
+	return k
+}
+
+// Close ends every command still running. Run calls it; tests that drive a
+// Model directly call it too.
+func (m Model) Close() { m.res.close() }
+
+// Init implements tea.Model.
+func (m Model) Init() tea.Cmd {
+	load := snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base)
+	if m.base == "" {
+		load = basesCmd(m.res, m.deps.Cluster, m.basesGen)
+	}
+	return tea.Batch(load, clockCmd(m.clockGen), m.spinner.Tick)
+}
+
+// Update implements tea.Model: a dispatcher to small handlers.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m.resize(), nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case tea.MouseMsg:
+		return m.handleMouse(msg), nil
+	case snapshotMsg:
+		return m.handleSnapshot(msg)
+	case basesMsg:
+		return m.handleBases(msg)
+	case othersMsg:
+		m.groups = m.groups.setOthers(msg)
+		if msg.err != nil && msg.gen == m.othersGen {
+			return m, ReportError(msg.err)
+		}
+		return m, nil
+	case batchMsg:
+		return m.handleBatch(msg)
+	case commitMsg:
+		return m.handleCommit(msg)
+	case exportMsg:
+		if msg.err != nil {
+			return m, ReportError(msg.err)
+		}
+		return m, reportInfo("exported %s record%s to %s", count(int64(msg.records)), plural(msg.records), msg.path)
+	case copyMsg:
+		if msg.err != nil {
+			return m, ReportError(msg.err)
+		}
+		return m, reportInfo("copied the %s (%s) to the clipboard", msg.what, size(msg.bytes))
+	case searchMsg:
+		m.batch = m.batch.setMatches(msg)
+		if msg.batch == m.batch.id && msg.query == m.batch.search.value {
+			return m, reportInfo("%d of %d records match", len(msg.matches), len(m.batch.records))
+		}
+		return m, nil
+	case statusMsg:
+		var cmd tea.Cmd
+		m.status, cmd = m.status.set(msg)
+		return m, cmd
+	case clearStatusMsg:
+		m.status = m.status.clear(msg.id)
+		return m, nil
+	case clockMsg:
+		return m.handleClock(msg)
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		m.batch.spin = m.spinner.View()
+		return m, cmd
+	}
+	return m, nil
+}
+
+// top is the focused page.
+func (m Model) top() page { return m.stack[len(m.stack)-1] }
+
+func (m Model) push(p page) Model {
+	if m.top() != p {
+		m.stack = append(m.stack, p)
+	}
+	return m.resize()
+}
+
+func (m Model) pop() Model {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+	return m.resize()
+}
+
+// loading reports whether anything the user waits for is in flight.
+func (m Model) loading() bool {
+	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy
+}
+
+// refresh starts a snapshot of the base unless one is in flight.
+func (m Model) refresh() (Model, tea.Cmd) {
+	if m.base == "" {
+		return m.loadBases()
+	}
+	if m.snapLoading {
+		return m, nil
+	}
+	m.snapGen++
+	m.snapLoading = true
+	return m, tea.Batch(snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base), m.spinner.Tick)
+}
+
+func (m Model) loadBases() (Model, tea.Cmd) {
+	if m.basesLoad {
+		return m, nil
+	}
+	m.basesGen++
+	m.basesLoad = true
+	return m, tea.Batch(basesCmd(m.res, m.deps.Cluster, m.basesGen), m.spinner.Tick)
+}
+
+func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
+	if msg.gen != m.snapGen || msg.base != m.base {
+		return m, nil // an older request, or another base
+	}
+	m.snapLoading = false
+	m.lastResult = m.deps.Now()
+	if msg.err != nil {
+		// Keep showing the last good snapshot.
+		return m, ReportError(msg.err)
+	}
+	m.snap, m.hasSnap = msg.snap, true
+	m.lastRefresh = m.lastResult
+	m.status.partial = msg.snap.Errors
+	m.topics = m.topics.setSnapshot(msg.snap)
+	if m.groups.topic != "" {
+		m.groups = m.groups.setSnapshot(msg.snap)
+	}
+	m.partitions = m.partitions.setSnapshot(msg.snap)
+	return m, nil
+}
+
+func (m Model) handleBases(msg basesMsg) (Model, tea.Cmd) {
+	if msg.gen != m.basesGen {
+		return m, nil
+	}
+	m.basesLoad = false
+	m.lastResult = m.deps.Now()
+	m.bases = m.bases.setBases(msg.bases, msg.err)
+	if msg.err != nil {
+		return m, ReportError(msg.err)
+	}
+	m.lastRefresh = m.lastResult
+	return m, nil
+}
+
+func (m Model) handleClock(msg clockMsg) (Model, tea.Cmd) {
+	if msg.gen != m.clockGen {
+		return m, nil
+	}
+	next := clockCmd(m.clockGen)
+	every := m.deps.Refresh
+	if every <= 0 || m.loading() || m.lastResult.IsZero() || m.top() == pageBases {
+		return m, next
+	}
+	if m.deps.Now().Sub(m.lastResult) < every {
+		return m, next
+	}
+	m, cmd := m.refresh()
+	return m, tea.Batch(next, cmd)
+}
+
+func (m Model) handleMouse(msg tea.MouseMsg) Model {
+	if m.dialog != nil || msg.Action != tea.MouseActionPress {
+		return m
+	}
+	delta := 0
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		delta = -1
+	case tea.MouseButtonWheelDown:
+		delta = 1
+	default:
+		return m
+	}
+	switch m.top() {
+	case pageBases:
+		m.bases = m.bases.scroll(delta)
+	case pageTopics:
+		m.topics = m.topics.scroll(delta)
+	case pageGroups:
+		m.groups = m.groups.scroll(delta)
+	case pagePartitions:
+		m.partitions = m.partitions.scroll(delta)
+	case pageBatch:
+		m.batch = m.batch.scrollBy(delta)
+	}
+	return m
+}
+
+// capturing reports whether the focused view has a text input open, so
+// that q, r, ? and esc belong to it.
+func (m Model) capturing() bool {
+	switch m.top() {
+	case pageTopics:
+		return m.topics.capturing()
+	case pageGroups:
+		return m.groups.capturing()
+	case pageBatch:
+		return m.batch.capturing()
+	}
+	return false
+}
+
+func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	if msg.Type == tea.KeyCtrlC {
+		return m, tea.Quit
+	}
+	if m.dialog != nil {
+		return m.handleDialogKey(msg)
+	}
+	if m.capturing() {
+		return m.routeKey(msg)
+	}
+	g := m.keys.Global
+	switch {
+	case keyMatches(msg, g.Quit):
+		return m, tea.Quit
+	case keyMatches(msg, g.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		return m.resize(), nil
+	case keyMatches(msg, g.Refresh):
+		return m.refresh()
+	case keyMatches(msg, g.Back):
+		return m.back(), nil
+	}
+	return m.routeKey(msg)
+}
+
+// back closes what esc closes first (an applied filter or search), then
+// goes up one page.
+func (m Model) back() Model {
+	var done bool
+	switch m.top() {
+	case pageTopics:
+		m.topics, done = m.topics.escape()
+	case pageGroups:
+		m.groups, done = m.groups.escape()
+	case pageBatch:
+		m.batch, done = m.batch.escape()
+	}
+	if done {
+		return m.resize()
+	}
+	return m.pop()
+}
+
+func (m Model) routeKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	var in intent
+	switch m.top() {
+	case pageBases:
+		m.bases, in = m.bases.update(msg)
+	case pageTopics:
+		m.topics, in = m.topics.update(msg)
+	case pageGroups:
+		m.groups, in = m.groups.update(msg)
+	case pagePartitions:
+		m.partitions, in = m.partitions.update(msg)
+	case pageBatch:
+		m.batch, in = m.batch.update(msg)
+	}
+	m = m.resize() // a filter line may have opened or closed
+	return m.apply(in)
+}
+
+// helpKeys is the key map the help bar shows for the focused view.
+func (m Model) helpKeys() keymap.Help {
+	switch {
+	case m.dialog != nil:
+		return m.keys.DialogHelp(m.dialog.kind == dialogForm && len(m.dialog.fields) > 1)
+	case m.capturing():
+		return m.keys.FilterHelp()
+	}
+	switch m.top() {
+	case pageBases:
+		return m.keys.BasesHelp()
+	case pageGroups:
+		return m.keys.GroupsHelp()
+	case pagePartitions:
+		return m.keys.PartitionsHelp()
+	case pageBatch:
+		return m.keys.BatchHelp()
+	}
+	return m.keys.TopicsHelp()
+}
+
+func (m Model) helpView() string {
+	m.help.Width = m.width
+	// help.Model lets the last item overflow when not even its ellipsis
+	// fits: cut every line to the width.
+	lines := strings.Split(m.help.View(m.helpKeys()), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, m.width, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// bodyHeight is what is left for the focused view once the header, the
+// status bar and the help are drawn.
+func (m Model) bodyHeight() int {
+	helpLines := strings.Count(m.helpView(), "\n") + 1
+	return max(m.height-headerHeight-1-helpLines, 1)
+}
+
+// resize gives every view the body size. Only the root sees
+// tea.WindowSizeMsg.
+func (m Model) resize() Model {
+	w, h := max(m.width, 1), m.bodyHeight()
+	m.bases = m.bases.SetSize(w, h)
+	m.topics = m.topics.SetSize(w, h)
+	m.groups = m.groups.SetSize(w, h)
+	m.partitions = m.partitions.SetSize(w, h)
+	m.batch = m.batch.SetSize(w, h)
+	return m
+}
+
+func (m Model) crumbs() []string {
+	var out []string
+	for _, p := range m.stack {
+		switch p {
+		case pageBases:
+			out = append(out, "bases")
+		case pageTopics:
+			out = append(out, "topics")
+		case pageGroups:
+			out = append(out, m.groups.topic)
+		case pagePartitions:
+			out = append(out, m.partitions.group.ID)
+		case pageBatch:
+			if m.top() != pagePartitions && (len(out) == 0 || out[len(out)-1] != m.batch.target.ID()) {
+				out = append(out, m.batch.target.ID())
+			}
+			out = append(out, "batch")
+		}
+	}
+	return out
+}
+
+// View implements tea.Model. It only lays out what Update prepared.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	brokers := 0
+	if m.hasSnap {
+		brokers = m.snap.Brokers
+	}
+	header := headerView(m.styles, headerInfo{
+		Bootstrap:   m.deps.Brokers,
+		Brokers:     brokers,
+		Base:        m.base,
+		LastRefresh: m.lastRefresh,
+		Now:         m.deps.Now(),
+		Loading:     m.loading(),
+		Spinner:     m.spinner.View(),
+		ReadOnly:    m.deps.ReadOnly,
+		Crumbs:      m.crumbs(),
+	}, m.width)
+	bodyH := m.bodyHeight()
+	var body string
+	if m.dialog != nil {
+		body = m.dialog.view(m.styles, m.width, bodyH)
+	} else {
+		switch m.top() {
+		case pageBases:
+			body = m.bases.View()
+		case pageTopics:
+			body = m.topics.View()
+		case pageGroups:
+			body = m.groups.View()
+		case pagePartitions:
+			body = m.partitions.View()
+		case pageBatch:
+			body = m.batch.View()
+		}
+	}
+	return header + "\n" + box(body, m.width, bodyH) + "\n" + m.status.view(m.styles, m.width) + "\n" + m.helpView()
+}
+
+// box cuts or pads s to exactly height lines no wider than width, so no
+// view can push the status bar off screen or wrap a row.
+func box(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "…")
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// groupActive extracts the refusal of a group with live members.
+func groupActive(err error) (*kafka.GroupActiveError, bool) {
+	var ga *kafka.GroupActiveError
+	if errors.As(err, &ga) {
+		return ga, true
+	}
+	return nil, false
+}

@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kgroups/kgroups/model"
+)
+
+// statusLevel orders status lines: a newer line of a lower level does not
+// hide an error the user has not seen for long.
+type statusLevel int
+
+const (
+	levelInfo statusLevel = iota
+	levelWarn
+	levelError
+)
+
+const (
+	infoTTL  = 5 * time.Second
+	errorTTL = 30 * time.Second
+)
+
+// ReportError is the one path from anywhere in the TUI to the status bar.
+func ReportError(err error) tea.Cmd {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	return func() tea.Msg { return statusMsg{level: levelError, text: text} }
+}
+
+// reportWarn shows a warning in the status bar.
+func reportWarn(format string, args ...any) tea.Cmd {
+	text := fmt.Sprintf(format, args...)
+	return func() tea.Msg { return statusMsg{level: levelWarn, text: text} }
+}
+
+// reportInfo shows transient information in the status bar.
+func reportInfo(format string, args ...any) tea.Cmd {
+	text := fmt.Sprintf(format, args...)
+	return func() tea.Msg { return statusMsg{level: levelInfo, text: text} }
+}
+
+// statusBar shows the latest message, and otherwise the standing warning of
+// a partial snapshot.
+type statusBar struct {
+	level statusLevel
+	text  string
+	id    int // bumps with every message; a clear only applies to its own
+	shown bool
+
+	partial []model.ItemError // errors of the last snapshot, kept data shown anyway
+}
+
+// set shows a message and returns the command that clears it later.
+func (s statusBar) set(msg statusMsg) (statusBar, tea.Cmd) {
+	s.id++
+	s.level, s.text, s.shown = msg.level, msg.text, true
+	ttl := infoTTL
+	if msg.level == levelError {
+		ttl = errorTTL
+	}
+	id := s.id
+	return s, tea.Tick(ttl, func(time.Time) tea.Msg { return clearStatusMsg{id: id} })
+}
+
+// clear drops the message if it is still the one with id.
+func (s statusBar) clear(id int) statusBar {
+	if id == s.id {
+		s.shown = false
+	}
+	return s
+}
+
+func (s statusBar) view(st Styles, width int) string {
+	var text string
+	style := st.StatusInfo
+	switch {
+	case s.shown:
+		text = s.text
+		switch s.level {
+		case levelError:
+			text, style = "error: "+text, st.StatusError
+		case levelWarn:
+			text, style = "warning: "+text, st.StatusWarn
+		}
+	case len(s.partial) > 0:
+		text = fmt.Sprintf("warning: partial data, %d item(s) failed: %s", len(s.partial), s.partial[0].Error())
+		if len(s.partial) > 1 {
+			text += fmt.Sprintf(" (+%d more)", len(s.partial)-1)
+		}
+		style = st.StatusWarn
+	}
+	return style.Render(ansi.Truncate(clean(text), max(width, 0), "…"))
+}
