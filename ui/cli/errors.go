@@ -53,7 +53,8 @@ func exitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &usage):
 		return ExitUsage
-	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive):
+	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive),
+		errors.Is(err, kafka.ErrReadOnly):
 		return ExitRefused
 	default:
 		return ExitError

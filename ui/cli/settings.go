@@ -14,6 +14,8 @@ import (
 const (
 	envBrokers = "KGROUPS_BROKERS"
 	envBase    = "KGROUPS_BASE"
+	// envReadOnly set to true, 1 or yes is --read-only.
+	envReadOnly = "KGROUPS_READ_ONLY"
 )
 
 // Settings is the resolved connection configuration every command starts
@@ -24,6 +26,9 @@ type Settings struct {
 	Demo    bool          // serve an in-process seeded demo cluster instead of dialing Brokers
 	Timeout time.Duration // bound on reaching the cluster and on each request
 	Refresh time.Duration // TUI auto-refresh interval; 0 disables it
+	// ReadOnly refuses every write: commits from consume, reset, copy,
+	// create, delete. Peeks and lag still work.
+	ReadOnly bool
 }
 
 // addSettingsFlags declares the global flags that resolveSettings reads.
@@ -33,6 +38,7 @@ func addSettingsFlags(cmd *cobra.Command) {
 	f.String("base", "", "base group prefix: groups are named {base}-{topic}[-{suffix}] (env "+envBase+")")
 	f.Bool("demo", false, "use an in-process demo cluster seeded with sample groups")
 	f.Duration("timeout", kafka.DefaultTimeout, "give up reaching the cluster after this long")
+	f.Bool("read-only", false, "refuse every write (commits, reset, create, delete); peek and lag still work (env "+envReadOnly+")")
 }
 
 // resolveSettings reads the global flags of cmd, falling back to the
@@ -78,6 +84,10 @@ func resolveSettings(cmd *cobra.Command) (Settings, error) {
 		s.Base = demoBase
 	}
 
+	if s.ReadOnly, err = resolveReadOnly(cmd); err != nil {
+		return s, err
+	}
+
 	// --refresh exists on the root command only (the TUI).
 	if f.Lookup("refresh") != nil {
 		if s.Refresh, err = f.GetDuration("refresh"); err != nil {
@@ -97,7 +107,25 @@ func (s Settings) KafkaConfig() (kafka.Config, error) {
 		Brokers:  s.Brokers,
 		ClientID: "kgroups",
 		Timeout:  s.Timeout,
+		ReadOnly: s.ReadOnly,
 	}, nil
+}
+
+// resolveReadOnly reads --read-only, falling back to KGROUPS_READ_ONLY. An
+// unrecognised value is a usage error rather than silently writable.
+func resolveReadOnly(cmd *cobra.Command) (bool, error) {
+	f := cmd.Flags()
+	if f.Changed("read-only") {
+		return f.GetBool("read-only")
+	}
+	switch v := strings.ToLower(strings.TrimSpace(os.Getenv(envReadOnly))); v {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	default:
+		return false, usagef("%s=%q: want true, 1 or yes (or false, 0, no)", envReadOnly, v)
+	}
 }
 
 // splitList splits a comma-separated list, trimming spaces and dropping
