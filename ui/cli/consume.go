@@ -83,6 +83,10 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	if err != nil {
 		return err
 	}
+	if s.ReadOnly && !o.peek {
+		// Refused before connecting: consuming as the group commits.
+		return refusef("read-only mode: consume commits what it reads; add --peek to read without committing (or drop --read-only / %s)", envReadOnly)
+	}
 	if o.output.value == "" {
 		o.output.value = "jsonl"
 		if a.stdoutIsTerminal() {
