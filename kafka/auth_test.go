@@ -4,17 +4,26 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
+	"maps"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/kgroups/kgroups/kafka/kafkatest"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/sasl"
 	"github.com/twmb/franz-go/pkg/sasl/oauth"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/kgroups/kgroups/kafka/kafkatest"
+	"github.com/kgroups/kgroups/model"
 )
 
 // testPassword is distinctive so a leak into any message is easy to spot.
@@ -295,4 +304,145 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// TestSnapshotACLs runs a snapshot as a user that may see some groups and
+// topics and not others: the allowed items show in full, the denied ones
+// carry a "not authorized" error, and nothing fails as a whole.
+func TestSnapshotACLs(t *testing.T) {
+	allow := func(rt kmsg.ACLResourceType, name string, op kmsg.ACLOperation) kfake.ACL {
+		return kfake.ACL{Resource: rt, Name: name, Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: op, Allow: true}
+	}
+	kc, brokers := kafkatest.NewCluster(t,
+		kfake.NumBrokers(1),
+		kfake.SeedTopics(2, "orders", "payments", "secret"),
+		kfake.EnableSASL(),
+		kfake.EnableACLs(),
+		kfake.Superuser("SCRAM-SHA-256", "admin", "admin-pass"),
+		kfake.User("SCRAM-SHA-256", "viewer", testPassword,
+			allow(kmsg.ACLResourceTypeCluster, "kafka-cluster", kmsg.ACLOperationDescribe),
+			allow(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationRead),
+			allow(kmsg.ACLResourceTypeTopic, "payments", kmsg.ACLOperationDescribe), // offsets, not records
+			allow(kmsg.ACLResourceTypeGroup, "svc-orders", kmsg.ACLOperationDescribe),
+			allow(kmsg.ACLResourceTypeGroup, "svc-payments", kmsg.ACLOperationDescribe),
+			allow(kmsg.ACLResourceTypeGroup, "svc-secret", kmsg.ACLOperationDescribe),
+		),
+	)
+	admin := scram.Auth{User: "admin", Pass: "admin-pass"}.AsSha256Mechanism()
+	adminCl := kafkatest.Client(t, brokers, kgo.SASL(admin), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	var recs []*kgo.Record
+	for _, topic := range []string{"orders", "payments", "secret"} {
+		for p := range int32(2) {
+			for i := range 10 {
+				recs = append(recs, &kgo.Record{Topic: topic, Partition: p, Value: fmt.Append(nil, i)})
+			}
+		}
+	}
+	if err := adminCl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+	adm := kadm.NewClient(adminCl)
+	commits := map[string]string{
+		"svc-orders":          "orders",
+		"svc-orders-audit":    "orders", // the viewer may not describe this group
+		"svc-payments":        "payments",
+		"svc-secret":          "secret", // a visible group on a hidden topic
+		"svc-orders-snapshot": "orders", // also denied
+	}
+	for group, topic := range commits {
+		var offs kadm.Offsets
+		offs.AddOffset(topic, 0, 4, -1)
+		offs.AddOffset(topic, 1, 4, -1)
+		if err := adm.CommitAllOffsets(context.Background(), group, offs); err != nil {
+			t.Fatalf("commit %s: %v", group, err)
+		}
+	}
+
+	// kfake filters ListGroups by group ACLs alone; Kafka lists every group
+	// to a principal allowed to describe the cluster, as the viewer is.
+	// Answer ListGroups the way Kafka would, from the admin's view.
+	all, err := adm.ListGroups(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kc.ControlKey(int16(kmsg.ListGroups), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		kc.KeepControl()
+		resp := req.(*kmsg.ListGroupsRequest).ResponseKind().(*kmsg.ListGroupsResponse)
+		for _, g := range all.Sorted() {
+			lg := kmsg.NewListGroupsResponseGroup()
+			lg.Group, lg.ProtocolType, lg.GroupState, lg.GroupType = g.Group, g.ProtocolType, g.State, g.GroupType
+			resp.Groups = append(resp.Groups, lg)
+		}
+		return resp, nil, true
+	})
+
+	c, err := dialBounded(t, Config{Brokers: brokers,
+		SASL: scram.Auth{User: "viewer", Pass: testPassword}.AsSha256Mechanism()})
+	if err != nil {
+		t.Fatalf("Dial as viewer: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	snap, err := c.Snapshot(ctx, "svc", SnapshotOptions{})
+	if err != nil {
+		t.Fatalf("Snapshot as viewer failed as a whole: %v", err)
+	}
+
+	var topics []string
+	for _, tp := range snap.Topics {
+		topics = append(topics, tp.Name)
+	}
+	if !slices.Contains(topics, "orders") || !slices.Contains(topics, "payments") || slices.Contains(topics, "secret") {
+		t.Errorf("topics = %v, want orders and payments but not secret (hidden by ACLs, as in Kafka)", topics)
+	}
+
+	groups := map[string]model.Group{}
+	for _, g := range snap.Groups {
+		groups[g.ID] = g
+	}
+	for _, id := range []string{"svc-orders", "svc-payments"} {
+		g, ok := groups[id]
+		if !ok {
+			t.Errorf("allowed group %s missing; groups = %v", id, slices.Collect(maps.Keys(groups)))
+			continue
+		}
+		if g.Err != nil || g.Lag != 12 {
+			t.Errorf("allowed group %s: lag %d err %v, want lag 12 and no error", id, g.Lag, g.Err)
+		}
+	}
+	for _, id := range []string{"svc-orders-audit", "svc-orders-snapshot"} {
+		g, ok := groups[id]
+		if !ok {
+			t.Errorf("denied group %s is missing: it should show as not authorized", id)
+			continue
+		}
+		if !IsNotAuthorized(g.Err) || !errors.Is(g.Err, kerr.GroupAuthorizationFailed) {
+			t.Errorf("denied group %s: Err = %v, want GROUP_AUTHORIZATION_FAILED", id, g.Err)
+		}
+		if g.Lag != 0 {
+			t.Errorf("denied group %s shows lag %d it cannot know", id, g.Lag)
+		}
+		if !hasItemError(snap.Errors, id, IsNotAuthorized) {
+			t.Errorf("snapshot errors %v lack a not-authorized entry for %s", snap.Errors, id)
+		}
+	}
+	// The payments records may not be read: offsets and lag still show, the
+	// timestamps carry the denial.
+	if !hasItemError(snap.Errors, "payments", IsNotAuthorized) {
+		t.Errorf("snapshot errors %v lack a not-authorized entry for topic payments' records", snap.Errors)
+	}
+	if g := groups["svc-orders"]; len(g.Partitions) == 2 && g.Partitions[0].OldestUnconsumed.IsZero() {
+		t.Errorf("svc-orders lost its oldest-unconsumed timestamp: %+v", g.Partitions[0])
+	}
+	// A group whose topic the viewer cannot see is not silently dropped.
+	if _, ok := groups["svc-secret"]; !ok && !slices.Contains(snap.Unmatched, "svc-secret") {
+		t.Errorf("svc-secret vanished: neither in groups nor unmatched (%v)", snap.Unmatched)
+	}
+	for _, e := range snap.Errors {
+		assertOneLineNoSecret(t, e.Error())
+	}
+}
+
+func hasItemError(errs []model.ItemError, name string, is func(error) bool) bool {
+	return slices.ContainsFunc(errs, func(e model.ItemError) bool { return e.Name == name && is(e.Err) })
 }
