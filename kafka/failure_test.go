@@ -359,4 +359,3 @@ func TestClusterComesBack(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
