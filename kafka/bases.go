@@ -77,6 +77,11 @@ func (c *Cluster) readTopics(ctx context.Context, names ...string) (*clusterTopi
 		brokers: len(resp.Brokers),
 		topics:  make([]topicMeta, 0, len(resp.Topics)),
 	}
+	n := 0
+	for _, rt := range resp.Topics {
+		n += len(rt.Partitions)
+	}
+	all := make([]partitionMeta, 0, n) // one backing array for every topic's partitions
 	for _, rt := range resp.Topics {
 		if rt.Topic == nil {
 			continue
@@ -86,13 +91,18 @@ func (c *Cluster) readTopics(ctx context.Context, names ...string) (*clusterTopi
 			id:         rt.TopicID,
 			internal:   isInternal(*rt.Topic, rt.IsInternal),
 			err:        kerr.ErrorForCode(rt.ErrorCode),
-			partitions: make([]partitionMeta, 0, len(rt.Partitions)),
+			partitions: all[len(all) : len(all) : len(all)+len(rt.Partitions)],
 		}
+		all = all[:len(all)+len(rt.Partitions)]
 		for _, rp := range rt.Partitions {
+			err := kerr.ErrorForCode(rp.ErrorCode)
+			if errors.Is(err, kerr.ReplicaNotAvailable) {
+				err = nil // a follower is down; the leader serves
+			}
 			tm.partitions = append(tm.partitions, partitionMeta{
 				partition: rp.Partition,
 				leader:    rp.Leader,
-				err:       kerr.ErrorForCode(rp.ErrorCode),
+				err:       err,
 			})
 		}
 		slices.SortFunc(tm.partitions, func(a, b partitionMeta) int { return int(a.partition) - int(b.partition) })
@@ -215,7 +225,7 @@ func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) 
 		return nil, nil
 	}
 
-	topics := []model.Topic{topicFromMeta(tm)}
+	topics := topicsFromMeta([]topicMeta{*tm})
 	var (
 		wg      sync.WaitGroup
 		commits map[string]groupCommits

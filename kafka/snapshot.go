@@ -65,12 +65,9 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	// topic's records), or only opt.Topic.
 	var involved []model.Topic
 	if opt.Topic == "" {
-		involved = make([]model.Topic, 0, len(ct.topics))
-		for i := range ct.topics {
-			involved = append(involved, topicFromMeta(&ct.topics[i]))
-		}
+		involved = topicsFromMeta(ct.topics)
 	} else if tm, ok := ct.lookup(opt.Topic); ok {
-		involved = []model.Topic{topicFromMeta(tm)}
+		involved = topicsFromMeta([]topicMeta{*tm})
 	}
 
 	// Groups under base; with opt.Topic, only those whose name can fit it
@@ -115,13 +112,15 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	}
 
 	snap.Groups = make([]model.Group, 0, len(candidates))
+	var evidence []string
 	for _, l := range candidates {
 		gc := commits[l.id]
 		d := described[l.id]
 		if gc.err == nil && len(gc.commits) == 0 && d.err == nil && (d.state == "Dead" || l.state == "Dead") {
 			continue // a name without a group behind it
 		}
-		name, ok := model.ParseGroupName(l.id, base, topicSet, gc.topics())
+		evidence = gc.appendTopics(evidence[:0])
+		name, ok := model.ParseGroupName(l.id, base, topicSet, evidence)
 		if !ok {
 			continue // cannot happen: it parsed without evidence above
 		}
@@ -152,14 +151,25 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	return snap, nil
 }
 
-// topicFromMeta starts a model.Topic from metadata; offsets come later.
-func topicFromMeta(tm *topicMeta) model.Topic {
-	t := model.Topic{Name: tm.name, Internal: tm.internal, Err: tm.err}
-	t.Partitions = make([]model.TopicPartition, len(tm.partitions))
-	for i, p := range tm.partitions {
-		t.Partitions[i] = model.TopicPartition{Partition: p.partition, Leader: p.leader, Err: p.err}
+// topicsFromMeta starts model.Topics from metadata; offsets come later.
+// All partitions share one backing array.
+func topicsFromMeta(tms []topicMeta) []model.Topic {
+	n := 0
+	for i := range tms {
+		n += len(tms[i].partitions)
 	}
-	return t
+	all := make([]model.TopicPartition, n)
+	out := make([]model.Topic, len(tms))
+	for i := range tms {
+		tm := &tms[i]
+		parts := all[:len(tm.partitions):len(tm.partitions)]
+		all = all[len(tm.partitions):]
+		for j, p := range tm.partitions {
+			parts[j] = model.TopicPartition{Partition: p.partition, Leader: p.leader, Err: p.err}
+		}
+		out[i] = model.Topic{Name: tm.name, Internal: tm.internal, Err: tm.err, Partitions: parts}
+	}
+	return out
 }
 
 // appendTopicErrors reports a topic's failure, or one error for all its
@@ -206,7 +216,7 @@ func buildGroup(name model.GroupName, l listedGroup, d describedGroup, gc groupC
 	for _, cm := range gc.commits {
 		if cm.Topic == name.Topic {
 			if own == nil {
-				own = make(map[int32]int64)
+				own = make(map[int32]int64, len(gc.commits))
 			}
 			own[cm.Partition] = cm.Offset
 			continue
@@ -414,10 +424,9 @@ type groupCommits struct {
 	err     error
 }
 
-// topics returns the distinct topics the group committed on, the evidence
-// group-name parsing uses.
-func (gc groupCommits) topics() []string {
-	var out []string
+// appendTopics appends the distinct topics the group committed on, the
+// evidence group-name parsing uses.
+func (gc groupCommits) appendTopics(out []string) []string {
 	for _, cm := range gc.commits {
 		if len(out) == 0 || out[len(out)-1] != cm.Topic {
 			out = append(out, cm.Topic)
@@ -512,7 +521,7 @@ func (c *Cluster) listTopicOffsets(ctx context.Context, topics []model.Topic) {
 	}
 	var (
 		wg         sync.WaitGroup
-		start, end map[topicPartition]listedOffset
+		start, end [][]listedOffset
 	)
 	wg.Go(func() { start = c.listOffsets(ctx, topics, -2) })
 	wg.Go(func() { end = c.listOffsets(ctx, topics, -1) })
@@ -524,21 +533,19 @@ func (c *Cluster) listTopicOffsets(ctx context.Context, topics []model.Topic) {
 		}
 		for j := range t.Partitions {
 			p := &t.Partitions[j]
-			if p.Err != nil && !errors.Is(p.Err, kerr.ReplicaNotAvailable) {
+			if p.Err != nil {
 				continue // metadata already said why
 			}
-			key := topicPartition{t.Name, p.Partition}
-			s, sok := start[key]
-			e, eok := end[key]
+			s, e := start[i][j], end[i][j]
 			switch {
-			case !sok || !eok:
+			case !s.ok || !e.ok:
 				p.Err = errors.New("partition missing from the offset listing")
 			case s.err != nil:
 				p.Err = s.err
 			case e.err != nil:
 				p.Err = e.err
 			default:
-				p.Start, p.End, p.Err = s.offset, e.offset, nil
+				p.Start, p.End = s.offset, e.offset
 			}
 		}
 	}
@@ -552,33 +559,63 @@ type topicPartition struct {
 type listedOffset struct {
 	offset int64
 	err    error
+	ok     bool // answered
 }
 
-// listOffsets issues one ListOffsets for every healthy partition of topics
-// at timestamp (-2 log start, -1 high watermark), split per leader.
-func (c *Cluster) listOffsets(ctx context.Context, topics []model.Topic, timestamp int64) map[topicPartition]listedOffset {
-	req := kmsg.NewPtrListOffsetsRequest()
+// listOffsets issues one ListOffsets for every partition of topics at
+// timestamp (-2 log start, -1 high watermark), split per leader. The answer
+// is indexed like topics and their partitions.
+func (c *Cluster) listOffsets(ctx context.Context, topics []model.Topic, timestamp int64) [][]listedOffset {
 	n := 0
 	for i := range topics {
+		n += len(topics[i].Partitions)
+	}
+	out := make([][]listedOffset, len(topics))
+	answers := make([]listedOffset, n)
+	reqParts := make([]kmsg.ListOffsetsRequestTopicPartition, n)
+	topicAt := make(map[string]int, len(topics))
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.Topics = make([]kmsg.ListOffsetsRequestTopic, 0, len(topics))
+	for i := range topics {
 		t := &topics[i]
-		if t.Err != nil || len(t.Partitions) == 0 {
+		np := len(t.Partitions)
+		out[i], answers = answers[:np:np], answers[np:]
+		rps := reqParts[:np:np]
+		reqParts = reqParts[np:]
+		if t.Err != nil || np == 0 {
 			continue
 		}
+		topicAt[t.Name] = i
 		rt := kmsg.NewListOffsetsRequestTopic()
 		rt.Topic = t.Name
-		rt.Partitions = make([]kmsg.ListOffsetsRequestTopicPartition, len(t.Partitions))
+		rt.Partitions = rps
 		for j, p := range t.Partitions {
 			rp := &rt.Partitions[j]
 			rp.Default()
 			rp.Partition = p.Partition
 			rp.Timestamp = timestamp
 		}
-		n += len(t.Partitions)
 		req.Topics = append(req.Topics, rt)
 	}
-	out := make(map[topicPartition]listedOffset, n)
-	if n == 0 {
+	if len(req.Topics) == 0 {
 		return out
+	}
+	set := func(topic string, partition int32, lo listedOffset) {
+		i, ok := topicAt[topic]
+		if !ok {
+			return
+		}
+		parts := topics[i].Partitions
+		j := int(partition)
+		if j < 0 || j >= len(parts) || parts[j].Partition != partition {
+			// Partitions are sorted but not necessarily dense.
+			var found bool
+			if j, found = slices.BinarySearchFunc(parts, partition, func(p model.TopicPartition, n int32) int { return int(p.Partition - n) }); !found {
+				return
+			}
+		}
+		lo.ok = true
+		out[i][j] = lo
 	}
 	for _, shard := range c.cl.RequestSharded(ctx, req) {
 		if shard.Err != nil {
@@ -588,18 +625,14 @@ func (c *Cluster) listOffsets(ctx context.Context, topics []model.Topic, timesta
 			}
 			for _, rt := range shard.Req.(*kmsg.ListOffsetsRequest).Topics {
 				for _, rp := range rt.Partitions {
-					out[topicPartition{rt.Topic, rp.Partition}] = listedOffset{err: err}
+					set(rt.Topic, rp.Partition, listedOffset{err: err})
 				}
 			}
 			continue
 		}
-		resp := shard.Resp.(*kmsg.ListOffsetsResponse)
-		for _, rt := range resp.Topics {
+		for _, rt := range shard.Resp.(*kmsg.ListOffsetsResponse).Topics {
 			for _, rp := range rt.Partitions {
-				out[topicPartition{rt.Topic, rp.Partition}] = listedOffset{
-					offset: rp.Offset,
-					err:    kerr.ErrorForCode(rp.ErrorCode),
-				}
+				set(rt.Topic, rp.Partition, listedOffset{offset: rp.Offset, err: kerr.ErrorForCode(rp.ErrorCode)})
 			}
 		}
 	}

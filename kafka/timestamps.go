@@ -1,10 +1,14 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +30,24 @@ const (
 	tsMaxSoloInFlight   = 8
 )
 
-var tsDecompressor = kgo.DefaultDecompressor()
+// tsDecompressor decompresses into pooled buffers: a batch is only walked
+// for its timestamps, then its buffer is reused.
+var (
+	tsBuffers      = &decompressPool{}
+	tsDecompressor = kgo.DefaultDecompressor(tsBuffers)
+)
+
+// decompressPool implements kgo.PoolDecompressBytes.
+type decompressPool struct{ p sync.Pool }
+
+func (d *decompressPool) GetDecompressBytes(compressed []byte, _ kgo.CompressionCodecType) []byte {
+	if b, ok := d.p.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, max(4*len(compressed), 64<<10))
+}
+
+func (d *decompressPool) PutDecompressBytes(b []byte) { d.p.Put(&b) }
 
 // errTimestampsCutOff marks positions the bounded fetch did not reach.
 var errTimestampsCutOff = errors.New("the bounded fetch ran out of time or rounds")
@@ -48,16 +69,52 @@ type tsPartition struct {
 
 func (p *tsPartition) pending() bool { return p.err == nil && p.next < len(p.offsets) }
 
+// tsWant is one wanted position: a partition (by its indexes in
+// clusterTopics) and an offset.
+type tsWant struct {
+	topic, part int32
+	offset      int64
+}
+
+func compareWants(a, b tsWant) int {
+	switch {
+	case a.topic != b.topic:
+		return int(a.topic - b.topic)
+	case a.part != b.part:
+		return int(a.part - b.part)
+	}
+	return cmp.Compare(a.offset, b.offset)
+}
+
+// wantOf locates where the group resumes on a partition of topic tm.
+func wantOf(ct *clusterTopics, ti int, pl *model.PartitionLag) (tsWant, bool) {
+	parts := ct.topics[ti].partitions
+	pi := int(pl.Partition)
+	if pi < 0 || pi >= len(parts) || parts[pi].partition != pl.Partition {
+		var ok bool
+		if pi, ok = slices.BinarySearchFunc(parts, pl.Partition, func(pm partitionMeta, p int32) int { return int(pm.partition - p) }); !ok {
+			return tsWant{}, false
+		}
+	}
+	return tsWant{topic: int32(ti), part: int32(pi), offset: oldestUnconsumedOffset(pl)}, true
+}
+
 // fillOldestUnconsumed sets PartitionLag.OldestUnconsumed on every partition
 // of groups with lag: the timestamp of the record at max(committed, start).
 // It fetches from each partition leader with no wait, in as few rounds as the
 // data allows, all bounded by timeout (DefaultTimestampTimeout when zero).
 // Failures become item errors, one per topic; they never fail the snapshot.
 func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration) []model.ItemError {
-	parts := make(map[topicPartition]*tsPartition)
+	// Every wanted position once, sorted: each partition's offsets form a
+	// run, and the runs back the partitions' slices without a map.
+	n := 0
+	for gi := range groups {
+		n += len(groups[gi].Partitions)
+	}
+	wants := make([]tsWant, 0, n)
 	for gi := range groups {
 		g := &groups[gi]
-		tm, ok := ct.lookup(g.Name.Topic)
+		ti, ok := ct.byName[g.Name.Topic]
 		if !ok {
 			continue
 		}
@@ -66,29 +123,47 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 			if pl.Lag <= 0 || pl.Err != nil {
 				continue
 			}
-			key := topicPartition{tm.name, pl.Partition}
-			tp := parts[key]
-			if tp == nil {
-				tp = &tsPartition{topic: tm, partition: pl.Partition, leader: -1}
-				if i, ok := slices.BinarySearchFunc(tm.partitions, pl.Partition, func(pm partitionMeta, p int32) int { return int(pm.partition - p) }); ok {
-					tp.leader = tm.partitions[i].leader
-				}
-				parts[key] = tp
+			if w, ok := wantOf(ct, ti, pl); ok {
+				wants = append(wants, w)
 			}
-			tp.offsets = append(tp.offsets, oldestUnconsumedOffset(pl))
 		}
 	}
-	if len(parts) == 0 {
+	if len(wants) == 0 {
 		return nil
 	}
-	for _, tp := range parts {
-		slices.Sort(tp.offsets)
-		tp.offsets = slices.Compact(tp.offsets)
-		tp.times = make([]time.Time, len(tp.offsets))
-		tp.cursor = tp.offsets[0]
+	slices.SortFunc(wants, compareWants)
+	wants = slices.Compact(wants)
+
+	runs := 1
+	for i := 1; i < len(wants); i++ {
+		if wants[i].topic != wants[i-1].topic || wants[i].part != wants[i-1].part {
+			runs++
+		}
+	}
+	offsets := make([]int64, len(wants))
+	times := make([]time.Time, len(wants))
+	parts := make([]tsPartition, 0, runs)
+	for i := 0; i < len(wants); {
+		j := i
+		for j < len(wants) && wants[j].topic == wants[i].topic && wants[j].part == wants[i].part {
+			offsets[j] = wants[j].offset
+			j++
+		}
+		tm := &ct.topics[wants[i].topic]
+		pm := tm.partitions[wants[i].part]
+		tp := tsPartition{
+			topic:     tm,
+			partition: pm.partition,
+			leader:    pm.leader,
+			offsets:   offsets[i:j:j],
+			times:     times[i:j:j],
+			cursor:    offsets[i],
+		}
 		if tp.leader < 0 {
 			tp.err = kerr.LeaderNotAvailable
 		}
+		parts = append(parts, tp)
+		i = j
 	}
 
 	if timeout <= 0 {
@@ -100,17 +175,19 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 
 	for gi := range groups {
 		g := &groups[gi]
+		ti, ok := ct.byName[g.Name.Topic]
+		if !ok {
+			continue
+		}
 		for pi := range g.Partitions {
 			pl := &g.Partitions[pi]
 			if pl.Lag <= 0 || pl.Err != nil {
 				continue
 			}
-			tp := parts[topicPartition{g.Name.Topic, pl.Partition}]
-			if tp == nil {
-				continue
-			}
-			if i, ok := slices.BinarySearch(tp.offsets, oldestUnconsumedOffset(pl)); ok {
-				pl.OldestUnconsumed = tp.times[i]
+			if w, ok := wantOf(ct, ti, pl); ok {
+				if i, ok := slices.BinarySearchFunc(wants, w, compareWants); ok {
+					pl.OldestUnconsumed = times[i]
+				}
 			}
 		}
 	}
@@ -130,11 +207,12 @@ func oldestUnconsumedOffset(pl *model.PartitionLag) int64 {
 // holding every pending partition, plus one request for each partition that
 // made no progress in a shared request (a broker always returns the first
 // batch of the first partition whole, whatever the byte limits).
-func (c *Cluster) fetchTimestamps(ctx context.Context, parts map[topicPartition]*tsPartition) {
+func (c *Cluster) fetchTimestamps(ctx context.Context, parts []tsPartition) {
 	for round := 0; round < tsMaxRounds; round++ {
 		byLeader := make(map[int32][]*tsPartition)
 		var solos [][]*tsPartition
-		for _, tp := range parts {
+		for i := range parts {
+			tp := &parts[i]
 			if !tp.pending() {
 				continue
 			}
@@ -177,24 +255,29 @@ func (c *Cluster) fetchRound(ctx context.Context, leader int32, batch []*tsParti
 	req.MinBytes = 1
 	req.MaxBytes = tsRequestMaxBytes
 	req.SessionEpoch = -1 // a one-off fetch: no session
-	byKey := make(map[topicPartition]*tsPartition, len(batch))
-	topicAt := make(map[string]int)
-	for _, tp := range batch {
-		ti, ok := topicAt[tp.topic.name]
-		if !ok {
+	// batch is in partition order, so each topic's partitions are adjacent.
+	ntopics := 0
+	for i, tp := range batch {
+		if i == 0 || tp.topic != batch[i-1].topic {
+			ntopics++
+		}
+	}
+	req.Topics = make([]kmsg.FetchRequestTopic, 0, ntopics)
+	all := make([]kmsg.FetchRequestTopicPartition, len(batch))
+	for i, tp := range batch {
+		if i == 0 || tp.topic != batch[i-1].topic {
 			rt := kmsg.NewFetchRequestTopic()
 			rt.Topic = tp.topic.name
 			rt.TopicID = tp.topic.id
+			rt.Partitions = all[i:i:len(all)]
 			req.Topics = append(req.Topics, rt)
-			ti = len(req.Topics) - 1
-			topicAt[tp.topic.name] = ti
 		}
 		rp := kmsg.NewFetchRequestTopicPartition()
 		rp.Partition = tp.partition
 		rp.FetchOffset = tp.cursor
 		rp.PartitionMaxBytes = tsPartitionMaxBytes
-		req.Topics[ti].Partitions = append(req.Topics[ti].Partitions, rp)
-		byKey[topicPartition{tp.topic.name, tp.partition}] = tp
+		rt := &req.Topics[len(req.Topics)-1]
+		rt.Partitions = append(rt.Partitions, rp)
 	}
 
 	kresp, err := c.cl.Broker(int(leader)).Request(ctx, req)
@@ -213,21 +296,37 @@ func (c *Cluster) fetchRound(ctx context.Context, leader int32, batch []*tsParti
 		}
 		return
 	}
-	resp := kresp.(*kmsg.FetchResponse)
-	byID := make(map[[16]byte]string, len(topicAt))
-	for _, tp := range batch {
-		byID[tp.topic.id] = tp.topic.name
+
+	// Brokers answer in request order: match by position, and by lookup
+	// only if that fails.
+	var byKey map[topicPartition]*tsPartition
+	match := func(k int, rt *kmsg.FetchResponseTopic, partition int32) *tsPartition {
+		if k < len(batch) {
+			tp := batch[k]
+			if tp.partition == partition && (rt.Topic == tp.topic.name || rt.Topic == "" && rt.TopicID == tp.topic.id) {
+				return tp
+			}
+		}
+		if byKey == nil {
+			byKey = make(map[topicPartition]*tsPartition, len(batch))
+			for _, tp := range batch {
+				byKey[topicPartition{tp.topic.name, tp.partition}] = tp
+				byKey[topicPartition{string(tp.topic.id[:]), tp.partition}] = tp
+			}
+		}
+		if rt.Topic != "" {
+			return byKey[topicPartition{rt.Topic, partition}]
+		}
+		return byKey[topicPartition{string(rt.TopicID[:]), partition}]
 	}
-	seen := 0
+	resp := kresp.(*kmsg.FetchResponse)
+	seen, k := 0, 0
 	for ri := range resp.Topics {
 		rt := &resp.Topics[ri]
-		name := rt.Topic
-		if name == "" {
-			name = byID[rt.TopicID]
-		}
 		for pi := range rt.Partitions {
 			rp := &rt.Partitions[pi]
-			tp := byKey[topicPartition{name, rp.Partition}]
+			tp := match(k, rt, rp.Partition)
+			k++
 			if tp == nil || !tp.pending() {
 				continue
 			}
@@ -254,19 +353,9 @@ func (tp *tsPartition) advance(rp *kmsg.FetchResponseTopicPartition) {
 		tp.err = err
 		return
 	}
-	fp, nextOffset := kgo.ProcessFetchPartition(kgo.ProcessFetchPartitionOpts{
-		Offset:    tp.cursor,
-		Topic:     tp.topic.name,
-		Partition: tp.partition,
-	}, rp, tsDecompressor, nil)
-	for _, r := range fp.Records {
-		for tp.next < len(tp.offsets) && tp.offsets[tp.next] <= r.Offset {
-			tp.times[tp.next] = r.Timestamp
-			tp.next++
-		}
-	}
-	if fp.Err != nil && len(fp.Records) == 0 {
-		tp.err = fp.Err
+	nextOffset, err := tp.scan(rp)
+	if err != nil {
+		tp.err = err
 		return
 	}
 	switch {
@@ -284,42 +373,157 @@ func (tp *tsPartition) advance(rp *kmsg.FetchResponseTopicPartition) {
 	}
 }
 
+// Record batch v2 layout (KIP-98): the fields the scan reads.
+const (
+	batchLengthAt   = 8  // int32, bytes after this field
+	batchMagicAt    = 16 // int8
+	batchCRCAt      = 17 // uint32, Castagnoli over attributes..end
+	batchAttrsAt    = 21 // int16
+	batchLastDeltAt = 23 // int32 lastOffsetDelta
+	batchBaseTsAt   = 27 // int64 baseTimestamp
+	batchMaxTsAt    = 35 // int64 maxTimestamp
+	batchCountAt    = 57 // int32 record count
+	batchHeaderLen  = 61
+
+	attrCompression   = 0x07
+	attrLogAppendTime = 0x08
+	attrControl       = 0x20
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+var errCorruptBatch = errors.New("corrupt record batch")
+
+// scan resolves wanted offsets from the record batches of rp and returns
+// the offset after the last complete batch. It reads only each record's
+// offset and timestamp deltas, so it allocates nothing for uncompressed
+// batches; legacy message sets go through kgo's full decoder.
+func (tp *tsPartition) scan(rp *kmsg.FetchResponseTopicPartition) (int64, error) {
+	in := rp.RecordBatches
+	if len(in) > batchMagicAt && in[batchMagicAt] != 2 {
+		return tp.scanLegacy(rp)
+	}
+	next := tp.cursor
+	for len(in) > batchMagicAt {
+		length := int32(binary.BigEndian.Uint32(in[batchLengthAt:]))
+		size := 12 + int(length)
+		if length < 0 || len(in) < size {
+			break // a partial batch ends the response
+		}
+		batch := in[:size]
+		in = in[size:]
+		if batch[batchMagicAt] != 2 {
+			break // the next round starts here and takes the legacy path
+		}
+		if size < batchHeaderLen || crc32.Checksum(batch[batchAttrsAt:], castagnoli) != binary.BigEndian.Uint32(batch[batchCRCAt:]) {
+			return next, errCorruptBatch
+		}
+		base := int64(binary.BigEndian.Uint64(batch))
+		last := base + int64(int32(binary.BigEndian.Uint32(batch[batchLastDeltAt:])))
+		attrs := binary.BigEndian.Uint16(batch[batchAttrsAt:])
+		if tp.next < len(tp.offsets) && last >= tp.offsets[tp.next] && attrs&attrControl == 0 {
+			if err := tp.scanRecords(batch, base, attrs); err != nil {
+				return next, err
+			}
+		}
+		next = max(next, last+1)
+	}
+	return next, nil
+}
+
+// scanRecords walks the records of one v2 batch.
+func (tp *tsPartition) scanRecords(batch []byte, base int64, attrs uint16) error {
+	recs := batch[batchHeaderLen:]
+	if codec := attrs & attrCompression; codec != 0 {
+		var err error
+		if recs, err = tsDecompressor.Decompress(recs, kgo.CompressionCodecType(codec)); err != nil {
+			return fmt.Errorf("decompress batch at %d: %w", base, err)
+		}
+		defer tsBuffers.PutDecompressBytes(recs)
+	}
+	baseTs := int64(binary.BigEndian.Uint64(batch[batchBaseTsAt:]))
+	maxTs := int64(binary.BigEndian.Uint64(batch[batchMaxTsAt:]))
+	count := int32(binary.BigEndian.Uint32(batch[batchCountAt:]))
+	for range count {
+		if tp.next >= len(tp.offsets) {
+			return nil
+		}
+		length, n := binary.Varint(recs)
+		if n <= 0 || length < 0 || length > int64(len(recs)-n) {
+			return errCorruptBatch
+		}
+		rec := recs[n : n+int(length)]
+		recs = recs[n+int(length):]
+		if len(rec) < 1 {
+			return errCorruptBatch
+		}
+		tsDelta, n := binary.Varint(rec[1:]) // after the attributes byte
+		if n <= 0 {
+			return errCorruptBatch
+		}
+		offDelta, m := binary.Varint(rec[1+n:])
+		if m <= 0 {
+			return errCorruptBatch
+		}
+		ts := baseTs + tsDelta
+		if attrs&attrLogAppendTime != 0 {
+			ts = maxTs
+		}
+		for off := base + offDelta; tp.next < len(tp.offsets) && tp.offsets[tp.next] <= off; tp.next++ {
+			tp.times[tp.next] = time.UnixMilli(ts)
+		}
+	}
+	return nil
+}
+
+// scanLegacy decodes pre-0.11 message sets with kgo.
+func (tp *tsPartition) scanLegacy(rp *kmsg.FetchResponseTopicPartition) (int64, error) {
+	fp, nextOffset := kgo.ProcessFetchPartition(kgo.ProcessFetchPartitionOpts{
+		Offset:    tp.cursor,
+		Topic:     tp.topic.name,
+		Partition: tp.partition,
+	}, rp, tsDecompressor, nil)
+	for _, r := range fp.Records {
+		for tp.next < len(tp.offsets) && tp.offsets[tp.next] <= r.Offset {
+			tp.times[tp.next] = r.Timestamp
+			tp.next++
+		}
+	}
+	if fp.Err != nil && len(fp.Records) == 0 {
+		return nextOffset, fp.Err
+	}
+	return nextOffset, nil
+}
+
 // timestampErrors reports partitions that failed or that the deadline cut
-// off, one error per topic.
-func timestampErrors(parts map[topicPartition]*tsPartition) []model.ItemError {
-	type failure struct {
-		parts []int32
-		err   error
+// off, one error per topic, in topic order.
+func timestampErrors(parts []tsPartition) []model.ItemError {
+	var out []model.ItemError
+	for i := 0; i < len(parts); {
+		topic := parts[i].topic
+		var failed []string
+		var first error
+		for ; i < len(parts) && parts[i].topic == topic; i++ {
+			tp := &parts[i]
+			err := tp.err
+			if err == nil && tp.next < len(tp.offsets) {
+				err = errTimestampsCutOff
+			}
+			if err == nil {
+				continue
+			}
+			if first == nil {
+				first = err
+			}
+			failed = append(failed, strconv.Itoa(int(tp.partition)))
+		}
+		if first != nil {
+			out = append(out, model.ItemError{
+				Kind: "timestamps",
+				Name: topic.name,
+				Err:  fmt.Errorf("oldest unconsumed unknown on partition(s) %s: %w", strings.Join(failed, ","), first),
+			})
+		}
 	}
-	byTopic := make(map[string]*failure)
-	for key, tp := range parts {
-		err := tp.err
-		if err == nil && tp.next < len(tp.offsets) {
-			err = errTimestampsCutOff
-		}
-		if err == nil {
-			continue
-		}
-		f := byTopic[key.topic]
-		if f == nil {
-			f = &failure{err: err}
-			byTopic[key.topic] = f
-		}
-		f.parts = append(f.parts, key.partition)
-	}
-	out := make([]model.ItemError, 0, len(byTopic))
-	for topic, f := range byTopic {
-		slices.Sort(f.parts)
-		ps := make([]string, len(f.parts))
-		for i, p := range f.parts {
-			ps[i] = fmt.Sprint(p)
-		}
-		out = append(out, model.ItemError{
-			Kind: "timestamps",
-			Name: topic,
-			Err:  fmt.Errorf("oldest unconsumed unknown on partition(s) %s: %w", strings.Join(ps, ","), f.err),
-		})
-	}
-	slices.SortFunc(out, func(a, b model.ItemError) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
