@@ -192,10 +192,12 @@ func (c *Cluster) DetectBases(ctx context.Context) ([]model.BaseCount, error) {
 }
 
 // GroupsOnTopic returns the groups that are not under excludeBase but hold
-// commits on topic, each with its lag on every partition of topic, sorted by
-// id. These groups follow no known naming, so only Name.Topic is set; ID is
-// the group id. A group whose offsets could not be read is left out unless it
-// could be described; failures of single groups land in their Err.
+// commits on topic, each with its lag on every partition of topic and its
+// members, sorted by id. These groups follow no known naming, so only
+// Name.Topic is set; ID is the group id. It reads offsets with one
+// OffsetFetch for that topic alone over every such group. A group whose
+// offsets could not be read is left out, since nothing says it touches
+// topic; a describe failure lands in the group's Err.
 func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) ([]model.Group, error) {
 	ct, listed, _, err := c.readTopicsAndGroups(ctx, topic)
 	if err != nil {

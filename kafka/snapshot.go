@@ -46,8 +46,9 @@ var errOffsetsUnknown = errors.New("committed offsets unavailable")
 //
 // Partial failures keep partial data: a failing coordinator, an
 // unauthorized topic or a partition without leader sets the item's Err and
-// adds to Snapshot.Errors. The error is non-nil only when neither the topics
-// nor the groups could be listed.
+// adds to Snapshot.Errors. The error is non-nil only when nothing useful
+// could be read: the metadata request or ListGroups failed on every broker,
+// or ctx ended.
 func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions) (model.Snapshot, error) {
 	snap := model.Snapshot{
 		Base:      base,
@@ -103,6 +104,10 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	wg.Go(func() { commits = c.fetchCommits(ctx, ids, nil) })
 	wg.Go(func() { c.listTopicOffsets(ctx, involved) })
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// Every shard failed for the same reason: that is no partial data.
+		return snap, fmt.Errorf("snapshot of %s: %w", strings.Join(c.cfg.Brokers, ","), err)
+	}
 
 	snap.Topics = involved
 	topicIdx := make(map[string]int, len(involved))
