@@ -15,10 +15,14 @@ import (
 // commit behind commit-after-review. It refuses with *GroupActiveError while
 // the group has live members: their next commit would overwrite ours, and
 // Kafka rejects a member-less commit on a live group anyway. Partitions that
-// did not take are reported together in a *CommitError.
+// did not take are reported together in a *CommitError. A read-only Cluster
+// refuses with ErrReadOnly.
 func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offsets map[int32]int64) error {
 	if group == "" || topic == "" {
 		return errors.New("commit offsets: group and topic are required")
+	}
+	if c.cfg.ReadOnly {
+		return ErrReadOnly
 	}
 	if len(offsets) == 0 {
 		return nil

@@ -376,6 +376,15 @@ func TestRegistryBatchesCoverEveryOffsetOnce(t *testing.T) {
 		if want := min(max, remaining); len(recs) != want {
 			t.Fatalf("batch %d of max %d with %d left: %d records, want %d", calls, max, remaining, len(recs), want)
 		}
+		// Each call commits exactly what it returned, nothing buffered
+		// past it.
+		committedNow := 0
+		for _, o := range f.committedOffsets(t, regBase+"-spent_detail_topic-full-index", "spent_detail_topic") {
+			committedNow += int(o)
+		}
+		if want := len(seen) + len(recs); committedNow != want {
+			t.Fatalf("batch %d: commits sum to %d, want the %d records returned so far", calls, committedNow, want)
+		}
 		for _, r := range recs {
 			id := fmt.Sprintf("%d@%d", r.Partition, r.Offset)
 			if seen[id] {
@@ -590,10 +599,20 @@ func TestRegistryRejectsBadInput(t *testing.T) {
 
 func TestRegistryCloseLeaksNoGoroutine(t *testing.T) {
 	// Not parallel: it counts the process's goroutines.
-	kc, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(3, "spent", "users"))
-	_ = kc
-	kafkatest.Produce(t, brokers, "spent", kafkatest.Values(1, 20, func(i int) string { return fmt.Sprint(i) })...)
+	_, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(3, "spent", "users"))
 	before := runtime.NumGoroutine()
+	// Produce with a client closed before counting: only the registry's
+	// goroutines (and the broker's for its connections) may remain.
+	producer, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("spent"),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = producer.ProduceSync(regCtx(t), kafkatest.Values(1, 20, func(i int) string { return fmt.Sprint(i) })...).FirstErr()
+	producer.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	reg, err := kafka.NewRegistry(regBase, regConfig(brokers), kafka.WithMaxConsumers(2))
 	if err != nil {
@@ -658,5 +677,24 @@ func TestRegistryCallsOnOneKeySerialise(t *testing.T) {
 	}
 	if len(seen) != 100 {
 		t.Errorf("%d distinct records, want 100", len(seen))
+	}
+}
+
+func TestRegistryReadOnlyRefusesToConsume(t *testing.T) {
+	t.Parallel()
+	f := newRegFixture(t, 1, []string{"spent"})
+	f.produce(t, "spent", map[int32]int{0: 3})
+	cfg := regConfig(f.brokers)
+	cfg.ReadOnly = true
+	reg, err := kafka.NewRegistry(regBase, cfg)
+	if err != nil {
+		t.Fatalf("a read-only registry must still build (the TUI holds one): %v", err)
+	}
+	defer reg.Close()
+	if _, err := reg.ConsumeMessages(regCtx(t), "spent", 1); !errors.Is(err, kafka.ErrReadOnly) {
+		t.Fatalf("err %v, want ErrReadOnly", err)
+	}
+	if state, _ := f.groupState(t, regBase+"-spent"); state != "Dead" {
+		t.Errorf("read-only call touched the group: state %s", state)
 	}
 }
