@@ -295,6 +295,7 @@ func TestExitCodes(t *testing.T) {
 			code: ExitError, contains: []string{"no_such_topic", "does not exist", brokers}},
 		{name: "partition out of range", args: append([]string{"consume", "--topic", demo.UserEventsTopic, "-n", "1", "--peek", "--partition", "9"}, cluster...),
 			code: ExitError, contains: []string{"partition 9"}},
+		{name: "tui without a terminal", args: cluster, code: ExitError, contains: []string{"needs a terminal", "kgroups lag"}},
 		{name: "ok", args: append([]string{"lag", "-o", "json"}, cluster...), code: ExitOK},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -16,6 +18,9 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 		s, err := resolveSettings(cmd)
 		if err != nil {
 			return err
+		}
+		if !a.stdoutIsTerminal() {
+			return errors.New("the terminal UI needs a terminal on stdout; in scripts use 'kgroups lag' or 'kgroups consume'")
 		}
 		ctx := cmd.Context()
 		conn, err := a.connect(ctx, s)
