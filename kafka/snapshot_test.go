@@ -573,3 +573,34 @@ func TestSnapshotPartialTopicAndTimestampFailures(t *testing.T) {
 		t.Errorf("svc-orders: lag %d err %v, want 6 and no error", orders.Lag, orders.Err)
 	}
 }
+
+func TestSnapshotInternalTopics(t *testing.T) {
+	fake, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(1, "plain", "__offsets_like"))
+	if err := fake.CreateTopic("_schemas", 1, map[string]string{"kfake.is_internal": "true"}); err != nil {
+		t.Fatal(err)
+	}
+	c := snapDial(t, brokers, 0)
+	snap, err := c.Snapshot(context.Background(), snapBase, kafka.SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"__offsets_like": true, "_schemas": true, "plain": false}
+	if len(snap.Topics) != len(want) {
+		t.Fatalf("topics %+v", snap.Topics)
+	}
+	for _, tp := range snap.Topics {
+		if tp.Internal != want[tp.Name] {
+			t.Errorf("%s: internal %v, want %v", tp.Name, tp.Internal, want[tp.Name])
+		}
+	}
+}
+
+func TestSnapshotCanceled(t *testing.T) {
+	_, brokers := newSnapFixture(t)
+	c := snapDial(t, brokers, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Snapshot(ctx, snapBase, kafka.SnapshotOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
+}
