@@ -26,7 +26,10 @@ func (r *Resolved) Entries() []Entry {
 		out = append(out, Entry{Key: key, Value: value, Source: source})
 	}
 	path := r.ConfigPath.Value
-	if !r.ConfigLoaded {
+	switch {
+	case r.ConfigIgnored:
+		path += " (not used)"
+	case !r.ConfigLoaded:
 		path += " (not found)"
 	}
 	add("config", path, r.ConfigPath.Source)
@@ -61,10 +64,13 @@ func (r *Resolved) Entries() []Entry {
 }
 
 // WriteText writes Entries as an aligned table.
-func (r *Resolved) WriteText(w io.Writer) error {
+func (r *Resolved) WriteText(w io.Writer) error { return WriteEntries(w, r.Entries()) }
+
+// WriteEntries writes entries as an aligned table of key, value and source.
+func WriteEntries(w io.Writer, entries []Entry) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
-	for _, e := range r.Entries() {
+	for _, e := range entries {
 		source := e.Source
 		if source == "" {
 			source = "-"

@@ -71,19 +71,23 @@ type Options struct {
 	Defaults Layer // the flags' default values
 	Env      func(name string) (string, bool)
 	Home     func() (string, error)
+	// NoFile ignores the configuration file and contexts: the demo
+	// cluster is reached in-process, without the file's TLS or SASL.
+	NoFile bool
 }
 
 // Resolved is the effective configuration, each value with its source.
 type Resolved struct {
-	ConfigPath   Setting[string]
-	ConfigLoaded bool            // the file exists and was read
-	Context      Setting[string] // "" when no context is in use
-	Brokers      Setting[[]string]
-	Base         Setting[string]
-	ClientID     Setting[string]
-	ReadOnly     Setting[bool]
-	Refresh      Setting[time.Duration]
-	Timeout      Setting[time.Duration]
+	ConfigPath    Setting[string]
+	ConfigLoaded  bool            // the file exists and was read
+	ConfigIgnored bool            // Options.NoFile: the file was not read
+	Context       Setting[string] // "" when no context is in use
+	Brokers       Setting[[]string]
+	Base          Setting[string]
+	ClientID      Setting[string]
+	ReadOnly      Setting[bool]
+	Refresh       Setting[time.Duration]
+	Timeout       Setting[time.Duration]
 
 	// TLS and SASL come from the context only; nil when it has none.
 	TLS  *TLS
@@ -119,13 +123,25 @@ func EnvLayer(env func(string) (string, bool)) (Layer, error) {
 		l.Base = &v
 	}
 	if v, ok := get(EnvReadOnly); ok {
-		b, err := strconv.ParseBool(v)
+		b, err := ParseBool(v)
 		if err != nil {
-			return l, fmt.Errorf("%s=%q is not a boolean (use true or false)", EnvReadOnly, v)
+			return l, fmt.Errorf("%s=%q: %w", EnvReadOnly, v, err)
 		}
 		l.ReadOnly = &b
 	}
 	return l, nil
+}
+
+// ParseBool reads a yes/no value from the environment: true, 1, yes, on or
+// false, 0, no, off, in any case.
+func ParseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, errors.New("want true, 1, yes or on (or false, 0, no, off)")
 }
 
 // DefaultPath is $XDG_CONFIG_HOME/kgroups/config.yaml, or
@@ -167,11 +183,15 @@ func Resolve(opt Options) (*Resolved, error) {
 	if r.ConfigPath.Value, err = expandHome(r.ConfigPath.Value, opt.Home); err != nil {
 		return nil, err
 	}
-	file, err := r.readFile(explicit)
-	if err != nil {
-		return nil, err
+	var file *File
+	if opt.NoFile {
+		r.ConfigIgnored = true
+	} else {
+		if file, err = r.readFile(explicit); err != nil {
+			return nil, err
+		}
+		pick(&r.Context, opt.Flags.Context, env.Context, FlagContext, EnvContext)
 	}
-	pick(&r.Context, opt.Flags.Context, env.Context, FlagContext, EnvContext)
 	if r.Context.Source == "" && file != nil && file.CurrentContext != "" {
 		r.Context = Setting[string]{Value: file.CurrentContext, Source: "file current-context"}
 	}

@@ -209,7 +209,7 @@ func TestResolveErrors(t *testing.T) {
 		{"missing file from env", Layer{}, fakeEnv{EnvConfig: missing}, []string{"nope.yaml", "env KGROUPS_CONFIG"}},
 		{"unknown context", Layer{Config: &path, Context: ptr("qa")}, nil, []string{`"qa"`, "prod, staging"}},
 		{"context without file", Layer{Context: ptr("prod")}, fakeEnv{"XDG_CONFIG_HOME": dir + "/empty"}, []string{`"prod"`, "needs a config file"}},
-		{"bad read-only env", Layer{Config: &path}, fakeEnv{EnvReadOnly: "sometimes"}, []string{"KGROUPS_READ_ONLY", "not a boolean"}},
+		{"bad read-only env", Layer{Config: &path}, fakeEnv{EnvReadOnly: "sometimes"}, []string{"KGROUPS_READ_ONLY", "want true"}},
 		{"bad file", Layer{Config: &bad}, nil, []string{"bad.yaml", "line 3", "brokerz"}},
 	}
 	for _, tt := range tests {
@@ -323,3 +323,19 @@ func TestResolveWarnings(t *testing.T) {
 }
 
 func noHome() (string, error) { return "/nonexistent-home", nil }
+
+// TestResolveNoFile covers the demo: the file, its context and its TLS and
+// SASL are ignored, flags and environment still count.
+func TestResolveNoFile(t *testing.T) {
+	path := writeConfig(t, t.TempDir(), "current-context: c\ncontexts:\n  c:\n    base: file-base\n    tls: {enabled: true}\n    sasl: {mechanism: PLAIN, username: u, password-env: P}\n", 0o600)
+	r, err := Resolve(Options{NoFile: true, Flags: Layer{Config: &path}, Env: fakeEnv{EnvBase: "env-base"}.lookup, Home: noHome})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ConfigLoaded || !r.ConfigIgnored || r.Context.Source != "" || r.TLS != nil || r.SASL != nil {
+		t.Errorf("NoFile read the file: %+v", r)
+	}
+	if r.Base != (Setting[string]{"env-base", "env KGROUPS_BASE"}) {
+		t.Errorf("base = %+v", r.Base)
+	}
+}
