@@ -1,25 +1,36 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/config"
 )
 
-// Environment variables read for settings not given as flags.
+// Environment variables read for settings not given as flags. They win over
+// the configuration file.
 const (
-	envBrokers = "KGROUPS_BROKERS"
-	envBase    = "KGROUPS_BASE"
+	envBrokers = config.EnvBrokers
+	envBase    = config.EnvBase
 	// envReadOnly set to true, 1 or yes is --read-only.
-	envReadOnly = "KGROUPS_READ_ONLY"
+	envReadOnly = config.EnvReadOnly
+	envContext  = config.EnvContext
+	envConfig   = config.EnvConfig
 )
+
+// defaultClientID names kgroups to the brokers unless a context says
+// otherwise.
+const defaultClientID = "kgroups"
 
 // Settings is the resolved connection configuration every command starts
-// from: flags first, then environment variables.
+// from: flags first, then environment variables, then the configuration
+// file's context, then defaults.
 type Settings struct {
 	Brokers []string      // bootstrap addresses; replaced by the demo's when Demo
 	Base    string        // base group prefix; "" when not given
@@ -29,6 +40,18 @@ type Settings struct {
 	// ReadOnly refuses every write: commits from consume, reset, copy,
 	// create, delete. Peeks and lag still work.
 	ReadOnly bool
+	ClientID string // client id the brokers see
+	Context  string // the configuration file's context in use; "" for none
+
+	// Warnings are configuration problems that do not stop kgroups (a
+	// password in a file others can read); already printed on stderr.
+	Warnings []string
+
+	// Resolved holds every value with its source, and the context's TLS
+	// and SASL; nil for Settings built by hand.
+	Resolved *config.Resolved
+
+	prompt config.Prompt // asks for a password-prompt password
 }
 
 // addSettingsFlags declares the global flags that resolveSettings reads.
@@ -39,10 +62,13 @@ func addSettingsFlags(cmd *cobra.Command) {
 	f.Bool("demo", false, "use an in-process demo cluster seeded with sample groups")
 	f.Duration("timeout", kafka.DefaultTimeout, "give up reaching the cluster after this long")
 	f.Bool("read-only", false, "refuse every write (commits, reset, create, delete); peek and lag still work (env "+envReadOnly+")")
+	f.String("config", "", "configuration file (env "+envConfig+"; default $XDG_CONFIG_HOME/kgroups/config.yaml or ~/.config/kgroups/config.yaml)")
+	f.String("context", "", "context of the configuration file to use (env "+envContext+"; default its current-context)")
 }
 
-// resolveSettings reads the global flags of cmd, falling back to the
-// environment for those not given.
+// resolveSettings reads the global flags of cmd and merges them with the
+// environment, the configuration file and the defaults. Configuration
+// warnings are printed on cmd's stderr.
 func resolveSettings(cmd *cobra.Command) (Settings, error) {
 	f := cmd.Flags()
 	var s Settings
@@ -50,92 +76,177 @@ func resolveSettings(cmd *cobra.Command) (Settings, error) {
 	if s.Demo, err = f.GetBool("demo"); err != nil {
 		return s, err
 	}
-	if s.Timeout, err = f.GetDuration("timeout"); err != nil {
+	if s.Demo && f.Changed("brokers") {
+		return s, usagef("--demo and --brokers cannot be used together")
+	}
+	if s.Demo && f.Changed("context") {
+		return s, usagef("--demo and --context cannot be used together: the demo runs in process")
+	}
+
+	flags, err := changedFlags(cmd)
+	if err != nil {
 		return s, err
 	}
+	defaults := config.Layer{
+		Timeout:  durationDefault(cmd, "timeout", kafka.DefaultTimeout),
+		Refresh:  durationDefault(cmd, "refresh", defaultRefresh),
+		ClientID: ptr(defaultClientID),
+		ReadOnly: ptr(false),
+	}
+	r, err := config.Resolve(config.Options{Flags: flags, Defaults: defaults, NoFile: s.Demo})
+	if err != nil {
+		// A bad file or variable: nothing was attempted, like a bad flag.
+		return s, &usageError{err: err}
+	}
+	s.Resolved = r
+	s.Warnings = r.Warnings
+	for _, w := range r.Warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "kgroups: warning: "+w)
+	}
+
+	s.Timeout = r.Timeout.Value
 	if s.Timeout <= 0 {
-		return s, usagef("--timeout must be positive, got %s", s.Timeout)
+		return s, usagef("%s must be positive, got %s", settingName("timeout", r.Timeout.Source), s.Timeout)
 	}
-
-	if f.Changed("brokers") {
-		brokers, err := f.GetStringSlice("brokers")
-		if err != nil {
-			return s, err
-		}
-		s.Brokers = splitList(strings.Join(brokers, ","))
-		if len(s.Brokers) == 0 {
-			return s, usagef("--brokers is empty: give host:port[,host:port...]")
-		}
-		if s.Demo {
-			return s, usagef("--demo and --brokers cannot be used together")
-		}
-	} else if !s.Demo {
-		s.Brokers = splitList(os.Getenv(envBrokers))
+	if !s.Demo {
+		s.Brokers = r.Brokers.Value
 	}
-
-	if f.Changed("base") {
-		if s.Base, err = f.GetString("base"); err != nil {
-			return s, err
-		}
-	} else {
-		s.Base = os.Getenv(envBase)
-	}
+	s.Base = r.Base.Value
 	if s.Base == "" && s.Demo {
 		s.Base = demoBase
 	}
-
-	if s.ReadOnly, err = resolveReadOnly(cmd); err != nil {
-		return s, err
-	}
+	s.ReadOnly = r.ReadOnly.Value
+	s.ClientID = r.ClientID.Value
+	s.Context = r.Context.Value
 
 	// --refresh exists on the root command only (the TUI).
 	if f.Lookup("refresh") != nil {
-		if s.Refresh, err = f.GetDuration("refresh"); err != nil {
-			return s, err
-		}
+		s.Refresh = r.Refresh.Value
 		if s.Refresh < 0 {
-			return s, usagef("--refresh must be 0 (off) or positive, got %s", s.Refresh)
+			return s, usagef("%s must be 0 (off) or positive, got %s", settingName("refresh", r.Refresh.Source), s.Refresh)
 		}
 	}
+	s.prompt = terminalPrompt
 	return s, nil
 }
 
-// KafkaConfig builds the client configuration for s. For the demo cluster
-// the brokers are filled in once it is started.
-func (s Settings) KafkaConfig() (kafka.Config, error) {
-	return kafka.Config{
-		Brokers:  s.Brokers,
-		ClientID: "kgroups",
-		Timeout:  s.Timeout,
-		ReadOnly: s.ReadOnly,
-	}, nil
+// settingName names a setting in an error the way the user gave it: as
+// its flag, or with the source it came from.
+func settingName(name string, source config.Source) string {
+	if source == config.Source("flag --"+name) {
+		return "--" + name
+	}
+	return fmt.Sprintf("%s (from %s)", name, source)
 }
 
-// resolveReadOnly reads --read-only, falling back to KGROUPS_READ_ONLY. An
-// unrecognised value is a usage error rather than silently writable.
-func resolveReadOnly(cmd *cobra.Command) (bool, error) {
+// changedFlags collects the settings flags the user gave; the others leave
+// the environment and the file to speak.
+func changedFlags(cmd *cobra.Command) (config.Layer, error) {
 	f := cmd.Flags()
+	var l config.Layer
+	if f.Changed("brokers") {
+		brokers, err := f.GetStringSlice("brokers")
+		if err != nil {
+			return l, err
+		}
+		if l.Brokers = splitList(strings.Join(brokers, ",")); len(l.Brokers) == 0 {
+			return l, usagef("--brokers is empty: give host:port[,host:port...]")
+		}
+	}
+	strs := map[string]**string{"base": &l.Base, "config": &l.Config, "context": &l.Context}
+	for name, dst := range strs {
+		if f.Changed(name) {
+			v, err := f.GetString(name)
+			if err != nil {
+				return l, err
+			}
+			*dst = &v
+		}
+	}
+	if l.Context != nil && *l.Context == "" {
+		return l, usagef("--context is empty: name a context of the configuration file")
+	}
 	if f.Changed("read-only") {
-		return f.GetBool("read-only")
+		v, err := f.GetBool("read-only")
+		if err != nil {
+			return l, err
+		}
+		l.ReadOnly = &v
 	}
-	switch v := strings.ToLower(strings.TrimSpace(os.Getenv(envReadOnly))); v {
-	case "", "0", "false", "no":
-		return false, nil
-	case "1", "true", "yes":
-		return true, nil
-	default:
-		return false, usagef("%s=%q: want true, 1 or yes (or false, 0, no)", envReadOnly, v)
+	durations := map[string]**time.Duration{"timeout": &l.Timeout, "refresh": &l.Refresh}
+	for name, dst := range durations {
+		if f.Lookup(name) != nil && f.Changed(name) {
+			v, err := f.GetDuration(name)
+			if err != nil {
+				return l, err
+			}
+			*dst = &v
+		}
 	}
+	return l, nil
+}
+
+// durationDefault is the default value of a duration flag, or def when cmd
+// has no such flag.
+func durationDefault(cmd *cobra.Command, name string, def time.Duration) *time.Duration {
+	if fl := cmd.Flags().Lookup(name); fl != nil {
+		if d, err := time.ParseDuration(fl.DefValue); err == nil {
+			return &d
+		}
+	}
+	return &def
+}
+
+// KafkaConfig builds the client configuration for s: brokers, client id,
+// timeout, and the context's TLS and SASL (never for the demo). A
+// password-prompt password is asked for here, once, before any screen
+// takes over the terminal. For the demo cluster the brokers are filled in
+// once it is started.
+func (s Settings) KafkaConfig() (kafka.Config, error) {
+	cfg := kafka.Config{
+		Brokers:  s.Brokers,
+		ClientID: s.ClientID,
+		Timeout:  s.Timeout,
+		ReadOnly: s.ReadOnly,
+	}
+	if cfg.ClientID == "" {
+		cfg.ClientID = defaultClientID
+	}
+	if s.Demo || s.Resolved == nil {
+		return cfg, nil
+	}
+	var err error
+	if cfg.TLS, err = s.Resolved.TLSConfig(); err != nil {
+		return kafka.Config{}, err
+	}
+	if cfg.SASL, err = s.Resolved.Mechanism(s.prompt); err != nil {
+		return kafka.Config{}, err
+	}
+	return cfg, nil
+}
+
+// terminalPrompt asks for a password on the controlling terminal without
+// echo, so it works when stdin and stdout are redirected.
+func terminalPrompt(label string) (config.Secret, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", config.ErrNoPrompt
+	}
+	defer tty.Close()
+	if !term.IsTerminal(tty.Fd()) {
+		return "", config.ErrNoPrompt
+	}
+	fmt.Fprint(tty, label)
+	pass, err := term.ReadPassword(tty.Fd())
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", err
+	}
+	return config.Secret(pass), nil
 }
 
 // splitList splits a comma-separated list, trimming spaces and dropping
 // empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
+func splitList(s string) []string { return config.SplitList(s) }
+
+func ptr[T any](v T) *T { return &v }
