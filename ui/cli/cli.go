@@ -101,6 +101,7 @@ Run without a command to open the terminal UI.`,
 		newConsumeCommand(a),
 		newDemoCommand(a),
 		newVersionCommand(a),
+		newConfigCommand(a),
 	)
 	return root
 }
