@@ -61,7 +61,8 @@ func isInternal(name string, flagged bool) bool {
 }
 
 // readTopics issues one metadata request, for every topic when names is
-// empty. Per-topic and per-partition errors are kept, not returned.
+// empty, unless the client's cache is fresh. Per-topic and per-partition
+// errors are kept, not returned.
 func (c *Cluster) readTopics(ctx context.Context, names ...string) (*clusterTopics, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	for _, n := range names {
@@ -69,7 +70,10 @@ func (c *Cluster) readTopics(ctx context.Context, names ...string) (*clusterTopi
 		rt.Topic = kmsg.StringPtr(n)
 		req.Topics = append(req.Topics, rt)
 	}
-	resp, err := req.RequestWith(ctx, c.cl)
+	// Like kadm, reuse metadata younger than the client's MetadataMinAge:
+	// the layout of topics changes rarely, and offsets are always listed
+	// afresh.
+	resp, err := c.cl.RequestCachedMetadata(ctx, req, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read cluster metadata: %w", err)
 	}
