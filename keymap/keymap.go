@@ -86,6 +86,7 @@ func DefaultKeyMap() KeyMap {
 			Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 			No:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
 			Force:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "force…")),
+			Close:   key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "close")),
 		},
 		Filter: Filter{
 			Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
@@ -150,7 +151,7 @@ type Batch struct {
 
 // Dialog drives prompts and confirmations.
 type Dialog struct {
-	Confirm, Cancel, Next, Prev, Left, Right, Yes, No, Force key.Binding
+	Confirm, Cancel, Next, Prev, Left, Right, Yes, No, Force, Close key.Binding
 }
 
 // Filter drives a filter or search input line.
@@ -240,16 +241,6 @@ func (k KeyMap) BatchHelp() Help {
 			k.Global.column(),
 		},
 	}
-}
-
-// DialogHelp is the help while a dialog is open.
-func (k KeyMap) DialogHelp(fields bool) Help {
-	d := k.Dialog
-	short := []key.Binding{d.Confirm, d.Cancel}
-	if fields {
-		short = append(short, d.Next, d.Left)
-	}
-	return Help{Short: short, Full: [][]key.Binding{short}}
 }
 
 // FilterHelp is the help while a filter or search line has focus.

@@ -104,7 +104,7 @@ func (m Model) apply(in intent) (Model, tea.Cmd) {
 		return m.openDialog(dialog{
 			kind:   dialogForm,
 			title:  "New suffix on " + clean(in.topic),
-			body:   []string{"The group " + clean(m.base+"-"+in.topic) + "-{suffix} starts at earliest.", "Consume (c) or peek (p) from it next."},
+			body:   []string{"The group " + clean(m.base+"-"+in.topic) + "-{suffix} starts at earliest. Consume (c) or peek (p) from it next."},
 			fields: []field{textField("suffix", "", "e.g. full-index")},
 			action: newSuffixAction{topic: in.topic},
 		}), nil
@@ -180,7 +180,7 @@ func (m Model) askPeek(t target) (Model, tea.Cmd) {
 	return m.openDialog(dialog{
 		kind:   dialogForm,
 		title:  "Peek " + clean(t.ID()),
-		body:   []string{"Reads without joining the group and without committing.", "With last N, records counts per partition."},
+		body:   []string{"Reads without joining the group and without committing. With last N, records counts per partition."},
 		fields: fields,
 		action: peekAction{target: t},
 	}), nil
@@ -201,8 +201,7 @@ func (m Model) askCommit() (Model, tea.Cmd) {
 	before, _ := m.snap.Group(b.target.ID())
 	changes := reviewChanges(b.records, before)
 	body := []string{
-		fmt.Sprintf("Moves %s to the offset after the last record reviewed,", clean(b.target.ID())),
-		"on the partitions of this batch only. Refused if the group has live members.",
+		fmt.Sprintf("Moves %s to the offset after the last record reviewed, on the partitions of this batch only. Refused if the group has live members.", clean(b.target.ID())),
 		"",
 		m.styles.ColumnHeader.Render(fmt.Sprintf("%9s  %14s    %-14s  %s", "partition", "before", "after", "")),
 	}
@@ -265,8 +264,7 @@ func (m Model) handleDialogKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 				kind:  dialogForm,
 				title: "Force-join " + clean(a.target.ID()) + "?",
 				body: []string{
-					"Joining rebalances the live members: the running service loses",
-					"partitions to kgroups until this batch is read and kgroups leaves.",
+					"Joining rebalances the live members: the running service loses partitions to kgroups until this batch is read and kgroups leaves.",
 					"Type force to go ahead.",
 				},
 				fields: []field{textField("confirm", "", "force")},
@@ -293,8 +291,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		}
 		body := []string{
 			fmt.Sprintf("Read up to %s records of %s as %s.", count(int64(n)), clean(a.target.Group.Topic), clean(a.target.ID())),
-			"kgroups joins the group, commits the offsets of what it returns",
-			"(like the service) and leaves.",
+			"kgroups joins the group, commits the offsets of what it returns (like the service) and leaves.",
 		}
 		if g, ok := m.snap.Group(a.target.ID()); ok && len(g.Members) > 0 {
 			body = append(body, "", m.styles.Warn.Render(fmt.Sprintf("%s has %d live member(s): kgroups will refuse unless forced.", clean(g.ID), len(g.Members))))
@@ -503,10 +500,10 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 	}
 	d := dialog{kind: dialogRefusal, title: clean(ga.Group) + " is in use: refused"}
 	if commit {
-		body = append(body, "", "Committing under live members would be overwritten by", "their next commit. Stop them first, then commit again.")
+		body = append(body, "", "Their next commit would overwrite this one. Stop them first, then commit again.")
 		d.action = noticeAction{}
 	} else {
-		body = append(body, "", "Joining would rebalance them and take partitions from the", "running service.")
+		body = append(body, "", "Joining would rebalance them and take partitions from the running service.")
 		d.action = forceOfferAction(then)
 		d.canForce = true
 	}

@@ -13,8 +13,8 @@ import (
 // basesView is the base picker shown when kgroups starts without --base:
 // the prefixes detected in the cluster with their group counts.
 type basesView struct {
-	styles Styles
-	keys   keymap.KeyMap
+	styles *Styles
+	keys   *keymap.KeyMap
 
 	bases  []model.BaseCount
 	loaded bool
@@ -25,7 +25,7 @@ type basesView struct {
 	width, height int
 }
 
-func newBasesView(st Styles, keys keymap.KeyMap) basesView {
+func newBasesView(st *Styles, keys *keymap.KeyMap) basesView {
 	return basesView{styles: st, keys: keys}
 }
 

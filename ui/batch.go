@@ -22,8 +22,8 @@ const sideBySide = 120
 // batchView shows one batch of records, peeked or consumed, as a list and a
 // detail pane for the selected record.
 type batchView struct {
-	styles Styles
-	keys   keymap.KeyMap
+	styles *Styles
+	keys   *keymap.KeyMap
 	now    func() time.Time
 
 	target  target
@@ -59,7 +59,7 @@ type recordKey struct {
 	offset    int64
 }
 
-func newBatchView(st Styles, keys keymap.KeyMap, now func() time.Time) batchView {
+func newBatchView(st *Styles, keys *keymap.KeyMap, now func() time.Time) batchView {
 	return batchView{styles: st, keys: keys, now: now, search: newFilterLine("search: ", false)}
 }
 
@@ -335,6 +335,9 @@ func (v batchView) summary() string {
 		return "group " + id + ": nothing read yet"
 	}
 	verb := "peeked (nothing committed)"
+	if v.committed != "" {
+		verb = "reviewed"
+	}
 	if v.kind == batchConsume {
 		verb = "consumed"
 		if v.forced {

@@ -56,7 +56,7 @@ type detailCache struct {
 // renderDetail lays out one record for a pane width cells wide: where it
 // sits, its key, headers and value. Every byte from the record goes through
 // render, which makes control characters visible and inert.
-func renderDetail(st Styles, r model.Record, now time.Time, width int, mode valueMode) []string {
+func renderDetail(st *Styles, r model.Record, now time.Time, width int, mode valueMode) []string {
 	width = max(width, 8)
 	label := func(s string) string { return st.DetailLabel.Render(fmt.Sprintf("%-8s", s)) }
 	var lines []string

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -123,7 +124,7 @@ func (d dialog) update(msg tea.KeyMsg, k keymap.Dialog, edit keymap.Input) (dial
 		switch {
 		case d.canForce && keyMatches(msg, k.Force):
 			return d, dialogForce
-		case keyMatches(msg, k.Cancel, k.Confirm):
+		case keyMatches(msg, k.Close):
 			return d, dialogCancel
 		}
 		return d, dialogOpen
@@ -157,7 +158,7 @@ func (d dialog) update(msg tea.KeyMsg, k keymap.Dialog, edit keymap.Input) (dial
 }
 
 // view draws the dialog centred in a width × height area.
-func (d dialog) view(st Styles, width, height int) string {
+func (d dialog) view(st *Styles, width, height int) string {
 	boxWidth := min(max(width-4, 20), 76)
 	inner := boxWidth - 4 // border and padding
 	var lines []string
@@ -215,6 +216,27 @@ func (d dialog) view(st Styles, width, height int) string {
 	}
 	box := st.DialogBox.Width(boxWidth - 2).Render(strings.Join(lines, "\n"))
 	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box)
+}
+
+// dialogHelp is the help bar while d is open.
+func (m Model) dialogHelp(d dialog) keymap.Help {
+	k := m.keys.Dialog
+	var short []key.Binding
+	switch d.kind {
+	case dialogConfirm:
+		short = []key.Binding{k.Yes, k.No}
+	case dialogRefusal:
+		if d.canForce {
+			short = append(short, k.Force)
+		}
+		short = append(short, k.Close)
+	default:
+		short = []key.Binding{k.Confirm, k.Cancel}
+		if len(d.fields) > 1 {
+			short = append(short, k.Next, k.Left)
+		}
+	}
+	return keymap.Help{Short: short, Full: [][]key.Binding{short}}
 }
 
 func (d dialog) hint() string {

@@ -53,7 +53,7 @@ func (f filterLine) update(msg tea.KeyMsg, k keymap.Filter, edit keymap.Input) (
 // visible reports whether the line takes a row.
 func (f filterLine) visible() bool { return f.editing || f.value != "" }
 
-func (f filterLine) view(st Styles, width int, suffix string) string {
+func (f filterLine) view(st *Styles, width int, suffix string) string {
 	if f.editing {
 		return f.input.view(st, max(width-len(suffix)-1, 1)) + st.Dim.Render(suffix)
 	}

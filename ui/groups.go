@@ -66,8 +66,8 @@ func missingDefault(base string, t model.Topic) model.Group {
 // first, then the suffixed ones; groups that do not follow the naming are
 // one key away.
 type groupsView struct {
-	styles Styles
-	keys   keymap.KeyMap
+	styles *Styles
+	keys   *keymap.KeyMap
 	now    func() time.Time
 
 	topic      string
@@ -92,7 +92,7 @@ type groupsView struct {
 	width, height int
 }
 
-func newGroupsView(st Styles, keys keymap.KeyMap, now func() time.Time) groupsView {
+func newGroupsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) groupsView {
 	return groupsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true)}
 }
 
@@ -341,11 +341,11 @@ func (v groupsView) View() string {
 		case rowMissingDefault:
 			state = plain("—")
 			members = plain("—")
-			note = styled("not created yet: would start at earliest, lag = end − start", st.Tag)
+			note = styled("not created yet: starts at earliest", st.Tag)
 		case rowUnmatched:
 			name = clean(g.ID)
 			members, lag = plain("—"), plain("—")
-			note = styled("unmatched: fits no topic", st.Tag)
+			note = styled("unmatched", st.Tag)
 		case rowOther:
 			name = clean(g.ID)
 			note = styled("other prefix", st.Tag)
@@ -353,7 +353,7 @@ func (v groupsView) View() string {
 		if g.Err != nil {
 			note = styled("⚠ "+clean(g.Err.Error()), st.Bad)
 		} else if g.Expired > 0 && r.Kind != rowUnmatched {
-			note = styled(fmt.Sprintf("%s expired (retention overran it)", count(g.Expired)), st.Warn)
+			note = styled(count(g.Expired)+" expired", st.Warn)
 		}
 		t.rows[i] = []cell{plain(name), state, members, lag, plain(ageSince(now, oldestUnconsumed(g))), note}
 	}

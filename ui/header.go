@@ -26,7 +26,7 @@ type headerInfo struct {
 
 // headerView renders the two header lines: the cluster and refresh state,
 // then the breadcrumb.
-func headerView(st Styles, h headerInfo, width int) string {
+func headerView(st *Styles, h headerInfo, width int) string {
 	boot := strings.Join(h.Bootstrap, ",")
 	if boot == "" {
 		boot = "no brokers"
@@ -35,7 +35,11 @@ func headerView(st Styles, h headerInfo, width int) string {
 	if h.Brokers > 0 {
 		cluster += fmt.Sprintf(" (%d broker%s)", h.Brokers, plural(h.Brokers))
 	}
-	parts := []string{st.AppName.Render("kgroups"), st.Header.Render(ansi.Truncate(cluster, max(width/3, 16), "…"))}
+	parts := []string{st.AppName.Render("kgroups")}
+	if h.ReadOnly {
+		parts = append(parts, st.ReadOnly.Render("READ-ONLY"))
+	}
+	parts = append(parts, st.Header.Render(ansi.Truncate(cluster, max(width/3, 16), "…")))
 	if h.Base != "" {
 		parts = append(parts, st.HeaderDim.Render("base ")+st.Header.Render(clean(h.Base)))
 	}
@@ -44,9 +48,6 @@ func headerView(st Styles, h headerInfo, width int) string {
 		parts = append(parts, st.Spinner.Render(h.Spinner)+st.HeaderDim.Render(" loading"))
 	case !h.LastRefresh.IsZero():
 		parts = append(parts, st.HeaderDim.Render("refreshed "+age(h.Now.Sub(h.LastRefresh))+" ago"))
-	}
-	if h.ReadOnly {
-		parts = append(parts, st.ReadOnly.Render("READ-ONLY"))
 	}
 	line1 := ansi.Truncate(strings.Join(parts, st.HeaderDim.Render(" │ ")), width, "…")
 

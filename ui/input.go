@@ -112,7 +112,7 @@ func (in lineInput) update(msg tea.KeyMsg, k keymap.Input) lineInput {
 
 // view draws the prompt and the text in width cells, scrolled so the cursor
 // shows, the cursor in reverse video when focused.
-func (in lineInput) view(st Styles, width int) string {
+func (in lineInput) view(st *Styles, width int) string {
 	prompt := in.Prompt
 	room := max(width-ansi.StringWidth(prompt), 1)
 	if len(in.value) == 0 && !in.focused {

@@ -14,8 +14,8 @@ import (
 
 // partitionsView shows one group's position on every partition of its topic.
 type partitionsView struct {
-	styles Styles
-	keys   keymap.KeyMap
+	styles *Styles
+	keys   *keymap.KeyMap
 	now    func() time.Time
 
 	group   model.Group
@@ -27,7 +27,7 @@ type partitionsView struct {
 	width, height int
 }
 
-func newPartitionsView(st Styles, keys keymap.KeyMap, now func() time.Time) partitionsView {
+func newPartitionsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) partitionsView {
 	return partitionsView{styles: st, keys: keys, now: now}
 }
 

@@ -32,8 +32,8 @@ const (
 type Model struct {
 	deps   Deps
 	res    *resources
-	keys   keymap.KeyMap
-	styles Styles
+	keys   *keymap.KeyMap
+	styles *Styles
 
 	width, height int
 	base          string
@@ -71,8 +71,9 @@ func New(d Deps) Model {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	st := DefaultStyles()
-	keys := DefaultKeyMap(d.ReadOnly)
+	// Styles and keys are shared, read-only, by every copy of the model.
+	st := ptrTo(DefaultStyles())
+	keys := ptrTo(DefaultKeyMap(d.ReadOnly))
 	h := help.New()
 	h.Styles = st.Help
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
@@ -103,6 +104,8 @@ func New(d Deps) Model {
 	}
 	return m.resize()
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 // DefaultKeyMap is keymap.DefaultKeyMap with the help of writing keys
 // saying why they are off in read-only mode.
@@ -392,7 +395,7 @@ func (m Model) routeKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 func (m Model) helpKeys() keymap.Help {
 	switch {
 	case m.dialog != nil:
-		return m.keys.DialogHelp(m.dialog.kind == dialogForm && len(m.dialog.fields) > 1)
+		return m.dialogHelp(*m.dialog)
 	case m.capturing():
 		return m.keys.FilterHelp()
 	}

@@ -77,7 +77,7 @@ func (s statusBar) clear(id int) statusBar {
 	return s
 }
 
-func (s statusBar) view(st Styles, width int) string {
+func (s statusBar) view(st *Styles, width int) string {
 	var text string
 	style := st.StatusInfo
 	switch {

@@ -125,7 +125,7 @@ func fit(s string, width int, a align) string {
 }
 
 // header renders the column titles.
-func (t table) header(st Styles, widths []int) string {
+func (t table) header(st *Styles, widths []int) string {
 	parts := make([]string, 0, len(t.cols))
 	for i, c := range t.cols {
 		if widths[i] == 0 {
@@ -137,7 +137,7 @@ func (t table) header(st Styles, widths []int) string {
 }
 
 // row renders one row, selected or not, exactly gutter+sum(widths) wide.
-func (t table) row(st Styles, widths []int, r []cell, selected bool) string {
+func (t table) row(st *Styles, widths []int, r []cell, selected bool) string {
 	var b strings.Builder
 	gutter, gap := "  ", strings.Repeat(" ", columnGap)
 	base := st.Row
@@ -171,7 +171,7 @@ func (t table) row(st Styles, widths []int, r []cell, selected bool) string {
 
 // render draws the header and the rows visible through cur in height lines
 // (header included) of width cells, padding with blank lines.
-func (t table) render(st Styles, width, height int, cur listCursor) []string {
+func (t table) render(st *Styles, width, height int, cur listCursor) []string {
 	if height <= 0 {
 		return nil
 	}

@@ -72,8 +72,8 @@ func topicRows(snap model.Snapshot) []topicRow {
 // topicsView lists the topics of the cluster with the lag of the base's
 // groups on each.
 type topicsView struct {
-	styles Styles
-	keys   keymap.KeyMap
+	styles *Styles
+	keys   *keymap.KeyMap
 	now    func() time.Time
 
 	all          []topicRow
@@ -88,7 +88,7 @@ type topicsView struct {
 	width, height int
 }
 
-func newTopicsView(st Styles, keys keymap.KeyMap, now func() time.Time) topicsView {
+func newTopicsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) topicsView {
 	return topicsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true)}
 }
 
