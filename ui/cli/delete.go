@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/render"
+)
+
+// Operations delete reports.
+const (
+	opDeleteGroup   = "delete group"
+	opDeleteOffsets = "delete offsets"
+)
+
+func newDeleteCommand(a *app) *cobra.Command {
+	var (
+		o           opsFlags
+		offsetsOnly bool
+	)
+	cmd := &cobra.Command{
+		Use:   "delete",
+		Short: "Delete the group {base}-{topic}[-{suffix}] or its offsets on the topic (dry run unless --execute)",
+		Long: `Delete the group {base}-{topic} (or {base}-{topic}-{suffix} with --suffix), for
+example a job's suffix that is no longer used, or with --offsets-only just
+its commits on the topic. Either way the group's next read starts again from
+the earliest offset, as a new group would.
+
+Without --execute nothing changes: the group, its state, members and the
+commits that would go are printed. With --execute it is deleted and the
+commits are read back to check none is left. A group with live members is
+refused (exit 3), as is --execute in read-only mode.
+
+-o json is a stable format for scripts:
+  {"group","topic","operation","dry_run","state","members","lag",
+   "partitions":[{"partition","start","end","committed","lag"}]}`,
+		Example: `  kgroups delete --demo --topic spent_detail_topic --suffix incremental
+  kgroups delete --demo --topic spent_detail_topic --suffix incremental --offsets-only --execute`,
+		Args: cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			return a.runDelete(cmd, &o, offsetsOnly)
+		}),
+	}
+	o.add(cmd, "delete the group {base}-{topic}-{suffix} instead of the default {base}-{topic}")
+	cmd.Flags().BoolVar(&offsetsOnly, "offsets-only", false, "delete only the group's commits on the topic, not the group")
+	return cmd
+}
+
+func (a *app) runDelete(cmd *cobra.Command, o *opsFlags, offsetsOnly bool) error {
+	s, err := o.resolve(cmd, "delete")
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	conn, err := a.connect(ctx, s)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	group := o.group(s)
+	r, err := loadDeleteReport(ctx, conn, group, o.topic, offsetsOnly)
+	if err != nil {
+		return err
+	}
+	if !o.execute {
+		if len(r.Members) > 0 {
+			fmt.Fprintln(a.stderr, errorLine(ctx, fmt.Errorf("warning: group %s has %d live member(s) (%s): --execute will be refused until they stop",
+				group, len(r.members), memberList(r.members))))
+		}
+		if err := writeDelete(a.stdout, o.output.value, r); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stderr, dryRunNote)
+		return nil
+	}
+
+	action := "deleting it"
+	if offsetsOnly {
+		err = conn.Cluster.DeleteGroupOffsets(ctx, group, o.topic)
+		action = "deleting its offsets"
+	} else {
+		err = conn.Cluster.DeleteGroup(ctx, group)
+	}
+	if err != nil {
+		return opsError(err, group, action, conn)
+	}
+	r.DryRun = false
+	if err := writeDelete(a.stdout, o.output.value, r); err != nil {
+		return err
+	}
+	// Read back: no commit on the topic may be left.
+	after, err := conn.Cluster.Position(ctx, group, o.topic)
+	if err != nil {
+		return fmt.Errorf("read back the offsets of group %s: %w", group, err)
+	}
+	var left []int32
+	for _, p := range after {
+		if p.HasCommitted {
+			left = append(left, p.Partition)
+		}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("group %s still has commits on %s after the delete: partition(s) %s", group, o.topic, joinPartitions(left))
+	}
+	return nil
+}
+
+// deleteReport is the -o json shape of delete: the group and the commits it
+// had when the command ran.
+type deleteReport struct {
+	Group      string            `json:"group"`
+	Topic      string            `json:"topic"`
+	Operation  string            `json:"operation"` // "delete group" or "delete offsets"
+	DryRun     bool              `json:"dry_run"`
+	State      string            `json:"state"`
+	Members    []string          `json:"members"` // client-id@host of live members
+	Lag        int64             `json:"lag"`
+	Partitions []deletePartition `json:"partitions"`
+
+	members []model.Member
+}
+
+type deletePartition struct {
+	Partition int32  `json:"partition"`
+	Start     int64  `json:"start"`
+	End       int64  `json:"end"`
+	Committed *int64 `json:"committed"` // null without a commit
+	Lag       int64  `json:"lag"`
+}
+
+// loadDeleteReport describes group and reads its commits on topic. There
+// must be something to delete.
+func loadDeleteReport(ctx context.Context, conn *connection, group, topic string, offsetsOnly bool) (deleteReport, error) {
+	r := deleteReport{Group: group, Topic: topic, Operation: opDeleteGroup, DryRun: true, Members: []string{}}
+	if offsetsOnly {
+		r.Operation = opDeleteOffsets
+	}
+	state, members, err := conn.Cluster.LiveMembers(ctx, group)
+	if err != nil {
+		return r, fmt.Errorf("describe group %s on %s: %w", group, conn.Bootstrap(), err)
+	}
+	r.State, r.members = state, members
+	for _, m := range members {
+		r.Members = append(r.Members, m.ClientID+"@"+m.Host)
+	}
+	pos, err := conn.Cluster.Position(ctx, group, topic)
+	if err != nil {
+		return r, fmt.Errorf("offsets of group %s on %s: %w", group, conn.Bootstrap(), err)
+	}
+	commits := 0
+	for _, p := range pos {
+		dp := deletePartition{Partition: p.Partition, Start: p.Start, End: p.End, Lag: p.Lag}
+		if p.HasCommitted {
+			dp.Committed = &p.Committed
+			commits++
+		}
+		r.Lag += p.Lag
+		r.Partitions = append(r.Partitions, dp)
+	}
+	switch {
+	case offsetsOnly && commits == 0:
+		return r, fmt.Errorf("group %s has no commits on %s: nothing to delete", group, topic)
+	case state == "Dead" && commits == 0:
+		return r, fmt.Errorf("group %s does not exist on %s: nothing to delete", group, conn.Bootstrap())
+	}
+	return r, nil
+}
+
+func writeDelete(w io.Writer, format string, r deleteReport) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	return writeDeleteTable(w, r)
+}
+
+// writeDeleteTable writes what a delete removes (or removed) for people.
+func writeDeleteTable(w io.Writer, r deleteReport) error {
+	state := "plan (dry run)"
+	if !r.DryRun {
+		state = "executed"
+	}
+	fmt.Fprintf(w, "%s: group %s on topic %s, %s\n", r.Operation, render.Sanitize(r.Group), render.Sanitize(r.Topic), state)
+	fmt.Fprintf(w, "state %s, %d live member(s), lag %d\n\n", stateCell(r.State, ""), len(r.Members), r.Lag)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PARTITION\tSTART\tCOMMITTED\tEND\tLAG")
+	for _, p := range r.Partitions {
+		committed := "-"
+		if p.Committed != nil {
+			committed = strconv.FormatInt(*p.Committed, 10)
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%d\t%d\n", p.Partition, p.Start, committed, p.End, p.Lag)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	what := "the whole group, with its commits on every topic"
+	if r.Operation == opDeleteOffsets {
+		what = "the group's commits on " + render.Sanitize(r.Topic) + " only"
+	}
+	if r.DryRun {
+		fmt.Fprintf(w, "\nwould delete %s; its next read would start from the earliest offset\n", what)
+	} else {
+		fmt.Fprintf(w, "\ndeleted %s; its next read starts from the earliest offset\n", what)
+	}
+	return nil
+}
