@@ -146,7 +146,7 @@ func TestDialTLS(t *testing.T) {
 	}{
 		{"trusted CA", tlsBrokers, trust(serverCA), ""},
 		{"server name override", tlsBrokers, withName(trust(serverCA), "localhost"), ""},
-		{"unknown CA", tlsBrokers, trust(otherCA), "unknown authority"},
+		{"unknown CA", tlsBrokers, trust(otherCA), "certificate is signed by an unknown authority"},
 		{"wrong server name", tlsBrokers, withName(trust(serverCA), "kafka.example.com"), `not valid for host name "kafka.example.com"`},
 		{"mtls with client certificate", mtlsBrokers, withCert(trust(serverCA), clientCert), ""},
 		{"mtls without client certificate", mtlsBrokers, trust(serverCA), "rejected the TLS handshake"},

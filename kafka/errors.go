@@ -237,7 +237,7 @@ func explain(cfg Config, f connFailure) error {
 // tlsReason explains a TLS failure, or returns "" when err is not one.
 func tlsReason(cfg Config, err error) string {
 	var (
-		unknownCA *x509.UnknownAuthorityError
+		unknownCA x509.UnknownAuthorityError
 		hostname  x509.HostnameError
 		invalid   x509.CertificateInvalidError
 		record    tls.RecordHeaderError
