@@ -46,7 +46,7 @@ func (ct *clusterTopics) lookup(name string) (*topicMeta, bool) {
 	return &ct.topics[i], true
 }
 
-// names returns the topic names as a set for group-name parsing.
+// set returns the topic names as a set for group-name parsing.
 func (ct *clusterTopics) set() model.TopicSet {
 	names := make([]string, 0, len(ct.topics))
 	for i := range ct.topics {
@@ -120,6 +120,133 @@ func (c *Cluster) readTopics(ctx context.Context, names ...string) (*clusterTopi
 		ct.byID[ct.topics[i].id] = ct.topics[i].name
 	}
 	return ct, nil
+}
+
+// listTopicOffsets fills Start and End of every partition of topics with one
+// ListOffsets for log start offsets and one for high watermarks, side by
+// side. Partitions that fail keep their Err.
+func (c *Cluster) listTopicOffsets(ctx context.Context, topics []model.Topic) {
+	if len(topics) == 0 {
+		return
+	}
+	var (
+		wg         sync.WaitGroup
+		start, end [][]listedOffset
+	)
+	wg.Go(func() { start = c.listOffsets(ctx, topics, -2) })
+	wg.Go(func() { end = c.listOffsets(ctx, topics, -1) })
+	wg.Wait()
+	for i := range topics {
+		t := &topics[i]
+		if t.Err != nil {
+			continue
+		}
+		for j := range t.Partitions {
+			p := &t.Partitions[j]
+			if p.Err != nil {
+				continue // metadata already said why
+			}
+			s, e := start[i][j], end[i][j]
+			switch {
+			case !s.ok || !e.ok:
+				p.Err = errors.New("partition missing from the offset listing")
+			case s.err != nil:
+				p.Err = s.err
+			case e.err != nil:
+				p.Err = e.err
+			default:
+				p.Start, p.End = s.offset, e.offset
+			}
+		}
+	}
+}
+
+type topicPartition struct {
+	topic     string
+	partition int32
+}
+
+type listedOffset struct {
+	offset int64
+	err    error
+	ok     bool // answered
+}
+
+// listOffsets issues one ListOffsets for every partition of topics at
+// timestamp (-2 log start, -1 high watermark), split per leader. The answer
+// is indexed like topics and their partitions.
+func (c *Cluster) listOffsets(ctx context.Context, topics []model.Topic, timestamp int64) [][]listedOffset {
+	n := 0
+	for i := range topics {
+		n += len(topics[i].Partitions)
+	}
+	out := make([][]listedOffset, len(topics))
+	answers := make([]listedOffset, n)
+	reqParts := make([]kmsg.ListOffsetsRequestTopicPartition, n)
+	topicAt := make(map[string]int, len(topics))
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.Topics = make([]kmsg.ListOffsetsRequestTopic, 0, len(topics))
+	for i := range topics {
+		t := &topics[i]
+		np := len(t.Partitions)
+		out[i], answers = answers[:np:np], answers[np:]
+		rps := reqParts[:np:np]
+		reqParts = reqParts[np:]
+		if t.Err != nil || np == 0 {
+			continue
+		}
+		topicAt[t.Name] = i
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = t.Name
+		rt.Partitions = rps
+		for j, p := range t.Partitions {
+			rp := &rt.Partitions[j]
+			rp.Default()
+			rp.Partition = p.Partition
+			rp.Timestamp = timestamp
+		}
+		req.Topics = append(req.Topics, rt)
+	}
+	if len(req.Topics) == 0 {
+		return out
+	}
+	set := func(topic string, partition int32, lo listedOffset) {
+		i, ok := topicAt[topic]
+		if !ok {
+			return
+		}
+		parts := topics[i].Partitions
+		j := int(partition)
+		if j < 0 || j >= len(parts) || parts[j].Partition != partition {
+			// Partitions are sorted but not necessarily dense.
+			var found bool
+			if j, found = slices.BinarySearchFunc(parts, partition, func(p model.TopicPartition, n int32) int { return int(p.Partition - n) }); !found {
+				return
+			}
+		}
+		lo.ok = true
+		out[i][j] = lo
+	}
+	for _, shard := range c.cl.RequestSharded(ctx, req) {
+		if shard.Err != nil {
+			err := shard.Err
+			if shard.Meta.NodeID >= 0 {
+				err = fmt.Errorf("broker %d: %w", shard.Meta.NodeID, err)
+			}
+			for _, rt := range shard.Req.(*kmsg.ListOffsetsRequest).Topics {
+				for _, rp := range rt.Partitions {
+					set(rt.Topic, rp.Partition, listedOffset{err: err})
+				}
+			}
+			continue
+		}
+		for _, rt := range shard.Resp.(*kmsg.ListOffsetsResponse).Topics {
+			for _, rp := range rt.Partitions {
+				set(rt.Topic, rp.Partition, listedOffset{offset: rp.Offset, err: kerr.ErrorForCode(rp.ErrorCode)})
+			}
+		}
+	}
+	return out
 }
 
 // listedGroup is one group of a ListGroups answer.
