@@ -1,27 +1,47 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
 
 // Status says whether a group (or one of its partitions) needs attention.
-// The rules, evaluated over the samples inside the window (see Evaluate):
+// The rules, evaluated over the samples inside the window (see Evaluate), in
+// this order:
 //
 //   - UNKNOWN: fewer than MinSamples samples in the window. Never a guess.
-//   - OK: lag is 0 now, or was 0 at some sample in the window (Burrow's first
-//     rule: a consumer that reaches the end between batches is fine), or the
-//     commits advance and the lag did not change (keeping pace).
-//   - CATCHING UP: lag > 0, commits advance and the lag shrank over the window.
-//   - FALLING BEHIND: lag > 0, commits advance but the lag grew over the window.
-//   - STALLED: lag > 0, commits did not advance over the window, members present.
+//   - OK: lag is 0 now, or was 0 at some sample in the window (Burrow's rule
+//     1: a consumer that reaches the end between batches is fine).
+//   - STALLED: lag > 0, commits did not advance over the window, members
+//     present (Burrow's rule 4).
 //   - STOPPED: lag > 0, commits did not advance over the window, no members.
+//   - FALLING BEHIND: commits advance but the lag never went down from one
+//     sample to the next and is higher at the end (Burrow's rule 5).
+//   - CATCHING UP: commits advance and the lag is lower at the end than at
+//     the start of the window.
+//   - OK otherwise: commits advance and the lag went up and down, or stayed
+//     the same (keeping pace).
 //
-// Burrow is the reference point; two deliberate differences: a constant lag
-// with advancing commits is OK here (Burrow warns), since a consumer keeping
-// pace with a steady stream always shows some lag; and STOPPED is decided by
-// the absence of members rather than by the age of the last commit, which
-// Kafka does not report.
+// Commits advance when the newest sample's commit is past where the group
+// stood at the oldest: its commit, or the log start for a partition it had
+// not committed on yet (a first commit is progress).
+//
+// Burrow is the reference point; the differences are deliberate:
+//   - A constant lag with advancing commits is OK here (Burrow warns), since
+//     a consumer keeping pace with a steady stream always shows some lag.
+//   - STOPPED is decided by the absence of members, not by the age of the
+//     last commit compared with the window (Burrow's rule 3): Kafka does not
+//     report when an offset was committed, and kgroups samples on its own
+//     clock rather than on every commit. A consumer that stopped committing
+//     is STALLED or STOPPED once its last commit leaves the window.
+//   - Burrow's REWIND (a commit moving backwards) does not appear: History
+//     starts a group over when its commits move back (an offset reset), so
+//     its status is UNKNOWN until enough new samples arrive.
+//   - CATCHING UP is a kind of OK that Burrow does not name.
+//
+// A group's status is the most severe of its partitions' statuses, as in
+// Burrow (see EvaluateGroup).
 type Status int
 
 // Statuses in increasing order of severity.
@@ -106,10 +126,11 @@ func Evaluate(samples []Sample, hasMembers bool, cfg EvalConfig) Evaluation {
 	first, last := w[0], w[len(w)-1]
 	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
 	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
-	consumed := committedDelta(first, last)
+	consumed := consumedBetween(first, last)
 	if secs := last.At.Sub(first.At).Seconds(); secs > 0 {
 		ev.ConsumeRate = float64(consumed) / secs
-		ev.ProduceRate = float64(last.End-first.End) / secs
+		// A log end that moved back (a truncated log) produced nothing.
+		ev.ProduceRate = float64(max(last.End-first.End, 0)) / secs
 	}
 	ev.CatchUp, ev.CatchUpNever = catchUp(ev.Lag, ev.ConsumeRate, ev.ProduceRate)
 	if len(w) < max(cfg.MinSamples, 2) {
@@ -121,10 +142,6 @@ func Evaluate(samples []Sample, hasMembers bool, cfg EvalConfig) Evaluation {
 }
 
 func statusOf(w []Sample, advancing, hasMembers bool) Status {
-	last := w[len(w)-1]
-	if last.Lag == 0 {
-		return StatusOK
-	}
 	for _, s := range w {
 		if s.Lag == 0 {
 			return StatusOK
@@ -136,23 +153,44 @@ func statusOf(w []Sample, advancing, hasMembers bool) Status {
 		}
 		return StatusStopped
 	}
-	switch delta := last.Lag - w[0].Lag; {
-	case delta < 0:
-		return StatusCatchingUp
-	case delta > 0:
+	first, last := w[0], w[len(w)-1]
+	switch {
+	case last.Lag > first.Lag && neverDecreased(w):
 		return StatusFallingBehind
+	case last.Lag < first.Lag:
+		return StatusCatchingUp
 	default:
 		return StatusOK
 	}
 }
 
-// committedDelta is how far commits moved between two samples; a first commit
-// counts from the log end of the earlier sample's view only when both exist.
-func committedDelta(first, last Sample) int64 {
-	if !first.HasCommitted || !last.HasCommitted {
+// neverDecreased reports whether the lag never went down from one sample to
+// the next. A batch consumer sampled between its commits shows a sawtooth
+// lag that goes up and down while it keeps pace; only a lag that never goes
+// down is falling behind.
+func neverDecreased(w []Sample) bool {
+	for i := 1; i < len(w); i++ {
+		if w[i].Lag < w[i-1].Lag {
+			return false
+		}
+	}
+	return true
+}
+
+// consumedBetween is how far the commits moved from first to last: from
+// where the group stood at first (its commit, or the log start End − Lag when
+// it had none or its commit had expired) to its commit at last. Without a
+// commit at last nothing was consumed.
+func consumedBetween(first, last Sample) int64 {
+	if !last.HasCommitted {
 		return 0
 	}
-	return max(last.Committed-first.Committed, 0)
+	from := first.End - first.Lag
+	if first.HasCommitted {
+		// A commit beyond a truncated log end is where the group resumes.
+		from = max(from, first.Committed)
+	}
+	return max(last.Committed-from, 0)
 }
 
 func catchUp(lag int64, consume, produce float64) (time.Duration, bool) {
@@ -255,6 +293,10 @@ func (h *History) Observe(s Snapshot) {
 		gh.seen = h.gen
 		gh.members = len(g.Members) > 0
 		for _, p := range g.Partitions {
+			if p.Err != nil {
+				// Its lag is unknown, not 0: a zero would pass for caught up.
+				continue
+			}
 			r := gh.parts[p.Partition]
 			if r == nil {
 				r = &ring{size: h.capacity}
@@ -286,7 +328,8 @@ func sampleOf(p PartitionLag, at time.Time) Sample {
 func rewound(gh *groupHistory, g *Group) bool {
 	for _, p := range g.Partitions {
 		r := gh.parts[p.Partition]
-		if r == nil {
+		if r == nil || p.Err != nil {
+			// An unreadable commit is not a vanished one.
 			continue
 		}
 		last, ok := r.last()
@@ -320,35 +363,51 @@ func (h *History) PartitionSamples(group string, partition int32) []Sample {
 }
 
 // GroupSamples sums the group's partitions sample by sample (aligned on the
-// refresh they were taken at), oldest first.
+// refresh they were taken at), oldest first. A partition missing from a
+// refresh (its offsets failed to load) counts with its previous sample, so
+// the sum does not dip; one that had no sample yet counts for nothing.
+// Committed is the sum of the positions the group resumes from (its commit,
+// or the log start where it has none), HasCommitted whether any partition
+// has a commit, TimeLag the largest of the partitions'.
 func (h *History) GroupSamples(group string) []Sample {
 	gh := h.groups[group]
 	if gh == nil {
 		return nil
 	}
-	byTime := map[time.Time]*Sample{}
-	var order []time.Time
-	var scratch []Sample
+	parts := make([][]Sample, 0, len(gh.parts))
+	var times []time.Time
 	for _, r := range gh.parts {
-		scratch = r.appendTo(scratch[:0])
-		for _, s := range scratch {
-			sum := byTime[s.At]
-			if sum == nil {
-				sum = &Sample{At: s.At, HasCommitted: true}
-				byTime[s.At] = sum
-				order = append(order, s.At)
-			}
-			sum.Committed += s.Committed
-			sum.HasCommitted = sum.HasCommitted && s.HasCommitted
-			sum.End += s.End
-			sum.Lag += s.Lag
-			sum.TimeLag = max(sum.TimeLag, s.TimeLag)
+		s := r.appendTo(nil)
+		parts = append(parts, s)
+		for _, x := range s {
+			times = append(times, x.At)
 		}
 	}
-	sort.Slice(order, func(i, j int) bool { return order[i].Before(order[j]) })
-	out := make([]Sample, len(order))
-	for i, t := range order {
-		out[i] = *byTime[t]
+	slices.SortFunc(times, time.Time.Compare)
+	times = slices.CompactFunc(times, time.Time.Equal)
+	out := make([]Sample, len(times))
+	next := make([]int, len(parts)) // per partition: index of its first sample after the current time
+	for i, at := range times {
+		sum := Sample{At: at}
+		for p, s := range parts {
+			for next[p] < len(s) && !s[next[p]].At.After(at) {
+				next[p]++
+			}
+			if next[p] == 0 {
+				continue
+			}
+			x := s[next[p]-1]
+			pos := x.End - x.Lag
+			if x.HasCommitted {
+				pos = max(pos, x.Committed)
+			}
+			sum.Committed += pos
+			sum.HasCommitted = sum.HasCommitted || x.HasCommitted
+			sum.End += x.End
+			sum.Lag += x.Lag
+			sum.TimeLag = max(sum.TimeLag, x.TimeLag)
+		}
+		out[i] = sum
 	}
 	return out
 }
@@ -360,7 +419,10 @@ type GroupEvaluation struct {
 	Partitions map[int32]Evaluation
 }
 
-// EvaluateGroup evaluates every partition of group and the group as a whole.
+// EvaluateGroup evaluates every partition of group and the group as a whole:
+// the group's status is the most severe known status of its partitions
+// (UNKNOWN when none is known), its rates the sums of theirs, its lag, lag
+// change and time lag those of GroupSamples.
 func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	gh := h.groups[group]
 	if gh == nil {
@@ -368,17 +430,24 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	}
 	out := GroupEvaluation{Partitions: make(map[int32]Evaluation, len(gh.parts))}
 	worst, known := StatusUnknown, false
+	var consume, produce float64
 	var scratch []Sample
 	for p, r := range gh.parts {
 		scratch = r.appendTo(scratch[:0])
 		ev := Evaluate(scratch, gh.members, cfg)
 		out.Partitions[p] = ev
+		// Summed per partition: a partition the group never committed on
+		// must not hide the others' progress.
+		consume += ev.ConsumeRate
+		produce += ev.ProduceRate
 		if ev.Status != StatusUnknown {
 			known = true
 			worst = max(worst, ev.Status)
 		}
 	}
 	out.Evaluation = Evaluate(h.GroupSamples(group), gh.members, cfg)
+	out.ConsumeRate, out.ProduceRate = consume, produce
+	out.CatchUp, out.CatchUpNever = catchUp(out.Lag, consume, produce)
 	if known {
 		out.Status = worst
 	} else {

@@ -1,9 +1,12 @@
 package model
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
+
+var errTest = errors.New("offsets unavailable")
 
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
@@ -201,5 +204,154 @@ func TestHistoryMemoryStaysBounded(t *testing.T) {
 		if len(r.buf) != 16 || cap(r.buf) > 32 {
 			t.Fatalf("partition %d ring len %d cap %d, want 16 and bounded", p, len(r.buf), cap(r.buf))
 		}
+	}
+}
+
+// lags builds samples 5 s apart with the given lags, commits advancing by
+// 10 each time (the end follows).
+func lags(ls ...int64) []Sample {
+	out := make([]Sample, len(ls))
+	for i, l := range ls {
+		c := int64(10 * i)
+		out[i] = Sample{At: t0.Add(time.Duration(i) * 5 * time.Second), Committed: c, HasCommitted: true, End: c + l, Lag: l}
+	}
+	return out
+}
+
+func TestEvaluateStatusBoundaries(t *testing.T) {
+	cfg := EvalConfig{Window: 10 * time.Second, MinSamples: 3}
+	noCommit := func(at time.Duration, end, lag int64) Sample { return Sample{At: t0.Add(at), End: end, Lag: lag} }
+	committed := func(at time.Duration, c, end, lag int64) Sample {
+		return Sample{At: t0.Add(at), Committed: c, HasCommitted: true, End: end, Lag: lag}
+	}
+	tests := []struct {
+		name    string
+		samples []Sample
+		members bool
+		want    Status
+	}{
+		{"exactly MinSamples", lags(30, 20, 10), true, StatusCatchingUp},
+		{"sawtooth ending higher keeps pace (Burrow rule 5)", lags(12, 38, 14), true, StatusOK},
+		{"sawtooth ending lower", lags(40, 12, 39), true, StatusCatchingUp},
+		{"flat then up never went down", lags(10, 10, 12), true, StatusFallingBehind},
+		{"zero at the oldest sample in the window", lags(0, 5, 9), true, StatusOK},
+		{"zero just outside the window", lags(0, 5, 9, 14), true, StatusFallingBehind},
+		{"first commit is progress", []Sample{
+			noCommit(0, 100, 100), committed(5*time.Second, 30, 100, 70), committed(10*time.Second, 60, 100, 40),
+		}, true, StatusCatchingUp},
+		{"never committed while retention shrinks the lag", []Sample{
+			// Log start moves 0 → 20 → 40: End − Lag advances but nothing was consumed.
+			noCommit(0, 100, 100), noCommit(5*time.Second, 100, 80), noCommit(10*time.Second, 100, 60),
+		}, true, StatusStalled},
+		{"expired commit stuck below the log start", []Sample{
+			committed(0, 5, 100, 90), committed(5*time.Second, 5, 100, 80), committed(10*time.Second, 5, 100, 70),
+		}, false, StatusStopped},
+		{"expired commit moving past the log start", []Sample{
+			committed(0, 5, 100, 90), committed(5*time.Second, 20, 100, 80), committed(10*time.Second, 40, 100, 60),
+		}, true, StatusCatchingUp},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Evaluate(tt.samples, tt.members, cfg).Status; got != tt.want {
+				t.Fatalf("status = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEvaluateConsumeRateCountsFirstCommitFromLogStart(t *testing.T) {
+	// Log start 40; the first commit lands at 90: 50 records consumed in 10 s.
+	s := []Sample{
+		{At: t0, End: 100, Lag: 60},
+		{At: t0.Add(5 * time.Second), End: 100, Lag: 60},
+		{At: t0.Add(10 * time.Second), Committed: 90, HasCommitted: true, End: 100, Lag: 10},
+	}
+	if ev := Evaluate(s, true, DefaultEvalConfig()); ev.ConsumeRate != 5 {
+		t.Fatalf("consume rate %v, want 5/s", ev.ConsumeRate)
+	}
+}
+
+func TestEvaluateTruncatedLogProducesNothing(t *testing.T) {
+	s := []Sample{
+		{At: t0, Committed: 10, HasCommitted: true, End: 100, Lag: 90},
+		{At: t0.Add(10 * time.Second), Committed: 10, HasCommitted: true, End: 50, Lag: 40},
+	}
+	if ev := Evaluate(s, true, DefaultEvalConfig()); ev.ProduceRate != 0 {
+		t.Fatalf("produce rate %v after the log end moved back, want 0", ev.ProduceRate)
+	}
+}
+
+func TestHistorySkipsFailedPartitions(t *testing.T) {
+	h := NewHistory(10)
+	failed := PartitionLag{Partition: 0, Err: errTest} // lag unknown: Lag 0, no commit
+	for i, p := range []PartitionLag{pl(0, 5, 50), pl(0, 5, 50), failed, pl(0, 5, 50)} {
+		h.Observe(snap(t0.Add(time.Duration(i)*5*time.Second), grp("g", 1, p)))
+	}
+	got := h.PartitionSamples("g", 0)
+	if len(got) != 3 {
+		t.Fatalf("kept %d samples, want 3 (the failed one skipped, no reset)", len(got))
+	}
+	if st := h.EvaluateGroup("g", DefaultEvalConfig()).Status; st != StatusStalled {
+		t.Fatalf("status %v, want STALLED: a failed read is not a zero lag", st)
+	}
+}
+
+func TestGroupSamplesCarryMissingPartitionForward(t *testing.T) {
+	h := NewHistory(10)
+	h.Observe(snap(t0, grp("g", 1, pl(0, 0, 100), pl(1, 0, 10))))
+	h.Observe(snap(t0.Add(5*time.Second), grp("g", 1, pl(0, 10, 100), PartitionLag{Partition: 1, Err: errTest})))
+	h.Observe(snap(t0.Add(10*time.Second), grp("g", 1, pl(0, 20, 100), pl(1, 0, 10))))
+	gs := h.GroupSamples("g")
+	want := []int64{110, 100, 90}
+	if got := Lags(gs); len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Fatalf("group lags %v, want %v", got, want)
+	}
+}
+
+func TestEvaluateGroupRatesSumPartitions(t *testing.T) {
+	// Partition 0 consumes 2/s; partition 1 is empty and was never committed
+	// on, as a consumer commits only what it read.
+	h := NewHistory(10)
+	for i := range 3 {
+		at := t0.Add(time.Duration(i) * 5 * time.Second)
+		h.Observe(snap(at, grp("g", 1,
+			pl(0, int64(10*i), 100),
+			PartitionLag{Partition: 1},
+		)))
+	}
+	ev := h.EvaluateGroup("g", DefaultEvalConfig())
+	if ev.ConsumeRate != 2 || ev.CatchUpNever || ev.CatchUp != 40*time.Second {
+		t.Fatalf("consume %v/s, catch up %v never=%v; want 2/s and 40s", ev.ConsumeRate, ev.CatchUp, ev.CatchUpNever)
+	}
+	if ev.Status != StatusCatchingUp || ev.Partitions[1].Status != StatusOK {
+		t.Fatalf("status %v (partition 1 %v), want CATCHING UP (OK)", ev.Status, ev.Partitions[1].Status)
+	}
+}
+
+func TestEvaluateGroupUnknownUntilEnoughSamples(t *testing.T) {
+	h := NewHistory(10)
+	h.Observe(snap(t0, grp("g", 0, pl(0, 5, 10))))
+	h.Observe(snap(t0.Add(5*time.Second), grp("g", 0, pl(0, 5, 10))))
+	if st := h.EvaluateGroup("g", DefaultEvalConfig()).Status; st != StatusUnknown {
+		t.Fatalf("status %v after 2 samples, want UNKNOWN", st)
+	}
+	if ev := h.EvaluateGroup("missing", DefaultEvalConfig()); ev.Status != StatusUnknown || ev.Partitions != nil {
+		t.Fatalf("unknown group evaluated to %+v", ev)
+	}
+}
+
+func TestStatusStringsAndSeverity(t *testing.T) {
+	order := []Status{StatusUnknown, StatusOK, StatusCatchingUp, StatusFallingBehind, StatusStalled, StatusStopped}
+	words := []string{"UNKNOWN", "OK", "CATCHING UP", "FALLING BEHIND", "STALLED", "STOPPED"}
+	for i, s := range order {
+		if s.String() != words[i] {
+			t.Errorf("%d: %q, want %q", i, s.String(), words[i])
+		}
+		if i > 0 && s.Severity() <= order[i-1].Severity() {
+			t.Errorf("%v not more severe than %v", s, order[i-1])
+		}
+	}
+	if Status(99).String() != "UNKNOWN" {
+		t.Error("out-of-range status has a name")
 	}
 }
