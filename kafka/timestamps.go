@@ -210,14 +210,14 @@ func oldestUnconsumedOffset(pl *model.PartitionLag) int64 {
 func (c *Cluster) fetchTimestamps(ctx context.Context, parts []tsPartition) {
 	for round := 0; round < tsMaxRounds; round++ {
 		byLeader := make(map[int32][]*tsPartition)
-		var solos [][]*tsPartition
+		var solos []*tsPartition
 		for i := range parts {
 			tp := &parts[i]
 			if !tp.pending() {
 				continue
 			}
 			if tp.solo {
-				solos = append(solos, []*tsPartition{tp})
+				solos = append(solos, tp)
 			} else {
 				byLeader[tp.leader] = append(byLeader[tp.leader], tp)
 			}
@@ -229,18 +229,23 @@ func (c *Cluster) fetchTimestamps(ctx context.Context, parts []tsPartition) {
 		for leader, batch := range byLeader {
 			wg.Go(func() { c.fetchRound(ctx, leader, batch) })
 		}
-		sem := make(chan struct{}, tsMaxSoloInFlight)
-		for _, batch := range solos {
+		solo := make(chan *tsPartition)
+		for range min(tsMaxSoloInFlight, len(solos)) {
 			wg.Go(func() {
-				select {
-				case sem <- struct{}{}:
-				case <-ctx.Done():
-					return
+				for tp := range solo {
+					c.fetchRound(ctx, tp.leader, []*tsPartition{tp})
 				}
-				defer func() { <-sem }()
-				c.fetchRound(ctx, batch[0].leader, batch)
 			})
 		}
+	feed:
+		for _, tp := range solos {
+			select {
+			case solo <- tp:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+		close(solo)
 		wg.Wait()
 		if ctx.Err() != nil {
 			return
@@ -320,6 +325,15 @@ func (c *Cluster) fetchRound(ctx context.Context, leader int32, batch []*tsParti
 		return byKey[topicPartition{string(rt.TopicID[:]), partition}]
 	}
 	resp := kresp.(*kmsg.FetchResponse)
+	// A response filled to MaxBytes leaves later partitions empty: they wait
+	// for the next shared round rather than going solo.
+	var total int
+	for ri := range resp.Topics {
+		for pi := range resp.Topics[ri].Partitions {
+			total += len(resp.Topics[ri].Partitions[pi].RecordBatches)
+		}
+	}
+	full := total >= tsRequestMaxBytes-tsPartitionMaxBytes
 	seen, k := 0, 0
 	for ri := range resp.Topics {
 		rt := &resp.Topics[ri]
@@ -331,7 +345,7 @@ func (c *Cluster) fetchRound(ctx context.Context, leader int32, batch []*tsParti
 				continue
 			}
 			seen++
-			tp.advance(rp)
+			tp.advance(rp, full)
 		}
 	}
 	if seen == 0 {
@@ -341,8 +355,9 @@ func (c *Cluster) fetchRound(ctx context.Context, leader int32, batch []*tsParti
 	}
 }
 
-// advance resolves what one fetch response partition holds.
-func (tp *tsPartition) advance(rp *kmsg.FetchResponseTopicPartition) {
+// advance resolves what one fetch response partition holds. full says the
+// response hit its byte limit.
+func (tp *tsPartition) advance(rp *kmsg.FetchResponseTopicPartition, full bool) {
 	if err := kerr.ErrorForCode(rp.ErrorCode); err != nil {
 		// Retention may have moved the log start past the cursor since it
 		// was listed: the oldest record is now at the new start.
@@ -365,7 +380,11 @@ func (tp *tsPartition) advance(rp *kmsg.FetchResponseTopicPartition) {
 		// Alone in its request and still nothing: nothing to read there.
 		tp.next = len(tp.offsets)
 		return
+	case full && len(rp.RecordBatches) == 0:
+		// Crowded out by other partitions: try again in the next round.
 	default:
+		// Its first batch exceeds the per-partition limit, which a broker
+		// lifts only for the first partition of a response.
 		tp.solo = true
 	}
 	if tp.cursor >= rp.HighWatermark {

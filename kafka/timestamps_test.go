@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,5 +112,46 @@ func TestOldestUnconsumedBounded(t *testing.T) {
 	}
 	if g, _ := snap.Group("svc-orders"); g.Lag != 6 || g.Partitions[0].OldestUnconsumed != (time.Time{}) {
 		t.Errorf("svc-orders: lag %d oldest %v", g.Lag, g.Partitions[0].OldestUnconsumed)
+	}
+}
+
+// TestOldestUnconsumedCrowdedResponse wants more bytes than one fetch
+// response carries and expects every timestamp from a later shared round,
+// not from one request per partition. (kfake leaves crowded-out partitions
+// out of the response; Kafka sends them empty, which the fetch also treats as
+// "wait for the next shared round".)
+func TestOldestUnconsumedCrowdedResponse(t *testing.T) {
+	const partitions = 160 // 160 batches of 30 KB: beyond a 4 MiB response
+	fake, brokers := kafkatest.NewCluster(t, kfake.NumBrokers(1), kfake.SeedTopics(partitions, "wide"))
+	rng := rand.New(rand.NewPCG(3, 4))
+	var recs []*kgo.Record
+	for p := range int32(partitions) {
+		v := make([]byte, 30_000)
+		for i := range v {
+			v[i] = byte(rng.Uint32())
+		}
+		recs = append(recs, &kgo.Record{Partition: p, Value: v, Timestamp: snapTime(p, 0)})
+	}
+	kafkatest.Produce(t, brokers, "wide", recs...)
+	snapCommit(t, kadm.NewClient(kafkatest.Client(t, brokers)), "svc-wide", map[string]int64{"wide/0": 0})
+
+	var fetches atomic.Int32
+	fake.ControlKey(int16(kmsg.Fetch), func(kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		fetches.Add(1)
+		return nil, nil, false
+	})
+	c := snapDial(t, brokers, 0)
+	snap, err := c.Snapshot(context.Background(), snapBase, kafka.SnapshotOptions{})
+	if err != nil || len(snap.Errors) > 0 || len(snap.Groups) != 1 {
+		t.Fatalf("err %v, item errors %v, groups %d", err, snap.Errors, len(snap.Groups))
+	}
+	for _, p := range snap.Groups[0].Partitions {
+		if !p.OldestUnconsumed.Equal(snapTime(p.Partition, 0)) {
+			t.Errorf("p%d: oldest unconsumed %v", p.Partition, p.OldestUnconsumed)
+		}
+	}
+	if n := fetches.Load(); n > 3 {
+		t.Errorf("%d fetch requests, want a few shared rounds", n)
 	}
 }
