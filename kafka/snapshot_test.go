@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -438,7 +439,7 @@ func TestSnapshotOneCoordinatorFailing(t *testing.T) {
 			for _, g := range groups {
 				failing[g] = fake.CoordinatorFor(g) == failNode
 			}
-			if !slices.Contains(slices.Collect(mapValues(failing)), false) {
+			if !slices.Contains(slices.Collect(maps.Values(failing)), false) {
 				t.Fatalf("every group on node %d: pick other names", failNode)
 			}
 			reply := groupReply(tt.key, tt.code)
@@ -491,16 +492,6 @@ func TestSnapshotOneCoordinatorFailing(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func mapValues[K comparable, V any](m map[K]V) func(func(V) bool) {
-	return func(yield func(V) bool) {
-		for _, v := range m {
-			if !yield(v) {
-				return
-			}
-		}
 	}
 }
 
