@@ -69,6 +69,8 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		involved = topicsFromMeta(ct.topics)
 	} else if tm, ok := ct.lookup(opt.Topic); ok {
 		involved = topicsFromMeta([]topicMeta{*tm})
+	} else {
+		snap.Errors = append(snap.Errors, model.ItemError{Kind: "topic", Name: opt.Topic, Err: kerr.UnknownTopicOrPartition})
 	}
 
 	// Groups under base; with opt.Topic, only those whose name can fit it

@@ -320,6 +320,10 @@ func TestSnapshotTopicOption(t *testing.T) {
 			if !slices.Equal(topics, want) {
 				t.Errorf("topics %v, want %v", topics, want)
 			}
+			missing := len(snap.Errors) == 1 && errors.Is(snap.Errors[0], kerr.UnknownTopicOrPartition)
+			if missing != (tt.groups == nil) {
+				t.Errorf("errors %v: want an unknown-topic error only for a missing topic", snap.Errors)
+			}
 		})
 	}
 }
