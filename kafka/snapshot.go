@@ -214,7 +214,7 @@ func buildGroup(name model.GroupName, l listedGroup, d describedGroup, gc groupC
 		State:    d.state,
 		Protocol: l.protocol(),
 		Members:  d.members,
-		Err:      errors.Join(d.err, gc.err),
+		Err:      joinGroupErrs(d.err, gc.err),
 	}
 	if g.State == "" {
 		g.State = l.state
@@ -396,9 +396,27 @@ func (c *Cluster) describeConsumer(ctx context.Context, ct *clusterTopics, ids [
 	}
 }
 
-// coordinatorErr names the broker a failed group request went to.
+// joinGroupErrs folds a group's describe and offset-fetch failures into one
+// line. The same denial on both says it once.
+func joinGroupErrs(describe, offsets error) error {
+	switch {
+	case describe == nil:
+		return offsets
+	case offsets == nil:
+		return describe
+	case IsNotAuthorized(describe) && IsNotAuthorized(offsets):
+		return describe
+	}
+	return fmt.Errorf("%v; offsets: %w", describe, offsets)
+}
+
+// coordinatorErr names the broker a failed group request went to. A request
+// that never reached a coordinator failed finding one, unless it was denied.
 func coordinatorErr(shard kgo.ResponseShard, err error) error {
 	if shard.Meta.NodeID < 0 {
+		if IsNotAuthorized(err) {
+			return err
+		}
 		return fmt.Errorf("no coordinator: %w", err)
 	}
 	return fmt.Errorf("coordinator %d (%s:%d): %w", shard.Meta.NodeID, shard.Meta.Host, shard.Meta.Port, err)
