@@ -184,7 +184,7 @@ func (g Global) column() []key.Binding { return []key.Binding{g.Refresh, g.Back,
 func (k KeyMap) BasesHelp() Help {
 	return Help{
 		Short: []key.Binding{k.Bases.Select, k.List.Up, k.List.Down, k.Global.Refresh, k.Global.Help, k.Global.Quit},
-		Full:  [][]key.Binding{{k.Bases.Select}, k.List.FullHelp()[0], k.Global.column()},
+		Full:  [][]key.Binding{{k.Bases.Select}, k.Global.column(), k.List.FullHelp()[0]},
 	}
 }
 
@@ -196,8 +196,8 @@ func (k KeyMap) TopicsHelp() Help {
 		Full: [][]key.Binding{
 			{t.Open, t.Filter, t.Sort, t.Internal},
 			{t.Consume, t.Peek, t.NewSuffix},
-			k.List.FullHelp()[0],
 			k.Global.column(),
+			k.List.FullHelp()[0],
 		},
 	}
 }
@@ -210,8 +210,8 @@ func (k KeyMap) GroupsHelp() Help {
 		Full: [][]key.Binding{
 			{g.Open, g.Others, g.Filter, g.Sort},
 			{g.Consume, g.Peek, g.NewSuffix},
-			k.List.FullHelp()[0],
 			k.Global.column(),
+			k.List.FullHelp()[0],
 		},
 	}
 }
@@ -223,8 +223,8 @@ func (k KeyMap) PartitionsHelp() Help {
 		Short: []key.Binding{p.Consume, p.Peek, k.Global.Refresh, k.Global.Back, k.Global.Help, k.Global.Quit},
 		Full: [][]key.Binding{
 			{p.Consume, p.Peek},
-			k.List.FullHelp()[0],
 			k.Global.column(),
+			k.List.FullHelp()[0],
 		},
 	}
 }
@@ -237,8 +237,8 @@ func (k KeyMap) BatchHelp() Help {
 		Full: [][]key.Binding{
 			{b.Commit, b.Consume, b.Peek},
 			{b.Search, b.Mode, b.Export, b.Copy},
-			{b.Focus, b.ScrollUp, b.ScrollDown, k.List.PageUp, k.List.PageDown},
 			k.Global.column(),
+			{b.Focus, b.ScrollUp, b.ScrollDown, k.List.PageUp, k.List.PageDown},
 		},
 	}
 }
