@@ -130,6 +130,13 @@ type Registry struct {
 	consumers map[ConsumerKey]*list.Element // values are *registryConsumer
 	lru       *list.List                    // front: most recently used
 	closed    bool
+
+	// leaving holds evicted consumers until they have left their group:
+	// a new consumer of the same group waits for them rather than join
+	// beside them (a rebalance with itself) or refuse them as foreign.
+	leaving  map[*registryConsumer]struct{}
+	evicting sync.WaitGroup // Close waits for evictions in progress
+	created  uint64         // consumers created so far, numbering them
 }
 
 // NewRegistry dials an admin connection with cfg (used for the safety check
@@ -159,6 +166,7 @@ func NewRegistry(base string, cfg Config, opts ...RegistryOption) (*Registry, er
 		ctx:       ctx,
 		cancel:    cancel,
 		consumers: make(map[ConsumerKey]*list.Element),
+		leaving:   make(map[*registryConsumer]struct{}),
 		lru:       list.New(),
 	}, nil
 }
@@ -199,6 +207,7 @@ func (r *Registry) Close() {
 		wg.Go(c.close)
 	}
 	wg.Wait()
+	r.evicting.Wait()
 	r.admin.Close()
 }
 
@@ -298,7 +307,8 @@ func (r *Registry) acquire(ctx context.Context, key ConsumerKey) (*registryConsu
 			r.lru.MoveToFront(el)
 			c = el.Value.(*registryConsumer)
 		} else {
-			c = newRegistryConsumer(key, r.Group(key))
+			r.created++
+			c = newRegistryConsumer(key, r.Group(key), r.created)
 			r.consumers[key] = r.lru.PushFront(c)
 			for r.lru.Len() > r.opts.maxConsumers {
 				back := r.lru.Back()
@@ -306,6 +316,8 @@ func (r *Registry) acquire(ctx context.Context, key ConsumerKey) (*registryConsu
 				r.lru.Remove(back)
 				delete(r.consumers, old.key)
 				evicted = append(evicted, old)
+				r.leaving[old] = struct{}{}
+				r.evicting.Add(1)
 			}
 		}
 		r.mu.Unlock()
@@ -314,6 +326,10 @@ func (r *Registry) acquire(ctx context.Context, key ConsumerKey) (*registryConsu
 		// leaves its group before this call goes on.
 		for _, old := range evicted {
 			old.close()
+			r.mu.Lock()
+			delete(r.leaving, old)
+			r.mu.Unlock()
+			r.evicting.Done()
 		}
 
 		if err := c.take(ctx); err != nil {
@@ -327,7 +343,7 @@ func (r *Registry) acquire(ctx context.Context, key ConsumerKey) (*registryConsu
 		if c.cl == nil {
 			if err := r.start(ctx, c); err != nil {
 				r.forget(c)
-				c.closed = true
+				c.shut()
 				c.release()
 				return nil, err
 			}
@@ -361,6 +377,9 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 		return fmt.Errorf("look up topic %s: %w", c.key.Topic, td.Err)
 	}
 
+	if err := r.waitLeaving(ctx, c); err != nil {
+		return err
+	}
 	if !r.opts.force {
 		state, members, err := r.admin.LiveMembers(ctx, c.group)
 		if err != nil {
@@ -396,6 +415,28 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 	return nil
 }
 
+// waitLeaving waits until the evicted consumers of c's group created before
+// c have left it. Waiting only for older ones cannot form a cycle, even when
+// a consumer is evicted while it starts.
+func (r *Registry) waitLeaving(ctx context.Context, c *registryConsumer) error {
+	r.mu.Lock()
+	var left []chan struct{}
+	for old := range r.leaving {
+		if old.group == c.group && old.seq < c.seq {
+			left = append(left, old.left)
+		}
+	}
+	r.mu.Unlock()
+	for _, ch := range left {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the previous consumer of group %s to leave: %w", c.group, ctx.Err())
+		}
+	}
+	return nil
+}
+
 // foreign returns the members that are not consumers of this registry (two
 // keys can share a group id: topic "a-b", and topic "a" with suffix "b").
 func (r *Registry) foreign(members []model.Member) []model.Member {
@@ -422,6 +463,7 @@ func (r *Registry) foreign(members []model.Member) []model.Member {
 type registryConsumer struct {
 	key   ConsumerKey
 	group string
+	seq   uint64 // creation order within the registry
 
 	// turn is a lock that can be waited for under a context: calls on a
 	// key run one at a time. Holding it guards cl (also written under
@@ -429,6 +471,7 @@ type registryConsumer struct {
 	turn   chan struct{}
 	cl     *kgo.Client
 	closed bool
+	left   chan struct{} // closed once close has closed the client
 
 	// Assignment, kept by the rebalance callbacks.
 	mu       sync.Mutex
@@ -437,11 +480,13 @@ type registryConsumer struct {
 	ready    chan struct{} // closed by the first assignment
 }
 
-func newRegistryConsumer(key ConsumerKey, group string) *registryConsumer {
+func newRegistryConsumer(key ConsumerKey, group string, seq uint64) *registryConsumer {
 	return &registryConsumer{
 		key:      key,
 		group:    group,
+		seq:      seq,
 		turn:     make(chan struct{}, 1),
+		left:     make(chan struct{}),
 		assigned: make(map[int32]struct{}),
 		ready:    make(chan struct{}),
 	}
@@ -463,10 +508,19 @@ func (c *registryConsumer) release() { <-c.turn }
 func (c *registryConsumer) close() {
 	c.turn <- struct{}{}
 	defer c.release()
+	c.shut()
+}
+
+// shut closes the client, if any, once; the caller holds the turn.
+func (c *registryConsumer) shut() {
+	if c.closed {
+		return
+	}
 	c.closed = true
 	if c.cl != nil {
 		c.cl.Close()
 	}
+	close(c.left)
 }
 
 func (c *registryConsumer) onAssigned(_ context.Context, _ *kgo.Client, assigned map[string][]int32) {

@@ -54,7 +54,7 @@ func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int,
 	// Every poll, even a timed out one, blocks rebalances until this.
 	defer c.cl.AllowRebalance()
 
-	recs := make([]*kgo.Record, 0, max)
+	recs := make([]*kgo.Record, 0, min(max, 4096))
 	first := make(map[int32]int64)          // first offset polled per partition, to rewind to
 	next := make(map[int32]kgo.EpochOffset) // offset after the last polled, to commit
 	for len(recs) < max && b.more() {

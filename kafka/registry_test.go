@@ -698,3 +698,43 @@ func TestRegistryReadOnlyRefusesToConsume(t *testing.T) {
 		t.Errorf("read-only call touched the group: state %s", state)
 	}
 }
+
+func TestRegistryEvictsUnderConcurrentCalls(t *testing.T) {
+	t.Parallel()
+	for _, bound := range []int{1, 2} {
+		t.Run(fmt.Sprint("bound ", bound), func(t *testing.T) {
+			t.Parallel()
+			f := newRegFixture(t, 2, []string{"spent"}, kafka.WithMaxConsumers(bound))
+			f.produce(t, "spent", map[int32]int{0: 20, 1: 20})
+			ctx := regCtx(t)
+
+			suffixes := []string{"a", "b", "c", "d"}
+			errs := make(chan error, 3*len(suffixes))
+			for i := range 3 * len(suffixes) {
+				go func() {
+					_, err := f.reg.ConsumeMessagesWithGroup(ctx, "spent", 2, suffixes[i%len(suffixes)])
+					errs <- err
+				}()
+			}
+			for range 3 * len(suffixes) {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := f.reg.Len(); got > bound {
+				t.Errorf("Len %d, want at most the bound %d", got, bound)
+			}
+			// Every group got exactly its three batches, however often
+			// its consumer was evicted in between.
+			for _, s := range suffixes {
+				sum := int64(0)
+				for _, o := range f.committedOffsets(t, regBase+"-spent-"+s, "spent") {
+					sum += o
+				}
+				if sum != 6 {
+					t.Errorf("group %s committed %d records, want 6", s, sum)
+				}
+			}
+		})
+	}
+}
