@@ -386,6 +386,9 @@ func (v batchView) View() string {
 	detail := v.detailLines(l.detailWidth, l.detailLines)
 	if l.side {
 		sep := st.DetailRule.Render(" │ ")
+		if v.inDetail {
+			sep = st.Title.Render(" ┃ ")
+		}
 		for i := range max(len(list), len(detail)) {
 			left, right := "", ""
 			if i < len(list) {
@@ -402,8 +405,11 @@ func (v batchView) View() string {
 	for len(lines) < l.top+l.listHeight {
 		lines = append(lines, "")
 	}
-	rule := "─ detail (tab focuses, J/K scroll) "
-	lines = append(lines, st.DetailRule.Render(fit(rule+strings.Repeat("─", v.width), v.width, alignLeft)))
+	rule := st.DetailRule.Render(fit("─ detail (tab focuses, J/K scroll) "+strings.Repeat("─", v.width), v.width, alignLeft))
+	if v.inDetail {
+		rule = st.Title.Render(fit("━ detail: ↑/↓ pgup/pgdn scroll, tab back to the list "+strings.Repeat("━", v.width), v.width, alignLeft))
+	}
+	lines = append(lines, rule)
 	lines = append(lines, detail...)
 	return strings.Join(lines, "\n")
 }

@@ -258,7 +258,7 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		return v, intentOpenGroup{group: row.Group, missing: row.Kind == rowMissingDefault, foreign: row.Kind == rowOther}
 	case keyMatches(msg, k.Consume, k.Peek):
 		if row.Kind == rowUnmatched || row.Kind == rowOther {
-			return v, say(reportWarn("%s does not follow the base's naming: kgroups reads and commits only as {base}-{topic}[-{suffix}]", clean(row.id())))
+			return v, say(reportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", clean(row.id())))
 		}
 		t := target{Group: row.Group.Name}
 		if keyMatches(msg, k.Consume) {

@@ -57,6 +57,20 @@ func (v partitionsView) setSnapshot(snap model.Snapshot) partitionsView {
 	return v.reselect()
 }
 
+// setForeign refreshes a group of another prefix from a new list of them.
+func (v partitionsView) setForeign(groups []model.Group) partitionsView {
+	if !v.foreign {
+		return v
+	}
+	for _, g := range groups {
+		if g.ID == v.group.ID {
+			v.group = g
+			return v.reselect()
+		}
+	}
+	return v
+}
+
 func (v partitionsView) reselect() partitionsView {
 	if i := slices.IndexFunc(v.group.Partitions, func(p model.PartitionLag) bool { return p.Partition == v.sel }); i >= 0 {
 		v.cur.index = i
@@ -91,7 +105,7 @@ func (v partitionsView) update(msg tea.KeyMsg) (partitionsView, intent) {
 	k := v.keys.Partitions
 	switch {
 	case keyMatches(msg, k.Consume, k.Peek) && v.foreign:
-		return v, say(reportWarn("%s does not follow the base's naming: kgroups reads and commits only as {base}-{topic}[-{suffix}]", clean(v.group.ID)))
+		return v, say(reportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", clean(v.group.ID)))
 	case keyMatches(msg, k.Consume):
 		return v, intentConsume{target: target{Group: v.group.Name}}
 	case keyMatches(msg, k.Peek):

@@ -151,6 +151,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleBases(msg)
 	case othersMsg:
 		m.groups = m.groups.setOthers(msg)
+		if msg.gen == m.othersGen {
+			m.partitions = m.partitions.setForeign(msg.groups)
+		}
 		if msg.err != nil && msg.gen == m.othersGen {
 			return m, ReportError(msg.err)
 		}
@@ -255,6 +258,10 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 		m.groups = m.groups.setSnapshot(msg.snap)
 	}
 	m.partitions = m.partitions.setSnapshot(msg.snap)
+	if m.groups.othersWant && m.groups.topic != "" {
+		// Other prefixes are not in the base's snapshot: refresh them too.
+		return m.apply(intentOthers{topic: m.groups.topic})
+	}
 	return m, nil
 }
 
@@ -331,6 +338,18 @@ func (m Model) capturing() bool {
 }
 
 func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	// A burst of typed keys can arrive as one message ("vv/abc"): take them
+	// one at a time, so "/" opens the search and "abc" goes into it. A
+	// paste stays whole.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			var cmd tea.Cmd
+			m, cmd = m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
+	}
 	if msg.Type == tea.KeyCtrlC {
 		return m, tea.Quit
 	}

@@ -542,3 +542,18 @@ func TestPartialSnapshotWarns(t *testing.T) {
 		t.Error("a failed refresh lost the data or the error")
 	}
 }
+
+// TestKeyBurst checks keys typed faster than the terminal is read, which
+// arrive as one message, act one by one.
+func TestKeyBurst(t *testing.T) {
+	m := loaded(fixedSnapshot(), 80, 24)
+	defer m.Close()
+	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj/user")})
+	if !m.topics.filter.editing || m.topics.filter.input.Value() != "user" {
+		t.Errorf("filter %q (editing %v), want user", m.topics.filter.input.Value(), m.topics.filter.editing)
+	}
+	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x y"), Paste: true})
+	if m.topics.filter.input.Value() != "userx y" {
+		t.Errorf("paste gave %q", m.topics.filter.input.Value())
+	}
+}
