@@ -99,10 +99,12 @@ type ConsumerKey struct {
 var ErrRegistryClosed = errors.New("consumer registry is closed")
 
 const (
-	// registryFetchMaxWait bounds the broker's long poll. The registry only
-	// polls when its offsets say records are there, so this mostly bounds
-	// how long a cursor move (a rewind) waits behind an idle fetch.
-	registryFetchMaxWait = 250 * time.Millisecond
+	// registryFetchMaxWait bounds the broker's long poll (kgo's default is
+	// 5 s; the service's librdkafka waits 500 ms). The registry polls only
+	// when its offsets say records are there, so this mostly bounds how long
+	// a cursor move (a rewind) waits behind an idle fetch, and it sets the
+	// background fetch rate of an idle cached consumer.
+	registryFetchMaxWait = 500 * time.Millisecond
 
 	// registryIdleWait is how long a poll may bring nothing while the
 	// offsets say records remain (a rebalance moved them, or the tail is an
@@ -473,11 +475,14 @@ type registryConsumer struct {
 	closed bool
 	left   chan struct{} // closed once close has closed the client
 
-	// Assignment, kept by the rebalance callbacks.
+	// Assignment, kept by the rebalance callbacks. A revoke or a loss
+	// opens a rebalance that the next assignment settles; settled is
+	// closed while no rebalance is open (first: until the first join).
 	mu       sync.Mutex
 	assigned map[int32]struct{}
 	gen      uint64
-	ready    chan struct{} // closed by the first assignment
+	settled  chan struct{}
+	open     bool
 }
 
 func newRegistryConsumer(key ConsumerKey, group string, seq uint64) *registryConsumer {
@@ -488,7 +493,8 @@ func newRegistryConsumer(key ConsumerKey, group string, seq uint64) *registryCon
 		turn:     make(chan struct{}, 1),
 		left:     make(chan struct{}),
 		assigned: make(map[int32]struct{}),
-		ready:    make(chan struct{}),
+		settled:  make(chan struct{}),
+		open:     true,
 	}
 }
 
@@ -530,10 +536,9 @@ func (c *registryConsumer) onAssigned(_ context.Context, _ *kgo.Client, assigned
 		c.assigned[p] = struct{}{}
 	}
 	c.gen++
-	select {
-	case <-c.ready:
-	default:
-		close(c.ready)
+	if c.open {
+		c.open = false
+		close(c.settled)
 	}
 }
 
@@ -544,6 +549,25 @@ func (c *registryConsumer) onRevoked(_ context.Context, _ *kgo.Client, revoked m
 		delete(c.assigned, p)
 	}
 	c.gen++
+	if !c.open {
+		c.open = true
+		c.settled = make(chan struct{})
+	}
+}
+
+// waitSettled waits until the consumer has joined and no rebalance it took
+// part in is open: an assignment read mid-rebalance may be missing the
+// partitions about to come back, and the call would end early.
+func (c *registryConsumer) waitSettled(ctx context.Context) error {
+	c.mu.Lock()
+	settled := c.settled
+	c.mu.Unlock()
+	select {
+	case <-settled:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("join group %s: %w", c.group, ctx.Err())
+	}
 }
 
 func (c *registryConsumer) assignment() ([]int32, uint64) {

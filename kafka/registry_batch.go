@@ -37,10 +37,8 @@ func (b *registryBounds) more() bool {
 // batch polls up to max records from the consumer's assigned partitions,
 // hands them to accept and commits them. The caller holds the turn.
 func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int, accept func([]*kgo.Record) error) error {
-	select {
-	case <-c.ready:
-	case <-ctx.Done():
-		return fmt.Errorf("join group %s: %w", c.group, ctx.Err())
+	if err := c.waitSettled(ctx); err != nil {
+		return err
 	}
 	b := &registryBounds{pos: make(map[int32]int64), end: make(map[int32]int64)}
 	if err := c.refresh(ctx, adm, b, nil); err != nil {
