@@ -23,6 +23,7 @@ func newLagCommand(a *app) *cobra.Command {
 		topic      string
 		partitions bool
 		output     = newOutputFlag("table", "table", "json")
+		watch      watchFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "lag",
@@ -34,9 +35,21 @@ without a commit counts from the log start, where the group would begin.
 -o json is a stable format for scripts:
   {"base","groups":[{"group","topic","suffix","state","members","lag",
     "partitions":[{"partition","start","end","committed","lag","expired",
-      "oldest_unconsumed"}]}],"unmatched":[...]}`,
+      "oldest_unconsumed"}]}],"unmatched":[...]}
+
+--watch keeps sampling every --interval (default 5s) until interrupted (or
+--count samples) and prints each group's status, lag, lag change, consume
+and produce rates, catch-up time and time lag, evaluated over --window
+(default 5m). Statuses: OK, CATCHING UP, FALLING BEHIND, STALLED (lag, members,
+commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
+(fewer than 3 samples in the window). With -o json, one object per sample:
+  {"time","base","groups":[{"group","topic","suffix","status","lag",
+    "lag_delta","consume_rate","produce_rate","catch_up_seconds",
+    "catch_up_never","time_lag_seconds","partitions":[{"partition","status",
+    "lag"}]}]}`,
 		Example: `  kgroups lag --demo
-  kgroups lag --brokers localhost:9092 --base my-batch-consumer --topic spent_detail_topic -o json`,
+  kgroups lag --brokers localhost:9092 --base my-batch-consumer --topic spent_detail_topic -o json
+  kgroups lag --demo --watch --interval 2s`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			s, err := resolveSettings(cmd)
@@ -46,12 +59,18 @@ without a commit counts from the log start, where the group would begin.
 			if s.Base == "" {
 				return usagef("lag needs a base group prefix: pass --base (or set %s)", envBase)
 			}
+			if err := watch.validate(cmd); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			conn, err := a.connect(ctx, s)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
+			if watch.on {
+				return a.runLagWatch(ctx, conn, topic, partitions, output.value, watch)
+			}
 
 			snap, err := conn.Cluster.Snapshot(ctx, s.Base, kafka.SnapshotOptions{Topic: topic})
 			if err != nil {
@@ -75,6 +94,7 @@ without a commit counts from the log start, where the group would begin.
 	f.StringVar(&topic, "topic", "", "only the groups of this topic")
 	f.BoolVar(&partitions, "partitions", false, "table: list every partition under each group")
 	f.VarP(output, "output", "o", "output format: table (for people) or json (for scripts)")
+	addWatchFlags(f, &watch)
 	return cmd
 }
 
