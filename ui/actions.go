@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -32,27 +31,6 @@ type (
 	exportAction struct{ batch int }
 	noticeAction struct{} // an explanation with nothing to do
 )
-
-// Fields of the peek form.
-const (
-	peekFieldFrom = iota
-	peekFieldMax
-	peekFieldOffset
-	peekFieldTime
-	peekFieldPartition
-)
-
-// peekFroms lists the choices of the peek form in order.
-var peekFroms = []struct {
-	label string
-	from  kafka.PeekFrom
-}{
-	{"group position", kafka.PeekCommitted},
-	{"earliest", kafka.PeekEarliest},
-	{"offset", kafka.PeekOffset},
-	{"timestamp", kafka.PeekTimestamp},
-	{"last N", kafka.PeekLast},
-}
 
 const (
 	defaultBatch = 100
@@ -153,36 +131,6 @@ func (m Model) askConsume(t target) (Model, tea.Cmd) {
 		body:   []string{"How many records? The group commits what it reads."},
 		fields: []field{textField("records", strconv.Itoa(defaultBatch), "")},
 		action: consumeCountAction{target: t},
-	}), nil
-}
-
-func (m Model) askPeek(t target) (Model, tea.Cmd) {
-	if m.batchBusy != 0 {
-		return m, reportWarn("a read is still running: wait for it")
-	}
-	choices := make([]string, len(peekFroms))
-	for i, f := range peekFroms {
-		choices[i] = f.label
-	}
-	part := ""
-	if t.Partition != nil {
-		part = strconv.Itoa(int(*t.Partition))
-	}
-	fields := []field{
-		choiceField("from", choices, 0),
-		textField("records", strconv.Itoa(defaultBatch), ""),
-		textField("offset", "", "first offset to read"),
-		textField("time", "", "RFC 3339, 2006-01-02 15:04 (UTC) or 15m (ago)"),
-		textField("partition", part, "all"),
-	}
-	fields[peekFieldOffset].ShowIf = &showIf{Field: peekFieldFrom, Choices: []int{2}}
-	fields[peekFieldTime].ShowIf = &showIf{Field: peekFieldFrom, Choices: []int{3}}
-	return m.openDialog(dialog{
-		kind:   dialogForm,
-		title:  "Peek " + clean(t.ID()),
-		body:   []string{"Reads without joining the group and without committing. With last N, records counts per partition."},
-		fields: fields,
-		action: peekAction{target: t},
 	}), nil
 }
 
@@ -377,64 +325,6 @@ func (m Model) startPeek(t target, req kafka.PeekRequest) (Model, tea.Cmd) {
 	return m, tea.Batch(peekCmd(m.res, m.deps.Cluster, m.batchGen, t, req), m.spinner.Tick)
 }
 
-// peekRequest reads the peek form.
-func (m Model) peekRequest(t target, d dialog) (kafka.PeekRequest, error) {
-	req := kafka.PeekRequest{Topic: t.Group.Topic, Group: t.ID(), From: peekFroms[d.fields[peekFieldFrom].Choice].from}
-	n, err := parseCount(d.value(peekFieldMax))
-	if err != nil {
-		return req, err
-	}
-	req.Max = n
-	switch req.From {
-	case kafka.PeekOffset:
-		o, err := strconv.ParseInt(d.value(peekFieldOffset), 10, 64)
-		if err != nil || o < 0 {
-			return req, fmt.Errorf("offset: give a number ≥ 0")
-		}
-		req.Offset = o
-	case kafka.PeekTimestamp:
-		at, err := parseWhen(d.value(peekFieldTime), m.deps.Now())
-		if err != nil {
-			return req, err
-		}
-		req.Time = at
-	}
-	if s := d.value(peekFieldPartition); s != "" && s != "all" {
-		p, err := strconv.ParseInt(s, 10, 32)
-		if err != nil || p < 0 {
-			return req, fmt.Errorf("partition: give a number, or leave it empty for all")
-		}
-		if tp, ok := m.snap.Topic(t.Group.Topic); ok && int(p) >= len(tp.Partitions) && len(tp.Partitions) > 0 {
-			return req, fmt.Errorf("partition: %s has partitions 0 to %d", clean(t.Group.Topic), len(tp.Partitions)-1)
-		}
-		p32 := int32(p)
-		req.Partition = &p32
-	}
-	return req, nil
-}
-
-func parseCount(s string) (int, error) {
-	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
-	if err != nil || n < 1 || n > maxBatch {
-		return 0, fmt.Errorf("records: give a number from 1 to %s", count(maxBatch))
-	}
-	return n, nil
-}
-
-// parseWhen reads a point in time: RFC 3339, a UTC date and time, or a
-// duration ago ("15m", "2h ago").
-func parseWhen(s string, now time.Time) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	if d, err := time.ParseDuration(strings.TrimSpace(strings.TrimSuffix(s, "ago"))); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("time: give RFC 3339, 2006-01-02 15:04 (UTC) or a duration ago like 15m")
-}
-
 // validSuffix keeps new suffixes to names the service's jobs would use.
 func validSuffix(s string) error {
 	if s == "" {
@@ -450,83 +340,4 @@ func validSuffix(s string) error {
 		}
 	}
 	return nil
-}
-
-func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
-	if msg.id == m.batchBusy {
-		m.batchBusy = 0
-	}
-	if msg.id != m.batch.id {
-		// The user moved on. A consume still committed: say so.
-		if msg.kind == batchConsume && msg.err == nil {
-			m, cmd := m.refresh()
-			return m, tea.Batch(cmd, reportInfo("an earlier consume of %s committed %d records", clean(msg.target.ID()), len(msg.records)))
-		}
-		return m, nil
-	}
-	m.batch = m.batch.setResult(msg)
-	if ga, ok := groupActive(msg.err); ok && msg.kind == batchConsume {
-		return m.refuse(ga, false, consumeConfirmAction{target: msg.target, n: msg.max}), nil
-	}
-	if msg.err != nil {
-		return m, ReportError(msg.err)
-	}
-	if msg.kind == batchConsume {
-		m, cmd := m.refresh()
-		return m, tea.Batch(cmd, reportInfo("consumed %s records as %s: offsets committed", count(int64(len(msg.records))), clean(msg.target.ID())))
-	}
-	if len(msg.records) == 0 {
-		return m, reportInfo("nothing to read there")
-	}
-	return m, reportInfo("peeked %s records, nothing committed: C commits exactly this batch", count(int64(len(msg.records))))
-}
-
-// refuse explains who holds a group kgroups would not touch. A consume can
-// be forced; a commit cannot.
-func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfirmAction) Model {
-	body := []string{fmt.Sprintf("%d live member(s) hold it:", len(ga.Members))}
-	for _, mem := range ga.Members {
-		line := "  " + clean(mem.ClientID+"@"+mem.Host)
-		var parts []string
-		for _, tp := range mem.Assigned {
-			for _, p := range tp.Partitions {
-				parts = append(parts, clean(tp.Topic)+"/"+strconv.Itoa(int(p)))
-			}
-		}
-		if len(parts) > 0 {
-			line += " holds " + strings.Join(parts, ", ")
-		}
-		body = append(body, line)
-	}
-	d := dialog{kind: dialogRefusal, title: clean(ga.Group) + " is in use: refused"}
-	if commit {
-		body = append(body, "", "Their next commit would overwrite this one. Stop them first, then commit again.")
-		d.action = noticeAction{}
-	} else {
-		body = append(body, "", "Joining would rebalance them and take partitions from the running service.")
-		d.action = forceOfferAction(then)
-		d.canForce = true
-	}
-	d.body = body
-	return m.openDialog(d)
-}
-
-func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
-	m.commitBusy = false
-	if ga, ok := groupActive(msg.err); ok {
-		return m.refuse(ga, true, consumeConfirmAction{}), nil
-	}
-	if msg.err != nil {
-		return m, ReportError(msg.err)
-	}
-	var moved []string
-	for _, c := range msg.changes {
-		moved = append(moved, fmt.Sprintf("p%d→%s", c.Partition, count(c.After)))
-	}
-	summary := "committed " + strings.Join(moved, " ")
-	if msg.id == m.batch.id {
-		m.batch.committed = summary
-	}
-	m, cmd := m.refresh()
-	return m, tea.Batch(cmd, reportInfo("%s: %s", clean(msg.target.ID()), summary))
 }

@@ -2,13 +2,11 @@ package ui
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
@@ -191,6 +189,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		m.batch.spin = m.spinner.View()
+		if !m.loading() {
+			return m, nil // idle: stop ticking until the next load starts it
+		}
 		return m, cmd
 	}
 	return m, nil
@@ -220,7 +221,7 @@ func (m Model) loading() bool {
 
 // refresh starts a snapshot of the base unless one is in flight.
 func (m Model) refresh() (Model, tea.Cmd) {
-	if m.base == "" {
+	if m.base == "" || m.top() == pageBases {
 		return m.loadBases()
 	}
 	if m.snapLoading {
@@ -408,138 +409,6 @@ func (m Model) routeKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	}
 	m = m.resize() // a filter line may have opened or closed
 	return m.apply(in)
-}
-
-// helpKeys is the key map the help bar shows for the focused view.
-func (m Model) helpKeys() keymap.Help {
-	switch {
-	case m.dialog != nil:
-		return m.dialogHelp(*m.dialog)
-	case m.capturing():
-		return m.keys.FilterHelp()
-	}
-	switch m.top() {
-	case pageBases:
-		return m.keys.BasesHelp()
-	case pageGroups:
-		return m.keys.GroupsHelp()
-	case pagePartitions:
-		return m.keys.PartitionsHelp()
-	case pageBatch:
-		return m.keys.BatchHelp()
-	}
-	return m.keys.TopicsHelp()
-}
-
-func (m Model) helpView() string {
-	m.help.Width = m.width
-	// help.Model lets the last item overflow when not even its ellipsis
-	// fits: cut every line to the width.
-	lines := strings.Split(m.help.View(m.helpKeys()), "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, m.width, "…")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// bodyHeight is what is left for the focused view once the header, the
-// status bar and the help are drawn.
-func (m Model) bodyHeight() int {
-	helpLines := strings.Count(m.helpView(), "\n") + 1
-	return max(m.height-headerHeight-1-helpLines, 1)
-}
-
-// resize gives every view the body size. Only the root sees
-// tea.WindowSizeMsg.
-func (m Model) resize() Model {
-	w, h := max(m.width, 1), m.bodyHeight()
-	m.bases = m.bases.SetSize(w, h)
-	m.topics = m.topics.SetSize(w, h)
-	m.groups = m.groups.SetSize(w, h)
-	m.partitions = m.partitions.SetSize(w, h)
-	m.batch = m.batch.SetSize(w, h)
-	return m
-}
-
-func (m Model) crumbs() []string {
-	var out []string
-	for _, p := range m.stack {
-		switch p {
-		case pageBases:
-			out = append(out, "bases")
-		case pageTopics:
-			out = append(out, "topics")
-		case pageGroups:
-			out = append(out, m.groups.topic)
-		case pagePartitions:
-			out = append(out, m.partitions.group.ID)
-		case pageBatch:
-			if m.top() != pagePartitions && (len(out) == 0 || out[len(out)-1] != m.batch.target.ID()) {
-				out = append(out, m.batch.target.ID())
-			}
-			out = append(out, "batch")
-		}
-	}
-	return out
-}
-
-// View implements tea.Model. It only lays out what Update prepared.
-func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
-	}
-	brokers := 0
-	if m.hasSnap {
-		brokers = m.snap.Brokers
-	}
-	header := headerView(m.styles, headerInfo{
-		Bootstrap:   m.deps.Brokers,
-		Brokers:     brokers,
-		Base:        m.base,
-		LastRefresh: m.lastRefresh,
-		Now:         m.deps.Now(),
-		Loading:     m.loading(),
-		Spinner:     m.spinner.View(),
-		ReadOnly:    m.deps.ReadOnly,
-		Crumbs:      m.crumbs(),
-	}, m.width)
-	bodyH := m.bodyHeight()
-	var body string
-	if m.dialog != nil {
-		body = m.dialog.view(m.styles, m.width, bodyH)
-	} else {
-		switch m.top() {
-		case pageBases:
-			body = m.bases.View()
-		case pageTopics:
-			body = m.topics.View()
-		case pageGroups:
-			body = m.groups.View()
-		case pagePartitions:
-			body = m.partitions.View()
-		case pageBatch:
-			body = m.batch.View()
-		}
-	}
-	return header + "\n" + box(body, m.width, bodyH) + "\n" + m.status.view(m.styles, m.width) + "\n" + m.helpView()
-}
-
-// box cuts or pads s to exactly height lines no wider than width, so no
-// view can push the status bar off screen or wrap a row.
-func box(s string, width, height int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > width {
-			lines[i] = ansi.Truncate(l, width, "…")
-		}
-	}
-	for len(lines) < height {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // groupActive extracts the refusal of a group with live members.
