@@ -33,10 +33,11 @@ func DefaultKeyMap() KeyMap {
 	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
 	return KeyMap{
 		Global: Global{
-			Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-			Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-			Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+			Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+			Interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
+			Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+			Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		},
 		List: list,
 		Bases: Bases{
@@ -109,6 +110,8 @@ func DefaultKeyMap() KeyMap {
 // Global bindings work on every screen unless a text field has focus.
 type Global struct {
 	Quit, Help, Back, Refresh key.Binding
+	// Interrupt quits from anywhere, even while typing in a field.
+	Interrupt key.Binding
 }
 
 // List moves a cursor in any list or table.

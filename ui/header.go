@@ -43,11 +43,17 @@ func headerView(st *Styles, h headerInfo, width int) string {
 	if h.Base != "" {
 		parts = append(parts, st.HeaderDim.Render("base ")+st.Header.Render(clean(h.Base)))
 	}
+	refresh := ""
+	if !h.LastRefresh.IsZero() {
+		refresh = st.HeaderDim.Render("refreshed " + age(h.Now.Sub(h.LastRefresh)) + " ago")
+	}
 	switch {
+	case h.Loading && refresh != "":
+		parts = append(parts, refresh+" "+st.Spinner.Render(h.Spinner))
 	case h.Loading:
 		parts = append(parts, st.Spinner.Render(h.Spinner)+st.HeaderDim.Render(" loading"))
-	case !h.LastRefresh.IsZero():
-		parts = append(parts, st.HeaderDim.Render("refreshed "+age(h.Now.Sub(h.LastRefresh))+" ago"))
+	case refresh != "":
+		parts = append(parts, refresh)
 	}
 	line1 := ansi.Truncate(strings.Join(parts, st.HeaderDim.Render(" │ ")), width, "…")
 

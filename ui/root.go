@@ -351,7 +351,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	}
-	if msg.Type == tea.KeyCtrlC {
+	if keyMatches(msg, m.keys.Global.Interrupt) {
 		return m, tea.Quit
 	}
 	if m.dialog != nil {
