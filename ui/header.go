@@ -49,7 +49,7 @@ func headerView(st *Styles, h headerInfo, width int) string {
 	}
 	switch {
 	case h.Loading && refresh != "":
-		parts = append(parts, refresh+" "+st.Spinner.Render(h.Spinner))
+		parts = append(parts, st.Spinner.Render(h.Spinner)+" "+refresh)
 	case h.Loading:
 		parts = append(parts, st.Spinner.Render(h.Spinner)+st.HeaderDim.Render(" loading"))
 	case refresh != "":
