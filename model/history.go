@@ -1,7 +1,6 @@
 package model
 
 import (
-	"slices"
 	"sort"
 	"time"
 )
@@ -215,6 +214,13 @@ type ring struct {
 
 func (r *ring) add(s Sample) {
 	if !r.full {
+		if len(r.buf) == cap(r.buf) {
+			// Grow by doubling but never past the bound, which append
+			// would overshoot by up to half again.
+			grown := make([]Sample, len(r.buf), min(max(2*len(r.buf), 4), r.size))
+			copy(grown, r.buf)
+			r.buf = grown
+		}
 		r.buf = append(r.buf, s)
 		if len(r.buf) == r.size {
 			r.full = true
@@ -233,6 +239,17 @@ func (r *ring) appendTo(dst []Sample) []Sample {
 	return append(dst, r.buf[:r.next]...)
 }
 
+// len is the number of samples held.
+func (r *ring) len() int { return len(r.buf) }
+
+// at returns the i-th sample held, oldest first.
+func (r *ring) at(i int) Sample {
+	if !r.full {
+		return r.buf[i]
+	}
+	return r.buf[(r.next+i)%len(r.buf)]
+}
+
 func (r *ring) last() (Sample, bool) {
 	if len(r.buf) == 0 {
 		return Sample{}, false
@@ -244,7 +261,8 @@ func (r *ring) last() (Sample, bool) {
 }
 
 // DefaultHistoryCapacity keeps 15 minutes of samples at the default 5 s
-// refresh: three default evaluation windows, 11.5 KiB per partition.
+// refresh: three default evaluation windows, 11.25 KiB of samples per
+// partition (64 bytes each).
 const DefaultHistoryCapacity = 180
 
 type groupHistory struct {
@@ -374,29 +392,24 @@ func (h *History) GroupSamples(group string) []Sample {
 	if gh == nil {
 		return nil
 	}
-	parts := make([][]Sample, 0, len(gh.parts))
+	rings := make([]*ring, 0, len(gh.parts))
 	var times []time.Time
 	for _, r := range gh.parts {
-		s := r.appendTo(nil)
-		parts = append(parts, s)
-		for _, x := range s {
-			times = append(times, x.At)
-		}
+		rings = append(rings, r)
+		times = mergeTimes(times, r)
 	}
-	slices.SortFunc(times, time.Time.Compare)
-	times = slices.CompactFunc(times, time.Time.Equal)
 	out := make([]Sample, len(times))
-	next := make([]int, len(parts)) // per partition: index of its first sample after the current time
+	next := make([]int, len(rings)) // per ring: index of its first sample after the current time
 	for i, at := range times {
 		sum := Sample{At: at}
-		for p, s := range parts {
-			for next[p] < len(s) && !s[next[p]].At.After(at) {
-				next[p]++
+		for k, r := range rings {
+			for next[k] < r.len() && !r.at(next[k]).At.After(at) {
+				next[k]++
 			}
-			if next[p] == 0 {
+			if next[k] == 0 {
 				continue
 			}
-			x := s[next[p]-1]
+			x := r.at(next[k] - 1)
 			pos := x.End - x.Lag
 			if x.HasCommitted {
 				pos = max(pos, x.Committed)
@@ -408,6 +421,42 @@ func (h *History) GroupSamples(group string) []Sample {
 			sum.TimeLag = max(sum.TimeLag, x.TimeLag)
 		}
 		out[i] = sum
+	}
+	return out
+}
+
+// mergeTimes returns the sorted union of times and the times of r's
+// samples. Partitions are sampled together, so the common case is two equal
+// runs, checked first without allocating.
+func mergeTimes(times []time.Time, r *ring) []time.Time {
+	n := r.len()
+	if len(times) == n {
+		same := true
+		for i := range n {
+			if !times[i].Equal(r.at(i).At) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return times
+		}
+	}
+	out := make([]time.Time, 0, len(times)+n)
+	i, j := 0, 0
+	for i < len(times) || j < n {
+		switch {
+		case j == n || (i < len(times) && times[i].Before(r.at(j).At)):
+			out = append(out, times[i])
+			i++
+		case i == len(times) || r.at(j).At.Before(times[i]):
+			out = append(out, r.at(j).At)
+			j++
+		default: // the same refresh
+			out = append(out, times[i])
+			i++
+			j++
+		}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -170,17 +171,23 @@ func TestEvaluateGroupWorstPartition(t *testing.T) {
 	}
 }
 
+// benchGroups builds n groups of parts partitions each.
+func benchGroups(n, parts int) []Group {
+	groups := make([]Group, n)
+	for i := range groups {
+		ps := make([]PartitionLag, parts)
+		for p := range ps {
+			ps[p] = pl(int32(p), 0, 100)
+		}
+		groups[i] = Group{ID: string(rune('a'+i%26)) + string(rune(i)), Partitions: ps}
+	}
+	return groups
+}
+
 func BenchmarkHistoryObserve(b *testing.B) {
 	// 2,000 groups × 8 partitions observed for longer than the capacity:
 	// memory stays at capacity × partitions.
-	groups := make([]Group, 2000)
-	for i := range groups {
-		parts := make([]PartitionLag, 8)
-		for p := range parts {
-			parts[p] = pl(int32(p), 0, 100)
-		}
-		groups[i] = Group{ID: string(rune('a'+i%26)) + string(rune(i)), Partitions: parts}
-	}
+	groups := benchGroups(2000, 8)
 	h := NewHistory(DefaultHistoryCapacity)
 	// Fill every ring first: what is measured is the steady state of a
 	// long-running session, which must not allocate per sample.
@@ -201,8 +208,8 @@ func TestHistoryMemoryStaysBounded(t *testing.T) {
 		h.Observe(snap(t0.Add(time.Duration(i)*time.Second), grp("g", 0, pl(0, int64(i), 2000), pl(1, int64(i), 2000))))
 	}
 	for p, r := range h.groups["g"].parts {
-		if len(r.buf) != 16 || cap(r.buf) > 32 {
-			t.Fatalf("partition %d ring len %d cap %d, want 16 and bounded", p, len(r.buf), cap(r.buf))
+		if len(r.buf) != 16 || cap(r.buf) != 16 {
+			t.Fatalf("partition %d ring len %d cap %d, want 16 and no spare capacity", p, len(r.buf), cap(r.buf))
 		}
 	}
 }
@@ -353,5 +360,71 @@ func TestStatusStringsAndSeverity(t *testing.T) {
 	}
 	if Status(99).String() != "UNKNOWN" {
 		t.Error("out-of-range status has a name")
+	}
+}
+
+// BenchmarkHistoryRetained reports the heap a History keeps per partition
+// after ten times its capacity of refreshes: the figure a long session costs.
+func BenchmarkHistoryRetained(b *testing.B) {
+	const nGroups, nParts = 200, 8
+	groups := benchGroups(nGroups, nParts)
+	var retained uint64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		h := NewHistory(DefaultHistoryCapacity)
+		for i := range 10 * DefaultHistoryCapacity {
+			h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * time.Second), Groups: groups})
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		retained = after.HeapAlloc - before.HeapAlloc
+		runtime.KeepAlive(h)
+	}
+	b.ReportMetric(float64(retained)/(nGroups*nParts), "B/partition")
+}
+
+// BenchmarkEvaluateGroup is the cost of one group's verdict with full rings,
+// paid for every group at every refresh.
+func BenchmarkEvaluateGroup(b *testing.B) {
+	groups := benchGroups(1, 8)
+	h := NewHistory(DefaultHistoryCapacity)
+	for i := range DefaultHistoryCapacity {
+		for p := range groups[0].Partitions {
+			groups[0].Partitions[p] = pl(int32(p), int64(i), int64(100+2*i))
+		}
+		h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * 5 * time.Second), Groups: groups})
+	}
+	cfg := DefaultEvalConfig()
+	b.ReportAllocs()
+	for b.Loop() {
+		h.EvaluateGroup(groups[0].ID, cfg)
+	}
+}
+
+func TestGroupSamplesAfterWrapAndLatePartition(t *testing.T) {
+	h := NewHistory(4)
+	for i := range 10 {
+		parts := []PartitionLag{pl(0, int64(i), 100)}
+		if i >= 7 {
+			// A partition added to the topic at the eighth refresh.
+			parts = append(parts, pl(1, 0, int64(i)))
+		}
+		h.Observe(snap(t0.Add(time.Duration(i)*time.Second), grp("g", 1, parts...)))
+	}
+	gs := h.GroupSamples("g")
+	// Partition 0 holds refreshes 6..9, partition 1 holds 7..9.
+	want := []struct {
+		at  int
+		lag int64
+	}{{6, 94}, {7, 93 + 7}, {8, 92 + 8}, {9, 91 + 9}}
+	if len(gs) != len(want) {
+		t.Fatalf("%d group samples, want %d: %+v", len(gs), len(want), gs)
+	}
+	for i, w := range want {
+		if !gs[i].At.Equal(t0.Add(time.Duration(w.at)*time.Second)) || gs[i].Lag != w.lag {
+			t.Errorf("sample %d: at %v lag %d, want refresh %d lag %d", i, gs[i].At, gs[i].Lag, w.at, w.lag)
+		}
 	}
 }
