@@ -352,16 +352,16 @@ func (c *Cluster) checkAbsent(ctx context.Context, group string) error {
 
 // checkWritable refuses writes on a read-only connection and on groups that
 // live members hold.
-func (c *Cluster) checkWritable(ctx context.Context, group string) error {
+func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
 	if c.cfg.ReadOnly {
 		return ErrReadOnly
 	}
-	_, members, err := c.LiveMembers(ctx, group)
+	state, members, err := c.LiveMembers(ctx, group)
 	if err != nil {
 		return err
 	}
 	if len(members) > 0 {
-		return &GroupActiveError{Group: group, Members: members}
+		return &GroupActiveError{Group: group, State: state, Members: members, Op: op}
 	}
 	return nil
 }
@@ -371,7 +371,7 @@ func (c *Cluster) checkWritable(ctx context.Context, group string) error {
 // that did not take are in the result's Failed.
 func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResult, error) {
 	res := model.PlanResult{Plan: plan, Failed: map[int32]error{}}
-	if err := c.checkWritable(ctx, plan.Group); err != nil {
+	if err := c.checkWritable(ctx, plan.Group, OpReset); err != nil {
 		return res, err
 	}
 	if len(plan.Partitions) == 0 {
@@ -415,7 +415,7 @@ func readBack(o int64, ok bool) string {
 
 // DeleteGroup deletes group entirely. Refused read-only and while live.
 func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
-	if err := c.checkWritable(ctx, group); err != nil {
+	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
 	}
 	resp, err := c.adm.DeleteGroup(ctx, group)
@@ -434,7 +434,7 @@ func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
 // DeleteGroupOffsets deletes group's commits on topic only. Refused
 // read-only and while live.
 func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) error {
-	if err := c.checkWritable(ctx, group); err != nil {
+	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
 	}
 	commits, err := c.commitsOn(ctx, group, topic)

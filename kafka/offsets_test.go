@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -274,6 +275,9 @@ func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 		var active *kafka.GroupActiveError
 		if !errors.As(err, &active) || len(active.Members) != 1 {
 			t.Fatalf("%s on a live group: err %v, want GroupActiveError naming the member", name, err)
+		}
+		if strings.Contains(err.Error(), "--force") || !strings.Contains(err.Error(), "stop them") {
+			t.Fatalf("%s refusal says %q: it must tell the user to stop the members, not to force", name, err)
 		}
 	}
 	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != fmt.Sprint(before) {

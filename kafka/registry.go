@@ -33,21 +33,29 @@ type GroupActiveError struct {
 
 // Operations a GroupActiveError can refuse.
 const (
-	OpJoin   = ""
-	OpCommit = "commit"
+	OpJoin   = ""       // joining the group to consume
+	OpCommit = "commit" // committing offsets without joining
+	OpReset  = "reset"  // moving offsets by a plan
+	OpDelete = "delete" // deleting the group or its offsets
 )
+
+var opAdvice = map[string]string{
+	OpCommit: "stop them before committing offsets",
+	OpReset:  "stop them before resetting its offsets",
+	OpDelete: "stop them before deleting the group or its offsets",
+}
 
 func (e *GroupActiveError) Error() string {
 	ids := make([]string, 0, len(e.Members))
 	for _, m := range e.Members {
 		ids = append(ids, m.ClientID+"@"+m.Host)
 	}
-	if e.Op == OpCommit {
-		return fmt.Sprintf("group %s has %d live member(s) (%s): stop them before committing offsets",
-			e.Group, len(e.Members), strings.Join(ids, ", "))
+	advice, ok := opAdvice[e.Op]
+	if !ok {
+		advice = "joining would rebalance them; use --force to join anyway"
 	}
-	return fmt.Sprintf("group %s has %d live member(s) (%s): joining would rebalance them; use --force to join anyway",
-		e.Group, len(e.Members), strings.Join(ids, ", "))
+	return fmt.Sprintf("group %s has %d live member(s) (%s): %s",
+		e.Group, len(e.Members), strings.Join(ids, ", "), advice)
 }
 
 func (e *GroupActiveError) Is(target error) bool { return target == ErrGroupActive }
