@@ -277,8 +277,23 @@ func containsFold(hay, lowerNeedle []byte) bool {
 }
 
 // clockCmd ticks the one-second clock of generation gen.
-func clockCmd(gen int) tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg{gen: gen, at: t} })
+func clockCmd(res *resources, gen int) tea.Cmd {
+	return after(res, time.Second, func(t time.Time) tea.Msg { return clockMsg{gen: gen, at: t} })
+}
+
+// after is tea.Tick that gives up when res closes, so no timer goroutine of
+// the TUI outlives it.
+func after(res *resources, d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case at := <-t.C:
+			return fn(at)
+		case <-res.ctx.Done():
+			return nil
+		}
+	}
 }
 
 var errNoCluster = errors.New("not connected to a cluster")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/kgroups/kgroups/model"
 )
 
@@ -117,5 +119,13 @@ func TestCloseWaitsForCommands(t *testing.T) {
 	res.close()
 	if msg := snapshotCmd(res, nil, 1, "b")(); msg != nil {
 		t.Errorf("a command ran after close: %#v", msg)
+	}
+	// A pending timer returns when the resources close.
+	res2 := newResources(nil)
+	done := make(chan tea.Msg)
+	go func() { done <- clockCmd(res2, 1)() }()
+	res2.close()
+	if msg := <-done; msg != nil {
+		t.Errorf("the clock ticked after close: %#v", msg)
 	}
 }

@@ -130,7 +130,7 @@ func (m Model) Init() tea.Cmd {
 	if m.base == "" {
 		load = basesCmd(m.res, m.deps.Cluster, m.basesGen)
 	}
-	return tea.Batch(load, clockCmd(m.clockGen), m.spinner.Tick)
+	return tea.Batch(load, clockCmd(m.res, m.clockGen), m.spinner.Tick)
 }
 
 // Update implements tea.Model: a dispatcher to small handlers.
@@ -178,7 +178,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case statusMsg:
 		var cmd tea.Cmd
-		m.status, cmd = m.status.set(msg)
+		m.status, cmd = m.status.set(m.res, msg)
 		return m, cmd
 	case clearStatusMsg:
 		m.status = m.status.clear(msg.id)
@@ -284,7 +284,7 @@ func (m Model) handleClock(msg clockMsg) (Model, tea.Cmd) {
 	if msg.gen != m.clockGen {
 		return m, nil
 	}
-	next := clockCmd(m.clockGen)
+	next := clockCmd(m.res, m.clockGen)
 	every := m.deps.Refresh
 	if every <= 0 || m.loading() || m.lastResult.IsZero() || m.top() == pageBases {
 		return m, next

@@ -58,7 +58,7 @@ type statusBar struct {
 }
 
 // set shows a message and returns the command that clears it later.
-func (s statusBar) set(msg statusMsg) (statusBar, tea.Cmd) {
+func (s statusBar) set(res *resources, msg statusMsg) (statusBar, tea.Cmd) {
 	s.id++
 	s.level, s.text, s.shown = msg.level, msg.text, true
 	ttl := infoTTL
@@ -66,7 +66,7 @@ func (s statusBar) set(msg statusMsg) (statusBar, tea.Cmd) {
 		ttl = errorTTL
 	}
 	id := s.id
-	return s, tea.Tick(ttl, func(time.Time) tea.Msg { return clearStatusMsg{id: id} })
+	return s, after(res, ttl, func(time.Time) tea.Msg { return clearStatusMsg{id: id} })
 }
 
 // clear drops the message if it is still the one with id.
