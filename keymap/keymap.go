@@ -232,9 +232,14 @@ func (k KeyMap) PartitionsHelp() Help {
 	}
 }
 
-// BatchHelp is the help of the batch view.
-func (k KeyMap) BatchHelp() Help {
+// BatchHelp is the help of the batch view; with no records it offers only
+// what can fill it.
+func (k KeyMap) BatchHelp(hasRecords bool) Help {
 	b := k.Batch
+	if !hasRecords {
+		short := []key.Binding{b.Consume, b.Peek, k.Global.Back, k.Global.Help, k.Global.Quit}
+		return Help{Short: short, Full: [][]key.Binding{{b.Consume, b.Peek}, k.Global.column()}}
+	}
 	return Help{
 		Short: []key.Binding{b.Commit, b.Search, b.Export, b.Copy, b.Focus, k.Global.Back, k.Global.Help, k.Global.Quit},
 		Full: [][]key.Binding{
