@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
@@ -134,5 +133,4 @@ func TestViewsHoldAtAnySize(t *testing.T) {
 		}
 		m.Close()
 	}
-	_ = time.Second
 }
