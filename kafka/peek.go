@@ -329,7 +329,7 @@ func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRan
 				return
 			}
 			if rec.Offset < to && !rec.Attrs.IsControl() {
-				out = append(out, peekRecord(rec))
+				out = append(out, modelRecord(rec))
 			}
 			// Past the range also ends it: retention may have moved the
 			// log start beyond it while we read, and the client then
@@ -378,23 +378,4 @@ func sortedPartitions(parts map[int32]kadm.ListedOffset) []int32 {
 	}
 	slices.Sort(ps)
 	return ps
-}
-
-// peekRecord converts a fetched record; key and value stay nil when null.
-func peekRecord(r *kgo.Record) model.Record {
-	out := model.Record{
-		Topic:     r.Topic,
-		Partition: r.Partition,
-		Offset:    r.Offset,
-		Timestamp: r.Timestamp,
-		Key:       r.Key,
-		Value:     r.Value,
-	}
-	if len(r.Headers) > 0 {
-		out.Headers = make([]model.Header, len(r.Headers))
-		for i, h := range r.Headers {
-			out.Headers[i] = model.Header{Key: h.Key, Value: h.Value}
-		}
-	}
-	return out
 }

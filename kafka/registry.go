@@ -237,7 +237,7 @@ func (r *Registry) ConsumeMessagesWithGroup(ctx context.Context, topic string, m
 	err := r.consume(ctx, ConsumerKey{Topic: topic, Suffix: suffix}, max, func(recs []*kgo.Record) error {
 		out = make([]model.Record, len(recs))
 		for i, rec := range recs {
-			out[i] = registryRecord(rec)
+			out[i] = modelRecord(rec)
 		}
 		return nil
 	})

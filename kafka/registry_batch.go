@@ -11,8 +11,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
-
-	"github.com/kgroups/kgroups/model"
 )
 
 // registryBounds is what one call knows of the consumer's partitions: the
@@ -286,23 +284,4 @@ func (c *registryConsumer) commit(ctx context.Context, next map[int32]kgo.EpochO
 		return failed
 	}
 	return nil
-}
-
-// registryRecord converts a polled record to the model's record.
-func registryRecord(rec *kgo.Record) model.Record {
-	out := model.Record{
-		Topic:     rec.Topic,
-		Partition: rec.Partition,
-		Offset:    rec.Offset,
-		Timestamp: rec.Timestamp,
-		Key:       rec.Key,
-		Value:     rec.Value,
-	}
-	if len(rec.Headers) > 0 {
-		out.Headers = make([]model.Header, len(rec.Headers))
-		for i, h := range rec.Headers {
-			out.Headers[i] = model.Header{Key: h.Key, Value: h.Value}
-		}
-	}
-	return out
 }
