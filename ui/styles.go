@@ -33,6 +33,15 @@ type Styles struct {
 	FilterPrompt lipgloss.Style
 	Cursor       lipgloss.Style // the cursor of a text field
 
+	// Lag statuses (always beside their word) and lag sparklines
+	LagUnknown       lipgloss.Style // too few samples: muted
+	LagOK            lipgloss.Style
+	LagCatchingUp    lipgloss.Style
+	LagFallingBehind lipgloss.Style
+	LagStalled       lipgloss.Style
+	LagStopped       lipgloss.Style
+	Spark            lipgloss.Style
+
 	// Status bar
 	StatusError lipgloss.Style
 	StatusWarn  lipgloss.Style
@@ -87,6 +96,14 @@ func DefaultStyles() Styles {
 	s.Tag = s.Tag.Foreground(warn)
 	s.Title = s.Title.Foreground(accent)
 	s.FilterPrompt = s.FilterPrompt.Foreground(accent)
+	// The colours of lag --watch.
+	s.LagUnknown = s.LagUnknown.Foreground(lipgloss.AdaptiveColor{Light: "245", Dark: "243"})
+	s.LagOK = s.LagOK.Foreground(lipgloss.AdaptiveColor{Light: "28", Dark: "114"})
+	s.LagCatchingUp = s.LagCatchingUp.Foreground(lipgloss.AdaptiveColor{Light: "25", Dark: "75"})
+	s.LagFallingBehind = s.LagFallingBehind.Foreground(lipgloss.AdaptiveColor{Light: "130", Dark: "215"})
+	s.LagStalled = s.LagStalled.Foreground(lipgloss.AdaptiveColor{Light: "160", Dark: "203"})
+	s.LagStopped = s.LagStopped.Foreground(lipgloss.AdaptiveColor{Light: "160", Dark: "203"})
+	s.Spark = s.Spark.Foreground(accent)
 	s.StatusError = s.StatusError.Foreground(bad)
 	s.StatusWarn = s.StatusWarn.Foreground(warn)
 	s.StatusInfo = s.StatusInfo.Foreground(good)
@@ -141,5 +158,14 @@ func PlainStyles() Styles {
 			FullKey: n().Bold(true), FullDesc: n(), FullSeparator: n(),
 		},
 		Theme: render.PlainTheme(),
+
+		// Severity by weight: bold needs attention, reverse needs it now.
+		LagUnknown:       n(),
+		LagOK:            n(),
+		LagCatchingUp:    n(),
+		LagFallingBehind: n().Bold(true),
+		LagStalled:       n().Bold(true),
+		LagStopped:       n().Bold(true).Reverse(true),
+		Spark:            n(),
 	}
 }
