@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
 )
@@ -64,30 +66,94 @@ func (c Config) Opts() []kgo.Opt {
 // Cluster is an admin connection to one cluster: the read side of kgroups
 // (snapshots, peeks) and the offset operations.
 type Cluster struct {
-	cfg Config
-	cl  *kgo.Client
-	adm *kadm.Client
+	cfg   Config
+	cl    *kgo.Client
+	adm   *kadm.Client
+	watch *dialWatch // explains connections that fail: auth, TLS, unreachable
+}
+
+// Connect builds a Cluster for cfg without waiting for a broker to answer:
+// the first request says whether the cluster is reachable, and the client
+// keeps trying the brokers for every later one. The TUI starts with it, so
+// that it can show an unreachable cluster and recover once it comes back;
+// Diagnose explains failed requests the way Dial does.
+func Connect(cfg Config) (*Cluster, error) {
+	if len(cfg.Brokers) == 0 {
+		return nil, errors.New("no brokers given: pass --brokers host:port or use --demo")
+	}
+	watch := new(dialWatch)
+	cl, err := kgo.NewClient(append(cfg.Opts(), kgo.WithHooks(watch))...)
+	if err != nil {
+		return nil, fmt.Errorf("bad client configuration: %w", err)
+	}
+	return &Cluster{cfg: cfg, cl: cl, adm: kadm.NewClient(cl), watch: watch}, nil
 }
 
 // Dial connects to the cluster and checks within cfg.Timeout that a broker
 // answers. The error names the addresses tried.
 func Dial(ctx context.Context, cfg Config) (*Cluster, error) {
-	if len(cfg.Brokers) == 0 {
-		return nil, errors.New("no brokers given: pass --brokers host:port or use --demo")
-	}
-	watch := new(dialWatch) // explains auth and TLS failures
-	cl, err := kgo.NewClient(append(cfg.Opts(), kgo.WithHooks(watch))...)
+	c, err := Connect(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("bad client configuration: %w", err)
+		return nil, err
 	}
-	c := &Cluster{cfg: cfg, cl: cl, adm: kadm.NewClient(cl)}
 	pctx, cancel := context.WithTimeout(ctx, cfg.timeout())
 	defer cancel()
-	if err := cl.Ping(pctx); err != nil {
-		cl.Close()
-		return nil, dialError(cfg, watch, err)
+	mark := c.watch.mark()
+	if err := c.cl.Ping(pctx); err != nil {
+		c.Close()
+		return nil, dialError(cfg, &dialWatch{failures: c.watch.since(mark)}, err)
 	}
 	return c, nil
+}
+
+// Diagnose runs request, a call on c, and explains its failure as a whole
+// the way Dial does: an *AuthError or a *TLSError when a connection it
+// made failed authentication or TLS, an *UnreachableError naming the
+// brokers when none could be reached. Any other error (a broker answered
+// with one, ctx ended) comes back as it is. Once the cluster has answered,
+// a broker hanging up is taken for a broker going away, never for missing
+// SASL or TLS.
+func (c *Cluster) Diagnose(request func() error) error {
+	mark := c.watch.mark()
+	err := request()
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) {
+		return err
+	}
+	failures := c.watch.since(mark)
+	if c.watch.answered.Load() {
+		failures = slices.DeleteFunc(failures, func(f connFailure) bool { return hungUp(f.err) })
+	}
+	for _, f := range failures {
+		if e := explain(c.cfg, f); e != nil {
+			return e
+		}
+	}
+	if !c.watch.answered.Load() || !hungUp(err) {
+		if e := explain(c.cfg, connFailure{addr: strings.Join(c.cfg.Brokers, ","), key: -1, err: err}); e != nil {
+			return e
+		}
+	}
+	var ke *kerr.Error
+	if errors.As(err, &ke) {
+		return err // a broker answered
+	}
+	if len(failures) == 0 && !errors.Is(err, context.DeadlineExceeded) && !hungUp(err) {
+		return err
+	}
+	// The last connection failure says why in one line; the request's own
+	// error may join one per shard.
+	cause := err
+	if n := len(failures); n > 0 {
+		cause = failures[n-1].err
+	}
+	return &UnreachableError{Brokers: c.cfg.Brokers, Err: cause}
+}
+
+// hungUp reports whether err is a broker closing the connection, during
+// the TLS handshake or after.
+func hungUp(err error) bool {
+	var firstEOF *kgo.ErrFirstReadEOF
+	return isHangUp(err) || errors.As(err, &firstEOF)
 }
 
 // Close releases the connection.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -100,10 +101,17 @@ func IsConnectionError(err error) bool {
 
 // dialWatch is a kgo hook that remembers why connections failed while Dial
 // pinged the cluster: kgo's Ping returns only the last broker's error, and
-// for a broker that hangs up mid-SASL that error is a bare EOF.
+// for a broker that hangs up mid-SASL that error is a bare EOF. It keeps the
+// most recent failures for the life of the client, so that Diagnose can
+// explain a request that failed later.
 type dialWatch struct {
 	mu       sync.Mutex
-	failures []connFailure
+	failures []connFailure // the most recent ones, oldest first
+	recorded int           // failures ever recorded; see mark and since
+	// answered is set once a broker answered a request past the
+	// connection's setup: from then on a hang-up is a broker going away,
+	// not a sign of missing SASL or TLS.
+	answered atomic.Bool
 }
 
 // connFailure is one failed connection step. Key is the request key that
@@ -127,6 +135,9 @@ func (w *dialWatch) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, _ 
 }
 
 func (w *dialWatch) OnBrokerRead(meta kgo.BrokerMetadata, key int16, _ int, _, _ time.Duration, err error) {
+	if err == nil && key != keyAPIVersions && key != keySASLHandshake && key != keySASLAuthenticate && !w.answered.Load() {
+		w.answered.Store(true)
+	}
 	w.record(meta, key, err)
 }
 
@@ -140,16 +151,33 @@ func (w *dialWatch) record(meta kgo.BrokerMetadata, key int16, err error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if len(w.failures) < maxWatchedFailures {
-		addr := net.JoinHostPort(meta.Host, strconv.Itoa(int(meta.Port)))
-		w.failures = append(w.failures, connFailure{addr: addr, key: key, err: err})
+	if len(w.failures) == maxWatchedFailures {
+		w.failures = append(w.failures[:0], w.failures[1:]...)
 	}
+	addr := net.JoinHostPort(meta.Host, strconv.Itoa(int(meta.Port)))
+	w.failures = append(w.failures, connFailure{addr: addr, key: key, err: err})
+	w.recorded++
 }
 
 func (w *dialWatch) snapshot() []connFailure {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return append([]connFailure(nil), w.failures...)
+}
+
+// mark returns the position since reports failures from.
+func (w *dialWatch) mark() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.recorded
+}
+
+// since returns the failures recorded after mark that are still kept.
+func (w *dialWatch) since(mark int) []connFailure {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := min(w.recorded-mark, len(w.failures))
+	return append([]connFailure(nil), w.failures[len(w.failures)-n:]...)
 }
 
 // Request keys the classification cares about.
