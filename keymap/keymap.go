@@ -12,6 +12,7 @@ type KeyMap struct {
 	Partitions Partitions
 	Batch      Batch
 	Dialog     Dialog
+	Ops        Ops
 	Filter     Filter
 	Input      Input
 }
@@ -31,6 +32,10 @@ func DefaultKeyMap() KeyMap {
 	newSuffix := key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new suffix"))
 	filter := key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter"))
 	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	reset := key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset offsets"))
+	copyFrom := key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "copy from sibling"))
+	create := key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "create group"))
+	deleteGroup := key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete"))
 	return KeyMap{
 		Global: Global{
 			Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -60,10 +65,18 @@ func DefaultKeyMap() KeyMap {
 			Consume:   consume,
 			Peek:      peek,
 			NewSuffix: newSuffix,
+			Reset:     reset,
+			CopyFrom:  copyFrom,
+			Create:    create,
+			Delete:    deleteGroup,
 		},
 		Partitions: Partitions{
-			Consume: consume,
-			Peek:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "peek this partition")),
+			Consume:  consume,
+			Peek:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "peek this partition")),
+			Reset:    reset,
+			CopyFrom: copyFrom,
+			Create:   create,
+			Delete:   deleteGroup,
 		},
 		Batch: Batch{
 			Focus:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "list/detail")),
@@ -88,6 +101,19 @@ func DefaultKeyMap() KeyMap {
 			No:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
 			Force:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "force…")),
 			Close:   key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "close")),
+		},
+		Ops: Ops{
+			Apply:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "apply")),
+			Press:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+			Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Next:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next")),
+			Prev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
+			Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "choose")),
+			Right:    key.NewBinding(key.WithKeys("right")),
+			Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move")),
+			Down:     key.NewBinding(key.WithKeys("down")),
+			PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll")),
+			PageDown: key.NewBinding(key.WithKeys("pgdown")),
 		},
 		Filter: Filter{
 			Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
@@ -140,11 +166,15 @@ type Topics struct {
 // Groups is the groups view of one topic.
 type Groups struct {
 	Open, Others, Filter, Sort, Consume, Peek, NewSuffix key.Binding
+	// Offset operations on the selected group (Create: a new suffix group).
+	Reset, CopyFrom, Create, Delete key.Binding
 }
 
 // Partitions is the partitions view of one group.
 type Partitions struct {
 	Consume, Peek key.Binding
+	// Offset operations on the group shown.
+	Reset, CopyFrom, Create, Delete key.Binding
 }
 
 // Batch is the batch view: a list of records and a detail pane.
@@ -155,6 +185,14 @@ type Batch struct {
 // Dialog drives prompts and confirmations.
 type Dialog struct {
 	Confirm, Cancel, Next, Prev, Left, Right, Yes, No, Force, Close key.Binding
+}
+
+// Ops drives the dialogs of the offset operations (reset, copy, create,
+// delete): fields and buttons, a list to pick from, a table to scroll.
+// Letters are left to text fields, so only y is a shortcut, and only where
+// no text field is shown.
+type Ops struct {
+	Apply, Press, Cancel, Next, Prev, Left, Right, Up, Down, PageUp, PageDown key.Binding
 }
 
 // Filter drives a filter or search input line.
@@ -213,6 +251,7 @@ func (k KeyMap) GroupsHelp() Help {
 		Full: [][]key.Binding{
 			{g.Open, g.Others, g.Filter, g.Sort},
 			{g.Consume, g.Peek, g.NewSuffix},
+			{g.Reset, g.CopyFrom, g.Create, g.Delete},
 			k.Global.column(),
 			k.List.FullHelp()[0],
 		},
@@ -226,6 +265,7 @@ func (k KeyMap) PartitionsHelp() Help {
 		Short: []key.Binding{p.Consume, p.Peek, k.Global.Refresh, k.Global.Back, k.Global.Help, k.Global.Quit},
 		Full: [][]key.Binding{
 			{p.Consume, p.Peek},
+			{p.Reset, p.CopyFrom, p.Create, p.Delete},
 			k.Global.column(),
 			k.List.FullHelp()[0],
 		},
