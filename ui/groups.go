@@ -27,6 +27,8 @@ const (
 type groupRow struct {
 	Kind  groupRowKind
 	Group model.Group // for rowMissingDefault: what it would be (no commits)
+	Trend *groupTrend // lag verdict; nil without history (not created, another prefix)
+	Spark string      // lag sparkline, drawn when the snapshot or the width changes
 }
 
 func (r groupRow) id() string { return r.Group.ID }
@@ -69,6 +71,8 @@ type groupsView struct {
 	styles *Styles
 	keys   *keymap.KeyMap
 	now    func() time.Time
+	trends *trendSet // lag verdict on the newest snapshot, set by the root
+	sparkW int       // width of the lag sparklines; 0 hides them
 
 	topic      string
 	base       string
@@ -104,12 +108,17 @@ func (v groupsView) open(topic string) groupsView {
 	fresh := newGroupsView(v.styles, v.keys, v.now)
 	fresh.topic = topic
 	fresh.width, fresh.height = v.width, v.height
+	fresh.trends, fresh.sparkW = v.trends, v.sparkW
 	return fresh
 }
 
 // SetSize sets the body area the view draws in.
 func (v groupsView) SetSize(w, h int) groupsView {
 	v.width, v.height = w, h
+	if sw := sparkWidth(w); sw != v.sparkW {
+		v.sparkW = sw
+		v = v.judge().rebuild()
+	}
 	v.cur = v.cur.clamp(len(v.rows), v.listHeight())
 	return v
 }
@@ -139,7 +148,7 @@ func (v groupsView) setSnapshot(snap model.Snapshot) groupsView {
 	}
 	v.unmatched = snap.Unmatched
 	v.loaded = true
-	return v.rebuild()
+	return v.judge().rebuild()
 }
 
 // setOthers takes the other-prefix groups of the topic.
@@ -169,6 +178,10 @@ func (v groupsView) rebuild() groupsView {
 			}
 		case sortByTimeLag:
 			if c := compareOldest(oldestUnconsumed(a.Group), oldestUnconsumed(b.Group)); c != 0 {
+				return c
+			}
+		case sortByStatus:
+			if c := cmp.Compare(b.severity(), a.severity()); c != 0 {
 				return c
 			}
 		}
@@ -313,19 +326,25 @@ func (v groupsView) View() string {
 	default:
 		summary += fmt.Sprintf(" · %d unmatched, %d other-prefix", len(v.unmatched), len(v.others))
 	}
-	lines = append(lines, st.Title.Render(fit(summary, v.width, alignLeft)), "")
+	lines = append(lines, st.Title.Render(fit(summary, v.width, alignLeft)), fit(v.trendLine(), v.width, alignLeft))
 	if v.filter.visible() {
 		lines = append(lines, v.filter.view(st, v.width, fmt.Sprintf("  %d shown", len(v.rows))))
 	}
 	now := v.now()
 	t := table{cols: []column{
 		{Title: "group", Min: 10, Max: 60, Flex: true},
+		{Title: "status", Min: 6},
 		{Title: "state", Min: 5},
 		{Title: "members", Min: 7, Align: alignRight},
 		{Title: "lag", Min: 5, Align: alignRight},
-		{Title: "time lag", Min: 8, Align: alignRight},
-		{Title: "note", Min: 8, Flex: true, Fill: true},
 	}}
+	if v.sparkW > 0 {
+		t.cols = append(t.cols, column{Title: "trend", Min: v.sparkW, Max: v.sparkW})
+	}
+	t.cols = append(t.cols,
+		column{Title: "time lag", Min: 8, Align: alignRight},
+		column{Title: "note", Min: 8, Flex: true, Fill: true},
+	)
 	t.rows = make([][]cell, len(v.rows))
 	for i, r := range v.rows {
 		g := r.Group
@@ -355,7 +374,12 @@ func (v groupsView) View() string {
 		} else if g.Expired > 0 && r.Kind != rowUnmatched {
 			note = styled(count(g.Expired)+" expired", st.Warn)
 		}
-		t.rows[i] = []cell{plain(name), state, members, lag, plain(ageSince(now, oldestUnconsumed(g))), note}
+		status, judged := r.status()
+		row := []cell{plain(name), statusCell(st, status, judged), state, members, lag}
+		if v.sparkW > 0 {
+			row = append(row, styled(r.Spark, st.Spark))
+		}
+		t.rows[i] = append(row, plain(ageSince(now, oldestUnconsumed(g))), note)
 	}
 	if len(t.rows) == 0 {
 		return strings.Join(append(lines, st.Dim.Render("No group to show.")), "\n")

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
@@ -150,35 +152,62 @@ func (s *Styles) lagStatus(st model.Status) lipgloss.Style {
 	return s.LagUnknown
 }
 
-// statusCell is the status column of a group or partition; "—" when there
-// is no history to judge by (a group not created yet, another prefix's).
+// statusCell is the status column of a group or partition: "…" (muted)
+// while too few samples are in, "—" when there is no history to judge by (a
+// group not created yet, another prefix's).
 func statusCell(st *Styles, s model.Status, ok bool) cell {
-	if !ok {
+	switch {
+	case !ok:
 		return styled("—", st.Dim)
+	case s == model.StatusUnknown:
+		return styled("…", st.LagUnknown)
 	}
 	return styled(s.String(), st.lagStatus(s))
 }
 
-// trendLine sums a group's history up for the header of its views: status,
-// rates, catch-up time and where its time lag is going. With too few
-// samples it says how many there are rather than guess.
-func trendLine(st *Styles, t *groupTrend, cfg model.EvalConfig) string {
+// trendLine sums a group's history up for the header of its views, in
+// width cells: status, rates, catch-up time and where its time lag is
+// going. With too few samples it says how many there are rather than
+// guess. What does not fit is left out whole, the rates first, then the
+// time lag: a cut-off "catches up in 2…" would mislead.
+func trendLine(st *Styles, prefix string, t *groupTrend, cfg model.EvalConfig, width int) string {
 	ev := t.Evaluation
-	line := st.lagStatus(ev.Status).Render(ev.Status.String())
-	sep := st.Dim.Render(" · ")
-	if ev.Samples < 2 {
-		return line + sep + st.Dim.Render(samplesNote(ev.Samples, cfg))
+	parts := []trendPart{{prefix + st.lagStatus(ev.Status).Render(ev.Status.String()), 0}}
+	if ev.Samples >= 2 {
+		parts = append(parts, trendPart{"consuming " + rate(ev.ConsumeRate) + ", producing " + rate(ev.ProduceRate), 3})
 	}
-	line += sep + "consuming " + rate(ev.ConsumeRate) + sep + "producing " + rate(ev.ProduceRate)
 	if ev.Status == model.StatusUnknown {
-		line += sep + st.Dim.Render(samplesNote(ev.Samples, cfg))
+		parts = append(parts, trendPart{st.Dim.Render(samplesNote(ev.Samples, cfg)), 1})
 	} else {
-		line += sep + catchUp(ev)
+		parts = append(parts, trendPart{catchUp(ev), 1})
 	}
-	if ev.TimeLag > 0 || ev.TimeLagDelta != 0 {
-		line += sep + "time lag " + age(ev.TimeLag) + " " + timeLagTrend(ev.TimeLagDelta)
+	if ev.Samples >= 2 && (ev.TimeLag > 0 || ev.TimeLagDelta != 0) {
+		parts = append(parts, trendPart{"time lag " + age(ev.TimeLag) + " " + timeLagTrend(ev.TimeLagDelta), 2})
 	}
-	return line
+	sep := st.Dim.Render(" · ")
+	for {
+		line, drop := "", -1
+		for i, p := range parts {
+			if i > 0 {
+				line += sep
+			}
+			line += p.text
+			if p.rank > 0 && (drop < 0 || p.rank > parts[drop].rank) {
+				drop = i
+			}
+		}
+		if ansi.StringWidth(line) <= width || drop < 0 {
+			return line
+		}
+		parts = slices.Delete(parts, drop, drop+1)
+	}
+}
+
+// trendPart is a piece of a trend line; the highest rank goes first when
+// the line is too long.
+type trendPart struct {
+	text string
+	rank int
 }
 
 // samplesNote says why a status is UNKNOWN.
@@ -227,4 +256,129 @@ func rate(v float64) string {
 		s = strconv.FormatFloat(v, 'f', 0, 64)
 	}
 	return s + "/s"
+}
+
+// observeLag feeds a successful snapshot to the history and hands the new
+// verdict to the views, before they take the snapshot.
+func (m Model) observeLag(snap model.Snapshot) Model {
+	if snap.TakenAt.IsZero() {
+		snap.TakenAt = m.lastRefresh
+	}
+	m.lag = m.lag.observe(snap)
+	return m.shareTrends()
+}
+
+func (m Model) shareTrends() Model {
+	t := m.lag.trends
+	m.topics.trends, m.groups.trends, m.partitions.trends = t, t, t
+	return m
+}
+
+// forgetHistory drops the lag history of group. Call it when kgroups itself
+// has reset a group's offsets or deleted it: the jump of its offsets is not
+// consumption, and its status starts over at UNKNOWN. (A reset that moves
+// commits back, and a group that disappears, the history notices alone.)
+func (m Model) forgetHistory(group string) Model {
+	m.lag = m.lag.forget(group)
+	m = m.shareTrends()
+	if !m.hasSnap {
+		return m
+	}
+	m.topics = m.topics.setSnapshot(m.snap)
+	if m.groups.topic != "" {
+		m.groups = m.groups.setSnapshot(m.snap)
+	}
+	m.partitions = m.partitions.setSnapshot(m.snap)
+	return m
+}
+
+// topicSeverity orders topics by the worst status of their groups; a topic
+// no group of the base reads sorts last.
+func topicSeverity(r topicRow) int {
+	if r.Groups == 0 {
+		return -1
+	}
+	return r.Status.Severity()
+}
+
+// status is the row's lag status; false when there is no history to judge
+// by.
+func (r groupRow) status() (model.Status, bool) {
+	if r.Trend == nil {
+		return model.StatusUnknown, false
+	}
+	return r.Trend.Status, true
+}
+
+// severity orders rows by status; rows without history sort last.
+func (r groupRow) severity() int {
+	s, ok := r.status()
+	if !ok {
+		return -1
+	}
+	return s.Severity()
+}
+
+// judge attaches its lag verdict and sparkline to every group of the base.
+// It builds new rows: copies of the view share the old ones.
+func (v groupsView) judge() groupsView {
+	own := make([]groupRow, len(v.own))
+	for i, r := range v.own {
+		r.Trend, r.Spark = nil, ""
+		if gt, ok := v.trends.group(r.Group.ID); ok && r.Kind == rowGroup {
+			r.Trend, r.Spark = gt, spark(gt.lags, v.sparkW)
+		}
+		own[i] = r
+	}
+	v.own = own
+	return v
+}
+
+// trendLine is the lag verdict on the selected group, for the view's header.
+func (v groupsView) trendLine() string {
+	r, ok := v.selected()
+	if !ok || r.Trend == nil {
+		return ""
+	}
+	name := clean(r.Group.Name.Suffix)
+	if r.Group.Name.IsDefault() {
+		name = "(default)"
+	}
+	return trendLine(v.styles, v.styles.Dim.Render(name+": "), r.Trend, v.trends.cfg, v.width)
+}
+
+// judge takes the group's lag verdict and draws its partitions' sparklines.
+func (v partitionsView) judge() partitionsView {
+	v.trend, v.sparks = nil, nil
+	gt, ok := v.trends.group(v.group.ID)
+	if !ok || v.foreign || v.missing {
+		return v
+	}
+	v.trend = gt
+	v.sparks = make(map[int32]string, len(gt.parts))
+	for p, lags := range gt.parts {
+		v.sparks[p] = spark(lags, v.sparkW)
+	}
+	return v
+}
+
+// partitionStatus is a partition's lag status; false without history.
+func (v partitionsView) partitionStatus(p int32) (model.Status, bool) {
+	if v.trend == nil {
+		return model.StatusUnknown, false
+	}
+	ev, ok := v.trend.Partitions[p]
+	if !ok {
+		// Its offsets failed to load at every refresh: nothing to judge.
+		return model.StatusUnknown, false
+	}
+	return ev.Status, true
+}
+
+// trendLine is the lag verdict on the group, for the view's header.
+func (v partitionsView) trendLine() string {
+	if v.trend == nil {
+		return ""
+	}
+	return trendLine(v.styles, "", v.trend, v.trends.cfg, v.width)
 }

@@ -17,12 +17,17 @@ type partitionsView struct {
 	styles *Styles
 	keys   *keymap.KeyMap
 	now    func() time.Time
+	trends *trendSet // lag verdict on the newest snapshot, set by the root
+	sparkW int       // width of the lag sparklines; 0 hides them
 
 	group   model.Group
 	missing bool // the group does not exist yet: offsets are what it would start with
 	foreign bool // another prefix's group: not refreshed with the base's snapshot
 	cur     listCursor
 	sel     int32 // selected partition, kept across refreshes
+
+	trend  *groupTrend      // the group's lag verdict; nil without history
+	sparks map[int32]string // lag sparkline per partition
 
 	width, height int
 }
@@ -38,7 +43,7 @@ func (v partitionsView) open(g model.Group, missing, foreign bool) partitionsVie
 		v.cur, v.sel = listCursor{}, 0
 	}
 	v.group, v.missing, v.foreign = g, missing, foreign
-	return v.reselect()
+	return v.judge().reselect()
 }
 
 // setSnapshot refreshes the group from a new snapshot of the base.
@@ -54,7 +59,7 @@ func (v partitionsView) setSnapshot(snap model.Snapshot) partitionsView {
 		g.Name, g.ID = v.group.Name, v.group.ID
 		v.group, v.missing = g, true
 	}
-	return v.reselect()
+	return v.judge().reselect()
 }
 
 // setForeign refreshes a group of another prefix from a new list of them.
@@ -89,11 +94,15 @@ func (v *partitionsView) sync() {
 // SetSize sets the body area the view draws in.
 func (v partitionsView) SetSize(w, h int) partitionsView {
 	v.width, v.height = w, h
+	if sw := sparkWidth(w); sw != v.sparkW {
+		v.sparkW = sw
+		v = v.judge()
+	}
 	v.cur = v.cur.clamp(len(v.group.Partitions), v.listHeight())
 	return v
 }
 
-func (v partitionsView) listHeight() int { return max(v.height-4, 1) } // 2 summary lines, blank, column header
+func (v partitionsView) listHeight() int { return max(v.height-5, 1) } // 3 summary lines, blank, column header
 
 func (v partitionsView) update(msg tea.KeyMsg) (partitionsView, intent) {
 	n := len(v.group.Partitions)
@@ -153,6 +162,7 @@ func (v partitionsView) View() string {
 	lines := []string{
 		st.Title.Render(fit(summary, v.width, alignLeft)),
 		fit(second, v.width, alignLeft),
+		fit(v.trendLine(), v.width, alignLeft),
 		"",
 	}
 	t := table{cols: []column{
@@ -161,10 +171,16 @@ func (v partitionsView) View() string {
 		{Title: "committed", Min: 9, Align: alignRight},
 		{Title: "end", Min: 5, Align: alignRight},
 		{Title: "lag", Min: 5, Align: alignRight},
-		{Title: "expired", Min: 7, Align: alignRight},
-		{Title: "oldest unread", Min: 8, Align: alignRight},
-		{Title: "member", Min: 8, Flex: true, Fill: true},
+		{Title: "status", Min: 6},
 	}}
+	if v.sparkW > 0 {
+		t.cols = append(t.cols, column{Title: "trend", Min: v.sparkW, Max: v.sparkW})
+	}
+	t.cols = append(t.cols,
+		column{Title: "expired", Min: 7, Align: alignRight},
+		column{Title: "oldest unread", Min: 8, Align: alignRight},
+		column{Title: "member", Min: 8, Flex: true, Fill: true},
+	)
 	for _, p := range g.Partitions {
 		committed := plain("—")
 		if p.HasCommitted {
@@ -180,16 +196,19 @@ func (v partitionsView) View() string {
 		if p.Err != nil {
 			member = styled("⚠ "+clean(p.Err.Error()), st.Bad)
 		}
-		t.rows = append(t.rows, []cell{
+		status, judged := v.partitionStatus(p.Partition)
+		row := []cell{
 			plain(fmt.Sprint(p.Partition)),
 			plain(count(p.Start)),
 			committed,
 			plain(count(p.End)),
 			plain(count(p.Lag)),
-			expired,
-			plain(ageSince(now, p.OldestUnconsumed)),
-			member,
-		})
+			statusCell(st, status, judged),
+		}
+		if v.sparkW > 0 {
+			row = append(row, styled(v.sparks[p.Partition], st.Spark))
+		}
+		t.rows = append(t.rows, append(row, expired, plain(ageSince(now, p.OldestUnconsumed)), member))
 	}
 	if len(t.rows) == 0 {
 		return strings.Join(append(lines, st.Dim.Render("No partition to show.")), "\n")

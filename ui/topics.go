@@ -20,7 +20,8 @@ const (
 	sortByName sortOrder = iota
 	sortByLag
 	sortByTimeLag
-	sortOrders // number of orders, for cycling
+	sortByStatus // most severe lag status first
+	sortOrders   // number of orders, for cycling
 )
 
 func (s sortOrder) String() string {
@@ -29,6 +30,8 @@ func (s sortOrder) String() string {
 		return "lag"
 	case sortByTimeLag:
 		return "time lag"
+	case sortByStatus:
+		return "status"
 	default:
 		return "name"
 	}
@@ -42,12 +45,14 @@ type topicRow struct {
 	Records    int64
 	Groups     int
 	Lag        int64
-	Oldest     time.Time // oldest unconsumed record among the base groups; zero if none
+	Oldest     time.Time    // oldest unconsumed record among the base groups; zero if none
+	Status     model.Status // most severe lag status of the base groups
 	Err        error
 }
 
-// topicRows summarises every topic of the snapshot with its base groups.
-func topicRows(snap model.Snapshot) []topicRow {
+// topicRows summarises every topic of the snapshot with its base groups,
+// judged by trends.
+func topicRows(snap model.Snapshot, trends *trendSet) []topicRow {
 	rows := make([]topicRow, 0, len(snap.Topics))
 	byTopic := make(map[string][]model.Group)
 	for _, g := range snap.Groups {
@@ -58,6 +63,9 @@ func topicRows(snap model.Snapshot) []topicRow {
 		for _, g := range byTopic[t.Name] {
 			r.Groups++
 			r.Lag += g.Lag
+			if gt, ok := trends.group(g.ID); ok {
+				r.Status = max(r.Status, gt.Status)
+			}
 			for _, p := range g.Partitions {
 				if !p.OldestUnconsumed.IsZero() && (r.Oldest.IsZero() || p.OldestUnconsumed.Before(r.Oldest)) {
 					r.Oldest = p.OldestUnconsumed
@@ -75,6 +83,7 @@ type topicsView struct {
 	styles *Styles
 	keys   *keymap.KeyMap
 	now    func() time.Time
+	trends *trendSet // lag verdict on the newest snapshot, set by the root
 
 	all          []topicRow
 	rows         []topicRow // filtered and sorted
@@ -109,7 +118,7 @@ func (v topicsView) listHeight() int {
 
 // setSnapshot refreshes the rows without moving the selection.
 func (v topicsView) setSnapshot(snap model.Snapshot) topicsView {
-	v.all = topicRows(snap)
+	v.all = topicRows(snap, v.trends)
 	v.loaded = true
 	return v.rebuild()
 }
@@ -147,6 +156,10 @@ func sortTopicRows(rows []topicRow, order sortOrder) {
 			}
 		case sortByTimeLag:
 			if c := compareOldest(a.Oldest, b.Oldest); c != 0 {
+				return c
+			}
+		case sortByStatus:
+			if c := cmp.Compare(topicSeverity(b), topicSeverity(a)); c != 0 {
 				return c
 			}
 		}
@@ -280,6 +293,7 @@ func (v topicsView) View() string {
 		{Title: "groups", Min: 6, Align: alignRight},
 		{Title: "lag", Min: 5, Align: alignRight},
 		{Title: "time lag", Min: 8, Align: alignRight},
+		{Title: "status", Min: 6},
 	}}
 	t.rows = make([][]cell, len(v.rows))
 	for i, r := range v.rows {
@@ -302,6 +316,7 @@ func (v topicsView) View() string {
 			plain(count(int64(r.Groups))),
 			lag,
 			plain(ageSince(now, r.Oldest)),
+			statusCell(st, r.Status, r.Groups > 0),
 		}
 	}
 	lines = append(lines, t.render(st, v.width, v.height-len(lines), v.cur)...)
