@@ -17,21 +17,19 @@ const DefaultRefresh = 5 * time.Second
 
 // Deps is everything the TUI needs from the outside world. The caller owns
 // Cluster and closes it after Run returns.
+//
+// The TUI keeps no consumer: each consume runs through a registry built from
+// Cluster's configuration for that batch only, so kgroups never stays a
+// member of a service's group, and a base picked in the TUI consumes too.
 type Deps struct {
-	Cluster *kafka.Cluster
-	// Registry is accepted for the CLI's convenience but the TUI does not
-	// keep consumers: each consume runs through a registry that lives for
-	// that batch only, so kgroups never stays a member of a service's group.
-	Registry *kafka.Registry
+	// Cluster need not answer yet (see kafka.Connect): the TUI shows why
+	// it does not and retries with backoff.
+	Cluster  *kafka.Cluster
 	Base     string        // "" shows the base picker first
 	Brokers  []string      // bootstrap addresses, shown in the header
 	Refresh  time.Duration // auto-refresh interval; 0 disables it
 	ReadOnly bool          // disables every write (consume commits, commit-after-review)
 	Now      func() time.Time
-
-	// Window is how far back lag statuses and rates look; 0 is
-	// model.DefaultEvalConfig's.
-	Window time.Duration
 }
 
 // Run starts the TUI on the alternate screen with mouse support and blocks

@@ -51,7 +51,13 @@ func snapshotCmd(res *resources, cl *kafka.Cluster, gen int, base string) tea.Cm
 		if cl == nil {
 			return snapshotMsg{gen: gen, base: base, err: errNoCluster}
 		}
-		snap, err := cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
+		var snap model.Snapshot
+		// Diagnose says why a snapshot failed as a whole: an unreachable
+		// cluster is retried, an authentication or TLS failure is not.
+		err := cl.Diagnose(func() (err error) {
+			snap, err = cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
+			return err
+		})
 		return snapshotMsg{gen: gen, base: base, snap: snap, err: err}
 	})
 }
@@ -62,7 +68,11 @@ func basesCmd(res *resources, cl *kafka.Cluster, gen int) tea.Cmd {
 		if cl == nil {
 			return basesMsg{gen: gen, err: errNoCluster}
 		}
-		bases, err := cl.DetectBases(ctx)
+		var bases []model.BaseCount
+		err := cl.Diagnose(func() (err error) {
+			bases, err = cl.DetectBases(ctx)
+			return err
+		})
 		return basesMsg{gen: gen, bases: bases, err: err}
 	})
 }

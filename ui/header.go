@@ -22,52 +22,115 @@ type headerInfo struct {
 	Spinner     string
 	ReadOnly    bool
 	Crumbs      []string // where the user is, most general first
+
+	// Down is set while the cluster does not answer; the data shown, if
+	// any, is from LastRefresh and marked stale.
+	Down  bool
+	Retry string // when the next attempt starts: "retrying in 4s"
 }
 
 // headerView renders the two header lines: the cluster and refresh state,
 // then the breadcrumb.
 func headerView(st *Styles, h headerInfo, width int) string {
-	boot := strings.Join(h.Bootstrap, ",")
-	if boot == "" {
-		boot = "no brokers"
+	return headerLine(st, h, width) + "\n" + crumbLine(st, h.Crumbs, width)
+}
+
+// headerLine is the cluster, the base and the refresh state on one line.
+// When they do not fit it drops detail in a fixed order (the broker count,
+// the base label, then the words around the ages) before cutting names, so
+// that the state of the data stays readable at 80 columns.
+func headerLine(st *Styles, h headerInfo, width int) string {
+	sep := st.HeaderDim.Render(" │ ")
+	var line string
+	for detail := 3; detail >= 0; detail-- {
+		parts := []string{st.AppName.Render("kgroups")}
+		if h.ReadOnly {
+			parts = append(parts, st.ReadOnly.Render("READ-ONLY"))
+		}
+		cluster := clusterText(h.Bootstrap, h.Brokers, detail >= 3)
+		base := clean(h.Base)
+		if detail == 0 {
+			// Last resort: cut the names, keep the state whole.
+			cluster = ansi.Truncate(cluster, max(width/4, 16), "…")
+			base = ansi.Truncate(base, max(width/4, 12), "…")
+		}
+		parts = append(parts, st.Header.Render(cluster))
+		if base != "" {
+			if detail >= 2 {
+				parts = append(parts, st.HeaderDim.Render("base ")+st.Header.Render(base))
+			} else {
+				parts = append(parts, st.Header.Render(base))
+			}
+		}
+		if state := stateText(st, h, detail >= 1); state != "" {
+			parts = append(parts, state)
+		}
+		line = strings.Join(parts, sep)
+		if ansi.StringWidth(line) <= width {
+			return line
+		}
 	}
-	cluster := clean(boot)
-	if h.Brokers > 0 {
-		cluster += fmt.Sprintf(" (%d broker%s)", h.Brokers, plural(h.Brokers))
+	return ansi.Truncate(line, width, "…")
+}
+
+// clusterText names the cluster by its first bootstrap address, how many
+// more were given, and how many brokers the last snapshot saw:
+// "127.0.0.1:9092 +2 (3 brokers)".
+func clusterText(bootstrap []string, brokers int, withCount bool) string {
+	if len(bootstrap) == 0 {
+		return "no brokers"
 	}
-	parts := []string{st.AppName.Render("kgroups")}
-	if h.ReadOnly {
-		parts = append(parts, st.ReadOnly.Render("READ-ONLY"))
+	s := clean(bootstrap[0])
+	if n := len(bootstrap) - 1; n > 0 {
+		s += fmt.Sprintf(" +%d", n)
 	}
-	parts = append(parts, st.Header.Render(ansi.Truncate(cluster, max(width/3, 16), "…")))
-	if h.Base != "" {
-		parts = append(parts, st.HeaderDim.Render("base ")+st.Header.Render(clean(h.Base)))
+	if withCount && brokers > 0 {
+		s += fmt.Sprintf(" (%d broker%s)", brokers, plural(brokers))
 	}
-	refresh := ""
-	if !h.LastRefresh.IsZero() {
-		refresh = st.HeaderDim.Render("refreshed " + age(h.Now.Sub(h.LastRefresh)) + " ago")
+	return s
+}
+
+// stateText says how fresh the data is: its age, STALE with its age while
+// the cluster does not answer, OFFLINE before any data, and when the next
+// attempt starts. long spells the ages out.
+func stateText(st *Styles, h headerInfo, long bool) string {
+	spin := ""
+	if h.Loading {
+		spin = st.Spinner.Render(h.Spinner) + " "
+	}
+	if h.Down {
+		mark := st.Alert.Render("OFFLINE")
+		if !h.LastRefresh.IsZero() {
+			mark = st.Alert.Render("STALE " + age(h.Now.Sub(h.LastRefresh)))
+		}
+		if h.Retry == "" {
+			return mark
+		}
+		return mark + st.HeaderDim.Render(" · ") + spin + st.HeaderDim.Render(h.Retry)
 	}
 	switch {
-	case h.Loading && refresh != "":
-		parts = append(parts, st.Spinner.Render(h.Spinner)+" "+refresh)
+	case !h.LastRefresh.IsZero() && long:
+		return spin + st.HeaderDim.Render("refreshed "+age(h.Now.Sub(h.LastRefresh))+" ago")
+	case !h.LastRefresh.IsZero():
+		return spin + st.HeaderDim.Render(age(h.Now.Sub(h.LastRefresh))+" ago")
 	case h.Loading:
-		parts = append(parts, st.Spinner.Render(h.Spinner)+st.HeaderDim.Render(" loading"))
-	case refresh != "":
-		parts = append(parts, refresh)
+		return spin + st.HeaderDim.Render("loading")
 	}
-	line1 := ansi.Truncate(strings.Join(parts, st.HeaderDim.Render(" │ ")), width, "…")
+	return ""
+}
 
-	crumbs := make([]string, len(h.Crumbs))
-	for i, c := range h.Crumbs {
-		crumbs[i] = clean(c)
+// crumbLine is where the user is. The deepest crumb matters most: it cuts
+// from the left.
+func crumbLine(st *Styles, crumbs []string, width int) string {
+	cleaned := make([]string, len(crumbs))
+	for i, c := range crumbs {
+		cleaned[i] = clean(c)
 	}
-	// The deepest crumb matters most: cut from the left.
-	trail := strings.Join(crumbs, " › ")
+	trail := strings.Join(cleaned, " › ")
 	if over := ansi.StringWidth(trail) - width; over > 0 {
 		trail = ansi.TruncateLeft(trail, over+1, "…")
 	}
-	line2 := st.Breadcrumb.Render(trail)
-	return line1 + "\n" + line2
+	return st.Breadcrumb.Render(trail)
 }
 
 func plural(n int) string {

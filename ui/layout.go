@@ -93,20 +93,25 @@ func (m Model) View() string {
 	if m.hasSnap {
 		brokers = m.snap.Brokers
 	}
+	now := m.deps.Now()
 	header := headerView(m.styles, headerInfo{
 		Bootstrap:   m.deps.Brokers,
 		Brokers:     brokers,
 		Base:        m.base,
 		LastRefresh: m.lastRefresh,
-		Now:         m.deps.Now(),
+		Now:         now,
 		Loading:     m.loading(),
 		Spinner:     m.spinner.View(),
 		ReadOnly:    m.deps.ReadOnly,
 		Crumbs:      m.crumbs(),
+		Down:        m.conn.down(),
+		Retry:       m.conn.retryText(now, m.snapLoading || m.basesLoad),
 	}, m.width)
 	bodyH := m.bodyHeight()
 	var body string
-	if m.dialog != nil {
+	if panel, ok := m.connBody(bodyH); ok {
+		body = panel // nothing to show yet: say why and what happens next
+	} else if m.dialog != nil {
 		body = m.dialog.view(m.styles, m.width, bodyH)
 	} else {
 		switch m.top() {

@@ -50,7 +50,8 @@ type Model struct {
 	batchBusy   int // id of the peek or consume in flight, 0 if none
 	commitBusy  bool
 	clockGen    int
-	lag         lagState // history of every group's lag, and its verdict
+
+	conn connState // whether the cluster answered the last snapshot
 
 	bases      basesView
 	topics     topicsView
@@ -89,7 +90,6 @@ func New(d Deps) Model {
 		batch:      newBatchView(st, keys, d.Now),
 		help:       h,
 		spinner:    sp,
-		lag:        newLagState(d.Window, d.Refresh),
 		width:      80,
 		height:     24,
 	}
@@ -250,13 +250,13 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	m.snapLoading = false
 	m.lastResult = m.deps.Now()
 	if msg.err != nil {
-		// Keep showing the last good snapshot.
-		return m, ReportError(msg.err)
+		// Keep showing the last good snapshot, marked stale.
+		return m.connFailed(msg.err), nil
 	}
+	m = m.connOK()
 	m.snap, m.hasSnap = msg.snap, true
 	m.lastRefresh = m.lastResult
 	m.status.partial = msg.snap.Errors
-	m = m.observeLag(msg.snap)
 	m.topics = m.topics.setSnapshot(msg.snap)
 	if m.groups.topic != "" {
 		m.groups = m.groups.setSnapshot(msg.snap)
@@ -277,8 +277,9 @@ func (m Model) handleBases(msg basesMsg) (Model, tea.Cmd) {
 	m.lastResult = m.deps.Now()
 	m.bases = m.bases.setBases(msg.bases, msg.err)
 	if msg.err != nil {
-		return m, ReportError(msg.err)
+		return m.connFailed(msg.err), nil
 	}
+	m = m.connOK()
 	m.lastRefresh = m.lastResult
 	return m, nil
 }
@@ -288,6 +289,10 @@ func (m Model) handleClock(msg clockMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	next := clockCmd(m.res, m.clockGen)
+	if m.conn.down() {
+		m, cmd := m.retryIfDue()
+		return m, tea.Batch(next, cmd)
+	}
 	every := m.deps.Refresh
 	if every <= 0 || m.loading() || m.lastResult.IsZero() || m.top() == pageBases {
 		return m, next

@@ -46,14 +46,17 @@ func reportInfo(format string, args ...any) tea.Cmd {
 	return func() tea.Msg { return statusMsg{level: levelInfo, text: text} }
 }
 
-// statusBar shows the latest message, and otherwise the standing warning of
-// a partial snapshot.
+// statusBar shows the latest message, and otherwise what stands: the
+// cluster not answering, the error of the selected item, or the warning of
+// a partial snapshot, in that order.
 type statusBar struct {
 	level statusLevel
 	text  string
 	id    int // bumps with every message; a clear only applies to its own
 	shown bool
 
+	conn    string            // why the last snapshot failed as a whole; "" once one succeeds
+	item    string            // the error of the selected row, if it has one
 	partial []model.ItemError // errors of the last snapshot, kept data shown anyway
 }
 
@@ -89,6 +92,10 @@ func (s statusBar) view(st *Styles, width int) string {
 		case levelWarn:
 			text, style = "warning: "+text, st.StatusWarn
 		}
+	case s.conn != "":
+		text, style = "error: "+s.conn, st.StatusError
+	case s.item != "":
+		text, style = s.item, st.StatusError
 	case len(s.partial) > 0:
 		text = fmt.Sprintf("warning: partial data, %d item(s) failed: %s", len(s.partial), s.partial[0].Error())
 		if len(s.partial) > 1 {

@@ -17,6 +17,7 @@ type Styles struct {
 	Header     lipgloss.Style
 	HeaderDim  lipgloss.Style
 	ReadOnly   lipgloss.Style
+	Alert      lipgloss.Style // STALE, OFFLINE: the data is not current
 	Breadcrumb lipgloss.Style
 	Spinner    lipgloss.Style
 
@@ -85,6 +86,7 @@ func DefaultStyles() Styles {
 	s.AppName = s.AppName.Foreground(accent)
 	s.HeaderDim = s.HeaderDim.Foreground(dim)
 	s.ReadOnly = s.ReadOnly.Foreground(warn)
+	s.Alert = s.Alert.Foreground(bad)
 	s.Breadcrumb = s.Breadcrumb.Foreground(accent)
 	s.Spinner = s.Spinner.Foreground(accent)
 	s.ColumnHeader = s.ColumnHeader.Foreground(dim)
@@ -129,6 +131,7 @@ func PlainStyles() Styles {
 		Header:       n(),
 		HeaderDim:    n(),
 		ReadOnly:     n().Bold(true),
+		Alert:        n().Bold(true),
 		Breadcrumb:   n().Bold(true),
 		Spinner:      n(),
 		ColumnHeader: n().Bold(true),

@@ -20,6 +20,20 @@ type connection struct {
 // connect starts the demo cluster when s.Demo, then dials the cluster,
 // failing within s.Timeout when no broker answers.
 func (a *app) connect(ctx context.Context, s Settings) (*connection, error) {
+	conn, err := a.prepare(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if conn.Cluster, err = kafka.Dial(ctx, conn.Config); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// prepare resolves the client configuration (asking for a prompted
+// password) and starts the demo cluster when s.Demo; it does not connect.
+func (a *app) prepare(ctx context.Context, s Settings) (*connection, error) {
 	cfg, err := s.KafkaConfig()
 	if err != nil {
 		return nil, err
@@ -32,10 +46,6 @@ func (a *app) connect(ctx context.Context, s Settings) (*connection, error) {
 		}
 		conn.stopDemo = stop
 		conn.Settings.Brokers, conn.Config.Brokers = brokers, brokers
-	}
-	if conn.Cluster, err = kafka.Dial(ctx, conn.Config); err != nil {
-		conn.Close()
-		return nil, err
 	}
 	return conn, nil
 }

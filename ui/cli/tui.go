@@ -23,28 +23,39 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 			return errors.New("the terminal UI needs a terminal on stdout; in scripts use 'kgroups lag' or 'kgroups consume'")
 		}
 		ctx := cmd.Context()
-		conn, err := a.connect(ctx, s)
+		conn, err := a.prepare(ctx, s)
 		if err != nil {
 			return err
 		}
 		defer conn.Close()
-
-		// The registry names groups after the base; without one the TUI
-		// first asks for a base and cannot consume through the registry.
-		var reg *kafka.Registry
-		if conn.Settings.Base != "" {
-			if reg, err = kafka.NewRegistry(conn.Settings.Base, conn.Config); err != nil {
-				return err
-			}
-			defer reg.Close()
+		if _, err := connectTUI(conn); err != nil {
+			return err
 		}
-		return ui.Run(ctx, ui.Deps{
-			Cluster:  conn.Cluster,
-			Registry: reg,
-			Base:     conn.Settings.Base,
-			Brokers:  conn.Config.Brokers,
-			Refresh:  conn.Settings.Refresh,
-			Now:      a.now,
-		})
+		return ui.Run(ctx, tuiDeps(conn, a))
+	}
+}
+
+// connectTUI builds conn's Cluster without waiting for a broker: the TUI
+// starts whether or not the cluster answers, shows why not, names the
+// brokers tried and retries until they answer.
+func connectTUI(conn *connection) (*kafka.Cluster, error) {
+	c, err := kafka.Connect(conn.Config)
+	if err != nil {
+		return nil, err
+	}
+	conn.Cluster = c
+	return c, nil
+}
+
+// tuiDeps is what the TUI gets from the resolved settings. Consumes build
+// their registry from the cluster's configuration, base picked or given.
+func tuiDeps(conn *connection, a *app) ui.Deps {
+	return ui.Deps{
+		Cluster:  conn.Cluster,
+		Base:     conn.Settings.Base,
+		Brokers:  conn.Config.Brokers,
+		Refresh:  conn.Settings.Refresh,
+		ReadOnly: conn.Settings.ReadOnly,
+		Now:      a.now,
 	}
 }
