@@ -30,6 +30,10 @@ type Deps struct {
 	Refresh  time.Duration // auto-refresh interval; 0 disables it
 	ReadOnly bool          // disables every write (consume commits, commit-after-review)
 	Now      func() time.Time
+
+	// Window is how far back lag statuses and rates look; 0 is
+	// model.DefaultEvalConfig's.
+	Window time.Duration
 }
 
 // Run starts the TUI on the alternate screen with mouse support and blocks

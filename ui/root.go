@@ -50,6 +50,7 @@ type Model struct {
 	batchBusy   int // id of the peek or consume in flight, 0 if none
 	commitBusy  bool
 	clockGen    int
+	lag         lagState // history of every group's lag, and its verdict
 
 	conn connState // whether the cluster answered the last snapshot
 
@@ -90,6 +91,7 @@ func New(d Deps) Model {
 		batch:      newBatchView(st, keys, d.Now),
 		help:       h,
 		spinner:    sp,
+		lag:        newLagState(d.Window, d.Refresh),
 		width:      80,
 		height:     24,
 	}
@@ -257,6 +259,7 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	m.snap, m.hasSnap = msg.snap, true
 	m.lastRefresh = m.lastResult
 	m.status.partial = msg.snap.Errors
+	m = m.observeLag(msg.snap)
 	m.topics = m.topics.setSnapshot(msg.snap)
 	if m.groups.topic != "" {
 		m.groups = m.groups.setSnapshot(msg.snap)
