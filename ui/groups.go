@@ -377,7 +377,7 @@ func (v groupsView) View() string {
 		status, judged := r.status()
 		row := []cell{plain(name), statusCell(st, status, judged), state, members, lag}
 		if v.sparkW > 0 {
-			row = append(row, styled(r.Spark, st.Spark))
+			row = append(row, cell{Text: r.Spark, Style: &st.Spark})
 		}
 		t.rows[i] = append(row, plain(ageSince(now, oldestUnconsumed(g))), note)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -62,17 +63,14 @@ func (l lagState) observe(snap model.Snapshot) lagState {
 	return l
 }
 
-// forget drops the history of group and its verdict: after kgroups itself
-// resets or deletes a group, the jump of its offsets is not consumption.
+// forget drops the history of group: after kgroups itself resets or
+// deletes a group, the jump of its offsets is not consumption. Its verdict
+// becomes UNKNOWN with no samples until the next snapshot.
 func (l lagState) forget(group string) lagState {
 	l.history.Reset(group)
 	if _, ok := l.trends.group(group); ok {
-		t := &trendSet{cfg: l.trends.cfg, groups: make(map[string]*groupTrend, len(l.trends.groups))}
-		for id, g := range l.trends.groups {
-			if id != group {
-				t.groups[id] = g
-			}
-		}
+		t := &trendSet{cfg: l.trends.cfg, groups: maps.Clone(l.trends.groups), history: l.history}
+		t.groups[group] = &groupTrend{}
 		l.trends = t
 	}
 	return l
@@ -82,13 +80,15 @@ func (l lagState) forget(group string) lagState {
 type trendSet struct {
 	cfg    model.EvalConfig
 	groups map[string]*groupTrend
+	// history gives the lags of sparklines to the views that draw them, in
+	// Update when the snapshot or the width changes: a few groups' worth,
+	// where every group's would cost each refresh.
+	history *model.History
 }
 
-// groupTrend is one group's verdict and the lags its sparklines draw.
+// groupTrend is one group's verdict.
 type groupTrend struct {
 	model.GroupEvaluation
-	lags  []int64           // the group's newest lags, oldest first
-	parts map[int32][]int64 // the same per partition
 }
 
 // group returns the verdict on a group; false when there is none (a group
@@ -103,23 +103,27 @@ func (t *trendSet) group(id string) (*groupTrend, bool) {
 
 // evaluateTrends evaluates every group of snap against h.
 func evaluateTrends(h *model.History, snap model.Snapshot, cfg model.EvalConfig) *trendSet {
-	t := &trendSet{cfg: cfg, groups: make(map[string]*groupTrend, len(snap.Groups))}
+	t := &trendSet{cfg: cfg, groups: make(map[string]*groupTrend, len(snap.Groups)), history: h}
 	for _, g := range snap.Groups {
-		gt := &groupTrend{
-			GroupEvaluation: h.EvaluateGroup(g.ID, cfg),
-			lags:            newestLags(h.GroupSamples(g.ID)),
-			parts:           make(map[int32][]int64, len(g.Partitions)),
-		}
-		for _, p := range g.Partitions {
-			gt.parts[p.Partition] = newestLags(h.PartitionSamples(g.ID, p.Partition))
-		}
-		t.groups[g.ID] = gt
+		t.groups[g.ID] = &groupTrend{GroupEvaluation: h.EvaluateGroup(g.ID, cfg)}
 	}
 	return t
 }
 
-func newestLags(samples []model.Sample) []int64 {
-	return model.Lags(samples[max(len(samples)-sparkMax, 0):])
+// groupSpark draws the lag of a group over its newest samples.
+func (t *trendSet) groupSpark(id string, width int) string {
+	if t == nil || width <= 0 {
+		return ""
+	}
+	return spark(t.history.GroupSamples(id), width)
+}
+
+// partitionSpark draws the lag of one partition of a group.
+func (t *trendSet) partitionSpark(id string, p int32, width int) string {
+	if t == nil || width <= 0 {
+		return ""
+	}
+	return spark(t.history.PartitionSamples(id, p), width)
 }
 
 // sparkWidth is how wide a lag sparkline is in a view width cells wide:
@@ -131,25 +135,28 @@ func sparkWidth(width int) int {
 	return min(8+(width-100)/3, sparkMax)
 }
 
-// spark draws lags in width cells.
-func spark(lags []int64, width int) string { return render.Sparkline(lags, width) }
+// spark draws the lags of the newest samples in width cells.
+func spark(samples []model.Sample, width int) string {
+	return render.Sparkline(model.Lags(samples[max(len(samples)-width, 0):]), width)
+}
 
 // lagStatus is the style of a status word: the word is always there, the
 // colour only helps.
-func (s *Styles) lagStatus(st model.Status) lipgloss.Style {
+// It points into s, so a cell styled with it costs no copy.
+func (s *Styles) lagStatus(st model.Status) *lipgloss.Style {
 	switch st {
 	case model.StatusOK:
-		return s.LagOK
+		return &s.LagOK
 	case model.StatusCatchingUp:
-		return s.LagCatchingUp
+		return &s.LagCatchingUp
 	case model.StatusFallingBehind:
-		return s.LagFallingBehind
+		return &s.LagFallingBehind
 	case model.StatusStalled:
-		return s.LagStalled
+		return &s.LagStalled
 	case model.StatusStopped:
-		return s.LagStopped
+		return &s.LagStopped
 	}
-	return s.LagUnknown
+	return &s.LagUnknown
 }
 
 // statusCell is the status column of a group or partition: "…" (muted)
@@ -158,11 +165,11 @@ func (s *Styles) lagStatus(st model.Status) lipgloss.Style {
 func statusCell(st *Styles, s model.Status, ok bool) cell {
 	switch {
 	case !ok:
-		return styled("—", st.Dim)
+		return cell{Text: "—", Style: &st.Dim}
 	case s == model.StatusUnknown:
-		return styled("…", st.LagUnknown)
+		return cell{Text: "…", Style: &st.LagUnknown}
 	}
-	return styled(s.String(), st.lagStatus(s))
+	return cell{Text: s.String(), Style: st.lagStatus(s)}
 }
 
 // trendLine sums a group's history up for the header of its views, in
@@ -326,7 +333,7 @@ func (v groupsView) judge() groupsView {
 	for i, r := range v.own {
 		r.Trend, r.Spark = nil, ""
 		if gt, ok := v.trends.group(r.Group.ID); ok && r.Kind == rowGroup {
-			r.Trend, r.Spark = gt, spark(gt.lags, v.sparkW)
+			r.Trend, r.Spark = gt, v.trends.groupSpark(r.Group.ID, v.sparkW)
 		}
 		own[i] = r
 	}
@@ -355,9 +362,9 @@ func (v partitionsView) judge() partitionsView {
 		return v
 	}
 	v.trend = gt
-	v.sparks = make(map[int32]string, len(gt.parts))
-	for p, lags := range gt.parts {
-		v.sparks[p] = spark(lags, v.sparkW)
+	v.sparks = make(map[int32]string, len(v.group.Partitions))
+	for _, p := range v.group.Partitions {
+		v.sparks[p.Partition] = v.trends.partitionSpark(v.group.ID, p.Partition, v.sparkW)
 	}
 	return v
 }
@@ -367,12 +374,9 @@ func (v partitionsView) partitionStatus(p int32) (model.Status, bool) {
 	if v.trend == nil {
 		return model.StatusUnknown, false
 	}
-	ev, ok := v.trend.Partitions[p]
-	if !ok {
-		// Its offsets failed to load at every refresh: nothing to judge.
-		return model.StatusUnknown, false
-	}
-	return ev.Status, true
+	// A partition without samples (history just forgotten, offsets that
+	// never loaded) is UNKNOWN like one with too few.
+	return v.trend.Partitions[p].Status, true
 }
 
 // trendLine is the lag verdict on the group, for the view's header.

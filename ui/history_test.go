@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,4 +140,249 @@ func TestHistoryGoldenViews(t *testing.T) {
 		}
 		m.Close()
 	}
+}
+
+// groupStatus is the status word the groups view shows for a group.
+func groupStatus(t *testing.T, m Model, suffix string) string {
+	t.Helper()
+	for _, r := range m.groups.rows {
+		if r.Group.Name.Suffix == suffix && r.Kind == rowGroup {
+			s, ok := r.status()
+			return statusCell(m.styles, s, ok).Text
+		}
+	}
+	t.Fatalf("no group %q in the groups view", suffix)
+	return ""
+}
+
+// TestStatusAsSnapshotsArrive follows a consumer catching up, refresh by
+// refresh: no verdict until three samples, then CATCHING UP while the lag
+// shrinks, OK once it reached 0 in the window. The groups view, the topics
+// view and the header say so.
+func TestStatusAsSnapshotsArrive(t *testing.T) {
+	topic := testTopic("jobs", false, [2]int64{0, 1000})
+	steps := []struct {
+		commit     int64
+		want       string
+		wantHeader string
+	}{
+		{700, "…", "UNKNOWN · 1 of 3 samples in the 5m00s window"},
+		{800, "…", "UNKNOWN · consuming 20.0/s, producing 0/s · 2 of 3 samples in the 5m00s window"},
+		{900, "CATCHING UP", "CATCHING UP · consuming 20.0/s, producing 0/s · catches up in 5s"},
+		{1000, "OK", "OK · consuming 20.0/s, producing 0/s · caught up"},
+		{1000, "OK", "OK · consuming 15.0/s, producing 0/s · caught up"},
+	}
+	clock := fixedNow
+	m := sized(New(Deps{Base: testBase, Refresh: trendEvery, Now: func() time.Time { return clock }}), 160, 50)
+	defer m.Close()
+	for i, step := range steps {
+		snap := model.Snapshot{Base: testBase, TakenAt: fixedNow.Add(time.Duration(i) * trendEvery),
+			Topics: []model.Topic{topic}, Groups: []model.Group{testGroup(topic, "", "Empty", []int64{step.commit})}}
+		m = feed(m, &clock, snap)
+		if i == 0 {
+			m = openTopic(m, "jobs")
+		}
+		if got := groupStatus(t, m, ""); got != step.want {
+			t.Errorf("after snapshot %d: status %q, want %q", i+1, got, step.want)
+		}
+		if r, _ := m.topics.selected(); statusCell(m.styles, r.Status, true).Text != step.want {
+			t.Errorf("after snapshot %d: topic status %v, want %q", i+1, r.Status, step.want)
+		}
+		if view := m.View(); !strings.Contains(view, "(default): "+step.wantHeader) {
+			t.Errorf("after snapshot %d: the header lacks %q:\n%s", i+1, step.wantHeader, view)
+		}
+	}
+}
+
+func TestSortByStatus(t *testing.T) {
+	m := withHistory(160, 50, trendSteps)
+	defer m.Close()
+	m, cmd := update(press(m, "s", "s"), keyMsg("s"))
+	if !hasStatus(cmd, levelInfo, "topics sorted by status") {
+		t.Error("the third s does not say it sorts by status")
+	}
+	var topics []string
+	for _, r := range m.topics.rows {
+		topics = append(topics, r.Name)
+	}
+	if want := []string{"spent_detail_topic", "user_events", "orders"}; !slices.Equal(topics, want) {
+		t.Errorf("topics by status %v, want %v (STOPPED, STALLED, no group)", topics, want)
+	}
+
+	m = openTopic(press(m, "s"), "spent_detail_topic") // back to by name
+	m, cmd = update(press(m, "s", "s"), keyMsg("s"))
+	if !hasStatus(cmd, levelInfo, "sorted by status") {
+		t.Error("the third s in the groups view does not say it sorts by status")
+	}
+	var got []string
+	for _, r := range m.groups.rows {
+		got = append(got, groupStatus(t, m, r.Group.Name.Suffix))
+	}
+	// The default group stays first, whatever the order.
+	want := []string{"OK", "STOPPED", "STALLED", "FALLING BEHIND", "CATCHING UP", "…"}
+	if !slices.Equal(got, want) {
+		t.Errorf("groups by status %q, want %q", got, want)
+	}
+	if m = press(m, "s"); m.groups.order != sortByName {
+		t.Errorf("s after status sorts by %v, want name", m.groups.order)
+	}
+}
+
+// TestHistoryForgetsGroups checks a group's history starts over when it
+// disappears from a snapshot, and when kgroups itself resets it.
+func TestHistoryForgetsGroups(t *testing.T) {
+	clock := fixedNow
+	m := openTopic(withHistory(160, 50, trendSteps), "spent_detail_topic")
+	defer m.Close()
+	if got := groupStatus(t, m, "backfill"); got != "STOPPED" {
+		t.Fatalf("setup: backfill is %q", got)
+	}
+	// backfill is deleted by someone else: gone from the next snapshot.
+	gone := trendSnapshot(trendSteps - 1)
+	gone.TakenAt = fixedNow.Add(trendEvery)
+	gone.Groups = slices.DeleteFunc(gone.Groups, func(g model.Group) bool { return g.Name.Suffix == "backfill" })
+	m = feed(m, &clock, gone)
+	if m.lag.history.GroupSamples(testBase+"-spent_detail_topic-backfill") != nil {
+		t.Error("the history keeps a group that disappeared")
+	}
+	// It comes back with the same offsets: a new group, judged afresh.
+	back := trendSnapshot(trendSteps - 1)
+	back.TakenAt = fixedNow.Add(2 * trendEvery)
+	m = feed(m, &clock, back)
+	if got := groupStatus(t, m, "backfill"); got != "…" {
+		t.Errorf("backfill after coming back is %q, want … (too few samples)", got)
+	}
+
+	// kgroups resets full-index: its history goes at once.
+	if got := groupStatus(t, m, "full-index"); got != "CATCHING UP" {
+		t.Fatalf("setup: full-index is %q", got)
+	}
+	m = m.forgetHistory(testBase + "-spent_detail_topic-full-index")
+	if got := groupStatus(t, m, "full-index"); got != "…" {
+		t.Errorf("full-index after a reset is %q, want …", got)
+	}
+	if got := groupStatus(t, m, "incremental"); got != "FALLING BEHIND" {
+		t.Errorf("forgetting full-index changed incremental to %q", got)
+	}
+	m = press(m, "down", "down", "down", "enter") // full-index's partitions
+	if m.partitions.group.Name.Suffix != "full-index" {
+		t.Fatalf("opened %q", m.partitions.group.ID)
+	}
+	if view := m.View(); !strings.Contains(view, "UNKNOWN · 0 of 3 samples") || strings.Contains(view, "CATCHING UP") {
+		t.Errorf("the partitions of a reset group still show their old verdict:\n%s", view)
+	}
+}
+
+// TestWindowFromDeps checks the window bounds the samples a verdict uses:
+// three refreshes 5 s apart do not fit in 8 s.
+func TestWindowFromDeps(t *testing.T) {
+	for _, tt := range []struct {
+		window time.Duration
+		want   string
+	}{
+		{0, "CATCHING UP"},
+		{8 * time.Second, "…"},
+		{10 * time.Second, "CATCHING UP"},
+	} {
+		clock := fixedNow
+		m := sized(New(Deps{Base: testBase, Refresh: trendEvery, Window: tt.window, Now: func() time.Time { return clock }}), 80, 24)
+		for i := range trendSteps {
+			m = feed(m, &clock, trendSnapshot(i))
+		}
+		m = openTopic(m, "spent_detail_topic")
+		if got := groupStatus(t, m, "full-index"); got != tt.want {
+			t.Errorf("window %s: full-index is %q, want %q", tt.window, got, tt.want)
+		}
+		m.Close()
+	}
+}
+
+// bigSnapshotAt is bigSnapshot at refresh step, trendEvery apart: every
+// partition grows by 10 records a refresh, the groups commit 5, 10 or 15.
+func bigSnapshotAt(step int) model.Snapshot {
+	s := bigSnapshot()
+	s.TakenAt = fixedNow.Add(time.Duration(step) * trendEvery)
+	for gi := range s.Groups {
+		g := &s.Groups[gi]
+		for pi := range g.Partitions {
+			p := &g.Partitions[pi]
+			p.End += int64(step) * 10
+			if p.HasCommitted {
+				p.Committed += int64(step) * int64(5+gi%3*5)
+			}
+			p.Lag, p.Expired = model.ComputeLag(p.Start, p.End, p.Committed, p.HasCommitted)
+		}
+		g.Recompute()
+	}
+	return s
+}
+
+// bigHistory is a model at 160×50 whose history is full: as many refreshes
+// of 2,000 groups as the default window holds.
+func bigHistory(b *testing.B) (Model, int) {
+	clock := fixedNow
+	m := sized(New(Deps{Base: testBase, Refresh: trendEvery, Now: func() time.Time { return clock }}), 160, 50)
+	steps := historyCapacity(model.DefaultEvalConfig().Window, trendEvery)
+	for i := range steps {
+		m = feed(m, &clock, bigSnapshotAt(i))
+	}
+	if gt, ok := m.lag.trends.group(testBase + "-hot-job-0001"); !ok || gt.Samples < 3 || gt.Status == model.StatusUnknown {
+		b.Fatalf("history not filled: %+v", gt)
+	}
+	return m, steps
+}
+
+func BenchmarkViewGroups2000GroupsWithHistory(b *testing.B) {
+	m, _ := bigHistory(b)
+	m = openTopic(m, "hot")
+	defer m.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+func BenchmarkViewTopics2000GroupsWithHistory(b *testing.B) {
+	m, _ := bigHistory(b)
+	defer m.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+func BenchmarkViewPartitionsWithHistory(b *testing.B) {
+	m, _ := bigHistory(b)
+	m = press(openTopic(m, "hot"), "down", "enter")
+	defer m.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkSnapshotWithHistory2000Groups is the work of one refresh with a
+// full history: observing 2,000 groups, evaluating every one, drawing the
+// sparklines of the open topic, sorting.
+func BenchmarkSnapshotWithHistory2000Groups(b *testing.B) {
+	m, steps := bigHistory(b)
+	m = openTopic(m, "hot")
+	defer m.Close()
+	snaps := make([]model.Snapshot, 8)
+	for i := range snaps {
+		snaps[i] = bigSnapshotAt(steps + i)
+	}
+	clock := fixedNow
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		snap := snaps[i%len(snaps)]
+		snap.TakenAt = fixedNow.Add(time.Duration(steps+i) * trendEvery)
+		clock = snap.TakenAt
+		m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
+	}
+	_ = clock
 }

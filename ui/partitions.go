@@ -206,7 +206,7 @@ func (v partitionsView) View() string {
 			statusCell(st, status, judged),
 		}
 		if v.sparkW > 0 {
-			row = append(row, styled(v.sparks[p.Partition], st.Spark))
+			row = append(row, cell{Text: v.sparks[p.Partition], Style: &st.Spark})
 		}
 		t.rows = append(t.rows, append(row, expired, plain(ageSince(now, p.OldestUnconsumed)), member))
 	}

@@ -60,6 +60,10 @@ const (
 func (t table) widths(total int) []int {
 	w := make([]int, len(t.cols))
 	for i, c := range t.cols {
+		if c.Max > 0 && c.Min >= c.Max {
+			w[i] = c.Max // a fixed width: no need to measure every row
+			continue
+		}
 		w[i] = ansi.StringWidth(c.Title)
 		for _, r := range t.rows {
 			if i < len(r) {
