@@ -95,6 +95,7 @@ Run without a command to open the terminal UI.`,
 	})
 	addSettingsFlags(root)
 	root.Flags().Duration("refresh", defaultRefresh, "TUI auto-refresh interval (0 disables it)")
+	root.Flags().Duration("window", defaultWindow, "TUI: how far back lag statuses and rates look (at least 2 refreshes)")
 
 	root.AddCommand(
 		newLagCommand(a),

@@ -2,20 +2,30 @@ package cli
 
 import (
 	"errors"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui"
 )
 
 // defaultRefresh is the TUI's auto-refresh interval unless --refresh says otherwise.
 const defaultRefresh = ui.DefaultRefresh
 
+// defaultWindow is how far back the TUI's lag statuses look unless --window
+// says otherwise: lag --watch's default.
+var defaultWindow = model.DefaultEvalConfig().Window
+
 // runTUI opens the terminal UI: kgroups run without a command.
 func runTUI(a *app) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
 		s, err := resolveSettings(cmd)
+		if err != nil {
+			return err
+		}
+		window, err := tuiWindow(cmd, s.Refresh)
 		if err != nil {
 			return err
 		}
@@ -31,8 +41,31 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 		if _, err := connectTUI(conn); err != nil {
 			return err
 		}
-		return ui.Run(ctx, tuiDeps(conn, a))
+		d := tuiDeps(conn, a)
+		d.Window = window
+		return ui.Run(ctx, d)
 	}
+}
+
+// tuiWindow is --window checked against the refresh interval: a status
+// needs model.DefaultEvalConfig().MinSamples refreshes inside the window.
+// The default window stretches to hold them, as lag --watch's does.
+func tuiWindow(cmd *cobra.Command, refresh time.Duration) (time.Duration, error) {
+	window, err := cmd.Flags().GetDuration("window")
+	if err != nil {
+		return 0, err
+	}
+	least := time.Duration(model.DefaultEvalConfig().MinSamples-1) * refresh
+	switch {
+	case !cmd.Flags().Changed("window"):
+		return max(window, least), nil
+	case window <= 0:
+		return 0, usagef("--window must be positive, got %s", window)
+	case window < least:
+		return 0, usagef("--window %s holds fewer than %d refreshes taken every %s: make it at least %s",
+			window, model.DefaultEvalConfig().MinSamples, refresh, least)
+	}
+	return window, nil
 }
 
 // connectTUI builds conn's Cluster without waiting for a broker: the TUI
