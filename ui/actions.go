@@ -86,6 +86,8 @@ func (m Model) apply(in intent) (Model, tea.Cmd) {
 			fields: []field{textField("suffix", "", "e.g. full-index")},
 			action: newSuffixAction{topic: in.topic},
 		}), nil
+	case intentOp:
+		return m.openOp(in)
 	case intentCommitReview:
 		return m.askCommit()
 	case intentExport:

@@ -258,6 +258,8 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		return v, nil
 	case keyMatches(msg, k.NewSuffix):
 		return v, intentNewSuffix{topic: v.topic}
+	case keyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+		return v, v.opIntent(msg)
 	}
 	row, ok := v.selected()
 	if !ok {

@@ -16,6 +16,8 @@ func (m Model) helpKeys() keymap.Help {
 	switch {
 	case m.dialog != nil:
 		return m.dialogHelp(*m.dialog)
+	case m.ops.flow != nil:
+		return m.opHelp()
 	case m.capturing():
 		return m.keys.FilterHelp()
 	}
@@ -113,6 +115,8 @@ func (m Model) View() string {
 		body = panel // nothing to show yet: say why and what happens next
 	} else if m.dialog != nil {
 		body = m.dialog.view(m.styles, m.width, bodyH)
+	} else if m.ops.flow != nil {
+		body = m.ops.flow.view(m.styles, m.width, bodyH)
 	} else {
 		switch m.top() {
 		case pageBases:

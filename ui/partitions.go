@@ -113,6 +113,8 @@ func (v partitionsView) update(msg tea.KeyMsg) (partitionsView, intent) {
 	}
 	k := v.keys.Partitions
 	switch {
+	case keyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+		return v, v.opIntent(msg)
 	case keyMatches(msg, k.Consume, k.Peek) && v.foreign:
 		return v, say(reportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", clean(v.group.ID)))
 	case keyMatches(msg, k.Consume):

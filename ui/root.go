@@ -61,6 +61,7 @@ type Model struct {
 	batch      batchView
 
 	dialog  *dialog
+	ops     opsState // offset operations: the open flow and its requests
 	status  statusBar
 	help    help.Model
 	spinner spinner.Model
@@ -120,6 +121,7 @@ func DefaultKeyMap(readOnly bool) keymap.KeyMap {
 		k.Partitions.Consume.SetHelp("c", "consume "+off)
 		k.Batch.Consume.SetHelp("c", "consume "+off)
 		k.Batch.Commit.SetHelp("C", "commit "+off)
+		opsReadOnly(&k, off)
 	}
 	return k
 }
@@ -162,6 +164,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case batchMsg:
 		return m.handleBatch(msg)
+	case opMsg:
+		return m.handleOpMsg(msg)
 	case commitMsg:
 		return m.handleCommit(msg)
 	case exportMsg:
@@ -220,7 +224,7 @@ func (m Model) pop() Model {
 
 // loading reports whether anything the user waits for is in flight.
 func (m Model) loading() bool {
-	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy
+	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.ops.waiting()
 }
 
 // refresh starts a snapshot of the base unless one is in flight.
@@ -308,7 +312,7 @@ func (m Model) handleClock(msg clockMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) handleMouse(msg tea.MouseMsg) Model {
-	if m.dialog != nil || msg.Action != tea.MouseActionPress {
+	if m.dialog != nil || m.ops.flow != nil || msg.Action != tea.MouseActionPress {
 		return m
 	}
 	delta := 0
@@ -367,6 +371,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	}
 	if m.dialog != nil {
 		return m.handleDialogKey(msg)
+	}
+	if m.ops.flow != nil {
+		return m.handleOpKey(msg)
 	}
 	if m.capturing() {
 		return m.routeKey(msg)
