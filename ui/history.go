@@ -181,7 +181,7 @@ func trendLine(st *Styles, prefix string, t *groupTrend, cfg model.EvalConfig, w
 	ev := t.Evaluation
 	parts := []trendPart{{prefix + st.lagStatus(ev.Status).Render(ev.Status.String()), 0}}
 	if ev.Samples >= 2 {
-		parts = append(parts, trendPart{"consuming " + rate(ev.ConsumeRate) + ", producing " + rate(ev.ProduceRate), 3})
+		parts = append(parts, trendPart{"consume " + rate(ev.ConsumeRate) + ", produce " + rate(ev.ProduceRate), 3})
 	}
 	if ev.Status == model.StatusUnknown {
 		parts = append(parts, trendPart{st.Dim.Render(samplesNote(ev.Samples, cfg)), 1})

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/model"
 )
@@ -167,10 +170,10 @@ func TestStatusAsSnapshotsArrive(t *testing.T) {
 		wantHeader string
 	}{
 		{700, "…", "UNKNOWN · 1 of 3 samples in the 5m00s window"},
-		{800, "…", "UNKNOWN · consuming 20.0/s, producing 0/s · 2 of 3 samples in the 5m00s window"},
-		{900, "CATCHING UP", "CATCHING UP · consuming 20.0/s, producing 0/s · catches up in 5s"},
-		{1000, "OK", "OK · consuming 20.0/s, producing 0/s · caught up"},
-		{1000, "OK", "OK · consuming 15.0/s, producing 0/s · caught up"},
+		{800, "…", "UNKNOWN · consume 20.0/s, produce 0/s · 2 of 3 samples in the 5m00s window"},
+		{900, "CATCHING UP", "CATCHING UP · consume 20.0/s, produce 0/s · catches up in 5s"},
+		{1000, "OK", "OK · consume 20.0/s, produce 0/s · caught up"},
+		{1000, "OK", "OK · consume 15.0/s, produce 0/s · caught up"},
 	}
 	clock := fixedNow
 	m := sized(New(Deps{Base: testBase, Refresh: trendEvery, Now: func() time.Time { return clock }}), 160, 50)
@@ -385,4 +388,31 @@ func BenchmarkSnapshotWithHistory2000Groups(b *testing.B) {
 		m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
 	}
 	_ = clock
+}
+
+// TestOffsetWritesForgetHistory checks that a reset or a delete kgroups
+// made starts the group's history over, while a refused or failed one
+// keeps it.
+func TestOffsetWritesForgetHistory(t *testing.T) {
+	fullIndex := testBase + "-spent_detail_topic-full-index"
+	tests := []struct {
+		name string
+		msg  tea.Msg
+		want string
+	}{
+		{"reset applied", opAppliedMsg{op: opReset, result: model.PlanResult{Plan: model.Plan{Group: fullIndex}}}, "…"},
+		{"reset failed", opAppliedMsg{op: opReset, result: model.PlanResult{Plan: model.Plan{Group: fullIndex}}, err: errors.New("boom")}, "CATCHING UP"},
+		{"deleted", opDeletedMsg{group: fullIndex, topic: "spent_detail_topic"}, "…"},
+		{"delete failed", opDeletedMsg{group: fullIndex, topic: "spent_detail_topic", err: errors.New("boom")}, "CATCHING UP"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := openTopic(withHistory(160, 50, trendSteps), "spent_detail_topic")
+			defer m.Close()
+			m, _ = update(m, tt.msg)
+			if got := groupStatus(t, m, "full-index"); got != tt.want {
+				t.Errorf("full-index is %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

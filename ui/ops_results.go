@@ -102,6 +102,10 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 		m, cmd := m.refreshAfterWrite()
 		return m, cmd
 	}
+	if msg.err == nil {
+		// kgroups moved the offsets itself: not consumption.
+		m = m.forgetHistory(msg.result.Plan.Group)
+	}
 	m, refresh := m.refreshAfterWrite()
 	if !current {
 		// The dialog was closed while the write ran: report in the status bar.
@@ -139,6 +143,9 @@ func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, te
 	if ga, ok := groupActive(msg.err); ok {
 		m = m.refuseOp(ga.Group, ga.Members, opDelete)
 		return m.refreshAfterWrite()
+	}
+	if msg.err == nil {
+		m = m.forgetHistory(msg.group)
 	}
 	m, refresh := m.refreshAfterWrite()
 	left := msg.left()
