@@ -73,7 +73,10 @@ type shellCommand struct {
 	outFirst int      // index in the README's lines of the first output line
 }
 
-var exitComment = regexp.MustCompile(`#\s*exit\s+(\d+)\s*$`)
+var (
+	exitComment = regexp.MustCompile(`#\s*exit\s+(\d+)\s*$`)
+	envAssign   = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*=`)
+)
 
 // parseCommandLine splits a shell line into words with single and double
 // quotes, stopping at an unquoted comment, redirection or pipe.
@@ -113,7 +116,7 @@ scan:
 		}
 	}
 	end()
-	for len(words) > 0 && regexp.MustCompile(`^[A-Z_][A-Z0-9_]*=`).MatchString(words[0]) {
+	for len(words) > 0 && envAssign.MatchString(words[0]) {
 		env = append(env, words[0])
 		words = words[1:]
 	}
