@@ -104,12 +104,12 @@ func connTitle(err error) string {
 // panel: "retrying in 4s", "retrying…" while it runs, or that only r does.
 func (c connState) retryText(now time.Time, loading bool) string {
 	switch {
-	case loading:
-		return "retrying…"
-	case c.config:
+	case c.config && !loading:
 		return "r retries"
-	case c.retryAt.IsZero():
+	case c.retryAt.IsZero() && !loading:
 		return ""
+	case loading || c.retryIn(now) == 0:
+		return "retrying…"
 	}
 	return "retrying in " + age(c.retryIn(now))
 }

@@ -372,7 +372,10 @@ func (v groupsView) View() string {
 			note = styled("other prefix", st.Tag)
 		}
 		if g.Err != nil {
-			note = styled("⚠ "+clean(g.Err.Error()), st.Bad)
+			note = errCell(st, g.Err)
+			if notAuthorized(g.Err) {
+				members, lag = deniedCell(st), deniedCell(st)
+			}
 		} else if g.Expired > 0 && r.Kind != rowUnmatched {
 			note = styled(count(g.Expired)+" expired", st.Warn)
 		}

@@ -37,40 +37,51 @@ func headerView(st *Styles, h headerInfo, width int) string {
 
 // headerLine is the cluster, the base and the refresh state on one line.
 // When they do not fit it drops detail in a fixed order (the broker count,
-// the base label, then the words around the ages) before cutting names, so
-// that the state of the data stays readable at 80 columns.
+// the base label, then the words around the ages) and then cuts the names,
+// so that the state of the data stays readable at 80 columns.
 func headerLine(st *Styles, h headerInfo, width int) string {
-	sep := st.HeaderDim.Render(" │ ")
-	var line string
+	var cluster, base, line string
 	for detail := 3; detail >= 0; detail-- {
-		parts := []string{st.AppName.Render("kgroups")}
-		if h.ReadOnly {
-			parts = append(parts, st.ReadOnly.Render("READ-ONLY"))
-		}
-		cluster := clusterText(h.Bootstrap, h.Brokers, detail >= 3)
-		base := clean(h.Base)
-		if detail == 0 {
-			// Last resort: cut the names, keep the state whole.
-			cluster = ansi.Truncate(cluster, max(width/4, 16), "…")
-			base = ansi.Truncate(base, max(width/4, 12), "…")
-		}
-		parts = append(parts, st.Header.Render(cluster))
-		if base != "" {
-			if detail >= 2 {
-				parts = append(parts, st.HeaderDim.Render("base ")+st.Header.Render(base))
-			} else {
-				parts = append(parts, st.Header.Render(base))
-			}
-		}
-		if state := stateText(st, h, detail >= 1); state != "" {
-			parts = append(parts, state)
-		}
-		line = strings.Join(parts, sep)
+		cluster, base = clusterText(h.Bootstrap, h.Brokers, detail >= 3), clean(h.Base)
+		line = assembleHeader(st, h, cluster, base, detail)
 		if ansi.StringWidth(line) <= width {
 			return line
 		}
 	}
-	return ansi.Truncate(line, width, "…")
+	// Name the first broker alone, then cut the base, then the broker,
+	// down to a few cells each.
+	const keep = 8
+	cluster = clusterText(h.Bootstrap[:min(len(h.Bootstrap), 1)], 0, false)
+	line = assembleHeader(st, h, cluster, base, 0)
+	over := ansi.StringWidth(line) - width
+	for _, name := range []*string{&base, &cluster} {
+		if w := ansi.StringWidth(*name); over > 0 && w > keep {
+			cut := min(over, w-keep)
+			*name = ansi.Truncate(*name, w-cut, "…")
+			over -= cut
+		}
+	}
+	return ansi.Truncate(assembleHeader(st, h, cluster, base, 0), width, "…")
+}
+
+// assembleHeader joins the parts of the header line at a level of detail.
+func assembleHeader(st *Styles, h headerInfo, cluster, base string, detail int) string {
+	parts := []string{st.AppName.Render("kgroups")}
+	if h.ReadOnly {
+		parts = append(parts, st.ReadOnly.Render("READ-ONLY"))
+	}
+	parts = append(parts, st.Header.Render(cluster))
+	switch {
+	case base == "":
+	case detail >= 2:
+		parts = append(parts, st.HeaderDim.Render("base ")+st.Header.Render(base))
+	default:
+		parts = append(parts, st.Header.Render(base))
+	}
+	if state := stateText(st, h, detail >= 1); state != "" {
+		parts = append(parts, state)
+	}
+	return strings.Join(parts, st.HeaderDim.Render(" │ "))
 }
 
 // clusterText names the cluster by its first bootstrap address, how many

@@ -131,7 +131,7 @@ func (m Model) View() string {
 			body = m.batch.View()
 		}
 	}
-	return header + "\n" + box(body, m.width, bodyH) + "\n" + m.status.view(m.styles, m.width) + "\n" + m.helpView()
+	return header + "\n" + box(body, m.width, bodyH) + "\n" + m.status.withItem(m.selectedItemError()).view(m.styles, m.width) + "\n" + m.helpView()
 }
 
 // box cuts or pads s to exactly height lines no wider than width, so no

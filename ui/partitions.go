@@ -144,6 +144,9 @@ func (v partitionsView) View() string {
 	if g.Expired > 0 {
 		summary += " · " + count(g.Expired) + " expired"
 	}
+	if notAuthorized(g.Err) {
+		summary = fmt.Sprintf("group %s · %s · %s", clean(g.ID), stateLabel(g), notAuthorizedText)
+	}
 	second := ""
 	switch {
 	case v.missing:
@@ -195,8 +198,12 @@ func (v partitionsView) View() string {
 			committed = styled(committed.Text+" !", st.Warn)
 		}
 		member := plain(clean(p.Member))
+		lag := plain(count(p.Lag))
 		if p.Err != nil {
-			member = styled("⚠ "+clean(p.Err.Error()), st.Bad)
+			member = errCell(st, p.Err)
+			if notAuthorized(p.Err) || notAuthorized(g.Err) {
+				member, committed, lag = styled(notAuthorizedText, st.Bad), deniedCell(st), deniedCell(st)
+			}
 		}
 		status, judged := v.partitionStatus(p.Partition)
 		row := []cell{
@@ -204,7 +211,7 @@ func (v partitionsView) View() string {
 			plain(count(p.Start)),
 			committed,
 			plain(count(p.End)),
-			plain(count(p.Lag)),
+			lag,
 			statusCell(st, status, judged),
 		}
 		if v.sparkW > 0 {

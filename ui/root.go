@@ -300,8 +300,10 @@ func (m Model) handleClock(msg clockMsg) (Model, tea.Cmd) {
 		m, cmd := m.retryIfDue()
 		return m, tea.Batch(next, cmd)
 	}
+	// A consume in flight (a first join takes seconds) does not hold the
+	// refresh back: the snapshot shows the group joining.
 	every := m.deps.Refresh
-	if every <= 0 || m.loading() || m.lastResult.IsZero() || m.top() == pageBases {
+	if every <= 0 || m.snapLoading || m.basesLoad || m.lastResult.IsZero() || m.top() == pageBases {
 		return m, next
 	}
 	if m.deps.Now().Sub(m.lastResult) < every {

@@ -72,6 +72,12 @@ func (s statusBar) set(res *resources, msg statusMsg) (statusBar, tea.Cmd) {
 	return s, after(res, ttl, func(time.Time) tea.Msg { return clearStatusMsg{id: id} })
 }
 
+// withItem is the bar with the error of the selected row, for rendering.
+func (s statusBar) withItem(text string) statusBar {
+	s.item = text
+	return s
+}
+
 // clear drops the message if it is still the one with id.
 func (s statusBar) clear(id int) statusBar {
 	if id == s.id {

@@ -303,16 +303,20 @@ func (v topicsView) View() string {
 		}
 		nameCell := plain(name)
 		if r.Err != nil {
-			nameCell = styled(name+" ⚠ "+clean(r.Err.Error()), st.Bad)
+			nameCell = styled(name+" "+errCell(st, r.Err).Text, st.Bad)
 		}
 		lag := plain(count(r.Lag))
 		if r.Groups == 0 {
 			lag = styled("—", st.Dim)
 		}
+		records := plain(count(r.Records))
+		if notAuthorized(r.Err) {
+			records, lag = deniedCell(st), deniedCell(st)
+		}
 		t.rows[i] = []cell{
 			nameCell,
 			plain(count(int64(r.Partitions))),
-			plain(count(r.Records)),
+			records,
 			plain(count(int64(r.Groups))),
 			lag,
 			plain(ageSince(now, r.Oldest)),
