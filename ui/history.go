@@ -332,7 +332,9 @@ func (v groupsView) judge() groupsView {
 	own := make([]groupRow, len(v.own))
 	for i, r := range v.own {
 		r.Trend, r.Spark = nil, ""
-		if gt, ok := v.trends.group(r.Group.ID); ok && r.Kind == rowGroup {
+		// A group that failed to load at every refresh has nothing to be
+		// judged by, and never will until it loads: no "…" waiting.
+		if gt, ok := v.trends.group(r.Group.ID); ok && r.Kind == rowGroup && (r.Group.Err == nil || gt.Samples > 0) {
 			r.Trend, r.Spark = gt, v.trends.groupSpark(r.Group.ID, v.sparkW)
 		}
 		own[i] = r

@@ -416,3 +416,31 @@ func TestOffsetWritesForgetHistory(t *testing.T) {
 		})
 	}
 }
+
+// TestFailedGroupStatus checks a group whose offsets fail to load keeps the
+// verdict it had, and shows none ("—", not a waiting "…") if it never
+// loaded.
+func TestFailedGroupStatus(t *testing.T) {
+	clock := fixedNow
+	m := openTopic(withHistory(160, 50, trendSteps), "spent_detail_topic")
+	defer m.Close()
+	snap := trendSnapshot(trendSteps - 1)
+	snap.TakenAt = fixedNow.Add(trendEvery)
+	spent, _ := snap.Topic("spent_detail_topic")
+	for i, g := range snap.Groups {
+		if g.Name.Suffix == "full-index" {
+			snap.Groups[i].Err = errors.New("coordinator not available")
+		}
+	}
+	denied := testGroup(spent, "denied", "", nil)
+	denied.Err = errors.New("not authorized")
+	snap.Groups = append(snap.Groups, denied)
+	sortGroups(snap.Groups)
+	m = feed(m, &clock, snap)
+	if got := groupStatus(t, m, "full-index"); got != "CATCHING UP" {
+		t.Errorf("full-index failing once shows %q, want its last verdict", got)
+	}
+	if got := groupStatus(t, m, "denied"); got != "—" {
+		t.Errorf("a group that never loaded shows %q, want —", got)
+	}
+}
