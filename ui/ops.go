@@ -31,8 +31,9 @@ const (
 	opDelete
 )
 
+// String names the operation as a noun, for titles and status lines.
 func (k opKind) String() string {
-	return [...]string{"reset", "copy", "create", "delete"}[k]
+	return [...]string{"reset", "copy", "creation", "deletion"}[k]
 }
 
 // opStep is where a flow stands.
@@ -92,9 +93,6 @@ var createStarts = []string{"earliest", "latest", "datetime"}
 
 const createAtDatetime = 2
 
-// deleteScopes are what a delete can remove.
-var deleteScopes = []string{"whole group", "offsets on the topic only"}
-
 // opsState is the root's part in offset operations: the open flow and the
 // requests it made.
 type opsState struct {
@@ -120,7 +118,7 @@ type opFlow struct {
 	parts int // partitions of the topic, when known
 
 	focus opControl
-	mode  int                        // reset: index in resetModes; create: in createStarts; delete: in deleteScopes
+	mode  int                        // reset: index in resetModes; create: in createStarts; delete: 1 for offsets only
 	vals  [len(resetModes)]lineInput // reset: one value per mode, kept while switching
 	limit lineInput                  // reset: partitions
 	text  lineInput                  // create: suffix; delete: the typed name
@@ -131,7 +129,6 @@ type opFlow struct {
 
 	plan    model.Plan
 	source  []model.PartitionLag // copy: the sibling's position when the plan was made
-	from    string               // copy: the sibling's id
 	preview opPreviewMsg         // delete: the group as read before deleting
 	others  []string             // delete: other topics the group holds commits on
 
@@ -264,7 +261,7 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 		f.text = newLineInput("", "", "e.g. full-index")
 		f.at = newLineInput("", m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), "2025-01-31T09:00:00Z")
 	case opDelete:
-		f.text = newLineInput("", "", f.group.ID)
+		f.text = newLineInput("", "", "")
 		f.focus = ctlName
 		f.others = otherTopics(in.group)
 		m.ops.flow = &f
@@ -333,12 +330,12 @@ func (m Model) request(cmd func(gen int) tea.Cmd) (Model, tea.Cmd) {
 // reject the change or the service would overwrite it.
 func (m Model) refuseOp(group string, members []model.Member, op opKind) Model {
 	m.ops.flow = nil
-	body := []string{fmt.Sprintf("%d live member(s) hold it:", len(members))}
+	body := []string{fmt.Sprintf("%s has %d live member(s):", clean(group), len(members))}
 	body = append(body, memberLines(members)...)
 	body = append(body, "", fmt.Sprintf("The broker would reject the %s, or the running service would overwrite it. Stop them first, then try again.", op))
 	return m.openDialog(dialog{
 		kind:   dialogRefusal,
-		title:  clean(group) + " is in use: " + op.String() + " refused",
+		title:  capitalize(op.String()) + " refused: the group is in use",
 		body:   body,
 		action: noticeAction{},
 	})

@@ -60,9 +60,6 @@ func (m Model) takePlan(f opFlow, msg opPlanMsg) (Model, tea.Cmd) {
 	}
 	f.step, f.focus, f.scroll = stepPlan, ctlCancel, 0
 	f.plan, f.source = msg.plan, msg.source
-	if f.op == opCopy {
-		f.from = f.siblings[f.pick.index].ID
-	}
 	if len(msg.plan.Partitions) == 0 {
 		f.err = "the plan moves no partition: nothing to apply"
 	}

@@ -186,7 +186,10 @@ func deletedTable(st *Styles, before, after []model.PartitionLag) *table {
 		if !ok {
 			b = "—"
 		}
-		now, status := "—", styled("✓ gone", st.Good)
+		now, status := "—", plain("")
+		if ok {
+			status = styled("✓ gone", st.Good)
+		}
 		if p.HasCommitted {
 			now, status = count(p.Committed), styled("still committed", st.Bad)
 		}

@@ -578,9 +578,12 @@ func TestOpsDelete(t *testing.T) {
 			}
 		})
 	}
-	// The Delete button is greyed out until the name matches.
-	if !strings.Contains(press(m, "shift+tab", "shift+tab").View(), "[ Delete ]") {
-		t.Error("no Delete button")
+	// The Delete button says it is off until the name matches.
+	if v := typeText(m, incremental[:20]).View(); !strings.Contains(v, "[ Delete ]") || !strings.Contains(v, "type the name first") {
+		t.Error("the Delete button does not say it is off")
+	}
+	if v := typeText(m, incremental).View(); strings.Contains(v, "type the name first") {
+		t.Error("the Delete button is still off with the name typed")
 	}
 
 	// Offsets only, then the outcome read back.

@@ -391,11 +391,8 @@ func (f opFlow) deleteLines(st *Styles, inner int) []string {
 	}
 	lines := wrapText(fmt.Sprintf("%s · no live member · lag %s · commits on %d of %d partition%s",
 		clean(state), count(lag), commits, len(p.position), plural(len(p.position))), inner)
-	opts := make([]string, len(deleteScopes))
-	for i, c := range deleteScopes {
-		if i == 1 {
-			c = "offsets on " + clean(f.topic) + " only"
-		}
+	opts := []string{"whole group", "offsets on " + clean(f.topic) + " only"}
+	for i, c := range opts {
 		switch {
 		case i == f.mode:
 			opts[i] = st.DialogActive.Render("[" + c + "]")
@@ -491,7 +488,7 @@ func (f opFlow) deletedSections(st *Styles, inner int, title func(string), top, 
 		*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("still committed on partition(s) "+joinInts(left), inner, "…")))
 		return
 	}
-	*bottom = append(*bottom, st.Good.Render(ansi.Truncate("no commit left on "+topic+": its next read starts from the earliest offset", inner, "…")))
+	*bottom = append(*bottom, st.Good.Render(ansi.Truncate("no commit left on "+topic+": it would restart from earliest", inner, "…")))
 }
 
 func capitalize(s string) string {
