@@ -380,7 +380,8 @@ func (v groupsView) View() string {
 			note = styled(count(g.Expired)+" expired", st.Warn)
 		}
 		status, judged := r.status()
-		row := []cell{plain(name), statusCell(st, status, judged), state, members, lag}
+		// Room for every column: one allocation per row.
+		row := append(make([]cell, 0, len(t.cols)), plain(name), statusCell(st, status, judged), state, members, lag)
 		if v.sparkW > 0 {
 			row = append(row, cell{Text: r.Spark, Style: &st.Spark})
 		}

@@ -206,14 +206,14 @@ func (v partitionsView) View() string {
 			}
 		}
 		status, judged := v.partitionStatus(p.Partition)
-		row := []cell{
+		row := append(make([]cell, 0, len(t.cols)),
 			plain(fmt.Sprint(p.Partition)),
 			plain(count(p.Start)),
 			committed,
 			plain(count(p.End)),
 			lag,
 			statusCell(st, status, judged),
-		}
+		)
 		if v.sparkW > 0 {
 			row = append(row, cell{Text: v.sparks[p.Partition], Style: &st.Spark})
 		}
