@@ -744,3 +744,17 @@ func TestOpsScrollLongPlan(t *testing.T) {
 		t.Errorf("pgup stops at %d", m.ops.flow.scroll)
 	}
 }
+
+// TestOpsPlanInASmallWindow: in a short window the plan drops its blank
+// lines before its rows, and keeps its buttons.
+func TestOpsPlanInASmallWindow(t *testing.T) {
+	m := opScreens[1].build(t, 60, 15)
+	defer m.Close()
+	view := m.View()
+	checkFrame(t, view, 60, 15)
+	for _, s := range []string{"part", "600  →", "[ Apply ]"} {
+		if !strings.Contains(view, s) {
+			t.Errorf("a 60x15 plan lacks %q:\n%s", s, view)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -21,16 +22,49 @@ const pickRows = 5
 // other dialogs, so a plan's columns fit on large screens.
 func opBoxWidth(width int) int { return min(max(width-4, 20), 100) }
 
+// opLayout is a dialog cut to its window: the lines above and below the
+// table, and the lines left for the table.
+type opLayout struct {
+	top, bottom []string
+	table       *table
+	room        int
+}
+
+// layout fits the current step in width × height. When the table would
+// show fewer than three rows, blank lines go first; then the prose above
+// it and the key hint at the bottom (the help bar has the keys), except
+// where the prose is the list to pick from.
+func (f opFlow) layout(st *Styles, width, height int) opLayout {
+	top, bottom := f.sections(st, opBoxWidth(width)-4)
+	l := opLayout{top: top, bottom: bottom, table: f.table(st)}
+	short := func() bool {
+		l.room = height - 2 - len(l.top) - len(l.bottom) // 2: the border
+		return l.table != nil && l.room < min(len(l.table.rows), 3)+1
+	}
+	if short() {
+		l.top = append(l.top[:1:1], slices.DeleteFunc(slices.Clone(l.top[1:]), isBlank)...) // keep the title
+		l.bottom = slices.DeleteFunc(slices.Clone(l.bottom), isBlank)
+	}
+	if f.step != stepPick && short() {
+		l.top = l.top[:1]
+		l.bottom = l.bottom[:len(l.bottom)-1] // the hint is always last
+		short()
+	}
+	return l
+}
+
+func isBlank(s string) bool { return s == "" }
+
 // view draws the flow's dialog centred in width × height.
 func (f opFlow) view(st *Styles, width, height int) string {
 	boxW := opBoxWidth(width)
 	inner := boxW - 4 // border and padding
-	top, bottom := f.sections(st, inner)
-	lines := append([]string(nil), top...)
-	if t := f.table(st); t != nil {
-		lines = append(lines, renderOpTable(st, *t, inner, f.scroll, height-2-len(top)-len(bottom))...)
+	l := f.layout(st, width, height)
+	lines := append([]string(nil), l.top...)
+	if l.table != nil {
+		lines = append(lines, renderOpTable(st, *l.table, inner, f.scroll, l.room)...)
 	}
-	lines = append(lines, bottom...)
+	lines = append(lines, l.bottom...)
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, inner, "…")
 	}
@@ -46,12 +80,11 @@ func (f opFlow) view(st *Styles, width, height int) string {
 
 // tableRows is how many table rows the dialog shows in width × height.
 func (f opFlow) tableRows(st *Styles, width, height int) int {
-	t := f.table(st)
-	if t == nil {
+	l := f.layout(st, width, height)
+	if l.table == nil {
 		return 0
 	}
-	top, bottom := f.sections(st, opBoxWidth(width)-4)
-	rows, _ := visibleRows(len(t.rows), height-2-len(top)-len(bottom))
+	rows, _ := visibleRows(len(l.table.rows), l.room)
 	return rows
 }
 
