@@ -189,7 +189,7 @@ func trendLine(st *Styles, prefix string, t *groupTrend, cfg model.EvalConfig, w
 		parts = append(parts, trendPart{catchUp(ev), 1})
 	}
 	if ev.Samples >= 2 && (ev.TimeLag > 0 || ev.TimeLagDelta != 0) {
-		parts = append(parts, trendPart{"time lag " + age(ev.TimeLag) + " " + timeLagTrend(ev.TimeLagDelta), 2})
+		parts = append(parts, trendPart{timeLagTrend(ev.TimeLagDelta), 2})
 	}
 	sep := st.Dim.Render(" · ")
 	for {
@@ -235,15 +235,16 @@ func catchUp(ev model.Evaluation) string {
 	return "catches up in " + age(ev.CatchUp)
 }
 
-// timeLagTrend is an arrow for a change of time lag over the window.
+// timeLagTrend says where the time lag went over the window. The time lag
+// itself is in the table, aged by the clock.
 func timeLagTrend(delta time.Duration) string {
 	switch {
 	case delta > 0:
-		return "↑"
+		return "time lag growing ↑"
 	case delta < 0:
-		return "↓"
+		return "time lag shrinking ↓"
 	}
-	return "steady"
+	return "time lag steady"
 }
 
 // rate formats records per second with about three significant digits, as
