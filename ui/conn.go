@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -138,8 +139,25 @@ func connPanel(st *Styles, c connState, now time.Time, loading bool, width, heig
 // the next attempt.
 func (m Model) connFailed(err error) Model {
 	m.conn = m.conn.failed(err, m.deps.Now())
-	m.status.conn = oneLine(err.Error())
+	m.status.conn, m.status.connCut = oneLine(err.Error()), shortConnError(err)
 	return m
+}
+
+// shortConnError says why the cluster is unreachable in a few words for a
+// narrow status bar: the first broker, how many more, and the last words
+// of the cause ("connection refused"). "" for other errors.
+func shortConnError(err error) string {
+	var unreachable *kafka.UnreachableError
+	if !errors.As(err, &unreachable) || unreachable.Err == nil {
+		return ""
+	}
+	cause := oneLine(unreachable.Err.Error())
+	if errors.Is(unreachable.Err, context.DeadlineExceeded) {
+		cause = "no broker answered in time"
+	} else if i := strings.LastIndex(cause, ": "); i >= 0 {
+		cause = cause[i+2:]
+	}
+	return "cannot reach Kafka at " + clusterText(unreachable.Brokers, 0, false) + ": " + cause
 }
 
 // connOK ends the failed state: the cluster answered.

@@ -56,6 +56,7 @@ type statusBar struct {
 	shown bool
 
 	conn    string            // why the last snapshot failed as a whole; "" once one succeeds
+	connCut string            // conn said shortly, for a bar too narrow for it
 	item    string            // the error of the selected row, if it has one
 	partial []model.ItemError // errors of the last snapshot, kept data shown anyway
 }
@@ -100,6 +101,9 @@ func (s statusBar) view(st *Styles, width int) string {
 		}
 	case s.conn != "":
 		text, style = "error: "+s.conn, st.StatusError
+		if ansi.StringWidth(text) > width && s.connCut != "" {
+			text = "error: " + s.connCut
+		}
 	case s.item != "":
 		text, style = s.item, st.StatusError
 	case len(s.partial) > 0:
