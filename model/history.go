@@ -16,7 +16,9 @@ import (
 //     present (Burrow's rule 4).
 //   - STOPPED: lag > 0, commits did not advance over the window, no members.
 //   - FALLING BEHIND: commits advance but the lag never went down from one
-//     sample to the next and is higher at the end (Burrow's rule 5).
+//     sample to the next and is higher at the end (Burrow's rule 5) by more
+//     than noise: more than one record and more than 5% of the records
+//     appended over the window (see fallingBehind).
 //   - CATCHING UP: commits advance and the lag is lower at the end than at
 //     the start of the window.
 //   - OK otherwise: commits advance and the lag went up and down, or stayed
@@ -38,6 +40,9 @@ import (
 //     starts a group over when its commits move back (an offset reset), so
 //     its status is UNKNOWN until enough new samples arrive.
 //   - CATCHING UP is a kind of OK that Burrow does not name.
+//   - The noise margin on FALLING BEHIND: a live consumer sampled while it
+//     holds a few polled records shows a lag creeping by one or two on a busy
+//     topic; Burrow would warn, kgroups calls that keeping pace.
 //
 // A group's status is the most severe of its partitions' statuses, as in
 // Burrow (see EvaluateGroup).
@@ -154,13 +159,22 @@ func statusOf(w []Sample, advancing, hasMembers bool) Status {
 	}
 	first, last := w[0], w[len(w)-1]
 	switch {
-	case last.Lag > first.Lag && neverDecreased(w):
+	case fallingBehind(first, last) && neverDecreased(w):
 		return StatusFallingBehind
 	case last.Lag < first.Lag:
 		return StatusCatchingUp
 	default:
 		return StatusOK
 	}
+}
+
+// fallingBehind reports whether the lag grew from first to last by more than
+// noise: more than one record and more than 5% of what was appended between
+// them.
+func fallingBehind(first, last Sample) bool {
+	growth := last.Lag - first.Lag
+	appended := max(last.End-first.End, 0)
+	return growth > 1 && growth*20 > appended
 }
 
 // neverDecreased reports whether the lag never went down from one sample to
