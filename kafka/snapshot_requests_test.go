@@ -1,0 +1,145 @@
+package kafka_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/kafkatest"
+	"github.com/kgroups/kgroups/model"
+)
+
+// requestCounter counts the requests a client writes, per request key and
+// broker.
+type requestCounter struct {
+	mu sync.Mutex
+	n  map[int16]map[int32]int
+}
+
+func (rc *requestCounter) OnBrokerWrite(meta kgo.BrokerMetadata, key int16, _ int, _, _ time.Duration, err error) {
+	if err != nil {
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.n == nil {
+		rc.n = make(map[int16]map[int32]int)
+	}
+	if rc.n[key] == nil {
+		rc.n[key] = make(map[int32]int)
+	}
+	rc.n[key][meta.NodeID]++
+}
+
+func (rc *requestCounter) reset() {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.n = make(map[int16]map[int32]int)
+}
+
+// perBroker returns the most requests of key written to any one broker and
+// the total over all brokers.
+func (rc *requestCounter) perBroker(key kmsg.Key) (most, total int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for _, n := range rc.n[int16(key)] {
+		most = max(most, n)
+		total += n
+	}
+	return most, total
+}
+
+// TestSnapshotBatchesRequests counts the requests of one snapshot of many
+// groups spread over three coordinators: one ListGroups, one DescribeGroups
+// and one ConsumerGroupDescribe, one OffsetFetch, one ListOffsets each for
+// log start and end, and one fetch for the oldest-unconsumed timestamps,
+// each at most once per broker whatever the number of groups and
+// partitions. A request per group or per topic would send dozens.
+func TestSnapshotBatchesRequests(t *testing.T) {
+	topics := []string{"a", "b", "c", "d"}
+	_, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(3, topics...))
+	for _, topic := range topics {
+		snapProduce(t, brokers, topic, 4, 4, 4)
+	}
+	adm := kadm.NewClient(kafkatest.Client(t, brokers))
+	var groups []string
+	for i, topic := range topics {
+		for _, suffix := range []string{"", "-x", "-y", "-z", "-w"} {
+			g := "svc-" + topic + suffix
+			groups = append(groups, g)
+			snapCommit(t, adm, g, map[string]int64{
+				topic + "/0": int64(i % 4), topic + "/1": 1, topic + "/2": 4,
+			})
+		}
+	}
+	snapCommit(t, adm, "other-a", map[string]int64{"a/0": 1})
+	// A live KIP-848 group, so that the consumer-protocol describe is sent.
+	kafkatest.Client(t, brokers, kgo.ConsumerGroup("svc-a-live"), kgo.ConsumeTopics("a"),
+		kgo.ServerSideBalancer(), kgo.DisableAutoCommit())
+
+	counter := &requestCounter{}
+	c, err := kafka.Dial(context.Background(), kafka.Config{Brokers: brokers, Extra: []kgo.Opt{kgo.WithHooks(counter)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+
+	var snap model.Snapshot
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		counter.reset()
+		snap, err = c.Snapshot(context.Background(), snapBase, kafka.SnapshotOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := snap.Group("svc-a-live"); ok && len(snap.Groups) == len(groups)+1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the live group never showed: %d groups", len(snap.Groups))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(snap.Errors) > 0 {
+		t.Fatalf("errors: %v", snap.Errors)
+	}
+	var oldest int
+	for _, g := range snap.Groups {
+		for _, p := range g.Partitions {
+			if !p.OldestUnconsumed.IsZero() {
+				oldest++
+			}
+		}
+	}
+	if oldest == 0 {
+		t.Fatal("no oldest-unconsumed timestamp was read: the fetch went untested")
+	}
+
+	for _, tt := range []struct {
+		key       kmsg.Key
+		perBroker int // at most, on any one broker
+	}{
+		{kmsg.ListGroups, 1},
+		{kmsg.DescribeGroups, 1},
+		{kmsg.ConsumerGroupDescribe, 1},
+		{kmsg.OffsetFetch, 1},
+		{kmsg.ListOffsets, 2}, // log start and log end
+		{kmsg.Fetch, 1},
+	} {
+		most, total := counter.perBroker(tt.key)
+		if total == 0 {
+			t.Errorf("%s: never sent", tt.key.Name())
+		}
+		if most > tt.perBroker {
+			t.Errorf("%s: %d requests to one broker (%d in all), want at most %d per broker",
+				tt.key.Name(), most, total, tt.perBroker)
+		}
+	}
+}
