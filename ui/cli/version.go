@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 
 	"github.com/spf13/cobra"
 )
@@ -29,9 +30,15 @@ type BuildInfo struct {
 // module version for `go install …@vX`, and the VCS revision and time for a
 // build from a checkout.
 func buildInfo() BuildInfo {
-	bi := BuildInfo{Version: version, Commit: commit, Date: date, GoVersion: runtime.Version()}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
+	info, _ := debug.ReadBuildInfo()
+	return mergeBuildInfo(BuildInfo{Version: version, Commit: commit, Date: date, GoVersion: runtime.Version()}, info)
+}
+
+// mergeBuildInfo fills the fields of stamped that ldflags left empty from
+// info (nil when the binary carries none), then the placeholders.
+func mergeBuildInfo(stamped BuildInfo, info *debug.BuildInfo) BuildInfo {
+	bi := stamped
+	if info == nil {
 		return withDefaults(bi)
 	}
 	if bi.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
@@ -43,9 +50,11 @@ func buildInfo() BuildInfo {
 			bi.Commit = s.Value
 		case s.Key == "vcs.time" && bi.Date == "":
 			bi.Date = s.Value
-		case s.Key == "vcs.modified" && s.Value == "true" && bi.Commit != "" && commit == "":
-			bi.Commit += "-dirty"
 		}
+	}
+	// A checkout with uncommitted changes is not the commit it names.
+	if stamped.Commit == "" && bi.Commit != "" && slices.Contains(info.Settings, debug.BuildSetting{Key: "vcs.modified", Value: "true"}) {
+		bi.Commit += "-dirty"
 	}
 	return withDefaults(bi)
 }
