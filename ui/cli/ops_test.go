@@ -553,11 +553,23 @@ func TestReadOnly(t *testing.T) {
 		{"create", "--topic", opsTopic, "--suffix", "new"},
 		{"delete", "--topic", opsTopic},
 	}
-	for _, mode := range []string{"flag", "env"} {
+	// Each way of turning read-only on, and how a refusal of an offset
+	// operation names it so that people know where to turn it off.
+	cfgPath := writeConfigFile(t, t.TempDir(), "current-context: ro\ncontexts:\n  ro:\n    read-only: true\n", 0o600)
+	causes := map[string]string{
+		"flag":   "read-only mode (--read-only)",
+		"env":    "read-only mode (" + envReadOnly + "=yes)",
+		"config": "read-only mode (read-only: true in context ro of " + cfgPath + ")",
+	}
+	for _, mode := range []string{"flag", "env", "config"} {
 		t.Run(mode, func(t *testing.T) {
 			run := func(args ...string) result {
-				if mode == "flag" {
+				switch mode {
+				case "flag":
 					return f.run(t, append(args, "--read-only")...)
+				case "config":
+					t.Setenv(envConfig, cfgPath)
+					return f.run(t, args...)
 				}
 				t.Setenv(envReadOnly, "yes")
 				return kgroups(t, append(args, "--brokers", f.brokers, "--base", opsBase)...)
@@ -566,6 +578,9 @@ func TestReadOnly(t *testing.T) {
 				r := run(args...)
 				if r.code != ExitRefused || !strings.Contains(r.stderr, "read-only") || r.stdout != "" {
 					t.Errorf("%v: exit %d, want %d with a read-only message; stdout %q, stderr:\n%s", args, r.code, ExitRefused, r.stdout, r.stderr)
+				}
+				if args[0] != "consume" && !strings.Contains(r.stderr, causes[mode]) {
+					t.Errorf("%v: the refusal does not say %q:\n%s", args, causes[mode], r.stderr)
 				}
 			}
 			for _, args := range reads {

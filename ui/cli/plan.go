@@ -57,7 +57,8 @@ func (o *opsFlags) resolve(cmd *cobra.Command, verb string) (Settings, error) {
 	}
 	if o.execute && s.ReadOnly {
 		// Refused before connecting; the kafka layer would refuse too.
-		return s, refusef("read-only mode: %s --execute would write to the cluster; run without --execute to see the plan (or drop --read-only / %s)", verb, envReadOnly)
+		return s, refusef("read-only mode (%s): %s --execute would write to the cluster; run without --execute to see the plan, or pass --read-only=false",
+			readOnlyCause(s), verb)
 	}
 	return s, nil
 }

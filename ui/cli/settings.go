@@ -250,3 +250,22 @@ func terminalPrompt(label string) (config.Secret, error) {
 func splitList(s string) []string { return config.SplitList(s) }
 
 func ptr[T any](v T) *T { return &v }
+
+// readOnlyCause says what turned read-only mode on, so that a refusal tells
+// people where to turn it off: the flag, the environment variable or the
+// configuration file's context.
+func readOnlyCause(s Settings) string {
+	if s.Resolved == nil {
+		return "--read-only or " + envReadOnly
+	}
+	src := s.Resolved.ReadOnly.Source
+	switch {
+	case src == config.Source("flag --"+config.FlagReadOnly):
+		return "--read-only"
+	case src == config.Source("env "+envReadOnly):
+		return envReadOnly + "=" + os.Getenv(envReadOnly)
+	case strings.HasPrefix(string(src), "file:"):
+		return fmt.Sprintf("read-only: true in context %s of %s", strings.TrimPrefix(string(src), "file:"), s.Resolved.ConfigPath.Value)
+	}
+	return "from " + string(src)
+}
