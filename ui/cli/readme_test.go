@@ -865,3 +865,95 @@ func TestReadmeScreenshots(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeLayout checks what a newcomer meets first and that the sections
+// a user looks for are there: one sentence of what kgroups is, a picture of
+// the TUI, then the two commands that set it up (run it on the demo
+// cluster, run the tests) and the one-line install, before the reference
+// sections.
+func TestReadmeLayout(t *testing.T) {
+	chdirRoot(t)
+	raw, err := os.ReadFile(readmeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(raw), "\n")
+	cmds := readmeCommands(t, readmeBlocks(lines))
+	var first []string
+	for _, c := range cmds[:min(2, len(cmds))] {
+		first = append(first, strings.Join(c.args, " "))
+	}
+	if want := []string{"go run . --demo", "go test -race ./..."}; !slices.Equal(first, want) {
+		t.Errorf("the README's first commands are %q, want %q", first, want)
+	}
+
+	// The first paragraph after the title says what it is in one sentence.
+	var intro []string
+	for _, l := range lines[1:] {
+		if strings.TrimSpace(l) == "" {
+			if len(intro) > 0 {
+				break
+			}
+			continue
+		}
+		intro = append(intro, l)
+	}
+	sentence := strings.Join(intro, " ")
+	if !strings.HasSuffix(sentence, ".") || strings.Count(sentence, ". ") > 0 || strings.HasPrefix(sentence, "#") {
+		t.Errorf("the README does not open with one sentence of what kgroups is: %q", sentence)
+	}
+
+	// Where things first appear, by line.
+	at := func(s string) int {
+		for i, l := range lines {
+			if strings.Contains(l, s) {
+				return i
+			}
+		}
+		t.Errorf("the README never shows %q", s)
+		return len(lines)
+	}
+	picture := at("![")
+	runDemo := cmds[0].line - 1
+	install := at("go install github.com/kgroups/kgroups@latest")
+	sections := []string{
+		"## Naming convention", "## Terminal UI and key map", "## CLI", "## Lag and status rules",
+		"## Safety rules", "## Configuration and contexts", "## Performance", "## How it compares",
+	}
+	reference := at(sections[0])
+	if !(picture < runDemo && runDemo < reference && install < reference) {
+		t.Errorf("the picture (line %d), the set-up commands (line %d) and the install (line %d) must come first, before the reference (line %d)",
+			picture+1, runDemo+1, install+1, reference+1)
+	}
+	for i := 1; i < len(sections); i++ {
+		if at(sections[i-1]) > at(sections[i]) {
+			t.Errorf("%q comes after %q", sections[i-1], sections[i])
+		}
+	}
+
+	// What some sections must hold.
+	section := func(heading string) string {
+		start := at(heading)
+		end := len(lines)
+		for i := start + 1; i < len(lines); i++ {
+			if strings.HasPrefix(lines[i], "## ") {
+				end = i
+				break
+			}
+		}
+		return strings.Join(lines[min(start, end):end], "\n")
+	}
+	for heading, wants := range map[string][]string{
+		"## Naming convention": {"`" + demo.Base + "-" + demo.SpentTopic + "-full-index`"},
+		"## CLI":               {"kgroups lag", "kgroups consume", "--peek", "kgroups demo", "kgroups version", "kgroups completion"},
+		"## Performance":       {"go test -run '^$' -bench"},
+		"## How it compares":   {"kcat", "kaf", "kafkactl", "ktea"},
+	} {
+		body := section(heading)
+		for _, want := range wants {
+			if !strings.Contains(body, want) {
+				t.Errorf("section %q does not mention %q", heading, want)
+			}
+		}
+	}
+}
