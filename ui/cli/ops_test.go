@@ -684,3 +684,40 @@ func TestResetClusterErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestResetPlanExpired checks that a plan counts the records a commit
+// before the log start lost to retention.
+func TestResetPlanExpired(t *testing.T) {
+	f := newOpsFixture(t)
+	// Retention deletes partition 0 up to offset 7: the commit at 4 has
+	// lost 3 records; partition 1's commit at 6 is still in the log.
+	var del kadm.Offsets
+	del.AddOffset(opsTopic, 0, 7, -1)
+	resp, err := f.adm.DeleteRecords(context.Background(), del)
+	if err == nil {
+		err = resp.Error()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.run(t, "reset", "--topic", opsTopic, "--to-earliest", "-o", "json")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	var plan struct {
+		Partitions []struct {
+			Partition int32 `json:"partition"`
+			Expired   int64 `json:"expired"`
+		} `json:"partitions"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int32]int64{}
+	for _, p := range plan.Partitions {
+		got[p.Partition] = p.Expired
+	}
+	if fmt.Sprint(got) != "map[0:3 1:0]" {
+		t.Errorf("expired per partition %v, want map[0:3 1:0]:\n%s", got, r.stdout)
+	}
+}

@@ -178,6 +178,9 @@ type planPartition struct {
 	Clamped   bool   `json:"clamped"`  // the requested offset was outside [start, end]
 	Skipped   int64  `json:"skipped"`  // records jumped over unread
 	Replayed  int64  `json:"replayed"` // records to be read again
+	// Expired counts the records between the current commit and the log
+	// start: deleted by retention before the group read them.
+	Expired int64 `json:"expired"`
 	// Committed is what was read back after --execute (null if nothing);
 	// absent in a dry run.
 	Committed json.RawMessage `json:"committed,omitempty"`
@@ -207,6 +210,9 @@ func newPlanReport(plan model.Plan, res *model.PlanResult) planReport {
 			Clamped:   p.Clamped,
 			Skipped:   p.Skipped(),
 			Replayed:  p.Replayed(),
+		}
+		if p.HasCurrent && p.Current < p.Start {
+			jp.Expired = p.Start - p.Current
 		}
 		if p.HasCurrent {
 			jp.Current = &p.Current

@@ -59,7 +59,7 @@ take fails the command (exit 1). A group with live members is refused
 -o json is a stable format for scripts:
   {"group","topic","operation","dry_run","lag_before","lag_after",
    "partitions":[{"partition","start","end","current","new","lag_before",
-     "lag_after","clamped","skipped","replayed"}]}
+     "lag_after","clamped","skipped","replayed","expired"}]}
 with, after --execute, "committed" (read back) and "error" per partition.`,
 		Example: `  kgroups reset --demo --topic spent_detail_topic --suffix incremental --to-earliest
   kgroups reset --demo --topic spent_detail_topic --suffix incremental --from-suffix full-index --execute
