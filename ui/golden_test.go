@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -132,5 +133,34 @@ func TestViewsHoldAtAnySize(t *testing.T) {
 			checkFrame(t, m.View(), size[0], size[1])
 		}
 		m.Close()
+	}
+}
+
+// TestFullHelpShowsEveryKey opens the full help of each screen at 80x24:
+// every key of it must be on screen, quit and the list keys included,
+// rather than cut at the right edge.
+func TestFullHelpShowsEveryKey(t *testing.T) {
+	builds := map[string]func(w, h int) Model{
+		"topics": func(w, h int) Model { return loaded(fixedSnapshot(), w, h) },
+		"groups": func(w, h int) Model { return openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic") },
+		"partitions": func(w, h int) Model {
+			return press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "down", "enter")
+		},
+		"batch": peeked,
+	}
+	for name, build := range builds {
+		t.Run(name, func(t *testing.T) {
+			m := press(build(80, 24), "?")
+			defer m.Close()
+			view := m.View()
+			checkFrame(t, view, 80, 24)
+			for _, column := range m.helpKeys().FullHelp() {
+				for _, b := range column {
+					if !strings.Contains(view, b.Help().Desc) {
+						t.Errorf("full help lacks %q (%s)", b.Help().Key, b.Help().Desc)
+					}
+				}
+			}
+		})
 	}
 }

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/keymap"
@@ -36,11 +39,51 @@ func (m Model) helpKeys() keymap.Help {
 
 func (m Model) helpView() string {
 	m.help.Width = m.width
+	keys := m.helpKeys()
+	view := m.help.View(keys)
+	if m.help.ShowAll {
+		view = m.fullHelpView(keys.FullHelp())
+	}
 	// help.Model lets the last item overflow when not even its ellipsis
 	// fits: cut every line to the width.
-	lines := strings.Split(m.help.View(m.helpKeys()), "\n")
+	lines := strings.Split(view, "\n")
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, m.width, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fullHelpView lays the full help's columns side by side in as many bands
+// as the width needs, where help.Model would cut the columns that do not
+// fit and hide keys such as quit in a narrow window.
+func (m Model) fullHelpView(columns [][]key.Binding) string {
+	m.help.Width = 0
+	var bands []string
+	var band [][]key.Binding
+	for _, c := range columns {
+		wider := append(slices.Clone(band), c)
+		if len(band) > 0 && lipgloss.Width(m.help.FullHelpView(wider)) > m.width {
+			bands = append(bands, m.help.FullHelpView(band))
+			wider = [][]key.Binding{c}
+		}
+		band = wider
+	}
+	if len(band) > 0 {
+		bands = append(bands, m.help.FullHelpView(band))
+	}
+	// Leave the header, a line of the view and the status bar on screen:
+	// a window too short for every band shows the first ones.
+	if len(bands) == 0 {
+		return ""
+	}
+	room := max(m.height-headerHeight-2, 1)
+	lines := strings.Split(bands[0], "\n")
+	for _, b := range bands[1:] {
+		more := strings.Split(b, "\n")
+		if len(lines)+len(more) > room {
+			break
+		}
+		lines = append(lines, more...)
 	}
 	return strings.Join(lines, "\n")
 }
