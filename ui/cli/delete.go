@@ -40,7 +40,8 @@ refused (exit 3), as is --execute in read-only mode.
 
 -o json is a stable format for scripts:
   {"group","topic","operation","dry_run","state","members","lag",
-   "partitions":[{"partition","start","end","committed","lag"}]}`,
+   "partitions":[{"partition","start","end","committed","lag"}]}
+with, after --execute, "read_back" per partition: the commit left (null).`,
 		Example: `  kgroups delete --demo --topic spent_detail_topic --suffix incremental
   kgroups delete --demo --topic spent_detail_topic --suffix incremental --offsets-only --execute`,
 		Args: cobra.NoArgs,
@@ -93,19 +94,27 @@ func (a *app) runDelete(cmd *cobra.Command, o *opsFlags, offsetsOnly bool) error
 		return opsError(err, group, action, conn)
 	}
 	r.DryRun = false
-	if err := writeDelete(a.stdout, o.output.value, r); err != nil {
-		return err
-	}
 	// Read back: no commit on the topic may be left.
 	after, err := conn.Cluster.Position(ctx, group, o.topic)
 	if err != nil {
 		return fmt.Errorf("read back the offsets of group %s: %w", group, err)
 	}
 	var left []int32
+	back := make(map[int32]model.PartitionLag, len(after))
 	for _, p := range after {
+		back[p.Partition] = p
 		if p.HasCommitted {
 			left = append(left, p.Partition)
 		}
+	}
+	for i, p := range r.Partitions {
+		r.Partitions[i].ReadBack = json.RawMessage("null")
+		if b, ok := back[p.Partition]; ok && b.HasCommitted {
+			r.Partitions[i].ReadBack = json.RawMessage(strconv.FormatInt(b.Committed, 10))
+		}
+	}
+	if err := writeDelete(a.stdout, o.output.value, r); err != nil {
+		return err
 	}
 	if len(left) > 0 {
 		return fmt.Errorf("group %s still has commits on %s after the delete: partition(s) %s", group, o.topic, joinPartitions(left))
@@ -134,6 +143,9 @@ type deletePartition struct {
 	End       int64  `json:"end"`
 	Committed *int64 `json:"committed"` // null without a commit
 	Lag       int64  `json:"lag"`
+	// ReadBack is the commit read back after --execute: null when none is
+	// left, as it should be; absent in a dry run.
+	ReadBack json.RawMessage `json:"read_back,omitempty"`
 }
 
 // loadDeleteReport describes group and reads its commits on topic. There
@@ -192,13 +204,26 @@ func writeDeleteTable(w io.Writer, r deleteReport) error {
 	fmt.Fprintf(w, "%s: group %s on topic %s, %s\n", r.Operation, render.Sanitize(r.Group), render.Sanitize(r.Topic), state)
 	fmt.Fprintf(w, "state %s, %d live member(s), lag %d\n\n", stateCell(r.State, ""), len(r.Members), r.Lag)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PARTITION\tSTART\tCOMMITTED\tEND\tLAG")
+	if r.DryRun {
+		fmt.Fprintln(tw, "PARTITION\tSTART\tCOMMITTED\tEND\tLAG")
+	} else {
+		// The commits as they were, then what is committed now.
+		fmt.Fprintln(tw, "PARTITION\tSTART\tWAS COMMITTED\tEND\tLAG\tREAD BACK")
+	}
 	for _, p := range r.Partitions {
 		committed := "-"
 		if p.Committed != nil {
 			committed = strconv.FormatInt(*p.Committed, 10)
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%d\t%d\n", p.Partition, p.Start, committed, p.End, p.Lag)
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%d\t%d", p.Partition, p.Start, committed, p.End, p.Lag)
+		if !r.DryRun {
+			back := "none"
+			if len(p.ReadBack) > 0 && string(p.ReadBack) != "null" {
+				back = string(p.ReadBack) + " (still committed)"
+			}
+			fmt.Fprintf(tw, "\t%s", back)
+		}
+		fmt.Fprintln(tw)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

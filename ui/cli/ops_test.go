@@ -430,8 +430,9 @@ type deleteJSON struct {
 	DryRun     bool     `json:"dry_run"`
 	Members    []string `json:"members"`
 	Partitions []struct {
-		Partition int32  `json:"partition"`
-		Committed *int64 `json:"committed"`
+		Partition int32           `json:"partition"`
+		Committed *int64          `json:"committed"`
+		ReadBack  json.RawMessage `json:"read_back"`
 	} `json:"partitions"`
 }
 
@@ -459,8 +460,11 @@ func TestDelete(t *testing.T) {
 
 	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index", "--execute")
 	mustSucceed(t, r)
-	if !strings.Contains(r.stdout, "deleted the whole group") {
-		t.Errorf("output:\n%s", r.stdout)
+	// The commits as they were, and none read back.
+	for _, want := range []string{"deleted the whole group", "WAS COMMITTED", "READ BACK", "0          0      9              10   1    none"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
 	}
 	listed, err := f.adm.ListGroups(ctx)
 	if err != nil {
@@ -480,6 +484,11 @@ func TestDelete(t *testing.T) {
 	}
 	if d.Operation != "delete offsets" || d.DryRun {
 		t.Errorf("report %+v", d)
+	}
+	for _, p := range d.Partitions {
+		if string(p.ReadBack) != "null" {
+			t.Errorf("partition %d read back %s after the delete, want null", p.Partition, p.ReadBack)
+		}
 	}
 	if got := f.committedOn(t, opsDefault); len(got) != 0 {
 		t.Errorf("offsets left after --offsets-only: %v", got)
