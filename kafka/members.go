@@ -88,10 +88,7 @@ func unsupportedRequest(err error) bool {
 const errBrokerTooOldText = "broker is too old; the broker has already indicated it will not know how to handle the request"
 
 func classicMember(m kadm.DescribedGroupMember) model.Member {
-	out := model.Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost}
-	if m.InstanceID != nil {
-		out.InstanceID = *m.InstanceID
-	}
+	out := newMember(m.MemberID, m.ClientID, m.ClientHost, m.InstanceID)
 	if a, ok := m.Assigned.AsConsumer(); ok {
 		for _, t := range a.Topics {
 			out.Assigned = append(out.Assigned, model.TopicPartitions{Topic: t.Topic, Partitions: slices.Clone(t.Partitions)})
@@ -102,10 +99,7 @@ func classicMember(m kadm.DescribedGroupMember) model.Member {
 }
 
 func consumerMember(m kadm.ConsumerGroupMember) model.Member {
-	out := model.Member{ID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost}
-	if m.InstanceID != nil {
-		out.InstanceID = *m.InstanceID
-	}
+	out := newMember(m.MemberID, m.ClientID, m.ClientHost, m.InstanceID)
 	for topic, parts := range m.Assignment {
 		ps := make([]int32, 0, len(parts))
 		for p := range parts {

@@ -310,31 +310,14 @@ func (c *Cluster) describeClassic(ctx context.Context, ids []string, set func(st
 	req.Groups = ids
 	for _, shard := range c.cl.RequestSharded(ctx, req) {
 		if shard.Err != nil {
-			err := coordinatorErr(shard, shard.Err)
-			for _, id := range shard.Req.(*kmsg.DescribeGroupsRequest).Groups {
-				set(id, describedGroup{err: err})
-			}
+			failShard(shard, shard.Req.(*kmsg.DescribeGroupsRequest).Groups, set)
 			continue
 		}
 		resp := shard.Resp.(*kmsg.DescribeGroupsResponse)
 		for _, rg := range resp.Groups {
-			d := describedGroup{state: rg.State}
-			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
-				if errors.Is(err, kerr.GroupIDNotFound) {
-					d.state = "Dead" // deleted since it was listed
-				} else {
-					d.err = coordinatorErr(shard, err)
-				}
-			}
+			d := describedState(shard, rg.State, rg.ErrorCode)
 			for _, rm := range rg.Members {
-				m := model.Member{
-					ID:       rm.MemberID,
-					ClientID: rm.ClientID,
-					Host:     rm.ClientHost,
-				}
-				if rm.InstanceID != nil {
-					m.InstanceID = *rm.InstanceID
-				}
+				m := newMember(rm.MemberID, rm.ClientID, rm.ClientHost, rm.InstanceID)
 				if rg.ProtocolType == "consumer" {
 					var a kmsg.ConsumerMemberAssignment
 					if a.ReadFrom(rm.MemberAssignment) == nil {
@@ -356,31 +339,14 @@ func (c *Cluster) describeConsumer(ctx context.Context, ct *clusterTopics, ids [
 	req.Groups = ids
 	for _, shard := range c.cl.RequestSharded(ctx, req) {
 		if shard.Err != nil {
-			err := coordinatorErr(shard, shard.Err)
-			for _, id := range shard.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups {
-				set(id, describedGroup{err: err})
-			}
+			failShard(shard, shard.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups, set)
 			continue
 		}
 		resp := shard.Resp.(*kmsg.ConsumerGroupDescribeResponse)
 		for _, rg := range resp.Groups {
-			d := describedGroup{state: rg.State}
-			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
-				if errors.Is(err, kerr.GroupIDNotFound) {
-					d.state = "Dead"
-				} else {
-					d.err = coordinatorErr(shard, err)
-				}
-			}
+			d := describedState(shard, rg.State, rg.ErrorCode)
 			for _, rm := range rg.Members {
-				m := model.Member{
-					ID:       rm.MemberID,
-					ClientID: rm.ClientID,
-					Host:     rm.ClientHost,
-				}
-				if rm.InstanceID != nil {
-					m.InstanceID = *rm.InstanceID
-				}
+				m := newMember(rm.MemberID, rm.ClientID, rm.ClientHost, rm.InstanceID)
 				for _, t := range rm.Assignment.TopicPartitions {
 					topic := t.Topic
 					if topic == "" { // newer brokers name assigned topics by ID only
@@ -394,6 +360,37 @@ func (c *Cluster) describeConsumer(ctx context.Context, ct *clusterTopics, ids [
 			set(rg.Group, d)
 		}
 	}
+}
+
+// failShard marks every group of a describe request that failed as a whole.
+func failShard(shard kgo.ResponseShard, ids []string, set func(string, describedGroup)) {
+	err := coordinatorErr(shard, shard.Err)
+	for _, id := range ids {
+		set(id, describedGroup{err: err})
+	}
+}
+
+// describedState is a described group's state and error from its error
+// code. A group deleted since it was listed reads as Dead, not as a failure.
+func describedState(shard kgo.ResponseShard, state string, code int16) describedGroup {
+	d := describedGroup{state: state}
+	if err := kerr.ErrorForCode(code); err != nil {
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			d.state = "Dead"
+		} else {
+			d.err = coordinatorErr(shard, err)
+		}
+	}
+	return d
+}
+
+// newMember is a described group member without its assignment.
+func newMember(id, clientID, host string, instanceID *string) model.Member {
+	m := model.Member{ID: id, ClientID: clientID, Host: host}
+	if instanceID != nil {
+		m.InstanceID = *instanceID
+	}
+	return m
 }
 
 // joinGroupErrs folds a group's describe and offset-fetch failures into one

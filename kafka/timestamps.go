@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,21 +113,8 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 		n += len(groups[gi].Partitions)
 	}
 	wants := make([]tsWant, 0, n)
-	for gi := range groups {
-		g := &groups[gi]
-		ti, ok := ct.byName[g.Name.Topic]
-		if !ok {
-			continue
-		}
-		for pi := range g.Partitions {
-			pl := &g.Partitions[pi]
-			if pl.Lag <= 0 || pl.Err != nil {
-				continue
-			}
-			if w, ok := wantOf(ct, ti, pl); ok {
-				wants = append(wants, w)
-			}
-		}
+	for _, w := range lagging(ct, groups) {
+		wants = append(wants, w)
 	}
 	if len(wants) == 0 {
 		return nil
@@ -173,25 +161,35 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 	defer cancel()
 	c.fetchTimestamps(tctx, parts)
 
-	for gi := range groups {
-		g := &groups[gi]
-		ti, ok := ct.byName[g.Name.Topic]
-		if !ok {
-			continue
+	for pl, w := range lagging(ct, groups) {
+		if i, ok := slices.BinarySearchFunc(wants, w, compareWants); ok {
+			pl.OldestUnconsumed = times[i]
 		}
-		for pi := range g.Partitions {
-			pl := &g.Partitions[pi]
-			if pl.Lag <= 0 || pl.Err != nil {
+	}
+	return timestampErrors(parts)
+}
+
+// lagging yields every partition of groups that has lag and loaded without
+// error, with the position whose timestamp it wants.
+func lagging(ct *clusterTopics, groups []model.Group) iter.Seq2[*model.PartitionLag, tsWant] {
+	return func(yield func(*model.PartitionLag, tsWant) bool) {
+		for gi := range groups {
+			g := &groups[gi]
+			ti, ok := ct.byName[g.Name.Topic]
+			if !ok {
 				continue
 			}
-			if w, ok := wantOf(ct, ti, pl); ok {
-				if i, ok := slices.BinarySearchFunc(wants, w, compareWants); ok {
-					pl.OldestUnconsumed = times[i]
+			for pi := range g.Partitions {
+				pl := &g.Partitions[pi]
+				if pl.Lag <= 0 || pl.Err != nil {
+					continue
+				}
+				if w, ok := wantOf(ct, ti, pl); ok && !yield(pl, w) {
+					return
 				}
 			}
 		}
 	}
-	return timestampErrors(parts)
 }
 
 // oldestUnconsumedOffset is where the group resumes on the partition.
