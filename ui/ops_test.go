@@ -388,6 +388,35 @@ func TestOpsReadOnly(t *testing.T) {
 	}
 }
 
+// TestOpsReadOnlyEveryWrite: besides the offset operations, read-only mode
+// refuses consuming (which commits) and committing a reviewed batch, with
+// the reason, while peeking still reads.
+func TestOpsReadOnlyEveryWrite(t *testing.T) {
+	m := sized(New(Deps{Base: testBase, ReadOnly: true, Now: nowFixed}), 160, 50)
+	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
+	defer m.Close()
+	m = press(openTopic(m, "spent_detail_topic"), "down")
+	if _, cmd := update(m, keyMsg("c")); !hasStatus(cmd, levelWarn, "read-only") {
+		t.Error("c (consume, which commits) is not refused read-only")
+	}
+	m = press(m, "p", "enter")
+	if m.batch.target.ID() == "" {
+		t.Fatal("peek did not start read-only")
+	}
+	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchPeek, target: m.batch.target, max: 100,
+		req: kafka.PeekRequest{Topic: "spent_detail_topic", Group: m.batch.target.ID(), Max: 100}, records: testRecords("spent_detail_topic")})
+	if len(m.batch.records) == 0 {
+		t.Fatal("the peeked records are not shown read-only")
+	}
+	m, cmd := update(m, keyMsg("C"))
+	if m.dialog != nil || !hasStatus(cmd, levelWarn, "read-only") {
+		t.Error("C (commit after review) is not refused read-only")
+	}
+	if help := press(m, "?").View(); !strings.Contains(help, "commit off: read-only") {
+		t.Error("the batch help does not say why C is off")
+	}
+}
+
 // TestOpsNotOnForeignGroups: other prefixes, unmatched groups and missing
 // groups are not reset, copied onto or deleted.
 func TestOpsNotOnForeignGroups(t *testing.T) {
