@@ -107,6 +107,7 @@ func TestPlanResetModes(t *testing.T) {
 		{"datetime after the last record", kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: f.t0.Add(time.Hour)}, map[int32]int64{0: 10, 1: 10}, 0, false},
 		{"by duration", kafka.ResetSpec{Mode: kafka.ResetByDuration, Duration: 2 * time.Second, Now: func() time.Time { return f.t0.Add(9 * time.Second) }}, map[int32]int64{0: 7, 1: 7}, 6, false},
 		{"shift forward", kafka.ResetSpec{Mode: kafka.ResetShiftBy, Shift: 3}, map[int32]int64{0: 7, 1: 9}, 4, false},
+		{"shift forward clamps at end", kafka.ResetSpec{Mode: kafka.ResetShiftBy, Shift: 7}, map[int32]int64{0: 10, 1: 10}, 0, true},
 		{"shift back clamps at start", kafka.ResetSpec{Mode: kafka.ResetShiftBy, Shift: -5}, map[int32]int64{0: 0, 1: 1}, 19, true},
 		{"one partition only", kafka.ResetSpec{Mode: kafka.ResetToEarliest, Partitions: []int32{1}}, map[int32]int64{1: 0}, 10, false},
 	}
