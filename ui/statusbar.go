@@ -89,29 +89,44 @@ func (s statusBar) clear(id int) statusBar {
 
 func (s statusBar) view(st *Styles, width int) string {
 	var text string
-	style := st.StatusInfo
+	style := &st.StatusInfo
 	switch {
 	case s.shown:
 		text = s.text
 		switch s.level {
 		case levelError:
-			text, style = "error: "+text, st.StatusError
+			text, style = "error: "+text, &st.StatusError
 		case levelWarn:
-			text, style = "warning: "+text, st.StatusWarn
+			text, style = "warning: "+text, &st.StatusWarn
 		}
 	case s.conn != "":
-		text, style = "error: "+s.conn, st.StatusError
+		text, style = "error: "+s.conn, &st.StatusError
 		if ansi.StringWidth(text) > width && s.connCut != "" {
 			text = "error: " + s.connCut
 		}
 	case s.item != "":
-		text, style = s.item, st.StatusError
+		text, style = s.item, &st.StatusError
 	case len(s.partial) > 0:
 		text = fmt.Sprintf("warning: partial data, %d item(s) failed: %s", len(s.partial), s.partial[0].Error())
 		if len(s.partial) > 1 {
 			text += fmt.Sprintf(" (+%d more)", len(s.partial)-1)
 		}
-		style = st.StatusWarn
+		style = &st.StatusWarn
+	}
+	if style == &st.StatusError {
+		return style.Render(cutMiddle(clean(text), width))
 	}
 	return style.Render(ansi.Truncate(clean(text), max(width, 0), "…"))
+}
+
+// cutMiddle fits text in width by cutting out its middle: the last words of
+// an error are its cause ("no such file or directory"), too useful to drop.
+func cutMiddle(text string, width int) string {
+	w := ansi.StringWidth(text)
+	if w <= width || width < 20 {
+		return ansi.Truncate(text, max(width, 0), "…")
+	}
+	tail := (width - 1) / 2
+	head := width - 1 - tail
+	return ansi.Truncate(text, head, "") + "…" + ansi.TruncateLeft(text, w-tail, "")
 }

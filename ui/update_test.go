@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
@@ -555,5 +556,38 @@ func TestKeyBurst(t *testing.T) {
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x y"), Paste: true})
 	if m.topics.filter.input.Value() != "userx y" {
 		t.Errorf("paste gave %q", m.topics.filter.input.Value())
+	}
+}
+
+// TestStatusBarKeepsTheCause: an error too long for the bar loses its
+// middle, not its last words, which say what went wrong.
+func TestStatusBarKeepsTheCause(t *testing.T) {
+	long := "open ./my-batch-consumer-spent_detail_topic-full-index-20261128-101149.jsonl/x: no such file or directory"
+	tests := []struct {
+		name  string
+		msg   statusMsg
+		width int
+		want  []string
+	}{
+		{"error cut in the middle", statusMsg{level: levelError, text: long}, 80, []string{"error: open ./my-batch", "…", "no such file or directory"}},
+		{"error that fits", statusMsg{level: levelError, text: "boom"}, 80, []string{"error: boom"}},
+		{"info cut at the end", statusMsg{level: levelInfo, text: long}, 80, []string{"open ./my-batch"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := loaded(fixedSnapshot(), tt.width, 24)
+			defer m.Close()
+			m, _ = update(m, tt.msg)
+			lines := strings.Split(m.View(), "\n")
+			bar := lines[len(lines)-2]
+			if w := ansi.StringWidth(bar); w > tt.width {
+				t.Errorf("status bar is %d cells wide, want at most %d", w, tt.width)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(bar, want) {
+					t.Errorf("status bar %q lacks %q", bar, want)
+				}
+			}
+		})
 	}
 }
