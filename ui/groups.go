@@ -345,7 +345,7 @@ func (v groupsView) View() string {
 	}
 	t.cols = append(t.cols,
 		column{Title: "time lag", Min: 8, Align: alignRight},
-		column{Title: "note", Min: 8, Flex: true, Fill: true},
+		column{Title: "note", Min: 12, Flex: true, Fill: true},
 	)
 	t.rows = make([][]cell, len(v.rows))
 	for i, r := range v.rows {
