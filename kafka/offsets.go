@@ -17,7 +17,7 @@ import (
 
 // ErrReadOnly is returned by every operation that would write while the
 // connection is read-only (Config.ReadOnly).
-var ErrReadOnly = errors.New("read-only mode: this would write to the cluster (drop --read-only / KGROUPS_READ_ONLY to allow it)")
+var ErrReadOnly = errors.New("read-only mode: this would write to the cluster")
 
 // ErrGroupExists is returned when creating a group that already exists.
 var ErrGroupExists = errors.New("group already exists")

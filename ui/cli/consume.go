@@ -85,7 +85,7 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	}
 	if s.ReadOnly && !o.peek {
 		// Refused before connecting: consuming as the group commits.
-		return refusef("read-only mode: consume commits what it reads; add --peek to read without committing (or drop --read-only / %s)", envReadOnly)
+		return refusef("read-only mode (%s): consume commits what it reads; add --peek to read without committing, or pass --read-only=false", readOnlyCause(s))
 	}
 	if o.output.value == "" {
 		o.output.value = "jsonl"
