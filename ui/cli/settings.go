@@ -64,6 +64,7 @@ func addSettingsFlags(cmd *cobra.Command) {
 	f.Bool("read-only", false, "refuse every write (commits, reset, create, delete); peek and lag still work (env "+envReadOnly+")")
 	f.String("config", "", "configuration file (env "+envConfig+"; default $XDG_CONFIG_HOME/kgroups/config.yaml or ~/.config/kgroups/config.yaml)")
 	f.String("context", "", "context of the configuration file to use (env "+envContext+"; default its current-context)")
+	f.String("client-id", "", "Kafka client id kgroups announces (default kgroups; brokers log and quota by it)")
 }
 
 // resolveSettings reads the global flags of cmd and merges them with the
@@ -153,7 +154,7 @@ func changedFlags(cmd *cobra.Command) (config.Layer, error) {
 			return l, usagef("--brokers is empty: give host:port[,host:port...]")
 		}
 	}
-	strs := map[string]**string{"base": &l.Base, "config": &l.Config, "context": &l.Context}
+	strs := map[string]**string{"base": &l.Base, "config": &l.Config, "context": &l.Context, "client-id": &l.ClientID}
 	for name, dst := range strs {
 		if f.Changed(name) {
 			v, err := f.GetString(name)

@@ -89,9 +89,9 @@ func TestSettingsPrecedence(t *testing.T) {
 		{
 			name: "flags beat env",
 			env:  map[string]string{envBrokers: "env:1", envBase: "env-base", envReadOnly: "yes", envContext: "prod"},
-			args: []string{"lag", "--config", path, "--brokers", "flag:1", "--base", "flag-base", "--read-only=false", "--timeout", "2s"},
+			args: []string{"lag", "--config", path, "--brokers", "flag:1", "--base", "flag-base", "--read-only=false", "--timeout", "2s", "--client-id", "ops-laptop"},
 			want: Settings{Brokers: []string{"flag:1"}, Base: "flag-base", ReadOnly: false, Timeout: 2 * time.Second,
-				ClientID: "kgroups-prod", Context: "prod"},
+				ClientID: "ops-laptop", Context: "prod"},
 		},
 		{
 			name: "env context",
