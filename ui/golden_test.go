@@ -3,8 +3,12 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
@@ -160,6 +164,27 @@ func TestFullHelpShowsEveryKey(t *testing.T) {
 						t.Errorf("full help lacks %q (%s)", b.Help().Key, b.Help().Desc)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestNoColor: with NO_COLOR set, a terminal that could show colours gets
+// none, only weight and reverse video; without it the theme colours.
+func TestNoColor(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	colour := regexp.MustCompile(`\x1b\[[0-9;]*[34]8;`)
+	for _, tt := range []struct {
+		noColor string
+		want    bool
+	}{{"", true}, {"1", false}} {
+		t.Run("NO_COLOR="+tt.noColor, func(t *testing.T) {
+			t.Setenv("NO_COLOR", tt.noColor)
+			m := openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic")
+			defer m.Close()
+			if got := colour.MatchString(m.View()); got != tt.want {
+				t.Errorf("view has colours: %v, want %v", got, tt.want)
 			}
 		})
 	}
