@@ -10,8 +10,13 @@ import (
 // this order:
 //
 //   - UNKNOWN: fewer than MinSamples samples in the window. Never a guess.
-//   - OK: lag is 0 now, or was 0 at some sample in the window (Burrow's rule
-//     1: a consumer that reaches the end between batches is fine).
+//   - OK: lag is 0 now.
+//   - After a sample where the lag was 0 (Burrow's rule 1: a consumer that
+//     reaches the end between batches is fine): OK while the group commits
+//     again after it, or when fewer than two samples followed it (records
+//     just arrived); otherwise STALLED or STOPPED as below, since a group
+//     that caught up once and then stopped committing while lag builds is
+//     not fine.
 //   - STALLED: lag > 0, commits did not advance over the window, members
 //     present (Burrow's rule 4).
 //   - STOPPED: lag > 0, commits did not advance over the window, no members.
@@ -146,18 +151,27 @@ func Evaluate(samples []Sample, hasMembers bool, cfg EvalConfig) Evaluation {
 }
 
 func statusOf(w []Sample, advancing, hasMembers bool) Status {
-	for _, s := range w {
-		if s.Lag == 0 {
-			return StatusOK
-		}
+	last := w[len(w)-1]
+	if last.Lag == 0 {
+		return StatusOK
 	}
-	if !advancing {
+	stuck := func() Status {
 		if hasMembers {
 			return StatusStalled
 		}
 		return StatusStopped
 	}
-	first, last := w[0], w[len(w)-1]
+	if z := lastZeroLag(w); z >= 0 {
+		tail := w[z:]
+		if consumedBetween(tail[0], last) > 0 || len(tail) < 3 {
+			return StatusOK
+		}
+		return stuck()
+	}
+	if !advancing {
+		return stuck()
+	}
+	first := w[0]
 	switch {
 	case fallingBehind(first, last) && neverDecreased(w):
 		return StatusFallingBehind
@@ -166,6 +180,16 @@ func statusOf(w []Sample, advancing, hasMembers bool) Status {
 	default:
 		return StatusOK
 	}
+}
+
+// lastZeroLag is the index of the newest sample with lag 0, or -1.
+func lastZeroLag(w []Sample) int {
+	for i := len(w) - 1; i >= 0; i-- {
+		if w[i].Lag == 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // fallingBehind reports whether the lag grew from first to last by more than

@@ -256,9 +256,12 @@ func TestHistoryForgetsGroups(t *testing.T) {
 		t.Errorf("backfill after coming back is %q, want … (too few samples)", got)
 	}
 
-	// kgroups resets full-index: its history goes at once.
-	if got := groupStatus(t, m, "full-index"); got != "CATCHING UP" {
-		t.Fatalf("setup: full-index is %q", got)
+	// kgroups resets full-index: its history goes at once. (Fed the same
+	// offsets three times, its p2 caught up once and then stopped
+	// committing, so it has a verdict of its own by now.)
+	before := groupStatus(t, m, "full-index")
+	if before == "…" {
+		t.Fatalf("setup: full-index has no verdict yet")
 	}
 	m = m.forgetHistory(testBase + "-spent_detail_topic-full-index")
 	if got := groupStatus(t, m, "full-index"); got != "…" {
@@ -271,7 +274,7 @@ func TestHistoryForgetsGroups(t *testing.T) {
 	if m.partitions.group.Name.Suffix != "full-index" {
 		t.Fatalf("opened %q", m.partitions.group.ID)
 	}
-	if view := m.View(); !strings.Contains(view, "UNKNOWN · 0 of 3 samples") || strings.Contains(view, "CATCHING UP") {
+	if view := m.View(); !strings.Contains(view, "UNKNOWN · 0 of 3 samples") || strings.Contains(view, before) {
 		t.Errorf("the partitions of a reset group still show their old verdict:\n%s", view)
 	}
 }
