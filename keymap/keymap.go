@@ -273,17 +273,24 @@ func (k KeyMap) PartitionsHelp() Help {
 }
 
 // BatchHelp is the help of the batch view; with no records it offers only
-// what can fill it.
-func (k KeyMap) BatchHelp(hasRecords bool) Help {
+// what can fill it, and it offers commit only for a batch still to commit
+// (a peek not yet committed).
+func (k KeyMap) BatchHelp(hasRecords, committable bool) Help {
 	b := k.Batch
 	if !hasRecords {
 		short := []key.Binding{b.Consume, b.Peek, k.Global.Back, k.Global.Help, k.Global.Quit}
 		return Help{Short: short, Full: [][]key.Binding{{b.Consume, b.Peek}, k.Global.column()}}
 	}
+	short := []key.Binding{b.Search, b.Export, b.Copy, b.Focus, k.Global.Back, k.Global.Help, k.Global.Quit}
+	reading := []key.Binding{b.Consume, b.Peek}
+	if committable {
+		short = append([]key.Binding{b.Commit}, short...)
+		reading = append([]key.Binding{b.Commit}, reading...)
+	}
 	return Help{
-		Short: []key.Binding{b.Commit, b.Search, b.Export, b.Copy, b.Focus, k.Global.Back, k.Global.Help, k.Global.Quit},
+		Short: short,
 		Full: [][]key.Binding{
-			{b.Commit, b.Consume, b.Peek},
+			reading,
 			{b.Search, b.Mode, b.Export, b.Copy},
 			k.Global.column(),
 			{b.Focus, b.ScrollUp, b.ScrollDown, k.List.PageUp, k.List.PageDown},

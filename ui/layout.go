@@ -32,7 +32,7 @@ func (m Model) helpKeys() keymap.Help {
 	case pagePartitions:
 		return m.keys.PartitionsHelp()
 	case pageBatch:
-		return m.keys.BatchHelp(len(m.batch.records) > 0)
+		return m.keys.BatchHelp(len(m.batch.records) > 0, m.batch.committed == "")
 	}
 	return m.keys.TopicsHelp()
 }
