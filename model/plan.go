@@ -46,6 +46,16 @@ func (p PlanPartition) Replayed() int64 {
 	return max(min(p.Current, p.End)-p.New, 0)
 }
 
+// Expired is how many records retention deleted between the group's commit
+// and the log start before the group read them: the group had lost them
+// before the move, whatever the move does.
+func (p PlanPartition) Expired() int64 {
+	if !p.HasCurrent {
+		return 0
+	}
+	return max(p.Start-p.Current, 0)
+}
+
 // Changes reports whether the move changes anything on this partition.
 func (p PlanPartition) Changes() bool { return !p.HasCurrent || p.Current != p.New }
 

@@ -38,3 +38,14 @@ func TestShiftTargets(t *testing.T) {
 		t.Fatalf("targets %v", got)
 	}
 }
+
+func TestPlanPartitionExpired(t *testing.T) {
+	current := BuildPartitionLags([]TopicPartition{{Partition: 0, Start: 40, End: 100}, {Partition: 1, Start: 40, End: 100}}, map[int32]int64{0: 25})
+	plan := BuildPlan("g", "t", "test", current, map[int32]int64{0: 100, 1: 100})
+	if got := plan.Partitions[0].Expired(); got != 15 {
+		t.Fatalf("commit 25 below log start 40: expired %d, want 15", got)
+	}
+	if got := plan.Partitions[1].Expired(); got != 0 {
+		t.Fatalf("no commit: expired %d, want 0", got)
+	}
+}

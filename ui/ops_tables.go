@@ -107,8 +107,20 @@ func siblingOffset(source []model.PartitionLag, p int32) string {
 	return "—"
 }
 
-// changeCell says what a partition's move does to the group's reading.
+// changeCell says what a partition's move does to the group's reading, and
+// what retention had already deleted before the group read it.
 func changeCell(st *Styles, p model.PlanPartition) cell {
+	c := moveCell(st, p)
+	if n := p.Expired(); n > 0 {
+		c.Text += " · " + count(n) + " expired"
+		if c.Style == nil {
+			c = styled(c.Text, st.Warn)
+		}
+	}
+	return c
+}
+
+func moveCell(st *Styles, p model.PlanPartition) cell {
 	switch {
 	case !p.Changes():
 		return plain("no change")

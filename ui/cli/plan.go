@@ -211,9 +211,7 @@ func newPlanReport(plan model.Plan, res *model.PlanResult) planReport {
 			Skipped:   p.Skipped(),
 			Replayed:  p.Replayed(),
 		}
-		if p.HasCurrent && p.Current < p.Start {
-			jp.Expired = p.Start - p.Current
-		}
+		jp.Expired = p.Expired()
 		if p.HasCurrent {
 			jp.Current = &p.Current
 		}
@@ -258,7 +256,7 @@ func writePlanTable(w io.Writer, r planReport) error {
 		header += "\tCOMMITTED"
 	}
 	fmt.Fprintln(tw, header)
-	var clamped, skipped, replayed int64
+	var clamped, skipped, replayed, expired int64
 	var failed []int32
 	for _, p := range r.Partitions {
 		current := "-"
@@ -272,6 +270,7 @@ func writePlanTable(w io.Writer, r planReport) error {
 		}
 		skipped += p.Skipped
 		replayed += p.Replayed
+		expired += p.Expired
 		fmt.Fprintf(tw, "%d\t%s\t→\t%s\t%d\t→\t%d", p.Partition, current, newCell, p.LagBefore, p.LagAfter)
 		if !r.DryRun {
 			got := "nothing"
@@ -294,6 +293,9 @@ func writePlanTable(w io.Writer, r planReport) error {
 	fmt.Fprintf(w, "\n%d partition(s): %d record(s) to read again, %d skipped unread\n", len(r.Partitions), replayed, skipped)
 	if clamped > 0 {
 		fmt.Fprintln(w, "* clamped to the partition's [start, end]: the requested offset is not in the log")
+	}
+	if expired > 0 {
+		fmt.Fprintf(w, "%d record(s) between the current commits and the log start were deleted by retention before the group read them (expired)\n", expired)
 	}
 	if !r.DryRun {
 		if len(failed) == 0 {
