@@ -38,12 +38,14 @@ type Options struct {
 	// Ports to listen on, one broker each, on 127.0.0.1. Empty: 3 brokers
 	// on random ports.
 	Ports []int
-	// NoProducer freezes the demo: no records are produced and the live
-	// member holds its partitions without reading or committing, so
-	// every offset stays as seeded.
+	// NoProducer freezes the demo: no records are produced, the batch
+	// jobs do not run and the live member holds its partitions without
+	// reading or committing, so every offset stays as seeded.
 	NoProducer bool
 	// ProduceInterval overrides DefaultProduceInterval.
 	ProduceInterval time.Duration
+	// JobInterval overrides JobInterval, the pace of the batch jobs.
+	JobInterval time.Duration
 	// Now times the seeded records (they lead up to Now()) and the
 	// produced ones. Nil: seeded records lead up to SeedBase and produced
 	// ones use the wall clock.
@@ -63,7 +65,7 @@ type Demo struct {
 
 // Start starts the cluster, seeds it (see Seed), joins the live
 // real-time alerts member and, unless opt.NoProducer, starts the slow
-// producer. ctx bounds the start only; the demo runs until Close.
+// producer and the simulated batch jobs (see jobs). ctx bounds the start only; the demo runs until Close.
 func Start(ctx context.Context, opt Options) (*Demo, error) {
 	kopts := []kfake.Opt{kfake.NumBrokers(Brokers)}
 	if len(opt.Ports) > 0 {
@@ -97,6 +99,11 @@ func Start(ctx context.Context, opt Options) (*Demo, error) {
 			d.Close()
 			return nil, err
 		}
+		jobEvery := opt.JobInterval
+		if jobEvery <= 0 {
+			jobEvery = JobInterval
+		}
+		d.startJobs(runCtx, d.producer, jobEvery)
 	}
 	return d, nil
 }

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"reflect"
 	"runtime"
@@ -289,5 +290,63 @@ func TestSeedRefusesASeededCluster(t *testing.T) {
 	}
 	if err := demo.Seed(ctx, brokers); err == nil || !strings.Contains(err.Error(), "create topic") {
 		t.Errorf("second Seed: %v, want a create topic error", err)
+	}
+}
+
+// The simulated batch jobs move their groups the way the service's jobs
+// would: full-index to the log end, incremental and analytics a batch at a
+// time from where they stand, and nothing else.
+func TestStartRunsTheBatchJobs(t *testing.T) {
+	d := start(t, demo.Options{ProduceInterval: 50 * time.Millisecond, JobInterval: 20 * time.Millisecond})
+	ctx := context.Background()
+	adm := admin(t, d.Brokers())
+	seeded := demo.Commits()
+	fullIndex := demo.Base + "-" + demo.SpentTopic + "-full-index"
+	incremental := demo.Base + "-" + demo.SpentTopic + "-incremental"
+	analytics := demo.Base + "-" + demo.UserEventsTopic + "-analytics"
+	defaultGroup := demo.Base + "-" + demo.SpentTopic
+
+	committed := func(group, topic string) map[int32]int64 {
+		out := map[int32]int64{}
+		resp, err := adm.FetchOffsets(ctx, group)
+		if err != nil {
+			return out
+		}
+		resp.Each(func(o kadm.OffsetResponse) {
+			if o.Topic == topic {
+				out[o.Partition] = o.At
+			}
+		})
+		return out
+	}
+	moved := func(group, topic string) bool {
+		for p, o := range committed(group, topic) {
+			if o > seeded[group][topic][p] {
+				return true
+			}
+		}
+		return false
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !(moved(fullIndex, demo.SpentTopic) && moved(incremental, demo.SpentTopic) && moved(analytics, demo.UserEventsTopic)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20s the jobs had not all committed: full-index %v, incremental %v, analytics %v",
+				committed(fullIndex, demo.SpentTopic), committed(incremental, demo.SpentTopic), committed(analytics, demo.UserEventsTopic))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A batch job never jumps: incremental moves at most one step per run
+	// and stays behind the end while its backlog lasts.
+	ends, err := adm.ListEndOffsets(ctx, demo.SpentTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, o := range committed(incremental, demo.SpentTopic) {
+		if end, _ := ends.Lookup(demo.SpentTopic, p); o > end.Offset {
+			t.Fatalf("incremental partition %d committed %d past the end %d", p, o, end.Offset)
+		}
+	}
+	if got, want := fmt.Sprint(committed(defaultGroup, demo.SpentTopic)), fmt.Sprint(seeded[defaultGroup][demo.SpentTopic]); got != want {
+		t.Fatalf("the default group has no job but moved: %s, seeded %s", got, want)
 	}
 }
