@@ -251,7 +251,7 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		return v.scrollDetail(1), nil
 	case keyMatches(msg, k.Mode):
 		v.mode = (v.mode + 1) % valueModes
-		return v.ensureDetail(), say(reportInfo("values shown as %s", v.mode))
+		return v.ensureDetail(), say(reportInfo("values shown as %s", v.mode.about()))
 	case keyMatches(msg, k.Search):
 		if len(v.records) == 0 {
 			return v, nil
@@ -334,12 +334,14 @@ func (v batchView) summary() string {
 	case v.kind == batchNone:
 		return "group " + id + ": nothing read yet"
 	}
-	verb := "peeked (nothing committed)"
+	// A peek reads at the group's position without joining it: "of" the
+	// group, where a consume reads "as" the group.
+	verb, note, prep := "peeked", " (nothing committed)", "of"
 	if v.committed != "" {
-		verb = "reviewed"
+		verb, note = "reviewed", ""
 	}
 	if v.kind == batchConsume {
-		verb = "consumed"
+		verb, note, prep = "consumed", "", "as"
 		if v.forced {
 			verb = "consumed (forced)"
 		}
@@ -348,7 +350,7 @@ func (v batchView) summary() string {
 	for _, r := range v.records {
 		parts[r.Partition] = true
 	}
-	s := fmt.Sprintf("%s %s record%s from %d partition%s as %s", verb, count(int64(len(v.records))), plural(len(v.records)), len(parts), plural(len(parts)), id)
+	s := fmt.Sprintf("%s %s record%s%s from %d partition%s %s %s", verb, count(int64(len(v.records))), plural(len(v.records)), note, len(parts), plural(len(parts)), prep, id)
 	switch {
 	case v.committed != "" && v.kind == batchPeek:
 		s += " · " + v.committed

@@ -31,6 +31,14 @@ func (m valueMode) String() string {
 	return "auto"
 }
 
+// about names the mode for the status line when v cycles to it.
+func (m valueMode) about() string {
+	if m == modeAuto {
+		return "auto (JSON pretty-printed, text as text, binary as hex)"
+	}
+	return m.String()
+}
+
 // detailLimits caps what the detail pane lays out for one value: enough to
 // read any sensible record, bounded for a 1 MB one (the pane says what it
 // left out; e exports everything).

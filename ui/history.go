@@ -227,6 +227,8 @@ func catchUp(ev model.Evaluation) string {
 	switch {
 	case ev.Lag == 0:
 		return "caught up"
+	case ev.CatchUpNever && ev.Status == model.StatusOK:
+		return "keeping pace"
 	case ev.CatchUpNever:
 		return "never at this rate"
 	case ev.CatchUp < time.Second:

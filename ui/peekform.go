@@ -58,7 +58,7 @@ func (m Model) askPeek(t target) (Model, tea.Cmd) {
 	return m.openDialog(dialog{
 		kind:   dialogForm,
 		title:  "Peek " + clean(t.ID()),
-		body:   []string{"Reads without joining the group and without committing. With last N, records counts per partition."},
+		body:   []string{"Reads without joining the group and without committing. With last N, records is a count per partition."},
 		fields: fields,
 		action: peekAction{target: t},
 	}), nil

@@ -225,6 +225,9 @@ func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
 		v.showInternal = !v.showInternal
 		v = v.rebuild()
 		if v.showInternal {
+			if !v.hasInternal() {
+				return v, say(reportInfo("showing internal topics: the cluster lists none"))
+			}
 			return v, say(reportInfo("showing internal topics"))
 		}
 		return v, say(reportInfo("hiding internal topics"))
@@ -262,6 +265,16 @@ func (v topicsView) scroll(delta int) topicsView {
 	return v
 }
 
+// hasInternal says whether the cluster listed any internal topic.
+func (v topicsView) hasInternal() bool {
+	for _, r := range v.all {
+		if r.Internal {
+			return true
+		}
+	}
+	return false
+}
+
 func (v topicsView) View() string {
 	st := v.styles
 	if !v.loaded {
@@ -273,7 +286,7 @@ func (v topicsView) View() string {
 			hidden++
 		}
 	}
-	title := fmt.Sprintf("%d topics", len(v.rows))
+	title := fmt.Sprintf("%d topic%s", len(v.rows), plural(len(v.rows)))
 	if hidden > 0 {
 		title += fmt.Sprintf(" (%d internal hidden, i shows)", hidden)
 	}

@@ -372,11 +372,15 @@ func watchRow(topic, suffix string, st model.Status, ev model.Evaluation, lag in
 }
 
 // etaCell is the catch-up time: "—" when caught up or the status is UNKNOWN,
-// "never at this rate" when the consumer is not faster than the producer.
+// "keeping pace" when the status is OK but the consumer is not faster than
+// the producer (a steady stream always leaves some lag), "never at this rate"
+// when it is not faster and the status is not OK.
 func etaCell(st model.Status, ev model.Evaluation, lag int64) string {
 	switch {
 	case st == model.StatusUnknown || lag == 0:
 		return "—"
+	case ev.CatchUpNever && st == model.StatusOK:
+		return "keeping pace"
 	case ev.CatchUpNever:
 		return "never at this rate"
 	}
