@@ -13,10 +13,10 @@ import (
 //   - OK: lag is 0 now.
 //   - After a sample where the lag was 0 (Burrow's rule 1: a consumer that
 //     reaches the end between batches is fine): OK while the group commits
-//     again after it, or when fewer than two samples followed it (records
-//     just arrived); otherwise STALLED or STOPPED as below, since a group
-//     that caught up once and then stopped committing while lag builds is
-//     not fine.
+//     again after it, or until it has been quiet for two samples and half
+//     the window (records just arrived, or the next batch is due); then
+//     STALLED or STOPPED as below, since a group that caught up once and
+//     then stopped committing while lag builds is not fine.
 //   - STALLED: lag > 0, commits did not advance over the window, members
 //     present (Burrow's rule 4).
 //   - STOPPED: lag > 0, commits did not advance over the window, no members.
@@ -146,11 +146,11 @@ func Evaluate(samples []Sample, hasMembers bool, cfg EvalConfig) Evaluation {
 		ev.Status = StatusUnknown
 		return ev
 	}
-	ev.Status = statusOf(w, consumed > 0, hasMembers)
+	ev.Status = statusOf(w, consumed > 0, hasMembers, cfg.Window)
 	return ev
 }
 
-func statusOf(w []Sample, advancing, hasMembers bool) Status {
+func statusOf(w []Sample, advancing, hasMembers bool, window time.Duration) Status {
 	last := w[len(w)-1]
 	if last.Lag == 0 {
 		return StatusOK
@@ -163,7 +163,7 @@ func statusOf(w []Sample, advancing, hasMembers bool) Status {
 	}
 	if z := lastZeroLag(w); z >= 0 {
 		tail := w[z:]
-		if consumedBetween(tail[0], last) > 0 || len(tail) < 3 {
+		if consumedBetween(tail[0], last) > 0 || !quietLongEnough(w, tail, window) {
 			return StatusOK
 		}
 		return stuck()
@@ -180,6 +180,22 @@ func statusOf(w []Sample, advancing, hasMembers bool) Status {
 	default:
 		return StatusOK
 	}
+}
+
+// quietLongEnough reports whether the samples since the group was last
+// caught up (tail) show it idle for long enough to call it stuck: at least
+// two samples after the zero, spanning at least half the window (half the
+// samples' span when there is no window). A batch job that commits every
+// few seconds, sampled more often, is never quiet that long.
+func quietLongEnough(w, tail []Sample, window time.Duration) bool {
+	if len(tail) < 3 {
+		return false
+	}
+	span := window
+	if span <= 0 {
+		span = w[len(w)-1].At.Sub(w[0].At)
+	}
+	return 2*tail[len(tail)-1].At.Sub(tail[0].At) >= span
 }
 
 // lastZeroLag is the index of the newest sample with lag 0, or -1.

@@ -20,6 +20,15 @@ func run(pairs ...[2]int64) []Sample {
 	return out
 }
 
+// spaced is run with samples every.
+func spaced(every time.Duration, pairs ...[2]int64) []Sample {
+	out := run(pairs...)
+	for i := range out {
+		out[i].At = t0.Add(time.Duration(i) * every)
+	}
+	return out
+}
+
 func TestEvaluateStatus(t *testing.T) {
 	cfg := EvalConfig{Window: time.Minute, MinSamples: 3}
 	tests := []struct {
@@ -34,8 +43,9 @@ func TestEvaluateStatus(t *testing.T) {
 		{"lag reached zero in window", run([2]int64{10, 10}, [2]int64{10, 20}, [2]int64{15, 25}), true, StatusOK},
 		{"caught up, records just arrived", run([2]int64{10, 10}, [2]int64{10, 10}, [2]int64{10, 14}), false, StatusOK},
 		{"caught up, then commits again", run([2]int64{10, 10}, [2]int64{10, 14}, [2]int64{12, 20}), true, StatusOK},
-		{"caught up, then no commit while lag builds, no members", run([2]int64{10, 10}, [2]int64{10, 14}, [2]int64{10, 20}), false, StatusStopped},
-		{"caught up, then no commit while lag builds, members", run([2]int64{10, 10}, [2]int64{10, 14}, [2]int64{10, 20}), true, StatusStalled},
+		{"caught up, then quiet for less than half the window", run([2]int64{10, 10}, [2]int64{10, 14}, [2]int64{10, 20}), false, StatusOK},
+		{"caught up, then no commit for half the window, no members", spaced(15*time.Second, [2]int64{10, 10}, [2]int64{10, 14}, [2]int64{10, 20}), false, StatusStopped},
+		{"caught up, then no commit for half the window, members", spaced(15*time.Second, [2]int64{10, 10}, [2]int64{10, 14}, [2]int64{10, 20}), true, StatusStalled},
 		{"shrinking lag", run([2]int64{0, 100}, [2]int64{30, 110}, [2]int64{60, 120}), true, StatusCatchingUp},
 		{"keeping pace with constant lag", run([2]int64{0, 10}, [2]int64{10, 20}, [2]int64{20, 30}), true, StatusOK},
 		{"growing lag while commits advance", run([2]int64{0, 10}, [2]int64{5, 30}, [2]int64{10, 50}), true, StatusFallingBehind},
