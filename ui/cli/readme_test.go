@@ -623,7 +623,7 @@ func safeName(s string) string {
 // keymapViews names the views of keymap.KeyMap as the README calls them;
 // a view not listed here is named after its field.
 var keymapViews = map[string]string{
-	"Global":     "everywhere",
+	"Global":     "every view (dialogs list their own keys)",
 	"List":       "lists",
 	"Bases":      "base picker",
 	"Topics":     "topics",
