@@ -117,12 +117,13 @@ type opFlow struct {
 	topic string
 	parts int // partitions of the topic, when known
 
-	focus opControl
-	mode  int                        // reset: index in resetModes; create: in createStarts; delete: 1 for offsets only
-	vals  [len(resetModes)]lineInput // reset: one value per mode, kept while switching
-	limit lineInput                  // reset: partitions
-	text  lineInput                  // create: suffix; delete: the typed name
-	at    lineInput                  // create: datetime
+	focus     opControl
+	formFocus opControl                  // the focus when the form was sent, restored on going back to it
+	mode      int                        // reset: index in resetModes; create: in createStarts; delete: 1 for offsets only
+	vals      [len(resetModes)]lineInput // reset: one value per mode, kept while switching
+	limit     lineInput                  // reset: partitions
+	text      lineInput                  // create: suffix; delete: the typed name
+	at        lineInput                  // create: datetime
 
 	siblings []model.Group // copy: groups of the same topic with commits
 	pick     listCursor
@@ -372,6 +373,8 @@ func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		m.ops.flow = nil
 		return m.resize(), nil
+	case opBack:
+		return m.resize(), nil
 	case opSubmit:
 		return m.submitOp(f)
 	case opApply:
@@ -474,6 +477,7 @@ func (m Model) opHelp() keymap.Help {
 		press.SetHelp("enter", "press button")
 		next := k.Next
 		next.SetHelp("tab", "button")
+		cancel.SetHelp(cancel.Help().Key, "back")
 		short = []key.Binding{k.Apply, next, press, k.PageUp, cancel}
 	case stepDelete:
 		press.SetHelp("enter", "delete (once the name matches)")

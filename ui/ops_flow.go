@@ -6,6 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
 )
 
 // Keys in an offset operation's dialog: moving between fields and buttons,
@@ -19,12 +20,16 @@ const (
 	opClose          // esc, Cancel or Close
 	opSubmit         // the form or the pick is done: compute the plan
 	opApply          // the plan or the delete is confirmed
+	opBack           // esc on a plan: back to the form or the pick it came from
 )
 
 // update applies a key to the flow. rows is how many table rows its dialog
 // shows, to bound scrolling.
 func (f opFlow) update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int) (opFlow, opEvent) {
 	if keyMatches(msg, k.Cancel) {
+		if f.step == stepPlan {
+			return f.back(), opBack
+		}
 		return f, opClose
 	}
 	switch f.step {
@@ -45,9 +50,27 @@ func (f opFlow) update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int
 	return f, opStay
 }
 
+// back returns from the plan to the step it was asked from, with what the
+// user chose there and the focus where it was.
+func (f opFlow) back() opFlow {
+	f.step, f.focus = f.asked()
+	f.plan, f.source, f.scroll, f.err = model.Plan{}, nil, 0, ""
+	return f.refocus()
+}
+
+// asked is the step a plan is asked from, the form or the pick of a copy,
+// and the focus it had then.
+func (f opFlow) asked() (opStep, opControl) {
+	if f.op == opCopy {
+		return stepPick, f.formFocus
+	}
+	return stepForm, f.formFocus
+}
+
 func (f opFlow) updateForm(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input) (opFlow, opEvent) {
 	switch {
 	case keyMatches(msg, k.Press):
+		f.formFocus = f.focus
 		return f, opSubmit
 	case keyMatches(msg, k.Next):
 		return f.move(1), opStay

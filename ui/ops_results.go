@@ -50,10 +50,7 @@ func (m Model) takePlan(f opFlow, msg opPlanMsg) (Model, tea.Cmd) {
 	f.wait = 0
 	if msg.err != nil {
 		// Back to where the request came from, with the reason.
-		f.step = stepForm
-		if f.op == opCopy {
-			f.step = stepPick
-		}
+		f.step, _ = f.asked()
 		f.err = clean(msg.err.Error())
 		m.ops.flow = &f
 		return m.resize(), nil

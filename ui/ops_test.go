@@ -200,7 +200,8 @@ func TestOpsResetConfirm(t *testing.T) {
 		wantOpen  bool
 	}{
 		{"enter presses Cancel, focused first", []string{"enter"}, false, false},
-		{"esc cancels", []string{"esc"}, false, false},
+		{"esc goes back to the form", []string{"esc"}, false, true},
+		{"esc twice cancels", []string{"esc", "esc"}, false, false},
 		{"n is not a confirmation", []string{"n"}, false, true},
 		{"scrolling is not a confirmation", []string{"down", "pgdown", "up"}, false, true},
 		{"y applies", []string{"y"}, true, true},
@@ -650,6 +651,50 @@ func TestOpsStalePreview(t *testing.T) {
 	if f := m.ops.flow; f == nil || f.op != opReset || f.step != stepForm {
 		t.Errorf("a stale preview changed the open flow: %+v", f)
 	}
+}
+
+// TestOpsPlanEscGoesBack: esc on a plan goes back one step, to the reset
+// form or the copy's pick, with what the user chose; esc there closes.
+func TestOpsPlanEscGoesBack(t *testing.T) {
+	t.Run("reset", func(t *testing.T) {
+		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R", "down", "down", "tab")
+		m = press(typeText(m, "1000"), "enter")
+		mode := m.ops.flow.mode
+		m = press(answerPlan(t, m, fixturePlan(fullIndex, "reset to offset 1000", toOffset(1000)), nil), "esc")
+		defer m.Close()
+		f := m.ops.flow
+		if f == nil || f.step != stepForm {
+			t.Fatalf("esc on the plan did not go back to the form: %+v", f)
+		}
+		if f.mode != mode || f.vals[mode].Value() != "1000" || f.focus != ctlValue || len(f.plan.Partitions) != 0 {
+			t.Errorf("the form lost the choice: mode %d (want %d), value %q, focus %v, plan %d partitions",
+				f.mode, mode, f.vals[f.mode].Value(), f.focus, len(f.plan.Partitions))
+		}
+		if v := m.View(); !strings.Contains(v, "1000") || strings.Contains(v, "[ Apply ]") {
+			t.Errorf("the form is not shown with the value:\n%s", v)
+		}
+		if m = press(m, "esc"); m.ops.flow != nil {
+			t.Error("esc on the form did not close the flow")
+		}
+	})
+	t.Run("copy", func(t *testing.T) {
+		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "S", "down", "enter")
+		picked := m.ops.flow.pick.index
+		full, _ := fixedSnapshot().Group(fullIndex)
+		plan := fixturePlan(incremental, "copy offsets from "+fullIndex, toOffset(1000))
+		m = press(answerPlan(t, m, plan, full.Partitions), "esc")
+		defer m.Close()
+		f := m.ops.flow
+		if f == nil || f.step != stepPick {
+			t.Fatalf("esc on the plan did not go back to the pick: %+v", f)
+		}
+		if picked != 1 || f.pick.index != picked {
+			t.Errorf("pick %d after going back, want %d (the second sibling)", f.pick.index, picked)
+		}
+		if m = press(m, "esc"); m.ops.flow != nil {
+			t.Error("esc on the pick did not close the flow")
+		}
+	})
 }
 
 // opScreens are the dialogs of the offset operations, built from the

@@ -199,7 +199,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		}
 		errLines()
 		bottom = append(bottom, "", f.buttons(st, "Apply", len(f.plan.Partitions) > 0))
-		hint("nothing is written until you apply · y: apply · esc: cancel")
+		hint("nothing is written until you apply · y: apply · esc: back")
 	case stepDelete:
 		title("Delete " + group + "?")
 		top = append(top, f.deleteLines(st, inner)...)
