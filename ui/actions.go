@@ -275,9 +275,9 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		m.batch.isNew = !exists
 		m = m.push(pageBatch)
 		if exists {
-			return m, reportInfo("%s already exists: c consumes, p peeks", clean(t.ID()))
+			return m, reportPhrases(phrase{clean(t.ID()), 0}, phrase{" already exists", 1}, phrase{": c consumes, p peeks", 2})
 		}
-		return m, reportInfo("new group %s: c consumes, p peeks, from earliest", clean(t.ID()))
+		return m, reportPhrases(phrase{"new group " + clean(t.ID()), 0}, phrase{" starts at earliest", 1}, phrase{": c consumes, p peeks", 2})
 	case commitAction:
 		if a.batch != m.batch.id {
 			return m.closeDialog(), reportWarn("the batch changed: review it again")

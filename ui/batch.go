@@ -322,17 +322,19 @@ func (v batchView) scrollBy(delta int) batchView {
 	return v.refresh()
 }
 
-func (v batchView) summary() string {
+// summary is the title line of the batch, in phrases that drop whole, the
+// least useful first, when the line does not fit.
+func (v batchView) summary() []phrase {
 	id := clean(v.target.ID())
 	switch {
 	case v.loading && v.kind == batchConsume:
-		return fmt.Sprintf("%s joining %s and reading up to %s records (commits)…", v.spin, id, count(int64(v.max)))
+		return []phrase{{v.spin + " joining " + id, 0}, {" and reading up to " + count(int64(v.max)) + " records", 1}, {" (commits)", 2}, {"…", 0}}
 	case v.loading:
-		return fmt.Sprintf("%s peeking up to %s records of %s…", v.spin, count(int64(v.max)), id)
+		return []phrase{{v.spin + " peeking", 0}, {" up to " + count(int64(v.max)) + " records", 1}, {" of " + id + "…", 0}}
 	case v.isNew:
-		return "new group " + id + ": not created yet, starts at earliest"
+		return []phrase{{"new group " + id, 0}, {": not created yet", 2}, {", starts at earliest", 1}}
 	case v.kind == batchNone:
-		return "group " + id + ": nothing read yet"
+		return []phrase{{"group " + id + ": nothing read yet", 0}}
 	}
 	// A peek reads at the group's position without joining it: "of" the
 	// group, where a consume reads "as" the group.
@@ -350,19 +352,24 @@ func (v batchView) summary() string {
 	for _, r := range v.records {
 		parts[r.Partition] = true
 	}
-	s := fmt.Sprintf("%s %s record%s%s from %d partition%s %s %s", verb, count(int64(len(v.records))), plural(len(v.records)), note, len(parts), plural(len(parts)), prep, id)
+	s := []phrase{
+		{fmt.Sprintf("%s %s record%s", verb, count(int64(len(v.records))), plural(len(v.records))), 0},
+		{note, 2},
+		{fmt.Sprintf(" from %d partition%s", len(parts), plural(len(parts))), 3},
+		{" " + prep + " " + id, 0},
+	}
 	switch {
 	case v.committed != "" && v.kind == batchPeek:
-		s += " · " + v.committed
+		s = append(s, phrase{" · " + v.committed, 1})
 	case v.kind == batchPeek && len(v.records) > 0:
-		s += " · C commits this batch"
+		s = append(s, phrase{" · C commits this batch", 4})
 	}
 	return s
 }
 
 func (v batchView) View() string {
 	st := v.styles
-	lines := []string{st.Title.Render(fit(v.summary(), v.width, alignLeft))}
+	lines := []string{st.Title.Render(fit(fitPhrases(v.width, v.summary()...), v.width, alignLeft))}
 	if v.search.visible() {
 		suffix := ""
 		if v.matches != nil {

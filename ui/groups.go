@@ -305,11 +305,13 @@ func (v groupsView) View() string {
 		return st.Dim.Render("Loading groups…")
 	}
 	var lines []string
-	summary := "topic " + clean(v.topic)
+	// The title drops whole phrases when it does not fit: the o hint
+	// first (the help bar has it), then the record and partition counts.
+	summary := []phrase{{"topic " + clean(v.topic), 0}}
 	if v.hasInfo {
-		summary += fmt.Sprintf(" · %d partitions · %s records", len(v.info.Partitions), count(v.info.Records()))
+		summary = append(summary, phrase{fmt.Sprintf(" · %d partitions", len(v.info.Partitions)), 2}, phrase{fmt.Sprintf(" · %s records", count(v.info.Records())), 3})
 	} else {
-		summary += " · not in the cluster any more"
+		summary = append(summary, phrase{" · not in the cluster any more", 0})
 	}
 	nOwn := 0
 	for _, r := range v.own {
@@ -317,24 +319,24 @@ func (v groupsView) View() string {
 			nOwn++
 		}
 	}
-	summary += fmt.Sprintf(" · %d group%s of the base", nOwn, plural(nOwn))
+	summary = append(summary, phrase{fmt.Sprintf(" · %d group%s of the base", nOwn, plural(nOwn)), 0})
 	switch {
 	case !v.othersWant:
-		summary += " · o: unmatched and other prefixes"
+		summary = append(summary, phrase{" · o: unmatched and other prefixes", 4})
 	case !v.othersIn:
-		summary += " · loading other prefixes…"
+		summary = append(summary, phrase{" · loading other prefixes…", 1})
 	case v.othersErr != nil:
-		summary += " · other prefixes: " + clean(v.othersErr.Error())
+		summary = append(summary, phrase{" · other prefixes: " + clean(v.othersErr.Error()), 1})
 	default:
-		summary += fmt.Sprintf(" · %d unmatched, %d other-prefix", len(v.unmatched), len(v.others))
+		summary = append(summary, phrase{fmt.Sprintf(" · %d unmatched, %d other-prefix", len(v.unmatched), len(v.others)), 1})
 	}
-	lines = append(lines, st.Title.Render(fit(summary, v.width, alignLeft)), fit(v.trendLine(), v.width, alignLeft))
+	lines = append(lines, st.Title.Render(fit(fitPhrases(v.width, summary...), v.width, alignLeft)), fit(v.trendLine(), v.width, alignLeft))
 	if v.filter.visible() {
 		lines = append(lines, v.filter.view(st, v.width, fmt.Sprintf("  %d shown", len(v.rows))))
 	}
 	now := v.now()
 	t := table{cols: []column{
-		{Title: "group", Min: 10, Max: 60, Flex: true},
+		{Title: "group", Min: 10, Max: 60, Flex: true, Middle: true},
 		{Title: "status", Min: 6},
 		{Title: "state", Min: 5},
 		{Title: "members", Min: 7, Align: alignRight},

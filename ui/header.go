@@ -37,21 +37,21 @@ func headerView(st *Styles, h headerInfo, width int) string {
 
 // headerLine is the cluster, the base and the refresh state on one line.
 // When they do not fit it drops detail in a fixed order (the broker count,
-// the base label, then the words around the ages) and then cuts the names,
-// so that the state of the data stays readable at 80 columns.
+// the base label, then the words around the ages; see fitDetail) and then
+// cuts the names, so that the state of the data stays readable at 80
+// columns.
 func headerLine(st *Styles, h headerInfo, width int) string {
-	var cluster, base, line string
-	for detail := 3; detail >= 0; detail-- {
-		cluster, base = clusterText(h.Bootstrap, h.Brokers, detail >= 3), clean(h.Base)
-		line = assembleHeader(st, h, cluster, base, detail)
-		if ansi.StringWidth(line) <= width {
-			return line
-		}
+	line, ok := fitDetail(width, 3, func(detail int) string {
+		return assembleHeader(st, h, clusterText(h.Bootstrap, h.Brokers, detail >= 3), clean(h.Base), detail)
+	})
+	if ok {
+		return line
 	}
 	// Name the first broker alone, then cut the base, then the broker,
 	// down to a few cells each.
 	const keep = 8
-	cluster = clusterText(h.Bootstrap[:min(len(h.Bootstrap), 1)], 0, false)
+	base := clean(h.Base)
+	cluster := clusterText(h.Bootstrap[:min(len(h.Bootstrap), 1)], 0, false)
 	line = assembleHeader(st, h, cluster, base, 0)
 	over := ansi.StringWidth(line) - width
 	for _, name := range []*string{&base, &cluster} {
@@ -62,6 +62,53 @@ func headerLine(st *Styles, h headerInfo, width int) string {
 		}
 	}
 	return ansi.Truncate(assembleHeader(st, h, cluster, base, 0), width, "…")
+}
+
+// fitDetail renders a line at the highest level of detail, from most down
+// to 0, that fits in width, and reports whether one did; when none does it
+// returns the rendering at level 0. Lines that drop detail in a fixed order
+// rather than cut words (the header, titles, the status bar) go through it.
+func fitDetail(width, most int, render func(detail int) string) (string, bool) {
+	var line string
+	for detail := most; detail >= 0; detail-- {
+		line = render(detail)
+		if ansi.StringWidth(line) <= width {
+			return line, true
+		}
+	}
+	return line, false
+}
+
+// phrase is a part of a line that can be left out whole when the line does
+// not fit. need is the level of detail it needs to show: 0 for a part always
+// shown, and the highest goes first. Its text carries its own leading
+// separator (" · ", ", ").
+type phrase struct {
+	text string
+	need int
+}
+
+// fitPhrases joins the phrases that fit in width, leaving out whole phrases
+// in the order of their need, so what shows reads as complete sentences. It
+// cuts the line only when the phrases always shown do not fit.
+func fitPhrases(width int, phrases ...phrase) string {
+	most := 0
+	for _, p := range phrases {
+		most = max(most, p.need)
+	}
+	line, ok := fitDetail(width, most, func(detail int) string {
+		var b strings.Builder
+		for _, p := range phrases {
+			if p.need <= detail {
+				b.WriteString(p.text)
+			}
+		}
+		return b.String()
+	})
+	if ok {
+		return line
+	}
+	return ansi.Truncate(line, max(width, 0), "…")
 }
 
 // assembleHeader joins the parts of the header line at a level of detail.

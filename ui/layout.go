@@ -32,7 +32,12 @@ func (m Model) helpKeys() keymap.Help {
 	case pagePartitions:
 		return m.keys.PartitionsHelp()
 	case pageBatch:
-		return m.keys.BatchHelp(len(m.batch.records) > 0, m.batch.committed == "")
+		keys := *m.keys
+		if m.batch.kind != batchPeek || m.batch.loading {
+			// Nothing peeked in this view yet: there is no "again".
+			keys.Batch.Peek.SetHelp(keys.Batch.Peek.Help().Key, "peek")
+		}
+		return keys.BatchHelp(len(m.batch.records) > 0, m.batch.committed == "")
 	}
 	return m.keys.TopicsHelp()
 }

@@ -92,8 +92,9 @@ type clockMsg struct {
 
 // statusMsg puts a line in the status bar; see ReportError and reportInfo.
 type statusMsg struct {
-	level statusLevel
-	text  string
+	level   statusLevel
+	text    string
+	phrases []phrase // text in phrases, when it can drop some to fit; see reportPhrases
 }
 
 // clearStatusMsg clears a transient status line if it is still the one shown.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -46,14 +47,27 @@ func reportInfo(format string, args ...any) tea.Cmd {
 	return func() tea.Msg { return statusMsg{level: levelInfo, text: text} }
 }
 
+// reportPhrases shows information made of phrases: a bar too narrow for
+// all of them leaves out whole phrases (see fitPhrases) rather than cut a
+// word.
+func reportPhrases(phrases ...phrase) tea.Cmd {
+	var text strings.Builder
+	for _, p := range phrases {
+		text.WriteString(p.text)
+	}
+	msg := statusMsg{level: levelInfo, text: text.String(), phrases: phrases}
+	return func() tea.Msg { return msg }
+}
+
 // statusBar shows the latest message, and otherwise what stands: the
 // cluster not answering, the error of the selected item, or the warning of
 // a partial snapshot, in that order.
 type statusBar struct {
-	level statusLevel
-	text  string
-	id    int // bumps with every message; a clear only applies to its own
-	shown bool
+	level   statusLevel
+	text    string
+	phrases []phrase // text in phrases, if it came so
+	id      int      // bumps with every message; a clear only applies to its own
+	shown   bool
 
 	conn    string            // why the last snapshot failed as a whole; "" once one succeeds
 	connCut string            // conn said shortly, for a bar too narrow for it
@@ -64,7 +78,7 @@ type statusBar struct {
 // set shows a message and returns the command that clears it later.
 func (s statusBar) set(res *resources, msg statusMsg) (statusBar, tea.Cmd) {
 	s.id++
-	s.level, s.text, s.shown = msg.level, msg.text, true
+	s.level, s.text, s.phrases, s.shown = msg.level, msg.text, msg.phrases, true
 	ttl := infoTTL
 	if msg.level == levelError {
 		ttl = errorTTL
@@ -93,6 +107,9 @@ func (s statusBar) view(st *Styles, width int) string {
 	switch {
 	case s.shown:
 		text = s.text
+		if len(s.phrases) > 0 {
+			text = fitPhrases(width, s.phrases...)
+		}
 		switch s.level {
 		case levelError:
 			text, style = "error: "+text, &st.StatusError
@@ -124,6 +141,16 @@ func (s statusBar) view(st *Styles, width int) string {
 func cutMiddle(text string, width int) string {
 	w := ansi.StringWidth(text)
 	if w <= width || width < 20 {
+		return ansi.Truncate(text, max(width, 0), "…")
+	}
+	return elideMiddle(text, width)
+}
+
+// elideMiddle fits text in width by putting an ellipsis in its middle,
+// whatever the width.
+func elideMiddle(text string, width int) string {
+	w := ansi.StringWidth(text)
+	if w <= width || width < 3 {
 		return ansi.Truncate(text, max(width, 0), "…")
 	}
 	tail := (width - 1) / 2

@@ -27,6 +27,9 @@ type column struct {
 	Flex  bool
 	Fill  bool
 	Align align
+	// Middle cuts a long cell in its middle rather than at its end: names
+	// that share a start (a base, a prefix) differ at their end.
+	Middle bool
 }
 
 // cell is one table cell: plain, already sanitized text and an optional
@@ -163,7 +166,11 @@ func (t table) row(st *Styles, widths []int, r []cell, selected bool) string {
 		if i < len(r) {
 			ce = r[i]
 		}
-		text := fit(ce.Text, widths[i], c.Align)
+		text := ce.Text
+		if c.Middle {
+			text = elideMiddle(text, widths[i])
+		}
+		text = fit(text, widths[i], c.Align)
 		style := base
 		if ce.Style != nil {
 			style = ce.Style.Inherit(base)

@@ -69,7 +69,7 @@ func TestBatchSummaryWording(t *testing.T) {
 	for _, tt := range tests {
 		v := batchView{kind: tt.kind, target: target{Group: model.GroupName{Base: "g", Topic: "t"}},
 			records: []model.Record{{Partition: 0}, {Partition: 1}, {Partition: 1}}}
-		if got := v.summary(); !strings.HasPrefix(got, tt.want) {
+		if got := fitPhrases(200, v.summary()...); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%v: %q, want it to start with %q", tt.kind, got, tt.want)
 		}
 	}
@@ -101,5 +101,77 @@ func TestValueModeAbout(t *testing.T) {
 	}
 	if got := modeHex.about(); got != "hex" {
 		t.Errorf("hex: %q", got)
+	}
+}
+
+// TestLinesDropWholePhrases: at 80 columns the batch title of a new
+// suffix, the status line that announces it and the groups title leave out
+// whole phrases rather than cut a word.
+func TestLinesDropWholePhrases(t *testing.T) {
+	newSuffix := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "n")
+	newSuffix = typeText(newSuffix, "reindex-2025")
+	newSuffix, cmd := update(newSuffix, keyMsg("enter"))
+	defer newSuffix.Close()
+	for _, msg := range statusOf(cmd) {
+		newSuffix, _ = update(newSuffix, msg)
+	}
+	groups := openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic")
+	defer groups.Close()
+	id := testBase + "-spent_detail_topic-reindex-2025"
+	tests := []struct {
+		name string
+		m    Model
+		want string // a whole line of the view, trailing blanks aside
+	}{
+		{"batch title", newSuffix, "new group " + id + ", starts at earliest"},
+		{"status line", newSuffix, "new group " + id + " starts at earliest"},
+		{"groups title", groups, "topic spent_detail_topic · 3 partitions · 3,430 records · 3 groups of the base"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			view := tt.m.View()
+			for _, line := range strings.Split(view, "\n") {
+				if strings.TrimRight(line, " ") == tt.want {
+					return
+				}
+			}
+			t.Errorf("no line %q in\n%s", tt.want, view)
+		})
+	}
+}
+
+// TestPeekHelpSaysAgainOnlyAfterAPeek: the batch view offers "p peek"
+// until something was peeked in it, then "p peek again".
+func TestPeekHelpSaysAgainOnlyAfterAPeek(t *testing.T) {
+	newSuffix := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "n")
+	newSuffix = press(typeText(newSuffix, "reindex-2025"), "enter")
+	defer newSuffix.Close()
+	consuming := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "c", "enter", "y")
+	defer consuming.Close()
+	after := peeked(80, 24)
+	defer after.Close()
+	tests := []struct {
+		name string
+		m    Model
+		want string
+	}{
+		{"new suffix", newSuffix, "peek"},
+		{"consuming", consuming, "peek"},
+		{"after a peek", after, "peek again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, column := range tt.m.helpKeys().FullHelp() {
+				for _, b := range column {
+					if b.Help().Key == "p" {
+						got = append(got, b.Help().Desc)
+					}
+				}
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("help offers p %q, want p %q", got, tt.want)
+			}
+		})
 	}
 }
