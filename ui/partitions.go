@@ -140,12 +140,20 @@ func (v partitionsView) View() string {
 	st := v.styles
 	g := v.group
 	now := v.now()
-	summary := fmt.Sprintf("group %s · %s · %d member%s · lag %s", clean(g.ID), stateLabel(g), len(g.Members), plural(len(g.Members)), count(g.Lag))
+	// Narrow windows drop whole phrases, the least needed first: the
+	// expired count, then the members (the line below names them), then
+	// the lag (the table has it per partition).
+	summary := []phrase{
+		{text: "group " + clean(g.ID)},
+		{text: " · " + stateLabel(g), need: 1},
+		{text: fmt.Sprintf(" · %d member%s", len(g.Members), plural(len(g.Members))), need: 3},
+		{text: " · lag " + count(g.Lag), need: 2},
+	}
 	if g.Expired > 0 {
-		summary += " · " + count(g.Expired) + " expired"
+		summary = append(summary, phrase{text: " · " + count(g.Expired) + " expired", need: 4})
 	}
 	if notAuthorized(g.Err) {
-		summary = fmt.Sprintf("group %s · %s · %s", clean(g.ID), stateLabel(g), notAuthorizedText)
+		summary = []phrase{{text: "group " + clean(g.ID)}, {text: " · " + stateLabel(g), need: 1}, {text: " · " + notAuthorizedText}}
 	}
 	second := ""
 	switch {
@@ -165,7 +173,7 @@ func (v partitionsView) View() string {
 		second = st.Dim.Render("no live member: c consumes, p peeks")
 	}
 	lines := []string{
-		st.Title.Render(fit(summary, v.width, alignLeft)),
+		st.Title.Render(fit(fitPhrases(v.width, summary...), v.width, alignLeft)),
 		fit(second, v.width, alignLeft),
 		fit(v.trendLine(), v.width, alignLeft),
 		"",
