@@ -51,6 +51,16 @@ func (f filterLine) update(msg tea.KeyMsg, k keymap.Filter, edit keymap.Input) (
 }
 
 // visible reports whether the line takes a row.
+// clear drops the applied value; cleared is false when there was none.
+func (f filterLine) clear() (filterLine, bool) {
+	if f.value == "" {
+		return f, false
+	}
+	f.value = ""
+	f.input.SetValue("")
+	return f, true
+}
+
 func (f filterLine) visible() bool { return f.editing || f.value != "" }
 
 func (f filterLine) view(st *Styles, width int, suffix string) string {

@@ -285,11 +285,10 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 }
 
 func (v groupsView) escape() (groupsView, bool) {
-	if v.filter.value == "" {
+	var cleared bool
+	if v.filter, cleared = v.filter.clear(); !cleared {
 		return v, false
 	}
-	v.filter.value = ""
-	v.filter.input.SetValue("")
 	return v.rebuild(), true
 }
 

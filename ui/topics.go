@@ -251,11 +251,10 @@ func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
 
 // escape clears an applied filter; it reports false when there was none.
 func (v topicsView) escape() (topicsView, bool) {
-	if v.filter.value == "" {
+	var cleared bool
+	if v.filter, cleared = v.filter.clear(); !cleared {
 		return v, false
 	}
-	v.filter.value = ""
-	v.filter.input.SetValue("")
 	return v.rebuild(), true
 }
 
