@@ -177,6 +177,8 @@ var (
 	// quotedValue matches the value yaml.v3 quotes in type errors; it is
 	// dropped so that a password typed into the wrong field is not echoed.
 	quotedValue = regexp.MustCompile("`[^`]*`")
+	// singleQuoted matches the anchor names yaml.v3 quotes in syntax errors.
+	singleQuoted = regexp.MustCompile(` '[^']*'`)
 )
 
 // explainYAML rewrites yaml.v3's type errors into one line per problem,
@@ -184,13 +186,25 @@ var (
 func explainYAML(err error) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return err
+		// Syntax errors quote anchor names, and an unquoted password
+		// starting with '*' is read as an alias: drop what they quote.
+		msg := singleQuoted.ReplaceAllString(err.Error(), "")
+		if strings.Contains(msg, "unknown anchor") {
+			msg += " (quote values that start with * or &)"
+		}
+		return errors.New(msg)
 	}
 	var lines []string
 	for _, e := range te.Errors {
 		if m := unknownField.FindStringSubmatch(e); m != nil {
-			lines = append(lines, fmt.Sprintf("line %s: unknown field %q %s (known: %s)",
-				m[1], m[2], sectionOf(m[3]), strings.Join(fieldsOf(m[3]), ", ")))
+			// "password:secret" with no space is one key: show only the
+			// part before the colon, so the value is not echoed.
+			field, hint := m[2], ""
+			if k, _, ok := strings.Cut(field, ":"); ok {
+				field, hint = k+":…", `; write "key: value", with a space after the colon`
+			}
+			lines = append(lines, fmt.Sprintf("line %s: unknown field %q %s%s (known: %s)",
+				m[1], field, sectionOf(m[3]), hint, strings.Join(fieldsOf(m[3]), ", ")))
 			continue
 		}
 		e = strings.Join(strings.Fields(quotedValue.ReplaceAllString(e, "")), " ")
