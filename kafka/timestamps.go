@@ -427,6 +427,9 @@ func (tp *tsPartition) scan(rp *kmsg.FetchResponseTopicPartition) (int64, error)
 		if length < 0 || len(in) < size {
 			break // a partial batch ends the response
 		}
+		if size <= batchMagicAt {
+			return next, errCorruptBatch // too short to hold even its magic byte
+		}
 		batch := in[:size]
 		in = in[size:]
 		if batch[batchMagicAt] != 2 {
@@ -439,7 +442,7 @@ func (tp *tsPartition) scan(rp *kmsg.FetchResponseTopicPartition) (int64, error)
 		last := base + int64(int32(binary.BigEndian.Uint32(batch[batchLastDeltAt:])))
 		attrs := binary.BigEndian.Uint16(batch[batchAttrsAt:])
 		if tp.next < len(tp.offsets) && last >= tp.offsets[tp.next] && attrs&attrControl == 0 {
-			if err := tp.scanRecords(batch, base, attrs); err != nil {
+			if err := tp.scanRecords(batch, base, last, attrs); err != nil {
 				return next, err
 			}
 		}
@@ -448,8 +451,10 @@ func (tp *tsPartition) scan(rp *kmsg.FetchResponseTopicPartition) (int64, error)
 	return next, nil
 }
 
-// scanRecords walks the records of one v2 batch.
-func (tp *tsPartition) scanRecords(batch []byte, base int64, attrs uint16) error {
+// scanRecords walks the records of one v2 batch holding offsets base to last.
+// A record outside them is corrupt: its timestamp must not stand for offsets
+// the batch does not hold.
+func (tp *tsPartition) scanRecords(batch []byte, base, last int64, attrs uint16) error {
 	recs := batch[batchHeaderLen:]
 	if codec := attrs & attrCompression; codec != 0 {
 		var err error
@@ -479,7 +484,7 @@ func (tp *tsPartition) scanRecords(batch []byte, base int64, attrs uint16) error
 			return errCorruptBatch
 		}
 		offDelta, m := binary.Varint(rec[1+n:])
-		if m <= 0 {
+		if m <= 0 || offDelta < 0 || offDelta > last-base {
 			return errCorruptBatch
 		}
 		ts := baseTs + tsDelta
