@@ -303,10 +303,7 @@ func deniedSnapshot() model.Snapshot {
 
 // connScreens are the screens of a cluster that does not answer or denies
 // some items, drawn from fixed data.
-var connScreens = []struct {
-	name  string
-	build func(w, h int) Model
-}{
+var connScreens = []screen{
 	{"offline", func(w, h int) Model {
 		clock := &testClock{now: fixedNow}
 		m := sized(New(Deps{Base: testBase, Brokers: testBrokers, Now: clock.Now}), w, h)
@@ -346,25 +343,8 @@ var connScreens = []struct {
 }
 
 func TestConnGoldenViews(t *testing.T) {
-	for _, s := range connScreens {
-		for _, size := range [][2]int{{80, 24}, {160, 50}} {
-			t.Run(fmt.Sprintf("%s_%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
-				m := s.build(size[0], size[1])
-				defer m.Close()
-				view := m.View()
-				checkFrame(t, view, size[0], size[1])
-				requireGolden(t, view)
-			})
-		}
-	}
-	for _, s := range connScreens {
-		m := s.build(80, 24)
-		for _, size := range [][2]int{{60, 15}, {40, 10}, {200, 60}, {81, 25}} {
-			m = sized(m, size[0], size[1])
-			checkFrame(t, m.View(), size[0], size[1])
-		}
-		m.Close()
-	}
+	checkGoldenScreens(t, connScreens)
+	checkScreensResize(t, connScreens, [][2]int{{60, 15}, {40, 10}, {200, 60}, {81, 25}})
 }
 
 func TestHeaderFits(t *testing.T) {

@@ -15,10 +15,13 @@ import (
 )
 
 // screens builds every screen of the TUI from fixed data at a size.
-var screens = []struct {
+// screen is a named way to build the model at a size, for golden views.
+type screen struct {
 	name  string
 	build func(w, h int) Model
-}{
+}
+
+var screens = []screen{
 	{"bases", func(w, h int) Model {
 		m := sized(New(Deps{Brokers: []string{"127.0.0.1:9092"}, Now: nowFixed}), w, h)
 		m, _ = update(m, basesMsg{gen: m.basesGen, bases: []model.BaseCount{{Base: testBase, Groups: 6}, {Base: "billing-service", Groups: 2}, {Base: "my-batch", Groups: 1}}})
@@ -113,7 +116,12 @@ func peeked(w, h int) Model {
 	return m
 }
 
-func TestGoldenViews(t *testing.T) {
+func TestGoldenViews(t *testing.T) { checkGoldenScreens(t, screens) }
+
+// checkGoldenScreens renders every screen at 80x24 and 160x50 and compares
+// each frame with its golden file.
+func checkGoldenScreens(t *testing.T, screens []screen) {
+	t.Helper()
 	for _, s := range screens {
 		for _, size := range [][2]int{{80, 24}, {160, 50}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
@@ -127,17 +135,24 @@ func TestGoldenViews(t *testing.T) {
 	}
 }
 
-// TestViewsHoldAtAnySize resizes every screen through small and odd sizes:
-// the frame must always be exactly the window, rows never wrapping.
-func TestViewsHoldAtAnySize(t *testing.T) {
+// checkScreensResize builds every screen at 80x24, then resizes it through
+// sizes: the frame must always be exactly the window, rows never wrapping.
+func checkScreensResize(t *testing.T, screens []screen, sizes [][2]int) {
+	t.Helper()
 	for _, s := range screens {
 		m := s.build(80, 24)
-		for _, size := range [][2]int{{80, 24}, {100, 30}, {60, 15}, {40, 10}, {200, 60}, {81, 25}} {
+		for _, size := range sizes {
 			m = sized(m, size[0], size[1])
 			checkFrame(t, m.View(), size[0], size[1])
 		}
 		m.Close()
 	}
+}
+
+// TestViewsHoldAtAnySize resizes every screen through small and odd sizes:
+// the frame must always be exactly the window, rows never wrapping.
+func TestViewsHoldAtAnySize(t *testing.T) {
+	checkScreensResize(t, screens, [][2]int{{80, 24}, {100, 30}, {60, 15}, {40, 10}, {200, 60}, {81, 25}})
 }
 
 // TestFullHelpShowsEveryKey opens the full help of each screen at 80x24:

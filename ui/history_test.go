@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -105,10 +104,7 @@ func withHistory(w, h, n int) Model {
 	return m
 }
 
-var historyScreens = []struct {
-	name  string
-	build func(w, h int) Model
-}{
+var historyScreens = []screen{
 	{"topics_by_status", func(w, h int) Model { return press(withHistory(w, h, trendSteps), "s", "s", "s") }},
 	{"groups", func(w, h int) Model { return openTopic(withHistory(w, h, trendSteps), "spent_detail_topic") }},
 	{"groups_by_status", func(w, h int) Model {
@@ -124,25 +120,8 @@ var historyScreens = []struct {
 }
 
 func TestHistoryGoldenViews(t *testing.T) {
-	for _, s := range historyScreens {
-		for _, size := range [][2]int{{80, 24}, {160, 50}} {
-			t.Run(fmt.Sprintf("%s_%dx%d", s.name, size[0], size[1]), func(t *testing.T) {
-				m := s.build(size[0], size[1])
-				defer m.Close()
-				view := m.View()
-				checkFrame(t, view, size[0], size[1])
-				requireGolden(t, view)
-			})
-		}
-	}
-	for _, s := range historyScreens {
-		m := s.build(80, 24)
-		for _, size := range [][2]int{{60, 15}, {40, 10}, {100, 30}, {120, 40}, {200, 60}} {
-			m = sized(m, size[0], size[1])
-			checkFrame(t, m.View(), size[0], size[1])
-		}
-		m.Close()
-	}
+	checkGoldenScreens(t, historyScreens)
+	checkScreensResize(t, historyScreens, [][2]int{{60, 15}, {40, 10}, {100, 30}, {120, 40}, {200, 60}})
 }
 
 // groupStatus is the status word the groups view shows for a group.
