@@ -309,13 +309,7 @@ func TestEndToEndNoSecretInView(t *testing.T) {
 // one the TUI consumes, through a registry built from the cluster's
 // configuration for that batch.
 func TestEndToEndConsumeAfterBasePicker(t *testing.T) {
-	_, brokers := kafkatest.NewCluster(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := demo.Seed(ctx, brokers); err != nil {
-		t.Fatal(err)
-	}
-	cl := connect(t, kafka.Config{Brokers: brokers})
+	cl, brokers := seededCluster(t)
 	group := demo.Base + "-" + demo.UserEventsTopic + "-analytics"
 	before := fetchOffsets(t, cl.Admin(), group)
 

@@ -21,17 +21,7 @@ import (
 // partition from the group's position, commit the reviewed batch, and
 // check that the group moved by exactly that batch.
 func TestEndToEndPeekThenCommit(t *testing.T) {
-	_, brokers := kafkatest.NewCluster(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := demo.Seed(ctx, brokers); err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: brokers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl, brokers := seededCluster(t)
 	group := demo.Base + "-" + demo.SpentTopic
 	before := fetchOffsets(t, cl.Admin(), group)
 
@@ -145,6 +135,24 @@ func TestEndToEndConsumeRefusedOnLiveGroup(t *testing.T) {
 	}
 }
 
+// seededCluster starts an in-process cluster seeded like the demo and
+// dials it; both end with the test.
+func seededCluster(t *testing.T) (*kafka.Cluster, []string) {
+	t.Helper()
+	_, brokers := kafkatest.NewCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := demo.Seed(ctx, brokers); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl, brokers
+}
+
 func fetchOffsets(t *testing.T, adm *kadm.Client, group string) map[int32]int64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -162,17 +170,7 @@ func fetchOffsets(t *testing.T, adm *kadm.Client, group string) map[int32]int64 
 // offsets move by exactly the records shown, and kgroups does not stay a
 // member of the group afterwards.
 func TestEndToEndConsume(t *testing.T) {
-	_, brokers := kafkatest.NewCluster(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := demo.Seed(ctx, brokers); err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: brokers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl, brokers := seededCluster(t)
 	group := demo.Base + "-" + demo.UserEventsTopic + "-analytics"
 	before := fetchOffsets(t, cl.Admin(), group)
 
@@ -218,7 +216,7 @@ func TestEndToEndConsume(t *testing.T) {
 			t.Errorf("partition %d committed %d, want %d", p, after[p], want)
 		}
 	}
-	state, members, err := cl.LiveMembers(ctx, group)
+	state, members, err := cl.LiveMembers(context.Background(), group)
 	if err != nil {
 		t.Fatal(err)
 	}

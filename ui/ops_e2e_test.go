@@ -10,7 +10,6 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/demo"
-	"github.com/kgroups/kgroups/kafka/kafkatest"
 )
 
 // opsDriver runs the TUI against a seeded in-process cluster, with the
@@ -23,17 +22,7 @@ type opsDriver struct {
 
 func startOps(t *testing.T, suffix string) opsDriver {
 	t.Helper()
-	_, brokers := kafkatest.NewCluster(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := demo.Seed(ctx, brokers); err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: brokers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
+	cl, brokers := seededCluster(t)
 	d := opsDriver{t: t, cl: cl,
 		tm: teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))}
 	d.wait(demo.SpentTopic)
