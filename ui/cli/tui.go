@@ -8,11 +8,11 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
-	"github.com/kgroups/kgroups/ui"
+	"github.com/kgroups/kgroups/ui/tui"
 )
 
 // defaultRefresh is the TUI's auto-refresh interval unless --refresh says otherwise.
-const defaultRefresh = ui.DefaultRefresh
+const defaultRefresh = tui.DefaultRefresh
 
 // defaultWindow is how far back the TUI's lag statuses look unless --window
 // says otherwise: lag --watch's default.
@@ -43,7 +43,7 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 		}
 		d := tuiDeps(conn, a)
 		d.Window = window
-		return ui.Run(ctx, d)
+		return tui.Run(ctx, d)
 	}
 }
 
@@ -82,8 +82,8 @@ func connectTUI(conn *connection) (*kafka.Cluster, error) {
 
 // tuiDeps is what the TUI gets from the resolved settings. Consumes build
 // their registry from the cluster's configuration, base picked or given.
-func tuiDeps(conn *connection, a *app) ui.Deps {
-	return ui.Deps{
+func tuiDeps(conn *connection, a *app) tui.Deps {
+	return tui.Deps{
 		Cluster:  conn.Cluster,
 		Base:     conn.Settings.Base,
 		Brokers:  conn.Config.Brokers,

@@ -1,0 +1,107 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
+)
+
+// basesView is the base picker shown when kgroups starts without --base:
+// the prefixes detected in the cluster with their group counts.
+type basesView struct {
+	styles *Styles
+	keys   *keymap.KeyMap
+
+	bases  []model.BaseCount
+	loaded bool
+	err    error
+	cur    listCursor
+	sel    string // selected base, kept across refreshes
+
+	width, height int
+}
+
+func newBasesView(st *Styles, keys *keymap.KeyMap) basesView {
+	return basesView{styles: st, keys: keys}
+}
+
+// SetSize sets the body area the view draws in.
+func (v basesView) SetSize(w, h int) basesView {
+	v.width, v.height = w, h
+	v.cur = v.cur.clamp(len(v.bases), v.listHeight())
+	return v
+}
+
+func (v basesView) listHeight() int { return max(v.height-3, 1) } // intro line, blank, column header
+
+// setBases replaces the list, keeping the selected base where it is.
+func (v basesView) setBases(bases []model.BaseCount, err error) basesView {
+	v.loaded, v.err = true, err
+	if err != nil && len(bases) == 0 {
+		return v
+	}
+	v.bases = bases
+	v.cur.index = 0
+	for i, b := range bases {
+		if b.Base == v.sel {
+			v.cur.index = i
+		}
+	}
+	v.cur = v.cur.clamp(len(bases), v.listHeight())
+	v.sync()
+	return v
+}
+
+func (v *basesView) sync() {
+	if v.cur.index < len(v.bases) {
+		v.sel = v.bases[v.cur.index].Base
+	}
+}
+
+func (v basesView) update(msg tea.KeyMsg) (basesView, intent) {
+	if c, ok := navigate(v.keys.List, msg, v.cur, len(v.bases), v.listHeight()); ok {
+		v.cur = c
+		v.sync()
+		return v, nil
+	}
+	if keyMatches(msg, v.keys.Bases.Select) && v.cur.index < len(v.bases) {
+		return v, intentPickBase{base: v.bases[v.cur.index].Base}
+	}
+	return v, nil
+}
+
+func (v basesView) scroll(delta int) basesView {
+	v.cur = v.cur.move(delta, len(v.bases), v.listHeight())
+	v.sync()
+	return v
+}
+
+func (v basesView) View() string {
+	st := v.styles
+	switch {
+	case !v.loaded:
+		return st.Dim.Render("Looking for base prefixes…")
+	case v.err != nil && len(v.bases) == 0:
+		return st.Bad.Render(clean("Could not list groups: " + v.err.Error()))
+	case len(v.bases) == 0:
+		return strings.Join([]string{
+			"No base prefix found: no consumer group is named {base}-{topic} or {base}-{topic}-{suffix}",
+			"for a topic of this cluster. Start kgroups with --base to pick one anyway.",
+		}, "\n")
+	}
+	t := table{cols: []column{
+		{Title: "base", Min: 8, Max: 80, Flex: true},
+		{Title: "groups", Min: 6, Align: alignRight},
+	}}
+	for _, b := range v.bases {
+		t.rows = append(t.rows, []cell{plain(clean(b.Base)), plain(count(int64(b.Groups)))})
+	}
+	intro := fmt.Sprintf("Pick a base prefix: %d found. Groups are named {base}-{topic}[-{suffix}].", len(v.bases))
+	lines := append([]string{st.Title.Render(fit(intro, v.width, alignLeft)), ""},
+		t.render(st, v.width, v.height-2, v.cur)...)
+	return strings.Join(lines, "\n")
+}

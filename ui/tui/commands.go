@@ -1,0 +1,309 @@
+package tui
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
+)
+
+// Every Kafka call of the TUI is a tea.Cmd built here. A command copies what
+// it needs when it is built, never touches the model, and returns one typed
+// message carrying its data and its error.
+
+const (
+	snapshotTimeout = 30 * time.Second
+	peekTimeout     = 60 * time.Second
+	// consumeTimeout bounds a consume: joining a new group takes ~3 s on a
+	// real cluster, a rebalance of a forced join much longer.
+	consumeTimeout = 2 * time.Minute
+	commitTimeout  = 30 * time.Second
+)
+
+// run wraps a command body so it registers with res (and is waited for on
+// close) and gets a context bounded by timeout.
+func run(res *resources, timeout time.Duration, body func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		if !res.begin() {
+			return nil
+		}
+		defer res.end()
+		ctx, cancel := context.WithTimeout(res.ctx, timeout)
+		defer cancel()
+		return body(ctx)
+	}
+}
+
+// snapshotCmd takes a snapshot of base.
+func snapshotCmd(res *resources, cl *kafka.Cluster, gen int, base string) tea.Cmd {
+	return run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
+		if cl == nil {
+			return snapshotMsg{gen: gen, base: base, err: errNoCluster}
+		}
+		var snap model.Snapshot
+		// Diagnose says why a snapshot failed as a whole: an unreachable
+		// cluster is retried, an authentication or TLS failure is not.
+		err := cl.Diagnose(func() (err error) {
+			snap, err = cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
+			return err
+		})
+		return snapshotMsg{gen: gen, base: base, snap: snap, err: err}
+	})
+}
+
+// basesCmd detects the base prefixes for the picker.
+func basesCmd(res *resources, cl *kafka.Cluster, gen int) tea.Cmd {
+	return run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
+		if cl == nil {
+			return basesMsg{gen: gen, err: errNoCluster}
+		}
+		var bases []model.BaseCount
+		err := cl.Diagnose(func() (err error) {
+			bases, err = cl.DetectBases(ctx)
+			return err
+		})
+		return basesMsg{gen: gen, bases: bases, err: err}
+	})
+}
+
+// othersCmd lists the groups of other prefixes holding commits on topic.
+func othersCmd(res *resources, cl *kafka.Cluster, gen int, topic, base string) tea.Cmd {
+	return run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
+		if cl == nil {
+			return othersMsg{gen: gen, topic: topic, err: errNoCluster}
+		}
+		groups, err := cl.GroupsOnTopic(ctx, topic, base)
+		return othersMsg{gen: gen, topic: topic, groups: groups, err: err}
+	})
+}
+
+// peekCmd reads records without committing and without joining a group.
+func peekCmd(res *resources, cl *kafka.Cluster, id int, t target, req kafka.PeekRequest) tea.Cmd {
+	return run(res, peekTimeout, func(ctx context.Context) tea.Msg {
+		msg := batchMsg{id: id, kind: batchPeek, target: t, req: req, max: req.Max}
+		if cl == nil {
+			msg.err = errNoCluster
+			return msg
+		}
+		msg.records, msg.err = cl.Peek(ctx, req)
+		return msg
+	})
+}
+
+// consumeCmd reads up to n records through a registry, which joins the
+// group and commits what it returns, like the service does. The registry
+// lives only for this batch, so kgroups never stays a member of the group
+// (an idle member would hold partitions the service needs). force lets it
+// join a group with live members.
+func consumeCmd(res *resources, cfg kafka.Config, id int, t target, n int, force bool) tea.Cmd {
+	return run(res, consumeTimeout, func(ctx context.Context) tea.Msg {
+		msg := batchMsg{id: id, kind: batchConsume, target: t, max: n, forced: force}
+		reg, err := kafka.NewRegistry(t.Group.Base, cfg, kafka.WithForce(force))
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		defer reg.Close()
+		if t.Group.IsDefault() {
+			msg.records, msg.err = reg.ConsumeMessages(ctx, t.Group.Topic, n)
+		} else {
+			msg.records, msg.err = reg.ConsumeMessagesWithGroup(ctx, t.Group.Topic, n, t.Group.Suffix)
+		}
+		return msg
+	})
+}
+
+// commitCmd commits a reviewed batch: each partition moves to the offset
+// after the last record shown. The cluster refuses if the group has live
+// members.
+func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []offsetChange) tea.Cmd {
+	offsets := make(map[int32]int64, len(changes))
+	for _, c := range changes {
+		offsets[c.Partition] = c.After
+	}
+	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+		msg := commitMsg{id: id, target: t, changes: changes}
+		if cl == nil {
+			msg.err = errNoCluster
+			return msg
+		}
+		msg.err = cl.CommitOffsets(ctx, t.ID(), t.Group.Topic, offsets)
+		return msg
+	})
+}
+
+// exportCmd writes records to path as JSON lines, in the CLI's jsonl shape.
+// It never overwrites an existing file.
+func exportCmd(res *resources, path string, records []model.Record) tea.Cmd {
+	return run(res, time.Hour, func(context.Context) tea.Msg {
+		msg := exportMsg{path: path, records: len(records)}
+		msg.err = writeJSONL(path, records)
+		return msg
+	})
+}
+
+func writeJSONL(path string, records []model.Record) (err error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	w := bufio.NewWriter(f)
+	for _, r := range records {
+		line, err := model.EncodeRecordJSON(r)
+		if err != nil {
+			return fmt.Errorf("record %d@%d: %w", r.Partition, r.Offset, err)
+		}
+		w.Write(line)
+		w.WriteByte('\n')
+	}
+	return w.Flush()
+}
+
+// maxClipboard caps what one OSC 52 sequence carries; terminals drop or
+// truncate larger ones.
+const maxClipboard = 256 << 10
+
+// copyCmd puts a record on the system clipboard with an OSC 52 sequence
+// written to the terminal in one write. The payload is base64, so no byte of
+// the record reaches the terminal as is. A value that is valid UTF-8 text
+// without control characters is copied as is; anything else is copied as the
+// record's JSON line, which is safe to paste.
+func copyCmd(res *resources, r model.Record) tea.Cmd {
+	return run(res, 10*time.Second, func(context.Context) tea.Msg {
+		what, data := "value", r.Value
+		if r.Value == nil || !pasteSafe(r.Value) {
+			what = "record as JSON"
+			line, err := model.EncodeRecordJSON(r)
+			if err != nil {
+				return copyMsg{err: err}
+			}
+			data = line
+		}
+		if len(data) > maxClipboard {
+			return copyMsg{err: fmt.Errorf("%s is %s, over the %s a terminal clipboard takes: export it with e",
+				what, size(len(data)), size(maxClipboard))}
+		}
+		if res.clipboard == nil {
+			return copyMsg{err: errors.New("no terminal to copy through")}
+		}
+		seq := osc52(data)
+		if _, err := res.clipboard.Write(seq); err != nil {
+			return copyMsg{err: err}
+		}
+		return copyMsg{what: what, bytes: len(data)}
+	})
+}
+
+// osc52 builds the clipboard sequence ESC ] 52 ; c ; base64 BEL.
+func osc52(data []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x1b]52;c;")
+	b.WriteString(base64.StdEncoding.EncodeToString(data))
+	b.WriteByte('\a')
+	return b.Bytes()
+}
+
+// pasteSafe reports whether b is valid UTF-8 with no control characters
+// other than tab and newline, so pasting it cannot drive a terminal.
+func pasteSafe(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return false
+		}
+	}
+	return true
+}
+
+// searchCmd finds the records of a batch that contain query (case-insensitive)
+// in their key, value or headers. It runs off the update loop: a batch can
+// hold thousands of large records.
+func searchCmd(batch int, query string, records []model.Record) tea.Cmd {
+	return func() tea.Msg {
+		q := bytes.ToLower([]byte(query))
+		var matches []int
+		for i, r := range records {
+			if recordContains(r, q) {
+				matches = append(matches, i)
+			}
+		}
+		return searchMsg{batch: batch, query: query, matches: matches}
+	}
+}
+
+func recordContains(r model.Record, lowerQuery []byte) bool {
+	if containsFold(r.Key, lowerQuery) || containsFold(r.Value, lowerQuery) {
+		return true
+	}
+	for _, h := range r.Headers {
+		if containsFold([]byte(h.Key), lowerQuery) || containsFold(h.Value, lowerQuery) {
+			return true
+		}
+	}
+	return strings.Contains(fmt.Sprint(r.Offset), string(lowerQuery))
+}
+
+// containsFold is an ASCII case-insensitive bytes.Contains that does not
+// allocate a lowered copy of hay.
+func containsFold(hay, lowerNeedle []byte) bool {
+	n := len(lowerNeedle)
+	if n == 0 {
+		return true
+	}
+	for i := 0; i+n <= len(hay); i++ {
+		j := 0
+		for ; j < n; j++ {
+			c := hay[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lowerNeedle[j] {
+				break
+			}
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
+
+// clockCmd ticks the one-second clock of generation gen.
+func clockCmd(res *resources, gen int) tea.Cmd {
+	return after(res, time.Second, func(t time.Time) tea.Msg { return clockMsg{gen: gen, at: t} })
+}
+
+// after is tea.Tick that gives up when res closes, so no timer goroutine of
+// the TUI outlives it.
+func after(res *resources, d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case at := <-t.C:
+			return fn(at)
+		case <-res.ctx.Done():
+			return nil
+		}
+	}
+}
+
+var errNoCluster = errors.New("not connected to a cluster")

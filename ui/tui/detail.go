@@ -1,0 +1,122 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/render"
+)
+
+// valueMode is how the detail pane shows a record value.
+type valueMode int
+
+const (
+	modeAuto valueMode = iota // JSON pretty-printed, text as text, binary as hex
+	modeText
+	modeHex
+	valueModes
+)
+
+func (m valueMode) String() string {
+	switch m {
+	case modeText:
+		return "text"
+	case modeHex:
+		return "hex"
+	}
+	return "auto"
+}
+
+// about names the mode for the status line when v cycles to it.
+func (m valueMode) about() string {
+	if m == modeAuto {
+		return "auto (JSON pretty-printed, text as text, binary as hex)"
+	}
+	return m.String()
+}
+
+// detailLimits caps what the detail pane lays out for one value: enough to
+// read any sensible record, bounded for a 1 MB one (the pane says what it
+// left out; e exports everything).
+var detailLimits = render.Limits{MaxLines: 3000, MaxBytes: 256 << 10}
+
+// detailKey identifies one rendering of the detail pane.
+type detailKey struct {
+	batch  int
+	index  int // index in the batch's records
+	width  int
+	mode   valueMode
+	styled bool
+}
+
+// detailCache holds the rendered lines of the selected record. Only the
+// selected record is ever rendered, once per key.
+type detailCache struct {
+	key   detailKey
+	valid bool
+	lines []string
+}
+
+// renderDetail lays out one record for a pane width cells wide: where it
+// sits, its key, headers and value. Every byte from the record goes through
+// render, which makes control characters visible and inert.
+func renderDetail(st *Styles, r model.Record, now time.Time, width int, mode valueMode) []string {
+	width = max(width, 8)
+	label := func(s string) string { return st.DetailLabel.Render(fmt.Sprintf("%-8s", s)) }
+	var lines []string
+	where := fmt.Sprintf("partition %d · offset %s", r.Partition, count(r.Offset))
+	if !r.Timestamp.IsZero() {
+		where += " · " + stamp(r.Timestamp) + " UTC · " + age(now.Sub(r.Timestamp)) + " ago"
+	}
+	lines = append(lines, st.Title.Render(ansi.Truncate(where, width, "…")))
+	lines = append(lines, ansi.Truncate(label("key")+" "+fieldText(r.Key), width, "…"))
+	for _, h := range r.Headers {
+		lines = append(lines, ansi.Truncate(label("header")+" "+render.Preview([]byte(h.Key), 128)+": "+fieldText(h.Value), width, "…"))
+	}
+	kind := render.KindOf(r.Value)
+	desc := kind.String()
+	if r.Value != nil {
+		desc += " · " + size(len(r.Value))
+	}
+	desc += " · view " + mode.String() + " (v changes)"
+	lines = append(lines, ansi.Truncate(label("value")+" "+st.Dim.Render(desc), width, "…"))
+	lines = append(lines, st.DetailRule.Render(strings.Repeat("─", width)))
+
+	var body string
+	switch {
+	case r.Value == nil:
+		body = st.Dim.Render("(tombstone: the value is null)")
+	case len(r.Value) == 0:
+		body = st.Dim.Render("(empty value)")
+	case mode == modeText:
+		body, _ = render.Text(r.Value, st.Theme, detailLimits)
+	case mode == modeHex:
+		body = render.HexDump(r.Value, detailLimits)
+	default:
+		body, _ = render.Value(r.Value, st.Theme, detailLimits)
+	}
+	for _, l := range strings.Split(body, "\n") {
+		if mode == modeHex {
+			lines = append(lines, ansi.Truncate(l, width, "…"))
+			continue
+		}
+		// Long JSON strings and text lines wrap: the pane is for reading.
+		lines = append(lines, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+	}
+	return lines
+}
+
+// fieldText shows a key or header value on one line, capped.
+func fieldText(b []byte) string {
+	switch {
+	case b == nil:
+		return "<null>"
+	case len(b) == 0:
+		return "<empty>"
+	}
+	return render.Preview(b, 512)
+}

@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/demo"
+	"github.com/kgroups/kgroups/kafka/kafkatest"
+)
+
+// TestEndToEndPeekThenCommit drives the TUI against an in-process cluster
+// seeded like the demo: open the topic, the default group, peek its first
+// partition from the group's position, commit the reviewed batch, and
+// check that the group moved by exactly that batch.
+func TestEndToEndPeekThenCommit(t *testing.T) {
+	cl, brokers := seededCluster(t)
+	group := demo.Base + "-" + demo.SpentTopic
+	before := fetchOffsets(t, cl.Admin(), group)
+
+	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))
+	wait := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	keys := func(ks ...string) {
+		for _, k := range ks {
+			tm.Send(keyMsg(k))
+		}
+	}
+	wait(demo.SpentTopic)
+	keys("/")
+	tm.Type(demo.SpentTopic)
+	keys("enter", "enter")
+	wait("groups of the base")
+	keys("enter") // the default group comes first
+	wait("no live member")
+	keys("p") // from the partitions view: partition 0 is filled in
+	wait("Peek " + group)
+	keys("enter")
+	wait("C commits this batch")
+	keys("C")
+	wait("Commit the reviewed batch?")
+	keys("y")
+	wait("committed p0→")
+	keys("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	fm.Close()
+
+	// The batch is partition 0 from the committed offset on.
+	recs := fm.batch.records
+	if len(recs) == 0 {
+		t.Fatal("no record peeked")
+	}
+	for i, r := range recs {
+		if r.Partition != 0 || r.Offset != before[0]+int64(i) {
+			t.Fatalf("record %d is %d@%d, want 0@%d", i, r.Partition, r.Offset, before[0]+int64(i))
+		}
+	}
+	after := fetchOffsets(t, cl.Admin(), group)
+	for p, o := range before {
+		want := o
+		if p == 0 {
+			want = o + int64(len(recs))
+		}
+		if after[p] != want {
+			t.Errorf("partition %d committed %d, want %d (before %d, batch of %d)", p, after[p], want, o, len(recs))
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("committed partitions %v, before %v", after, before)
+	}
+}
+
+// TestEndToEndConsumeRefusedOnLiveGroup consumes from a group a member
+// holds: the TUI refuses and names the member, and commits nothing.
+func TestEndToEndConsumeRefusedOnLiveGroup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("joins a live group")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	d, err := demo.Start(ctx, demo.Options{NoProducer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: d.Brokers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	before := fetchOffsets(t, cl.Admin(), demo.LiveGroup)
+
+	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: d.Brokers()}), teatest.WithInitialTermSize(160, 50))
+	wait := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	wait(demo.UserEventsTopic)
+	tm.Send(keyMsg("/"))
+	tm.Type(demo.UserEventsTopic)
+	for _, k := range []string{"enter", "enter"} {
+		tm.Send(keyMsg(k))
+	}
+	wait("realtime-alerts")
+	tm.Send(keyMsg("end"))
+	tm.Send(keyMsg("c"))
+	wait("How many records?")
+	tm.Send(keyMsg("enter"))
+	wait("Consume and commit?")
+	tm.Send(keyMsg("y"))
+	wait("is in use: refused")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	tm.Send(keyMsg("q"))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	fm.Close()
+	if !strings.Contains(fm.batch.err.Error(), "live member") {
+		t.Errorf("batch error %v", fm.batch.err)
+	}
+	after := fetchOffsets(t, cl.Admin(), demo.LiveGroup)
+	for p, o := range before {
+		if after[p] != o {
+			t.Errorf("partition %d moved from %d to %d", p, o, after[p])
+		}
+	}
+}
+
+// seededCluster starts an in-process cluster seeded like the demo and
+// dials it; both end with the test.
+func seededCluster(t *testing.T) (*kafka.Cluster, []string) {
+	t.Helper()
+	_, brokers := kafkatest.NewCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := demo.Seed(ctx, brokers); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl, brokers
+}
+
+func fetchOffsets(t *testing.T, adm *kadm.Client, group string) map[int32]int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := adm.FetchOffsets(ctx, group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int32]int64{}
+	resp.Each(func(o kadm.OffsetResponse) { out[o.Partition] = o.At })
+	return out
+}
+
+// TestEndToEndConsume consumes a batch through the registry: the group's
+// offsets move by exactly the records shown, and kgroups does not stay a
+// member of the group afterwards.
+func TestEndToEndConsume(t *testing.T) {
+	cl, brokers := seededCluster(t)
+	group := demo.Base + "-" + demo.UserEventsTopic + "-analytics"
+	before := fetchOffsets(t, cl.Admin(), group)
+
+	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(80, 24))
+	wait := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	wait(demo.UserEventsTopic)
+	tm.Send(keyMsg("/"))
+	tm.Type(demo.UserEventsTopic)
+	tm.Send(keyMsg("enter"))
+	tm.Send(keyMsg("enter"))
+	wait("analytics")
+	tm.Send(keyMsg("down")) // the default group of user_events does not exist: its row comes first
+	tm.Send(keyMsg("c"))
+	wait("How many records?")
+	tm.Send(keyMsg("ctrl+u"))
+	tm.Type("25")
+	tm.Send(keyMsg("enter"))
+	wait("Consume and commit?")
+	tm.Send(keyMsg("y"))
+	wait("consumed 25 records as")
+	tm.Send(keyMsg("q"))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	fm.Close()
+
+	if fm.batch.kind != batchConsume || len(fm.batch.records) != 25 {
+		t.Fatalf("batch kind %v with %d records, want a consume of 25", fm.batch.kind, len(fm.batch.records))
+	}
+	last := map[int32]int64{}
+	for _, r := range fm.batch.records {
+		last[r.Partition] = max(last[r.Partition], r.Offset+1)
+	}
+	after := fetchOffsets(t, cl.Admin(), group)
+	for p, o := range before {
+		want := o
+		if l, ok := last[p]; ok {
+			want = l
+		}
+		if after[p] != want {
+			t.Errorf("partition %d committed %d, want %d", p, after[p], want)
+		}
+	}
+	state, members, err := cl.LiveMembers(context.Background(), group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 0 {
+		t.Errorf("kgroups is still a member of %s (%s): %+v", group, state, members)
+	}
+}

@@ -1,0 +1,427 @@
+package tui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
+)
+
+// groupRowKind says what a row of the groups view stands for.
+type groupRowKind int
+
+const (
+	rowGroup          groupRowKind = iota // a group of the base on this topic
+	rowMissingDefault                     // the default group, not created yet
+	rowUnmatched                          // a group under the base that fits no topic
+	rowOther                              // a group of another prefix with commits on this topic
+)
+
+// groupRow is one row of the groups view.
+type groupRow struct {
+	Kind  groupRowKind
+	Group model.Group // for rowMissingDefault: what it would be (no commits)
+	Trend *groupTrend // lag verdict; nil without history (not created, another prefix)
+	Spark string      // lag sparkline, drawn when the snapshot or the width changes
+}
+
+func (r groupRow) id() string { return r.Group.ID }
+
+// oldestUnconsumed is the oldest unconsumed record of the group; zero if none.
+func oldestUnconsumed(g model.Group) time.Time {
+	var oldest time.Time
+	for _, p := range g.Partitions {
+		if !p.OldestUnconsumed.IsZero() && (oldest.IsZero() || p.OldestUnconsumed.Before(oldest)) {
+			oldest = p.OldestUnconsumed
+		}
+	}
+	return oldest
+}
+
+// stateLabel folds the broker's group states into the words the view uses.
+func stateLabel(g model.Group) string {
+	switch g.State {
+	case "":
+		return "—"
+	case "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling":
+		return "rebalancing"
+	}
+	return g.State
+}
+
+// missingDefault is what the default group of topic would be if it started
+// now: no commits, so it starts at earliest and its lag is end − start.
+func missingDefault(base string, t model.Topic) model.Group {
+	name := model.GroupName{Base: base, Topic: t.Name}
+	g := model.Group{Name: name, ID: name.String(), Partitions: model.BuildPartitionLags(t.Partitions, nil)}
+	g.Recompute()
+	return g
+}
+
+// groupsView lists the groups of the base on one topic: the default group
+// first, then the suffixed ones; groups that do not follow the naming are
+// one key away.
+type groupsView struct {
+	styles *Styles
+	keys   *keymap.KeyMap
+	now    func() time.Time
+	trends *trendSet // lag verdict on the newest snapshot, set by the root
+	sparkW int       // width of the lag sparklines; 0 hides them
+
+	topic      string
+	base       string
+	info       model.Topic
+	hasInfo    bool
+	own        []groupRow // default (or its placeholder) and suffixed groups
+	unmatched  []string
+	others     []model.Group // other prefixes, loaded on demand
+	othersErr  error
+	othersGen  int // the request the others list came from
+	othersWant bool
+	othersIn   bool // loaded for this topic
+
+	rows   []groupRow
+	loaded bool
+	order  sortOrder
+	filter filterLine
+	cur    listCursor
+	sel    string // selected group id, kept across refreshes
+
+	width, height int
+}
+
+func newGroupsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) groupsView {
+	return groupsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true)}
+}
+
+// open points the view at a topic, forgetting the previous topic's state.
+func (v groupsView) open(topic string) groupsView {
+	if v.topic == topic {
+		return v
+	}
+	fresh := newGroupsView(v.styles, v.keys, v.now)
+	fresh.topic = topic
+	fresh.width, fresh.height = v.width, v.height
+	fresh.trends, fresh.sparkW = v.trends, v.sparkW
+	return fresh
+}
+
+// SetSize sets the body area the view draws in.
+func (v groupsView) SetSize(w, h int) groupsView {
+	v.width, v.height = w, h
+	if sw := sparkWidth(w); sw != v.sparkW {
+		v.sparkW = sw
+		v = v.judge().rebuild()
+	}
+	v.cur = v.cur.clamp(len(v.rows), v.listHeight())
+	return v
+}
+
+func (v groupsView) listHeight() int {
+	h := v.height - 5 // topic line, blank, column header; blank, selection line
+	if v.filter.visible() {
+		h--
+	}
+	return max(h, 1)
+}
+
+// setSnapshot refreshes the rows of the current topic.
+func (v groupsView) setSnapshot(snap model.Snapshot) groupsView {
+	v.base = snap.Base
+	v.info, v.hasInfo = snap.Topic(v.topic)
+	v.own = v.own[:0:0]
+	hasDefault := false
+	for _, g := range snap.GroupsOf(v.topic) {
+		if g.Name.IsDefault() {
+			hasDefault = true
+		}
+		v.own = append(v.own, groupRow{Kind: rowGroup, Group: g})
+	}
+	if !hasDefault && v.hasInfo {
+		v.own = append(v.own, groupRow{Kind: rowMissingDefault, Group: missingDefault(snap.Base, v.info)})
+	}
+	v.unmatched = snap.Unmatched
+	v.loaded = true
+	return v.judge().rebuild()
+}
+
+// setOthers takes the other-prefix groups of the topic.
+func (v groupsView) setOthers(msg othersMsg) groupsView {
+	if msg.topic != v.topic || msg.gen != v.othersGen {
+		return v // stale: another topic or an older request
+	}
+	v.others, v.othersErr, v.othersIn = msg.groups, msg.err, true
+	return v.rebuild()
+}
+
+func (v groupsView) rebuild() groupsView {
+	own := slices.Clone(v.own)
+	slices.SortStableFunc(own, func(a, b groupRow) int {
+		// The default group (or its placeholder) always comes first.
+		ad, bd := a.Group.Name.IsDefault(), b.Group.Name.IsDefault()
+		if ad != bd {
+			if ad {
+				return -1
+			}
+			return 1
+		}
+		switch v.order {
+		case sortByLag:
+			if c := cmp.Compare(b.Group.Lag, a.Group.Lag); c != 0 {
+				return c
+			}
+		case sortByTimeLag:
+			if c := compareOldest(oldestUnconsumed(a.Group), oldestUnconsumed(b.Group)); c != 0 {
+				return c
+			}
+		case sortByStatus:
+			if c := cmp.Compare(b.severity(), a.severity()); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(a.Group.ID, b.Group.ID)
+	})
+	rows := own
+	if v.othersWant {
+		for _, id := range v.unmatched {
+			rows = append(rows, groupRow{Kind: rowUnmatched, Group: model.Group{ID: id}})
+		}
+		others := slices.Clone(v.others)
+		slices.SortFunc(others, func(a, b model.Group) int { return strings.Compare(a.ID, b.ID) })
+		for _, g := range others {
+			rows = append(rows, groupRow{Kind: rowOther, Group: g})
+		}
+	}
+	if q := strings.ToLower(v.filter.value); q != "" {
+		rows = slices.DeleteFunc(rows, func(r groupRow) bool { return !strings.Contains(strings.ToLower(r.id()), q) })
+	}
+	v.rows = rows
+	if i := slices.IndexFunc(rows, func(r groupRow) bool { return r.id() == v.sel }); i >= 0 {
+		v.cur.index = i
+	}
+	v.cur = v.cur.clamp(len(rows), v.listHeight())
+	v.sync()
+	return v
+}
+
+func (v *groupsView) sync() {
+	if v.cur.index < len(v.rows) {
+		v.sel = v.rows[v.cur.index].id()
+	}
+}
+
+func (v groupsView) selected() (groupRow, bool) {
+	if v.cur.index < len(v.rows) {
+		return v.rows[v.cur.index], true
+	}
+	return groupRow{}, false
+}
+
+func (v groupsView) capturing() bool { return v.filter.editing }
+
+func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
+	if v.filter.editing {
+		var changed bool
+		v.filter, changed = v.filter.update(msg, v.keys.Filter, v.keys.Input)
+		if changed {
+			v = v.rebuild()
+		}
+		return v, nil
+	}
+	if c, ok := navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
+		v.cur = c
+		v.sync()
+		return v, nil
+	}
+	k := v.keys.Groups
+	switch {
+	case keyMatches(msg, k.Filter):
+		v.filter = v.filter.start()
+		v.cur = v.cur.clamp(len(v.rows), v.listHeight())
+		return v, nil
+	case keyMatches(msg, k.Sort):
+		v.order = (v.order + 1) % sortOrders
+		v = v.rebuild()
+		return v, say(reportInfo("suffixed groups sorted by %s", v.order))
+	case keyMatches(msg, k.Others):
+		v.othersWant = !v.othersWant
+		v = v.rebuild()
+		if v.othersWant {
+			return v, intentOthers{topic: v.topic}
+		}
+		return v, nil
+	case keyMatches(msg, k.NewSuffix):
+		return v, intentNewSuffix{topic: v.topic}
+	case keyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+		return v, v.opIntent(msg)
+	}
+	row, ok := v.selected()
+	if !ok {
+		return v, nil
+	}
+	switch {
+	case keyMatches(msg, k.Open):
+		if row.Kind == rowUnmatched {
+			return v, say(reportInfo("%s fits no topic of the cluster: nothing to show", clean(row.id())))
+		}
+		return v, intentOpenGroup{group: row.Group, missing: row.Kind == rowMissingDefault, foreign: row.Kind == rowOther}
+	case keyMatches(msg, k.Consume, k.Peek):
+		if row.Kind == rowUnmatched || row.Kind == rowOther {
+			return v, say(reportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", clean(row.id())))
+		}
+		t := target{Group: row.Group.Name}
+		if keyMatches(msg, k.Consume) {
+			return v, intentConsume{target: t}
+		}
+		return v, intentPeek{target: t}
+	}
+	return v, nil
+}
+
+func (v groupsView) escape() (groupsView, bool) {
+	var cleared bool
+	if v.filter, cleared = v.filter.clear(); !cleared {
+		return v, false
+	}
+	return v.rebuild(), true
+}
+
+func (v groupsView) scroll(delta int) groupsView {
+	v.cur = v.cur.move(delta, len(v.rows), v.listHeight())
+	v.sync()
+	return v
+}
+
+func (v groupsView) View() string {
+	st := v.styles
+	if !v.loaded {
+		return st.Dim.Render("Loading groups…")
+	}
+	var lines []string
+	// The title drops whole phrases when it does not fit: the o hint
+	// first (the help bar has it), then the record and partition counts.
+	summary := []phrase{{"topic " + clean(v.topic), 0}}
+	if v.hasInfo {
+		summary = append(summary, phrase{fmt.Sprintf(" · %d partitions", len(v.info.Partitions)), 2}, phrase{fmt.Sprintf(" · %s records", count(v.info.Records())), 3})
+	} else {
+		summary = append(summary, phrase{" · not in the cluster any more", 0})
+	}
+	nOwn := 0
+	for _, r := range v.own {
+		if r.Kind == rowGroup {
+			nOwn++
+		}
+	}
+	summary = append(summary, phrase{fmt.Sprintf(" · %d group%s of the base", nOwn, plural(nOwn)), 0})
+	switch {
+	case !v.othersWant:
+		summary = append(summary, phrase{" · o: unmatched and other prefixes", 4})
+	case !v.othersIn:
+		summary = append(summary, phrase{" · loading other prefixes…", 1})
+	case v.othersErr != nil:
+		summary = append(summary, phrase{" · other prefixes: " + clean(v.othersErr.Error()), 1})
+	default:
+		summary = append(summary, phrase{fmt.Sprintf(" · %d unmatched, %d other-prefix", len(v.unmatched), len(v.others)), 1})
+	}
+	lines = append(lines, st.Title.Render(fit(fitPhrases(v.width, summary...), v.width, alignLeft)), fit(v.trendLine(), v.width, alignLeft))
+	if v.filter.visible() {
+		lines = append(lines, v.filter.view(st, v.width, fmt.Sprintf("  %d shown", len(v.rows))))
+	}
+	now := v.now()
+	t := table{cols: []column{
+		{Title: "group", Min: 10, Max: 60, Flex: true, Middle: true},
+		{Title: "status", Min: 6},
+		{Title: "state", Min: 5},
+		{Title: "members", Min: 7, Align: alignRight},
+		{Title: "lag", Min: 5, Align: alignRight},
+	}}
+	if v.sparkW > 0 {
+		t.cols = append(t.cols, column{Title: "trend", Min: v.sparkW, Max: v.sparkW})
+	}
+	t.cols = append(t.cols,
+		column{Title: "time lag", Min: 8, Align: alignRight},
+		column{Title: "note", Min: 12, Flex: true, Fill: true},
+	)
+	t.rows = make([][]cell, len(v.rows))
+	for i, r := range v.rows {
+		g := r.Group
+		name := clean(g.Name.Suffix)
+		if g.Name.IsDefault() {
+			name = "(default)"
+		}
+		state := plain(stateLabel(g))
+		members := plain(count(int64(len(g.Members))))
+		lag := plain(count(g.Lag))
+		note := plain("")
+		switch r.Kind {
+		case rowMissingDefault:
+			state = plain("—")
+			members = plain("—")
+			note = styled("not created yet: starts at earliest", st.Tag)
+		case rowUnmatched:
+			name = clean(g.ID)
+			members, lag = plain("—"), plain("—")
+			note = styled("unmatched", st.Tag)
+		case rowOther:
+			name = clean(g.ID)
+			note = styled("other prefix", st.Tag)
+		}
+		if g.Err != nil {
+			note = errCell(st, g.Err)
+			if notAuthorized(g.Err) {
+				members, lag = deniedCell(st), deniedCell(st)
+			}
+		} else if g.Expired > 0 && r.Kind != rowUnmatched {
+			note = styled(count(g.Expired)+" expired", st.Warn)
+		}
+		status, judged := r.status()
+		// Room for every column: one allocation per row.
+		row := append(make([]cell, 0, len(t.cols)), plain(name), statusCell(st, status, judged), state, members, lag)
+		if v.sparkW > 0 {
+			row = append(row, cell{Text: r.Spark, Style: &st.Spark})
+		}
+		t.rows[i] = append(row, plain(ageSince(now, oldestUnconsumed(g))), note)
+	}
+	if len(t.rows) == 0 {
+		return strings.Join(append(lines, st.Dim.Render("No group to show.")), "\n")
+	}
+	lines = append(lines, t.render(st, v.width, v.height-len(lines)-2, v.cur)...)
+	for len(lines) < v.height-1 {
+		lines = append(lines, "")
+	}
+	return strings.Join(append(lines, fit(v.selectionLine(), v.width, alignLeft)), "\n")
+}
+
+// selectionLine spells out the selected row in full, since its cells may
+// be cut: the group id, and what a missing default group would start with.
+func (v groupsView) selectionLine() string {
+	r, ok := v.selected()
+	if !ok {
+		return ""
+	}
+	st := v.styles
+	id := clean(r.id())
+	switch r.Kind {
+	case rowMissingDefault:
+		return st.Tag.Render(fmt.Sprintf("%s not created yet: would start at earliest, lag = end − start = %s", id, count(r.Group.Lag)))
+	case rowUnmatched:
+		return st.Tag.Render(id + ": under the base but fits no topic of the cluster")
+	case rowOther:
+		return st.Tag.Render(id + ": another prefix with commits on " + clean(v.topic))
+	}
+	line := id
+	if n := len(r.Group.Members); n > 0 {
+		var ms []string
+		for _, m := range r.Group.Members {
+			ms = append(ms, clean(m.ClientID+"@"+m.Host))
+		}
+		line += " · held by " + strings.Join(ms, ", ")
+	}
+	return st.Dim.Render(line)
+}

@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// keyMsg builds the key message a terminal sends for a key name as
+// key.Binding spells it, or for typed text.
+func keyMsg(s string) tea.KeyMsg {
+	named := map[string]tea.KeyType{
+		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "up": tea.KeyUp, "down": tea.KeyDown,
+		"left": tea.KeyLeft, "right": tea.KeyRight, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
+		"backspace": tea.KeyBackspace, "ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU,
+		"pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "home": tea.KeyHome, "end": tea.KeyEnd,
+		" ": tea.KeySpace,
+	}
+	if t, ok := named[s]; ok {
+		return tea.KeyMsg{Type: t}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// press sends keys one by one and drops the commands they return.
+func press(m Model, keys ...string) Model {
+	for _, k := range keys {
+		m, _ = update(m, keyMsg(k))
+	}
+	return m
+}
+
+// typeText types s as one key per rune.
+func typeText(m Model, s string) Model {
+	for _, r := range s {
+		m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return m
+}
+
+func update(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
+}
+
+// goldenTB files golden views under the repository's testdata/ui.
+type goldenTB struct {
+	testing.TB
+	name string
+}
+
+func (g goldenTB) Name() string { return g.name }
+
+// requireGolden compares a view with testdata/ui/<test name>.golden; run
+// the tests with -update to rewrite the files.
+func requireGolden(t *testing.T, view string) {
+	t.Helper()
+	golden.RequireEqualEscape(goldenTB{TB: t, name: "../../../testdata/ui/" + t.Name()}, []byte(view), true)
+}
+
+// checkFrame fails if a view is not exactly h lines of at most w cells.
+func checkFrame(t *testing.T, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) != h {
+		t.Errorf("view has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("line %d is %d cells wide, want at most %d: %q", i+1, n, w, l)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
+)
+
+// Messages carry the results of commands back to Update. Each carries its
+// data and its error together, and a generation or id so the root can drop
+// results that the user has moved past.
+
+// snapshotMsg is the result of one snapshot of the base.
+type snapshotMsg struct {
+	gen  int
+	base string
+	snap model.Snapshot
+	err  error
+}
+
+// basesMsg is the result of base detection for the picker.
+type basesMsg struct {
+	gen   int
+	bases []model.BaseCount
+	err   error
+}
+
+// othersMsg carries the groups of other prefixes that hold commits on topic.
+type othersMsg struct {
+	gen    int
+	topic  string
+	groups []model.Group
+	err    error
+}
+
+// batchKind says how a batch was obtained.
+type batchKind int
+
+const (
+	batchNone    batchKind = iota
+	batchPeek              // read without committing
+	batchConsume           // read through the registry, offsets committed
+)
+
+// batchMsg is the result of a peek or a consume.
+type batchMsg struct {
+	id      int
+	kind    batchKind
+	target  target
+	req     kafka.PeekRequest // for peeks
+	max     int
+	forced  bool
+	records []model.Record
+	err     error
+}
+
+// commitMsg is the result of committing a reviewed batch.
+type commitMsg struct {
+	id      int
+	target  target
+	changes []offsetChange
+	err     error
+}
+
+// exportMsg is the result of writing a batch to a JSONL file.
+type exportMsg struct {
+	path    string
+	records int
+	err     error
+}
+
+// copyMsg is the result of copying a record to the clipboard (OSC 52).
+type copyMsg struct {
+	what  string
+	bytes int
+	err   error
+}
+
+// searchMsg carries the indices of the batch records matching a query.
+type searchMsg struct {
+	batch   int
+	query   string
+	matches []int
+}
+
+// clockMsg ticks once a second to age the header and to drive auto-refresh.
+type clockMsg struct {
+	gen int
+	at  time.Time
+}
+
+// statusMsg puts a line in the status bar; see ReportError and reportInfo.
+type statusMsg struct {
+	level   statusLevel
+	text    string
+	phrases []phrase // text in phrases, when it can drop some to fit; see reportPhrases
+}
+
+// clearStatusMsg clears a transient status line if it is still the one shown.
+type clearStatusMsg struct{ id int }
+
+// target is what a consume, a peek or a commit acts on: one group of the
+// base on its topic, optionally narrowed to one partition.
+type target struct {
+	Group     model.GroupName
+	Partition *int32
+}
+
+// ID is the group id.
+func (t target) ID() string { return t.Group.String() }
+
+// offsetChange is one partition of a commit-after-review: where the group
+// was and where it will be.
+type offsetChange struct {
+	Partition    int32
+	Before       int64
+	HasBefore    bool
+	After        int64
+	LastReviewed int64
+}

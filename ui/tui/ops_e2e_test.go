@@ -1,0 +1,147 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/demo"
+)
+
+// opsDriver runs the TUI against a seeded in-process cluster, with the
+// groups view of the demo's spent topic filtered down to one suffix.
+type opsDriver struct {
+	t  *testing.T
+	tm *teatest.TestModel
+	cl *kafka.Cluster
+}
+
+func startOps(t *testing.T, suffix string) opsDriver {
+	t.Helper()
+	cl, brokers := seededCluster(t)
+	d := opsDriver{t: t, cl: cl,
+		tm: teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))}
+	d.wait(demo.SpentTopic)
+	d.keys("/")
+	d.tm.Type(demo.SpentTopic)
+	d.keys("enter", "enter")
+	d.wait("groups of the base")
+	d.keys("/")
+	d.tm.Type(suffix)
+	d.keys("enter")
+	return d
+}
+
+func (d opsDriver) wait(what string) {
+	d.t.Helper()
+	teatest.WaitFor(d.t, d.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+		teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func (d opsDriver) keys(ks ...string) {
+	for _, k := range ks {
+		d.tm.Send(keyMsg(k))
+	}
+}
+
+// quit ends the program with ctrl+c, which works with a dialog open, and
+// returns the final model.
+func (d opsDriver) quit() Model {
+	d.keys("ctrl+c")
+	fm := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	fm.Close()
+	return fm
+}
+
+// TestEndToEndResetToEarliest resets a group to earliest from the groups
+// view: R, enter (earliest is the first mode), y. The group's commits are
+// then exactly the plan, which is the log start of every partition.
+func TestEndToEndResetToEarliest(t *testing.T) {
+	group := demo.Base + "-" + demo.SpentTopic + "-incremental"
+	d := startOps(t, "incremental")
+	before := fetchOffsets(t, d.cl.Admin(), group)
+	d.keys("R")
+	d.wait("Reset " + group)
+	d.keys("enter")
+	d.wait("nothing is written until you apply")
+	// Nothing moved while the plan is shown.
+	if now := fetchOffsets(t, d.cl.Admin(), group); len(now) != len(before) {
+		t.Fatalf("the plan wrote: %v, before %v", now, before)
+	}
+	d.keys("y")
+	d.wait("every partition took its new offset")
+	fm := d.quit()
+
+	plan := fm.ops.flow.result.Plan
+	if plan.Group != group || plan.Topic != demo.SpentTopic {
+		t.Fatalf("plan of %s on %s", plan.Group, plan.Topic)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	starts, err := d.cl.Admin().ListStartOffsets(ctx, demo.SpentTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Partitions) != len(starts[demo.SpentTopic]) {
+		t.Fatalf("plan covers %d partitions, the topic has %d", len(plan.Partitions), len(starts[demo.SpentTopic]))
+	}
+	for _, p := range plan.Partitions {
+		if s, _ := starts.Lookup(demo.SpentTopic, p.Partition); p.New != s.Offset {
+			t.Errorf("partition %d planned at %d, its log starts at %d", p.Partition, p.New, s.Offset)
+		}
+	}
+	after := fetchOffsets(t, d.cl.Admin(), group)
+	want := plan.Offsets()
+	if len(after) != len(want) {
+		t.Errorf("committed %v, planned %v", after, want)
+	}
+	for p, o := range want {
+		if after[p] != o {
+			t.Errorf("partition %d committed %d, planned %d", p, after[p], o)
+		}
+	}
+}
+
+// TestEndToEndDeleteWithTypedName deletes a group from the groups view: D,
+// the group's name typed, enter. The group and its commits are gone.
+func TestEndToEndDeleteWithTypedName(t *testing.T) {
+	group := demo.Base + "-" + demo.SpentTopic + "-full-index"
+	d := startOps(t, "full-index")
+	if len(fetchOffsets(t, d.cl.Admin(), group)) == 0 {
+		t.Fatal("setup: the group has no commits")
+	}
+	d.keys("D")
+	d.wait("Type the group name to confirm")
+	d.keys("enter") // nothing typed: refused
+	d.wait("type the group name exactly")
+	d.tm.Type(group)
+	d.keys("enter")
+	d.wait("no commit left on " + demo.SpentTopic)
+	fm := d.quit()
+
+	if fm.ops.flow == nil || fm.ops.flow.deleted.err != nil {
+		t.Fatalf("no delete outcome: %+v", fm.ops.flow)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pos, err := d.cl.Position(ctx, group, demo.SpentTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pos {
+		if p.HasCommitted {
+			t.Errorf("partition %d still committed at %d after the delete", p.Partition, p.Committed)
+		}
+	}
+	state, members, err := d.cl.LiveMembers(ctx, group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if (state != "" && state != "Dead") || len(members) != 0 {
+		t.Errorf("the group is still there: state %q, %d members", state, len(members))
+	}
+}

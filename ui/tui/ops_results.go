@@ -1,0 +1,183 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
+)
+
+// Answers to the requests of offset operation flows: plans, delete
+// previews and the outcomes of writes, read back.
+
+// handleOpMsg takes the answer to a flow's request. Plans and previews the
+// user moved past are dropped; the outcome of a write is always shown.
+func (m Model) handleOpMsg(msg opMsg) (Model, tea.Cmd) {
+	f := m.ops.flow
+	current := f != nil && f.wait == msg.opGen()
+	switch msg := msg.(type) {
+	case opPlanMsg:
+		if !current {
+			return m, nil
+		}
+		return m.takePlan(*f, msg)
+	case opPreviewMsg:
+		if !current {
+			return m, nil
+		}
+		return m.takePreview(*f, msg)
+	case opAppliedMsg:
+		if msg.gen == m.ops.writing {
+			m.ops.writing = 0
+		}
+		return m.takeApplied(f, current, msg)
+	case opDeletedMsg:
+		if msg.gen == m.ops.writing {
+			m.ops.writing = 0
+		}
+		return m.takeDeleted(f, current, msg)
+	}
+	return m, nil
+}
+
+func (m Model) takePlan(f opFlow, msg opPlanMsg) (Model, tea.Cmd) {
+	f.wait = 0
+	if msg.err != nil {
+		// Back to where the request came from, with the reason.
+		f.step, _ = f.asked()
+		f.err = clean(msg.err.Error())
+		m.ops.flow = &f
+		return m.resize(), nil
+	}
+	f.step, f.focus, f.scroll = stepPlan, ctlCancel, 0
+	f.plan, f.source = msg.plan, msg.source
+	if len(msg.plan.Partitions) == 0 {
+		f.err = "the plan moves no partition: nothing to apply"
+	}
+	f = f.refocus()
+	m.ops.flow = &f
+	return m.resize(), nil
+}
+
+func (m Model) takePreview(f opFlow, msg opPreviewMsg) (Model, tea.Cmd) {
+	f.wait = 0
+	if msg.err != nil {
+		m.ops.flow = nil
+		return m.resize(), ReportError(msg.err)
+	}
+	if len(msg.members) > 0 {
+		return m.refuseOp(f.group.ID, msg.members, opDelete), nil
+	}
+	hasCommits := slices.ContainsFunc(msg.position, func(p model.PartitionLag) bool { return p.HasCommitted })
+	if !hasCommits && (msg.state == "" || msg.state == "Dead") {
+		m.ops.flow = nil
+		return m.resize(), reportInfo("%s does not exist: nothing to delete", clean(f.group.ID))
+	}
+	f.preview = msg
+	f.step, f.focus, f.scroll = stepDelete, ctlName, 0
+	if !hasCommits {
+		f.mode = 0 // no commit on the topic: only the whole group can go
+	}
+	f = f.refocus()
+	m.ops.flow = &f
+	return m.resize(), nil
+}
+
+func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, tea.Cmd) {
+	group := clean(msg.result.Plan.Group)
+	if ga, ok := groupActive(msg.err); ok {
+		m = m.refuseOp(ga.Group, ga.Members, msg.op)
+		m, cmd := m.refreshAfterWrite()
+		return m, cmd
+	}
+	if msg.err == nil {
+		// kgroups moved the offsets itself: not consumption.
+		m = m.forgetHistory(msg.result.Plan.Group)
+	}
+	m, refresh := m.refreshAfterWrite()
+	if !current {
+		// The dialog was closed while the write ran: report in the status bar.
+		switch {
+		case msg.err != nil:
+			return m, tea.Batch(refresh, ReportError(fmt.Errorf("%s of %s: %w", msg.op, group, msg.err)))
+		case !msg.result.OK():
+			return m, tea.Batch(refresh, reportWarn("%s of %s: %d partition(s) did not take their new offset", msg.op, group, len(msg.result.Failed)))
+		}
+		return m, tea.Batch(refresh, reportInfo("%s of %s: committed and read back", msg.op, group))
+	}
+	g := *f
+	g.wait, g.step, g.scroll, g.focus = 0, stepDone, 0, ctlNone
+	g.result = msg.result
+	if msg.err != nil {
+		if errors.Is(msg.err, kafka.ErrReadOnly) {
+			g.err = "read-only: nothing was written"
+		} else {
+			g.err = clean(msg.err.Error())
+		}
+	}
+	m.ops.flow = &g
+	m = m.resize()
+	if msg.err != nil {
+		return m, refresh
+	}
+	if !msg.result.OK() {
+		return m, tea.Batch(refresh, reportWarn("%s of %s: %d partition(s) did not take their new offset", msg.op, group, len(msg.result.Failed)))
+	}
+	return m, tea.Batch(refresh, reportInfo("%s of %s: committed and read back", msg.op, group))
+}
+
+func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, tea.Cmd) {
+	group := clean(msg.group)
+	if ga, ok := groupActive(msg.err); ok {
+		m = m.refuseOp(ga.Group, ga.Members, opDelete)
+		return m.refreshAfterWrite()
+	}
+	if msg.err == nil {
+		m = m.forgetHistory(msg.group)
+	}
+	m, refresh := m.refreshAfterWrite()
+	left := msg.left()
+	var status tea.Cmd
+	switch {
+	case msg.err != nil:
+		status = ReportError(fmt.Errorf("delete of %s: %w", group, msg.err))
+	case msg.readErr != nil:
+		status = reportWarn("deleted %s, but reading it back failed: %v", group, msg.readErr)
+	case len(left) > 0:
+		status = reportWarn("deleted %s, but it still has commits on partition(s) %s", group, joinInts(left))
+	default:
+		status = reportInfo("deleted %s: read back, no commit left on %s", group, clean(msg.topic))
+	}
+	if !current {
+		return m, tea.Batch(refresh, status)
+	}
+	g := *f
+	g.wait, g.step, g.scroll, g.focus = 0, stepDone, 0, ctlNone
+	g.deleted = msg
+	if msg.err != nil {
+		g.err = clean(msg.err.Error())
+	}
+	m.ops.flow = &g
+	return m.resize(), tea.Batch(refresh, status)
+}
+
+// refreshAfterWrite takes a new snapshot even if one is in flight: that one
+// may predate the write, and its answer is then dropped by generation.
+func (m Model) refreshAfterWrite() (Model, tea.Cmd) {
+	m.snapLoading = false
+	return m.refresh()
+}
+
+func joinInts(ps []int32) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = strconv.Itoa(int(p))
+	}
+	return strings.Join(s, ",")
+}

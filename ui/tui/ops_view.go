@@ -1,0 +1,532 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kgroups/kgroups/model"
+)
+
+// The dialogs of the offset operations: one bordered box per flow, with
+// prose above, a table of partitions in the middle that scrolls when the
+// window is short, and the fields or buttons below.
+
+// pickRows is how many siblings the copy picker shows at once.
+const pickRows = 5
+
+// opBoxWidth is the outer width of an operation's dialog: wider than the
+// other dialogs, so a plan's columns fit on large screens.
+func opBoxWidth(width int) int { return min(max(width-4, 20), 100) }
+
+// opLayout is a dialog cut to its window: the lines above and below the
+// table, and the lines left for the table.
+type opLayout struct {
+	top, bottom []string
+	table       *table
+	room        int
+}
+
+// layout fits the current step in width × height. When the table would
+// show fewer than three rows, blank lines go first; then the prose above
+// it and the key hint at the bottom (the help bar has the keys), except
+// where the prose is the list to pick from.
+func (f opFlow) layout(st *Styles, width, height int) opLayout {
+	top, bottom := f.sections(st, opBoxWidth(width)-4)
+	l := opLayout{top: top, bottom: bottom, table: f.table(st)}
+	short := func() bool {
+		l.room = height - 2 - len(l.top) - len(l.bottom) // 2: the border
+		return l.table != nil && l.room < min(len(l.table.rows), 3)+1
+	}
+	if short() {
+		l.top = append(l.top[:1:1], slices.DeleteFunc(slices.Clone(l.top[1:]), isBlank)...) // keep the title
+		l.bottom = slices.DeleteFunc(slices.Clone(l.bottom), isBlank)
+	}
+	if f.step != stepPick && short() {
+		l.top = l.top[:1]
+		l.bottom = l.bottom[:len(l.bottom)-1] // the hint is always last
+		short()
+	}
+	return l
+}
+
+func isBlank(s string) bool { return s == "" }
+
+// view draws the flow's dialog centred in width × height.
+func (f opFlow) view(st *Styles, width, height int) string {
+	boxW := opBoxWidth(width)
+	inner := boxW - 4 // border and padding
+	l := f.layout(st, width, height)
+	lines := append([]string(nil), l.top...)
+	if l.table != nil {
+		lines = append(lines, renderOpTable(st, *l.table, inner, f.scroll, l.room)...)
+	}
+	lines = append(lines, l.bottom...)
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, inner, "…")
+	}
+	// In a window too short even without the table, keep the title and
+	// the buttons: drop lines from the middle.
+	if maxLines := height - 2; maxLines > 3 && len(lines) > maxLines {
+		cut := len(lines) - maxLines + 1
+		lines = append(append(lines[:1:1], st.Dim.Render("…")), lines[1+cut:]...)
+	}
+	box := st.DialogBox.Width(boxW - 2).Render(strings.Join(lines, "\n"))
+	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box)
+}
+
+// tableRows is how many table rows the dialog shows in width × height.
+func (f opFlow) tableRows(st *Styles, width, height int) int {
+	l := f.layout(st, width, height)
+	if l.table == nil {
+		return 0
+	}
+	rows, _ := visibleRows(len(l.table.rows), l.room)
+	return rows
+}
+
+// wrapText wraps prose to width; a word longer than the width is cut.
+func wrapText(s string, width int) []string {
+	lines := strings.Split(ansi.Wordwrap(s, width, " "), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "…")
+	}
+	return lines
+}
+
+// tableLen is how many rows the current step's table has.
+func (f opFlow) tableLen() int {
+	switch f.step {
+	case stepPick:
+		plan, _ := f.copyPreview()
+		return len(plan.Partitions)
+	case stepPlan:
+		return len(f.plan.Partitions)
+	case stepDelete:
+		return len(f.preview.position)
+	case stepDone:
+		if f.op == opDelete {
+			return len(f.deleted.after)
+		}
+		return len(f.result.Plan.Partitions)
+	}
+	return 0
+}
+
+// table is the current step's table of partitions, nil when it has none.
+func (f opFlow) table(st *Styles) *table {
+	switch f.step {
+	case stepPick:
+		plan, source := f.copyPreview()
+		return planTable(st, plan, source)
+	case stepPlan:
+		return planTable(st, f.plan, f.source)
+	case stepDelete:
+		return positionTable(f.preview.position)
+	case stepDone:
+		if f.op == opDelete {
+			if f.deleted.err != nil {
+				return nil
+			}
+			return deletedTable(st, f.preview.position, f.deleted.after)
+		}
+		if f.result.Committed == nil {
+			return nil
+		}
+		return resultTable(st, f.result)
+	}
+	return nil
+}
+
+// sections are the lines above and below the table of the current step.
+func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
+	title := func(s string) { top = append(top, st.DialogTitle.Render(ansi.Truncate(s, inner, "…")), "") }
+	prose := func(lines *[]string, s string) { *lines = append(*lines, wrapText(s, inner)...) }
+	group, topic := clean(f.name.String()), clean(f.topic)
+	errLines := func() {
+		if f.err != "" {
+			bottom = append(bottom, "")
+			bottom = append(bottom, styleLines(st.DialogError, wrapText(f.err, inner))...)
+		}
+	}
+	hint := func(s string) { bottom = append(bottom, st.Dim.Render(ansi.Truncate(s, inner, "…"))) }
+	tail := func(s string) { bottom = append(bottom, ""); hint(s) }
+	switch f.step {
+	case stepForm:
+		if f.op == opCreate {
+			title("Create a group on " + topic)
+			prose(&top, fmt.Sprintf("Commits a starting offset on every partition of %s for a new group, without consuming anything. The plan shows first; nothing is written until you apply.", topic))
+			top = append(top, "")
+			top = append(top, f.createFields(st, inner)...)
+			errLines()
+			tail("enter: show the plan · tab: next field · ←/→: choose · esc: cancel")
+			return top, bottom
+		}
+		title("Reset " + group)
+		prose(&top, fmt.Sprintf("Moves the group's offsets on %s. The plan shows first; nothing is written until you apply.", topic))
+		top = append(top, "")
+		top = append(top, f.resetFields(st, inner)...)
+		errLines()
+		tail("enter: show the plan · ↑/↓: mode · tab: next field · esc: cancel")
+	case stepPick:
+		title("Copy offsets onto " + group)
+		prose(&top, "Pick the sibling to copy from: this group moves to where the sibling is, partition by partition. The cluster's plan shows next.")
+		top = append(top, "")
+		top = append(top, f.pickLines(st, inner)...)
+		top = append(top, "", st.Dim.Render(ansi.Truncate("side by side, from the last refresh:", inner, "…")))
+		plan, _ := f.copyPreview()
+		bottom = append(bottom, planTotals(plan, inner)...)
+		errLines()
+		tail("enter: show the plan · ↑/↓: pick · pgup/pgdn: scroll · esc: cancel")
+	case stepLoading:
+		title(f.titleText())
+		what := "Asking the cluster for the plan…"
+		if f.op == opDelete {
+			what = "Reading the group's state and commits…"
+		}
+		top = append(top, st.Dim.Render(what))
+		tail("esc: cancel")
+	case stepPlan:
+		title(f.titleText())
+		prose(&top, f.planSummary())
+		top = append(top, "")
+		bottom = append(bottom, planTotals(f.plan, inner)...)
+		if f.hasClamped() {
+			prose(&bottom, "* clamped to [start, end]: the requested offset is not in the log")
+		}
+		errLines()
+		bottom = append(bottom, "", f.buttons(st, "Apply", len(f.plan.Partitions) > 0))
+		hint("nothing is written until you apply · y: apply · esc: back")
+	case stepDelete:
+		title("Delete " + group + "?")
+		top = append(top, f.deleteLines(st, inner)...)
+		top = append(top, "")
+		f.deleteBottom(st, inner, &bottom)
+		hint("type the name · enter: delete · tab: next · ←/→: choose · esc: cancel")
+	case stepApplying:
+		title(f.titleText())
+		what := "Committing the plan, then reading it back…"
+		if f.op == opDelete {
+			what = "Deleting, then reading the group back…"
+		}
+		top = append(top, st.Dim.Render(what))
+		tail("esc: hide this dialog; the outcome shows in the status bar")
+	case stepDone:
+		if f.op == opDelete {
+			f.deletedSections(st, inner, title, &top, &bottom)
+		} else {
+			f.doneSections(st, inner, title, &top, &bottom)
+		}
+		errLines()
+		bottom = append(bottom, "", f.closeButton(st))
+		hint("enter / esc: close · pgup/pgdn: scroll")
+	}
+	return top, bottom
+}
+
+func styleLines(s lipgloss.Style, lines []string) []string {
+	for i, l := range lines {
+		lines[i] = s.Render(l)
+	}
+	return lines
+}
+
+// titleText names the operation and its group.
+func (f opFlow) titleText() string {
+	group := clean(f.name.String())
+	switch f.op {
+	case opCopy:
+		return "Copy offsets onto " + group + "?"
+	case opCreate:
+		return "Create " + group + "?"
+	case opDelete:
+		return "Delete " + group + "?"
+	}
+	return "Reset " + group + "?"
+}
+
+// planSummary is the line above a plan's table.
+func (f opFlow) planSummary() string {
+	n := len(f.plan.Partitions)
+	s := fmt.Sprintf("%s on %s · %d partition%s", clean(f.plan.Operation), clean(f.plan.Topic), n, plural(n))
+	if f.parts > 0 && n < f.parts && f.op == opReset {
+		s += fmt.Sprintf(" of %d", f.parts)
+	}
+	return s
+}
+
+func (f opFlow) hasClamped() bool {
+	for _, p := range f.plan.Partitions {
+		if p.Clamped {
+			return true
+		}
+	}
+	return false
+}
+
+// planTotals sums a plan up: lag before → after, records re-read and
+// skipped.
+func planTotals(plan model.Plan, inner int) []string {
+	var replayed, skipped int64
+	for _, p := range plan.Partitions {
+		replayed += p.Replayed()
+		skipped += p.Skipped()
+	}
+	s := fmt.Sprintf("total lag %s → %s · %s to read again · %s skipped unread",
+		count(plan.LagBefore()), count(plan.LagAfter()), count(replayed), count(skipped))
+	return wrapText(s, inner)
+}
+
+// buttons draws the action and Cancel buttons; the focused one in reverse
+// video, a disabled one dim.
+func (f opFlow) buttons(st *Styles, action string, enabled bool) string {
+	apply := "[ " + action + " ]"
+	switch {
+	case !enabled:
+		apply = st.Dim.Render(apply)
+	case f.focus == ctlApply:
+		apply = st.Selected.Render(apply)
+	}
+	cancel := "[ Cancel ]"
+	if f.focus == ctlCancel {
+		cancel = st.Selected.Render(cancel)
+	}
+	line := "  " + apply + "  " + cancel
+	if !enabled && f.op == opDelete {
+		line += st.Dim.Render("  ← type the name first")
+	}
+	return line
+}
+
+func (f opFlow) closeButton(st *Styles) string { return "  " + st.Selected.Render("[ Close ]") }
+
+// marker points at the focused control.
+func (f opFlow) marker(c opControl) string {
+	if f.focus == c {
+		return "› "
+	}
+	return "  "
+}
+
+// fieldLine draws one labelled field.
+func (f opFlow) fieldLine(st *Styles, c opControl, label string, labelWidth int, value string) string {
+	ls := st.DialogLabel
+	if f.focus == c {
+		ls = st.DialogActive
+	}
+	return f.marker(c) + ls.Render(fit(label, labelWidth, alignLeft)) + "  " + value
+}
+
+func (f opFlow) resetFields(st *Styles, inner int) []string {
+	var lines []string
+	labelW := 0
+	for _, rm := range resetModes {
+		labelW = max(labelW, ansi.StringWidth(rm.label))
+	}
+	for i, rm := range resetModes {
+		marker, radio, label := "  ", "○ ", st.DialogLabel.Render(fit(rm.label, labelW, alignLeft))
+		if i == f.mode {
+			radio = "● "
+			label = st.DialogActive.Render(fit(rm.label, labelW, alignLeft))
+			if f.focus == ctlMode {
+				marker = "› "
+			}
+		}
+		lines = append(lines, marker+radio+label+"  "+st.Dim.Render(rm.about))
+	}
+	lines = append(lines, "")
+	const fieldW = 10 // "partitions"
+	valueW := max(inner-fieldW-4, 4)
+	if rm := resetModes[f.mode]; rm.field != "" {
+		lines = append(lines, f.fieldLine(st, ctlValue, rm.field, fieldW, f.vals[f.mode].view(st, valueW)))
+	}
+	if f.mode != modeOffsetMap {
+		lines = append(lines, f.fieldLine(st, ctlPartitions, "partitions", fieldW, f.limit.view(st, valueW)))
+	} else {
+		lines = append(lines, "  "+st.Dim.Render(fit("partitions", fieldW, alignLeft)+"  only those named"))
+	}
+	return lines
+}
+
+func (f opFlow) createFields(st *Styles, inner int) []string {
+	const fieldW = 6 // "suffix"
+	valueW := max(inner-fieldW-4, 4)
+	lines := []string{f.fieldLine(st, ctlSuffix, "suffix", fieldW, f.text.view(st, valueW))}
+	opts := make([]string, len(createStarts))
+	for i, c := range createStarts {
+		if i == f.mode {
+			opts[i] = st.DialogActive.Render("[" + c + "]")
+		} else {
+			opts[i] = " " + c + " "
+		}
+	}
+	lines = append(lines, f.fieldLine(st, ctlStart, "start", fieldW, strings.Join(opts, "")))
+	if f.mode == createAtDatetime {
+		lines = append(lines, f.fieldLine(st, ctlTime, "time", fieldW, f.at.view(st, valueW)))
+	}
+	suffix := strings.TrimSpace(f.text.Value())
+	if suffix == "" {
+		suffix = "{suffix}"
+	}
+	name := model.GroupName{Base: f.name.Base, Topic: f.name.Topic, Suffix: suffix}
+	lines = append(lines, "", st.Dim.Render(ansi.Truncate("new group: "+clean(name.String()), inner, "…")))
+	return lines
+}
+
+// pickLines lists the siblings a copy can come from, the picked one marked.
+func (f opFlow) pickLines(st *Styles, inner int) []string {
+	cur := f.pick.clamp(len(f.siblings), pickRows)
+	nameW := 0
+	for _, s := range f.siblings {
+		nameW = max(nameW, ansi.StringWidth(siblingName(s)))
+	}
+	nameW = min(nameW, max(inner/2, 10))
+	var lines []string
+	for i := cur.offset; i < len(f.siblings) && i < cur.offset+pickRows; i++ {
+		s := f.siblings[i]
+		line := fit(siblingName(s), nameW, alignLeft) + "  " + fmt.Sprintf("lag %s · %s", count(s.Lag), stateLabel(s))
+		if i == cur.index {
+			lines = append(lines, st.Selected.Render(ansi.Truncate("› "+line, inner, "…")))
+		} else {
+			lines = append(lines, "  "+line)
+		}
+	}
+	if len(f.siblings) > pickRows {
+		lines = append(lines, st.Dim.Render(fmt.Sprintf("  %d of %d siblings · ↑/↓ for more", cur.index+1, len(f.siblings))))
+	}
+	return lines
+}
+
+func siblingName(g model.Group) string {
+	if g.Name.IsDefault() {
+		return "(default)"
+	}
+	return clean(g.Name.Suffix)
+}
+
+// deleteLines describe the group about to go.
+func (f opFlow) deleteLines(st *Styles, inner int) []string {
+	p := f.preview
+	commits := 0
+	var lag int64
+	for _, pl := range p.position {
+		if pl.HasCommitted {
+			commits++
+		}
+		lag += pl.Lag
+	}
+	state := p.state
+	if state == "" {
+		state = "unknown"
+	}
+	lines := wrapText(fmt.Sprintf("%s · no live member · lag %s · commits on %d of %d partition%s",
+		clean(state), count(lag), commits, len(p.position), plural(len(p.position))), inner)
+	opts := []string{"whole group", "offsets on " + clean(f.topic) + " only"}
+	for i, c := range opts {
+		switch {
+		case i == f.mode:
+			opts[i] = st.DialogActive.Render("[" + c + "]")
+		case i == 1 && !p.hasCommits():
+			opts[i] = st.Dim.Render(" " + c + " (none) ")
+		default:
+			opts[i] = " " + c + " "
+		}
+	}
+	lines = append(lines, f.fieldLine(st, ctlScope, "delete", 6, strings.Join(opts, "")))
+	return lines
+}
+
+func (f opFlow) deleteBottom(st *Styles, inner int, bottom *[]string) {
+	topic := clean(f.topic)
+	if f.mode == 0 {
+		*bottom = append(*bottom, wrapText("Removes the group and all its commits; it would restart from earliest.", inner)...)
+		if len(f.others) > 0 {
+			*bottom = append(*bottom, styleLines(st.Warn, wrapText("That includes its commits on "+clean(strings.Join(f.others, ", "))+".", inner))...)
+		}
+	} else {
+		*bottom = append(*bottom, wrapText("Removes its commits on "+topic+" only; it would restart there from earliest.", inner)...)
+	}
+	*bottom = append(*bottom, "", "Type the group name to confirm:")
+	*bottom = append(*bottom, f.marker(ctlName)+f.text.view(st, max(inner-2, 4)))
+	if f.err != "" {
+		*bottom = append(*bottom, styleLines(st.DialogError, wrapText(f.err, inner))...)
+	}
+	*bottom = append(*bottom, "")
+	label := "Delete"
+	if f.mode == 1 {
+		label = "Delete offsets"
+	}
+	*bottom = append(*bottom, f.buttons(st, label, f.nameMatches()))
+}
+
+func (f opFlow) doneSections(st *Styles, inner int, title func(string), top, bottom *[]string) {
+	group := clean(f.name.String())
+	r := f.result
+	switch {
+	case f.err != "":
+		title(capitalize(f.op.String()) + " of " + group + " failed")
+	case !r.OK():
+		title(fmt.Sprintf("%s of %s: %d partition(s) did not take", capitalize(f.op.String()), group, len(r.Failed)))
+	default:
+		title(capitalize(f.op.String()) + " of " + group + ": done")
+	}
+	if r.Committed == nil {
+		*top = append(*top, wrapText("Nothing was committed.", inner)...)
+		return
+	}
+	*top = append(*top, wrapText(clean(r.Plan.Operation)+" on "+clean(r.Plan.Topic)+": committed, then read back from the cluster:", inner)...)
+	*top = append(*top, "")
+	if r.OK() {
+		var lag int64
+		for _, p := range r.Plan.Partitions {
+			l, _ := model.ComputeLag(p.Start, p.End, r.Committed[p.Partition], true)
+			lag += l
+		}
+		*bottom = append(*bottom, st.Good.Render(ansi.Truncate("every partition took its new offset · lag now "+count(lag), inner, "…")))
+		return
+	}
+	var failed []int32
+	for _, p := range r.Plan.Partitions {
+		if r.Failed[p.Partition] != nil {
+			failed = append(failed, p.Partition)
+		}
+	}
+	*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("did not take: partition(s) "+joinInts(failed), inner, "…")))
+}
+
+func (f opFlow) deletedSections(st *Styles, inner int, title func(string), top, bottom *[]string) {
+	group, topic := clean(f.name.String()), clean(f.topic)
+	d := f.deleted
+	what := "the whole group"
+	if d.offsetsOnly {
+		what = "its commits on " + topic
+	}
+	switch {
+	case d.err != nil:
+		title("Delete of " + group + " failed")
+		*top = append(*top, wrapText("Nothing was deleted.", inner)...)
+		return
+	case d.readErr != nil:
+		title("Deleted " + group)
+		*top = append(*top, wrapText("Deleted "+what+", but reading it back failed: "+clean(d.readErr.Error()), inner)...)
+		return
+	}
+	title("Deleted " + group)
+	*top = append(*top, wrapText("Deleted "+what+". Read back from the cluster:", inner)...)
+	*top = append(*top, "")
+	if left := d.left(); len(left) > 0 {
+		*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("still committed on partition(s) "+joinInts(left), inner, "…")))
+		return
+	}
+	*bottom = append(*bottom, st.Good.Render(ansi.Truncate("no commit left on "+topic+": it would restart from earliest", inner, "…")))
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

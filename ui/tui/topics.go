@@ -1,0 +1,340 @@
+package tui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
+)
+
+// sortOrder is how a list of topics or groups is ordered.
+type sortOrder int
+
+const (
+	sortByName sortOrder = iota
+	sortByLag
+	sortByTimeLag
+	sortByStatus // most severe lag status first
+	sortOrders   // number of orders, for cycling
+)
+
+func (s sortOrder) String() string {
+	switch s {
+	case sortByLag:
+		return "lag"
+	case sortByTimeLag:
+		return "time lag"
+	case sortByStatus:
+		return "status"
+	default:
+		return "name"
+	}
+}
+
+// topicRow is one topic as the topics view shows it.
+type topicRow struct {
+	Name       string
+	Internal   bool
+	Partitions int
+	Records    int64
+	Groups     int
+	Lag        int64
+	Oldest     time.Time    // oldest unconsumed record among the base groups; zero if none
+	Status     model.Status // most severe lag status of the base groups
+	Err        error
+}
+
+// topicRows summarises every topic of the snapshot with its base groups,
+// judged by trends.
+func topicRows(snap model.Snapshot, trends *trendSet) []topicRow {
+	rows := make([]topicRow, 0, len(snap.Topics))
+	byTopic := make(map[string][]model.Group)
+	for _, g := range snap.Groups {
+		byTopic[g.Name.Topic] = append(byTopic[g.Name.Topic], g)
+	}
+	for _, t := range snap.Topics {
+		r := topicRow{Name: t.Name, Internal: t.Internal, Partitions: len(t.Partitions), Records: t.Records(), Err: t.Err}
+		for _, g := range byTopic[t.Name] {
+			r.Groups++
+			r.Lag += g.Lag
+			if gt, ok := trends.group(g.ID); ok {
+				r.Status = max(r.Status, gt.Status)
+			}
+			for _, p := range g.Partitions {
+				if !p.OldestUnconsumed.IsZero() && (r.Oldest.IsZero() || p.OldestUnconsumed.Before(r.Oldest)) {
+					r.Oldest = p.OldestUnconsumed
+				}
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// topicsView lists the topics of the cluster with the lag of the base's
+// groups on each.
+type topicsView struct {
+	styles *Styles
+	keys   *keymap.KeyMap
+	now    func() time.Time
+	trends *trendSet // lag verdict on the newest snapshot, set by the root
+
+	all          []topicRow
+	rows         []topicRow // filtered and sorted
+	loaded       bool
+	order        sortOrder
+	showInternal bool
+	filter       filterLine
+	cur          listCursor
+	sel          string // selected topic name, kept across refreshes
+
+	width, height int
+}
+
+func newTopicsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) topicsView {
+	return topicsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true)}
+}
+
+// SetSize sets the body area the view draws in.
+func (v topicsView) SetSize(w, h int) topicsView {
+	v.width, v.height = w, h
+	v.cur = v.cur.clamp(len(v.rows), v.listHeight())
+	return v
+}
+
+func (v topicsView) listHeight() int {
+	h := v.height - 2 // title line, column header
+	if v.filter.visible() {
+		h--
+	}
+	return max(h, 1)
+}
+
+// setSnapshot refreshes the rows without moving the selection.
+func (v topicsView) setSnapshot(snap model.Snapshot) topicsView {
+	v.all = topicRows(snap, v.trends)
+	v.loaded = true
+	return v.rebuild()
+}
+
+// rebuild filters and sorts the rows and puts the cursor back on the
+// selected topic (or as close to where it was as the list allows).
+func (v topicsView) rebuild() topicsView {
+	q := strings.ToLower(v.filter.value)
+	rows := make([]topicRow, 0, len(v.all))
+	for _, r := range v.all {
+		if r.Internal && !v.showInternal {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(r.Name), q) {
+			continue
+		}
+		rows = append(rows, r)
+	}
+	sortTopicRows(rows, v.order)
+	v.rows = rows
+	if i := slices.IndexFunc(rows, func(r topicRow) bool { return r.Name == v.sel }); i >= 0 {
+		v.cur.index = i
+	}
+	v.cur = v.cur.clamp(len(rows), v.listHeight())
+	v.sync()
+	return v
+}
+
+func sortTopicRows(rows []topicRow, order sortOrder) {
+	slices.SortStableFunc(rows, func(a, b topicRow) int {
+		switch order {
+		case sortByLag:
+			if c := cmp.Compare(b.Lag, a.Lag); c != 0 {
+				return c
+			}
+		case sortByTimeLag:
+			if c := compareOldest(a.Oldest, b.Oldest); c != 0 {
+				return c
+			}
+		case sortByStatus:
+			if c := cmp.Compare(topicSeverity(b), topicSeverity(a)); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+}
+
+// compareOldest orders the oldest unconsumed record first (the worst time
+// lag) and unknown ones last.
+func compareOldest(a, b time.Time) int {
+	switch {
+	case a.IsZero() && b.IsZero():
+		return 0
+	case a.IsZero():
+		return 1
+	case b.IsZero():
+		return -1
+	}
+	return a.Compare(b)
+}
+
+func (v *topicsView) sync() {
+	if v.cur.index < len(v.rows) {
+		v.sel = v.rows[v.cur.index].Name
+	}
+}
+
+// selected returns the topic under the cursor.
+func (v topicsView) selected() (topicRow, bool) {
+	if v.cur.index < len(v.rows) {
+		return v.rows[v.cur.index], true
+	}
+	return topicRow{}, false
+}
+
+// capturing reports whether the view wants every key (its filter is open).
+func (v topicsView) capturing() bool { return v.filter.editing }
+
+func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
+	if v.filter.editing {
+		var changed bool
+		v.filter, changed = v.filter.update(msg, v.keys.Filter, v.keys.Input)
+		if changed {
+			v = v.rebuild()
+		}
+		return v, nil
+	}
+	if c, ok := navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
+		v.cur = c
+		v.sync()
+		return v, nil
+	}
+	k := v.keys.Topics
+	switch {
+	case keyMatches(msg, k.Filter):
+		v.filter = v.filter.start()
+		v.cur = v.cur.clamp(len(v.rows), v.listHeight())
+	case keyMatches(msg, k.Sort):
+		v.order = (v.order + 1) % sortOrders
+		v = v.rebuild()
+		return v, say(reportInfo("topics sorted by %s", v.order))
+	case keyMatches(msg, k.Internal):
+		v.showInternal = !v.showInternal
+		v = v.rebuild()
+		if v.showInternal {
+			if !v.hasInternal() {
+				return v, say(reportInfo("showing internal topics: the cluster lists none"))
+			}
+			return v, say(reportInfo("showing internal topics"))
+		}
+		return v, say(reportInfo("hiding internal topics"))
+	}
+	row, ok := v.selected()
+	if !ok {
+		return v, nil
+	}
+	switch {
+	case keyMatches(msg, k.Open):
+		return v, intentOpenTopic{topic: row.Name}
+	case keyMatches(msg, k.Consume):
+		return v, intentConsume{target: target{Group: model.GroupName{Topic: row.Name}}}
+	case keyMatches(msg, k.Peek):
+		return v, intentPeek{target: target{Group: model.GroupName{Topic: row.Name}}}
+	case keyMatches(msg, k.NewSuffix):
+		return v, intentNewSuffix{topic: row.Name}
+	}
+	return v, nil
+}
+
+// escape clears an applied filter; it reports false when there was none.
+func (v topicsView) escape() (topicsView, bool) {
+	var cleared bool
+	if v.filter, cleared = v.filter.clear(); !cleared {
+		return v, false
+	}
+	return v.rebuild(), true
+}
+
+func (v topicsView) scroll(delta int) topicsView {
+	v.cur = v.cur.move(delta, len(v.rows), v.listHeight())
+	v.sync()
+	return v
+}
+
+// hasInternal says whether the cluster listed any internal topic.
+func (v topicsView) hasInternal() bool {
+	for _, r := range v.all {
+		if r.Internal {
+			return true
+		}
+	}
+	return false
+}
+
+func (v topicsView) View() string {
+	st := v.styles
+	if !v.loaded {
+		return st.Dim.Render("Loading topics…")
+	}
+	hidden := 0
+	for _, r := range v.all {
+		if r.Internal && !v.showInternal {
+			hidden++
+		}
+	}
+	title := fmt.Sprintf("%d topic%s", len(v.rows), plural(len(v.rows)))
+	if hidden > 0 {
+		title += fmt.Sprintf(" (%d internal hidden, i shows)", hidden)
+	}
+	title += " · sorted by " + v.order.String()
+	lines := []string{st.Title.Render(fit(title, v.width, alignLeft))}
+	if v.filter.visible() {
+		lines = append(lines, v.filter.view(st, v.width, fmt.Sprintf("  %d of %d", len(v.rows), len(v.all))))
+	}
+	if len(v.rows) == 0 {
+		return strings.Join(append(lines, st.Dim.Render("No topic to show.")), "\n")
+	}
+	now := v.now()
+	t := table{cols: []column{
+		{Title: "topic", Min: 12, Max: 80, Flex: true},
+		{Title: "parts", Min: 5, Align: alignRight},
+		{Title: "records", Min: 7, Align: alignRight},
+		{Title: "groups", Min: 6, Align: alignRight},
+		{Title: "lag", Min: 5, Align: alignRight},
+		{Title: "time lag", Min: 8, Align: alignRight},
+		{Title: "status", Min: 6},
+	}}
+	t.rows = make([][]cell, len(v.rows))
+	for i, r := range v.rows {
+		name := clean(r.Name)
+		if r.Internal {
+			name += " (internal)"
+		}
+		nameCell := plain(name)
+		if r.Err != nil {
+			nameCell = styled(name+" "+errCell(st, r.Err).Text, st.Bad)
+		}
+		lag := plain(count(r.Lag))
+		if r.Groups == 0 {
+			lag = styled("—", st.Dim)
+		}
+		records := plain(count(r.Records))
+		if notAuthorized(r.Err) {
+			records, lag = deniedCell(st), deniedCell(st)
+		}
+		t.rows[i] = []cell{
+			nameCell,
+			plain(count(int64(r.Partitions))),
+			records,
+			plain(count(int64(r.Groups))),
+			lag,
+			plain(ageSince(now, r.Oldest)),
+			statusCell(st, r.Status, r.Groups > 0),
+		}
+	}
+	lines = append(lines, t.render(st, v.width, v.height-len(lines), v.cur)...)
+	return strings.Join(lines, "\n")
+}

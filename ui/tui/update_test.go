@@ -1,0 +1,593 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
+)
+
+// msgsOf runs cmd and the commands it batches, collecting their messages.
+// Commands that do not return promptly (ticks) are skipped.
+func msgsOf(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(50 * time.Millisecond):
+		return nil
+	}
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, msgsOf(c)...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+// statusOf returns the status lines cmd would show.
+func statusOf(cmd tea.Cmd) []statusMsg {
+	var out []statusMsg
+	for _, msg := range msgsOf(cmd) {
+		if s, ok := msg.(statusMsg); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasStatus(cmd tea.Cmd, level statusLevel, substr string) bool {
+	for _, s := range statusOf(cmd) {
+		if s.level == level && strings.Contains(s.text, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNavigation(t *testing.T) {
+	tests := []struct {
+		name      string
+		keys      []string
+		wantPage  page
+		wantTopic string // selected or open topic
+		wantGroup string
+	}{
+		{"starts on topics", nil, pageTopics, "evil\x1b[31mred\x07topic", ""},
+		{"down moves", []string{"down", "down"}, pageTopics, "spent_detail_topic", ""},
+		{"end then up", []string{"end", "up"}, pageTopics, "spent_detail_topic", ""},
+		{"enter opens groups", []string{"down", "down", "enter"}, pageGroups, "spent_detail_topic", testBase + "-spent_detail_topic"},
+		{"enter on a group opens partitions", []string{"down", "down", "enter", "down", "enter"}, pagePartitions, "spent_detail_topic", testBase + "-spent_detail_topic-full-index"},
+		{"esc goes back", []string{"down", "down", "enter", "esc"}, pageTopics, "spent_detail_topic", ""},
+		{"esc twice from partitions", []string{"down", "down", "enter", "enter", "esc", "esc"}, pageTopics, "spent_detail_topic", ""},
+		{"esc on the first page stays", []string{"esc"}, pageTopics, "evil\x1b[31mred\x07topic", ""},
+		{"filter narrows and enter keeps it", []string{"/", "u", "s", "e", "r", "enter"}, pageTopics, "user_events", ""},
+		{"q while filtering is text", []string{"/", "q", "backspace", "enter"}, pageTopics, "evil\x1b[31mred\x07topic", ""},
+		{"esc clears an applied filter first", []string{"/", "u", "s", "e", "r", "enter", "esc"}, pageTopics, "user_events", ""},
+		{"sort keeps the selection", []string{"down", "s"}, pageTopics, "orders", ""},
+		{"sort by lag puts the most lag first", []string{"s", "home"}, pageTopics, "user_events", ""},
+		{"missing default group opens its would-be partitions", []string{"end", "enter", "enter"}, pagePartitions, "user_events", testBase + "-user_events"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := press(loaded(fixedSnapshot(), 80, 24), tt.keys...)
+			defer m.Close()
+			if m.top() != tt.wantPage {
+				t.Fatalf("page %v, want %v", m.top(), tt.wantPage)
+			}
+			switch m.top() {
+			case pageTopics:
+				if r, _ := m.topics.selected(); r.Name != tt.wantTopic {
+					t.Errorf("selected topic %q, want %q", r.Name, tt.wantTopic)
+				}
+			case pageGroups:
+				if m.groups.topic != tt.wantTopic {
+					t.Errorf("groups of %q, want %q", m.groups.topic, tt.wantTopic)
+				}
+				if r, _ := m.groups.selected(); r.id() != tt.wantGroup {
+					t.Errorf("selected group %q, want %q", r.id(), tt.wantGroup)
+				}
+			case pagePartitions:
+				if m.partitions.group.ID != tt.wantGroup {
+					t.Errorf("partitions of %q, want %q", m.partitions.group.ID, tt.wantGroup)
+				}
+			}
+		})
+	}
+}
+
+func TestQuit(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := loaded(fixedSnapshot(), 80, 24)
+		_, cmd := update(m, keyMsg(k))
+		if cmd == nil {
+			t.Fatalf("%s: no command", k)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Errorf("%s does not quit", k)
+		}
+		m.Close()
+	}
+	// While a filter is being typed, q is a letter.
+	m := press(loaded(fixedSnapshot(), 80, 24), "/")
+	defer m.Close()
+	m, cmd := update(m, keyMsg("q"))
+	for _, msg := range msgsOf(cmd) {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			t.Error("q quits while typing a filter")
+		}
+	}
+	if m.topics.filter.input.Value() != "q" {
+		t.Errorf("filter %q, want q", m.topics.filter.input.Value())
+	}
+}
+
+// TestRefreshKeepsPlace checks that a new snapshot never moves the cursor:
+// the selection follows the item, not the row number.
+func TestRefreshKeepsPlace(t *testing.T) {
+	m := press(loaded(fixedSnapshot(), 80, 24), "down", "down", "enter", "down", "down")
+	defer m.Close()
+	if r, _ := m.groups.selected(); r.Group.Name.Suffix != "incremental" {
+		t.Fatalf("setup: selected %q", r.id())
+	}
+	snap := fixedSnapshot()
+	// A new group sorts before the selected one, and a topic before the open one.
+	spent, _ := snap.Topic("spent_detail_topic")
+	snap.Groups = append(snap.Groups, testGroup(spent, "aaa-new", "Empty", []int64{1, 1, 1}))
+	sortGroups(snap.Groups)
+	snap.Topics = append([]model.Topic{testTopic("aardvark", false, [2]int64{0, 1})}, snap.Topics...)
+	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
+	if r, _ := m.groups.selected(); r.Group.Name.Suffix != "incremental" {
+		t.Errorf("after refresh the groups cursor is on %q, want incremental", r.id())
+	}
+	m = press(m, "esc")
+	if r, _ := m.topics.selected(); r.Name != "spent_detail_topic" {
+		t.Errorf("after refresh the topics cursor is on %q, want spent_detail_topic", r.Name)
+	}
+}
+
+func TestStaleResultsDropped(t *testing.T) {
+	m := loaded(fixedSnapshot(), 80, 24)
+	defer m.Close()
+	old := m.snapGen
+	m, _ = update(m, keyMsg("r")) // a newer request is in flight
+	if m.snapGen == old {
+		t.Fatal("r did not start a refresh")
+	}
+	stale := fixedSnapshot()
+	stale.Topics = nil
+	m, _ = update(m, snapshotMsg{gen: old, base: testBase, snap: stale})
+	if len(m.topics.rows) == 0 {
+		t.Error("a stale snapshot replaced the current one")
+	}
+	if !m.snapLoading {
+		t.Error("a stale snapshot ended the loading of the newer one")
+	}
+
+	m = peeked(80, 24)
+	defer m.Close()
+	id := m.batch.id
+	m, _ = update(m, batchMsg{id: id - 1, kind: batchPeek, records: testRecords("x")[:1]})
+	if len(m.batch.records) != 4 {
+		t.Errorf("a stale batch replaced the shown one: %d records", len(m.batch.records))
+	}
+}
+
+func TestAutoRefresh(t *testing.T) {
+	now := fixedNow
+	clock := func() time.Time { return now }
+	tests := []struct {
+		name    string
+		refresh time.Duration
+		elapsed time.Duration
+		want    bool
+	}{
+		{"before the interval", 5 * time.Second, 4 * time.Second, false},
+		{"after the interval", 5 * time.Second, 5 * time.Second, true},
+		{"disabled", 0, time.Hour, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now = fixedNow
+			m := sized(New(Deps{Base: testBase, Refresh: tt.refresh, Now: clock}), 80, 24)
+			defer m.Close()
+			m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
+			now = fixedNow.Add(tt.elapsed)
+			m, _ = update(m, clockMsg{gen: m.clockGen, at: now})
+			if m.snapLoading != tt.want {
+				t.Errorf("refreshing = %v, want %v", m.snapLoading, tt.want)
+			}
+		})
+	}
+}
+
+func TestConsumePrompt(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "c")
+	defer m.Close()
+	if m.dialog == nil {
+		t.Fatal("c opened no dialog")
+	}
+	if got := m.dialog.value(0); got != "100" {
+		t.Errorf("default count %q, want 100", got)
+	}
+	// Invalid counts keep the prompt open with a reason.
+	for _, bad := range []string{"0", "abc", "-5", "2000000"} {
+		m = press(m, "ctrl+u")
+		m = press(typeText(m, bad), "enter")
+		if m.dialog == nil || m.dialog.err == "" {
+			t.Fatalf("count %q accepted", bad)
+		}
+		if _, ok := m.dialog.action.(consumeCountAction); !ok {
+			t.Fatalf("count %q moved on to %T", bad, m.dialog.action)
+		}
+	}
+	m = press(typeText(press(m, "ctrl+u"), "250"), "enter")
+	a, ok := m.dialog.action.(consumeConfirmAction)
+	if !ok || a.n != 250 || a.target.ID() != testBase+"-spent_detail_topic-full-index" {
+		t.Fatalf("confirm step %+v", m.dialog.action)
+	}
+	// n cancels: nothing starts.
+	if c := press(m, "n"); c.dialog != nil || c.batchBusy != 0 || c.top() != pageGroups {
+		t.Errorf("n did not cancel: dialog %v, busy %d", c.dialog != nil, c.batchBusy)
+	}
+	m, cmd := update(m, keyMsg("y"))
+	if m.dialog != nil || m.top() != pageBatch || m.batchBusy == 0 || !m.batch.loading || m.batch.kind != batchConsume {
+		t.Fatalf("y did not start the consume: page %v busy %d loading %v", m.top(), m.batchBusy, m.batch.loading)
+	}
+	if cmd == nil {
+		t.Fatal("no command for the consume")
+	}
+	if !strings.Contains(m.View(), "joining "+testBase+"-spent_detail_topic-full-index") {
+		t.Error("the batch view does not say it is joining the group")
+	}
+	// A second read waits for the first.
+	m2, cmd2 := update(press(m, "esc"), keyMsg("p"))
+	if m2.dialog != nil || !hasStatus(cmd2, levelWarn, "still running") {
+		t.Error("a second read started while one is running")
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	m := New(Deps{Base: testBase, ReadOnly: true, Now: nowFixed})
+	m = sized(m, 80, 24)
+	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
+	defer m.Close()
+	m, cmd := update(m, keyMsg("c"))
+	if m.dialog != nil || !hasStatus(cmd, levelWarn, "read-only") {
+		t.Error("consume is not refused in read-only mode")
+	}
+	if !strings.Contains(m.View(), "READ-ONLY") {
+		t.Error("the header does not say READ-ONLY")
+	}
+	m = press(m, "p")
+	if m.dialog == nil {
+		t.Fatal("peek is refused in read-only mode")
+	}
+}
+
+// TestConsumeRefusal follows a consume on a group with live members: the
+// refusal names who holds it, and forcing takes a second, typed
+// confirmation.
+func TestConsumeRefusal(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
+	defer m.Close()
+	g, _ := fixedSnapshot().Group(testBase + "-user_events-realtime-alerts")
+	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchConsume, target: m.batch.target, max: 100,
+		err: &kafka.GroupActiveError{Group: g.ID, State: "Stable", Members: g.Members}})
+	if m.dialog == nil || m.dialog.kind != dialogRefusal || !m.dialog.canForce {
+		t.Fatalf("no forcible refusal: %+v", m.dialog)
+	}
+	if !strings.Contains(m.View(), "indexer@/10.0.0.7") {
+		t.Error("the refusal does not name the member")
+	}
+	if m.batchBusy != 0 {
+		t.Error("the refused consume still counts as running")
+	}
+	m = press(m, "f")
+	if _, ok := m.dialog.action.(forceConfirmAction); !ok {
+		t.Fatalf("f led to %T", m.dialog.action)
+	}
+	m = press(m, "enter") // empty confirmation
+	if m.dialog == nil || m.dialog.err == "" {
+		t.Fatal("forced without typing force")
+	}
+	m = press(typeText(m, "yes"), "enter")
+	if m.dialog == nil {
+		t.Fatal("forced with a wrong word")
+	}
+	m = press(typeText(press(m, "ctrl+u"), "force"), "enter")
+	if m.dialog != nil || !m.batch.loading || !m.batch.forced || m.batchBusy == 0 {
+		t.Errorf("force did not start a forced consume: loading %v forced %v", m.batch.loading, m.batch.forced)
+	}
+	// esc on the refusal closes it without forcing.
+	m2 := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
+	defer m2.Close()
+	m2, _ = update(m2, batchMsg{id: m2.batch.id, kind: batchConsume, target: m2.batch.target, max: 100,
+		err: &kafka.GroupActiveError{Group: g.ID, Members: g.Members}})
+	m2 = press(m2, "esc")
+	if m2.dialog != nil || m2.batchBusy != 0 {
+		t.Error("esc did not close the refusal")
+	}
+}
+
+func TestPeekForm(t *testing.T) {
+	tests := []struct {
+		name      string
+		keys      []string
+		text      map[int]string // field → text typed after clearing it
+		want      kafka.PeekRequest
+		wantError bool
+	}{
+		{name: "group position by default", want: kafka.PeekRequest{From: kafka.PeekCommitted, Max: 100}},
+		{name: "earliest, 5 records", keys: []string{"right"}, text: map[int]string{peekFieldMax: "5"},
+			want: kafka.PeekRequest{From: kafka.PeekEarliest, Max: 5}},
+		{name: "offset", keys: []string{"right", "right"}, text: map[int]string{peekFieldOffset: "42"},
+			want: kafka.PeekRequest{From: kafka.PeekOffset, Offset: 42, Max: 100}},
+		{name: "offset missing", keys: []string{"right", "right"}, wantError: true},
+		{name: "timestamp ago", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "15m"},
+			want: kafka.PeekRequest{From: kafka.PeekTimestamp, Time: fixedNow.Add(-15 * time.Minute), Max: 100}},
+		{name: "timestamp RFC 3339", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "2025-03-14T08:00:00Z"},
+			want: kafka.PeekRequest{From: kafka.PeekTimestamp, Time: time.Date(2025, 3, 14, 8, 0, 0, 0, time.UTC), Max: 100}},
+		{name: "last N on one partition", keys: []string{"left"}, text: map[int]string{peekFieldMax: "3", peekFieldPartition: "2"},
+			want: kafka.PeekRequest{From: kafka.PeekLast, Max: 3, Partition: ptr(int32(2))}},
+		{name: "partition out of range", text: map[int]string{peekFieldPartition: "7"}, wantError: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "p")
+			defer m.Close()
+			m = press(m, tt.keys...)
+			for field, text := range tt.text {
+				d := m.dialog.focusField(field, 1)
+				m.dialog = &d
+				m = typeText(press(m, "ctrl+u"), text)
+			}
+			m = press(m, "enter")
+			if tt.wantError {
+				if m.dialog == nil || m.dialog.err == "" {
+					t.Fatal("accepted")
+				}
+				return
+			}
+			if m.dialog != nil {
+				t.Fatalf("not accepted: %s", m.dialog.err)
+			}
+			got := m.batch.req
+			want := tt.want
+			want.Topic, want.Group = "spent_detail_topic", testBase+"-spent_detail_topic-full-index"
+			if got.From != want.From || got.Max != want.Max || got.Offset != want.Offset || !got.Time.Equal(want.Time) ||
+				got.Topic != want.Topic || got.Group != want.Group || (got.Partition == nil) != (want.Partition == nil) ||
+				(got.Partition != nil && *got.Partition != *want.Partition) {
+				t.Errorf("request %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestCommitAfterReview commits a peeked batch: each partition moves to the
+// offset after its last reviewed record, with a before → after summary.
+func TestCommitAfterReview(t *testing.T) {
+	m := press(peeked(80, 24), "C")
+	defer m.Close()
+	a, ok := m.dialog.action.(commitAction)
+	if !ok {
+		t.Fatalf("C opened %T", m.dialog.action)
+	}
+	want := []offsetChange{
+		{Partition: 0, Before: 600, HasBefore: true, After: 602, LastReviewed: 601},
+		{Partition: 1, Before: 50, HasBefore: true, After: 52, LastReviewed: 51},
+	}
+	if len(a.changes) != len(want) {
+		t.Fatalf("changes %+v, want %+v", a.changes, want)
+	}
+	for i := range want {
+		if a.changes[i] != want[i] {
+			t.Errorf("change %d: %+v, want %+v", i, a.changes[i], want[i])
+		}
+	}
+	view := m.View()
+	for _, s := range []string{"600", "→ 602", "50", "→ 52"} {
+		if !strings.Contains(view, s) {
+			t.Errorf("summary lacks %q", s)
+		}
+	}
+	m, cmd := update(m, keyMsg("y"))
+	if !m.commitBusy || cmd == nil {
+		t.Fatal("y did not start the commit")
+	}
+	// The cluster refuses: live members. The refusal cannot be forced.
+	refused, _ := update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes,
+		err: &kafka.GroupActiveError{Group: a.target.ID(), Members: []model.Member{{ClientID: "svc", Host: "/10.1.1.1"}}, Op: kafka.OpCommit}})
+	if refused.dialog == nil || refused.dialog.canForce || !strings.Contains(refused.View(), "svc@/10.1.1.1") {
+		t.Error("commit refusal missing, forcible or silent about the member")
+	}
+	if refused.batch.committed != "" {
+		t.Error("a refused commit marked the batch committed")
+	}
+	// The commit succeeds.
+	m, cmd = update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes})
+	if m.batch.committed == "" || !hasStatus(cmd, levelInfo, "p0→602 p1→52") {
+		t.Errorf("success not shown: %q", m.batch.committed)
+	}
+	if !m.snapLoading {
+		t.Error("no refresh after the commit")
+	}
+	_, cmd = update(m, keyMsg("C"))
+	if !hasStatus(cmd, levelInfo, "already committed") {
+		t.Error("C committed the same batch twice")
+	}
+}
+
+func TestReviewChanges(t *testing.T) {
+	topic := testTopic("t", false, [2]int64{0, 100}, [2]int64{0, 100}, [2]int64{0, 100})
+	recs := func(po ...[2]int64) []model.Record {
+		var out []model.Record
+		for _, x := range po {
+			out = append(out, model.Record{Partition: int32(x[0]), Offset: x[1]})
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		records []model.Record
+		before  model.Group
+		want    []offsetChange
+	}{
+		{"one partition", recs([2]int64{0, 10}, [2]int64{0, 11}), testGroup(topic, "", "Empty", []int64{10, 5, 5}),
+			[]offsetChange{{Partition: 0, Before: 10, HasBefore: true, After: 12, LastReviewed: 11}}},
+		{"unsorted, gaps", recs([2]int64{2, 40}, [2]int64{0, 3}, [2]int64{2, 20}), testGroup(topic, "", "Empty", []int64{0, -1, 20}),
+			[]offsetChange{{Partition: 0, Before: 0, HasBefore: true, After: 4, LastReviewed: 3}, {Partition: 2, Before: 20, HasBefore: true, After: 41, LastReviewed: 40}}},
+		{"no commit yet", recs([2]int64{1, 0}), model.Group{},
+			[]offsetChange{{Partition: 1, After: 1, LastReviewed: 0}}},
+		{"rewind", recs([2]int64{0, 5}), testGroup(topic, "", "Empty", []int64{50, 0, 0}),
+			[]offsetChange{{Partition: 0, Before: 50, HasBefore: true, After: 6, LastReviewed: 5}}},
+		{"empty batch", nil, model.Group{}, []offsetChange{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := reviewChanges(tt.records, tt.before)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("%d: got %+v, want %+v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestNewSuffix(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "n")
+	defer m.Close()
+	for _, bad := range []string{"", "has space", "bad/char", "\x1b[31m"} {
+		m = press(typeText(press(m, "ctrl+u"), bad), "enter")
+		if m.dialog == nil || m.dialog.err == "" {
+			t.Errorf("suffix %q accepted", bad)
+		}
+	}
+	m = press(typeText(press(m, "ctrl+u"), "reindex"), "enter")
+	if m.top() != pageBatch || !m.batch.isNew || m.batch.target.ID() != testBase+"-spent_detail_topic-reindex" {
+		t.Fatalf("new suffix opened page %v target %q new %v", m.top(), m.batch.target.ID(), m.batch.isNew)
+	}
+	m = press(m, "p")
+	if m.dialog == nil {
+		t.Fatal("p on a new suffix opened nothing")
+	}
+	m = press(m, "enter")
+	if m.batch.req.Group != testBase+"-spent_detail_topic-reindex" || m.batch.req.From != kafka.PeekCommitted {
+		t.Errorf("peek of the new suffix: %+v", m.batch.req)
+	}
+}
+
+func TestBatchSearch(t *testing.T) {
+	m := typeText(press(peeked(80, 24), "/"), "TRACE")
+	defer m.Close()
+	m, cmd := update(m, keyMsg("enter"))
+	if cmd == nil {
+		t.Fatal("no search command")
+	}
+	for _, msg := range msgsOf(cmd) {
+		m, _ = update(m, msg)
+	}
+	if len(m.batch.matches) != 1 || m.batch.records[m.batch.matches[0]].Offset != 600 {
+		t.Errorf("matches %v, want the record with header trace-id", m.batch.matches)
+	}
+	m = press(m, "esc")
+	if m.batch.matches != nil || m.top() != pageBatch {
+		t.Error("esc did not clear the search first")
+	}
+}
+
+func TestMouseWheel(t *testing.T) {
+	m := loaded(fixedSnapshot(), 80, 24)
+	defer m.Close()
+	m, _ = update(m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	m, _ = update(m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if r, _ := m.topics.selected(); r.Name != "spent_detail_topic" {
+		t.Errorf("wheel down twice selects %q", r.Name)
+	}
+	m, _ = update(m, tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
+	if r, _ := m.topics.selected(); r.Name != "orders" {
+		t.Errorf("wheel up selects %q", r.Name)
+	}
+}
+
+func TestPartialSnapshotWarns(t *testing.T) {
+	m := loaded(partialSnapshot(), 160, 50)
+	defer m.Close()
+	if !strings.Contains(m.View(), "warning: partial data, 1 item(s) failed: group "+testBase+"-orders-replay: coordinator not available") {
+		t.Error("the partial snapshot is not reported as a warning")
+	}
+	if len(m.topics.rows) != 4 {
+		t.Error("the partial snapshot's data is not shown")
+	}
+	// A failed refresh keeps the last data, marked stale, and shows the error.
+	m, _ = update(press(m, "r"), snapshotMsg{gen: m.snapGen + 1, base: testBase, err: errors.New("boom")})
+	if view := m.View(); len(m.topics.rows) != 4 || !strings.Contains(view, "error: boom") || !strings.Contains(view, "STALE") {
+		t.Errorf("a failed refresh lost the data, the error or the stale mark:\n%s", view)
+	}
+}
+
+// TestKeyBurst checks keys typed faster than the terminal is read, which
+// arrive as one message, act one by one.
+func TestKeyBurst(t *testing.T) {
+	m := loaded(fixedSnapshot(), 80, 24)
+	defer m.Close()
+	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj/user")})
+	if !m.topics.filter.editing || m.topics.filter.input.Value() != "user" {
+		t.Errorf("filter %q (editing %v), want user", m.topics.filter.input.Value(), m.topics.filter.editing)
+	}
+	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x y"), Paste: true})
+	if m.topics.filter.input.Value() != "userx y" {
+		t.Errorf("paste gave %q", m.topics.filter.input.Value())
+	}
+}
+
+// TestStatusBarKeepsTheCause: an error too long for the bar loses its
+// middle, not its last words, which say what went wrong.
+func TestStatusBarKeepsTheCause(t *testing.T) {
+	long := "open ./my-batch-consumer-spent_detail_topic-full-index-20261128-101149.jsonl/x: no such file or directory"
+	tests := []struct {
+		name  string
+		msg   statusMsg
+		width int
+		want  []string
+	}{
+		{"error cut in the middle", statusMsg{level: levelError, text: long}, 80, []string{"error: open ./my-batch", "…", "no such file or directory"}},
+		{"error that fits", statusMsg{level: levelError, text: "boom"}, 80, []string{"error: boom"}},
+		{"info cut at the end", statusMsg{level: levelInfo, text: long}, 80, []string{"open ./my-batch"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := loaded(fixedSnapshot(), tt.width, 24)
+			defer m.Close()
+			m, _ = update(m, tt.msg)
+			lines := strings.Split(m.View(), "\n")
+			bar := lines[len(lines)-2]
+			if w := ansi.StringWidth(bar); w > tt.width {
+				t.Errorf("status bar is %d cells wide, want at most %d", w, tt.width)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(bar, want) {
+					t.Errorf("status bar %q lacks %q", bar, want)
+				}
+			}
+		})
+	}
+}
