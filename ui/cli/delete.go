@@ -201,7 +201,7 @@ func writeDeleteTable(w io.Writer, r deleteReport) error {
 	if !r.DryRun {
 		state = "executed"
 	}
-	fmt.Fprintf(w, "%s: group %s on topic %s, %s\n", r.Operation, render.Sanitize(r.Group), render.Sanitize(r.Topic), state)
+	fmt.Fprintf(w, "%s: group %s on topic %s, %s\n", r.Operation, render.SanitizeLine(r.Group), render.SanitizeLine(r.Topic), state)
 	fmt.Fprintf(w, "state %s, %d live member(s), lag %d\n\n", stateCell(r.State, ""), len(r.Members), r.Lag)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if r.DryRun {
@@ -230,7 +230,7 @@ func writeDeleteTable(w io.Writer, r deleteReport) error {
 	}
 	what := "the whole group, with its commits on every topic"
 	if r.Operation == opDeleteOffsets {
-		what = "the group's commits on " + render.Sanitize(r.Topic) + " only"
+		what = "the group's commits on " + render.SanitizeLine(r.Topic) + " only"
 	}
 	if r.DryRun {
 		fmt.Fprintf(w, "\nwould delete %s; its next read would start from the earliest offset\n", what)

@@ -71,5 +71,5 @@ func errorLine(ctx context.Context, err error) string {
 		msg = "interrupted"
 	}
 	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", "; ")), " ")
-	return "kgroups: " + render.Sanitize(msg)
+	return "kgroups: " + render.SanitizeLine(msg)
 }

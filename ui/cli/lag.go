@@ -182,19 +182,19 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 		total += g.Lag
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "base %s: %d group(s), total lag %d\n\n", render.Sanitize(r.Base), len(r.Groups), total)
+	fmt.Fprintf(tw, "base %s: %d group(s), total lag %d\n\n", render.SanitizeLine(r.Base), len(r.Groups), total)
 	if len(r.Groups) == 0 {
-		fmt.Fprintf(tw, "no groups named %s-{topic}[-{suffix}]\n", render.Sanitize(r.Base))
+		fmt.Fprintf(tw, "no groups named %s-{topic}[-{suffix}]\n", render.SanitizeLine(r.Base))
 	} else {
 		fmt.Fprintln(tw, "TOPIC\tSUFFIX\tSTATE\tMEMBERS\tLAG\tEXPIRED\tOLDEST UNCONSUMED")
 		for _, g := range r.Groups {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.Sanitize(g.Topic), suffixCell(g.Suffix),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.SanitizeLine(g.Topic), suffixCell(g.Suffix),
 				stateCell(g.State, g.Error), g.Members, g.Lag, expiredTotal(g), oldestCell(g.Partitions, now))
 		}
 	}
 	if withPartitions {
 		for _, g := range r.Groups {
-			fmt.Fprintf(tw, "\n%s (%s, %d member(s), lag %d)\n", render.Sanitize(g.Group), stateCell(g.State, g.Error), g.Members, g.Lag)
+			fmt.Fprintf(tw, "\n%s (%s, %d member(s), lag %d)\n", render.SanitizeLine(g.Group), stateCell(g.State, g.Error), g.Members, g.Lag)
 			fmt.Fprintln(tw, "  PARTITION\tSTART\tCOMMITTED\tEND\tLAG\tEXPIRED\tOLDEST UNCONSUMED")
 			for _, p := range g.Partitions {
 				committed := "-"
@@ -204,13 +204,13 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 				fmt.Fprintf(tw, "  %d\t%d\t%s\t%d\t%d\t%d\t%s\n", p.Partition, p.Start, committed, p.End, p.Lag, p.Expired,
 					oldestCell([]lagPartition{p}, now))
 				if p.Error != "" {
-					fmt.Fprintf(tw, "    error: %s\n", render.Sanitize(p.Error))
+					fmt.Fprintf(tw, "    error: %s\n", render.SanitizeLine(p.Error))
 				}
 			}
 		}
 	}
 	if len(r.Unmatched) > 0 {
-		fmt.Fprintf(tw, "\nunder the base but fitting no topic: %s\n", render.Sanitize(strings.Join(r.Unmatched, ", ")))
+		fmt.Fprintf(tw, "\nunder the base but fitting no topic: %s\n", render.SanitizeLine(strings.Join(r.Unmatched, ", ")))
 	}
 	return tw.Flush()
 }
@@ -219,17 +219,17 @@ func suffixCell(suffix string) string {
 	if suffix == "" {
 		return "(default)"
 	}
-	return render.Sanitize(suffix)
+	return render.SanitizeLine(suffix)
 }
 
 func stateCell(state, err string) string {
 	switch {
 	case err != "":
-		return "error: " + render.Sanitize(err)
+		return "error: " + render.SanitizeLine(err)
 	case state == "":
 		return "?"
 	}
-	return render.Sanitize(state)
+	return render.SanitizeLine(state)
 }
 
 func expiredTotal(g lagGroup) int64 {

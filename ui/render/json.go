@@ -6,7 +6,7 @@ import "unicode/utf8"
 // highlighting from theme, within limit. Strings are shown as they are written
 // in the JSON text, so an escaped `\u001b` stays those six characters, and any
 // raw character that is unsafe on a terminal (DEL, C1, bidi overrides, ...) is
-// escaped as Sanitize does. Empty objects and arrays stay on one line.
+// escaped as SanitizeLine does. Empty objects and arrays stay on one line.
 //
 // It scans the input once, without recursion, so any nesting depth and any size
 // is fine; past the limit it keeps scanning only to count the lines it leaves

@@ -150,8 +150,8 @@ func TestHostilePayloadsRenderInert(t *testing.T) {
 			"SanitizeBlock": func(Theme) string { return SanitizeBlock(s) },
 		}
 		singleLine := map[string]string{
-			"Sanitize": Sanitize(s),
-			"Preview":  Preview(v, 80),
+			"SanitizeLine": SanitizeLine(s),
+			"Preview":      Preview(v, 80),
 		}
 		for fn, render := range outputs {
 			plain, colored := render(PlainTheme()), render(color)

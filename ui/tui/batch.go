@@ -117,18 +117,6 @@ func (v batchView) SetSize(w, h int) batchView {
 	return v.refresh()
 }
 
-// visible returns the indices of the records the list shows.
-func (v batchView) visible() []int {
-	if v.matches != nil {
-		return v.matches
-	}
-	all := make([]int, len(v.records))
-	for i := range all {
-		all[i] = i
-	}
-	return all
-}
-
 func (v batchView) count() int {
 	if v.matches != nil {
 		return len(v.matches)
