@@ -1,6 +1,10 @@
 package keymap
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // KeyMap gathers the bindings of every view.
 type KeyMap struct {
@@ -302,4 +306,69 @@ func (k KeyMap) BatchHelp(hasRecords, committable bool) Help {
 func (k KeyMap) FilterHelp() Help {
 	f := k.Filter
 	return Help{Short: []key.Binding{f.Apply, f.Cancel}, Full: [][]key.Binding{{f.Apply, f.Cancel}}}
+}
+
+// Relabel returns b with a new description and its keys, and the name its
+// help shows for them, unchanged: help that says what a key does here.
+func Relabel(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// Hint spells bindings for text in a view or a dialog, "y / enter: confirm",
+// from the names their help shows, so a rebound key is named as it is bound.
+func Hint(desc string, bs ...key.Binding) string {
+	names := make([]string, len(bs))
+	for i, b := range bs {
+		names[i] = b.Help().Key
+	}
+	return strings.Join(names, " / ") + ": " + desc
+}
+
+// Hints joins hints into one line: "enter: ok · esc: cancel".
+func Hints(hints ...string) string { return strings.Join(hints, " · ") }
+
+// Name is the name help shows for b's keys: "c", "↑/k", "esc".
+func Name(b key.Binding) string { return b.Help().Key }
+
+// Arrows names the first keys of a pair of bindings as arrows where they
+// are arrow keys, "↑/↓" or "pgup/pgdn", for text that names a movement.
+func Arrows(a, b key.Binding) string { return firstKey(a) + "/" + firstKey(b) }
+
+func firstKey(b key.Binding) string {
+	keys := b.Keys()
+	if len(keys) == 0 {
+		return ""
+	}
+	if s, ok := keySymbols[keys[0]]; ok {
+		return s
+	}
+	return keys[0]
+}
+
+// keySymbols is how help names the keys that have a symbol or a short name.
+var keySymbols = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn"}
+
+// ReadOnly returns k with the help of every writing key saying why it is
+// off, its keys unchanged: the TUI refuses them in read-only mode.
+func (k KeyMap) ReadOnly() KeyMap {
+	off := func(b *key.Binding, what string) { *b = Relabel(*b, what+" off: read-only") }
+	off(&k.Topics.Consume, "consume")
+	off(&k.Groups.Consume, "consume")
+	off(&k.Partitions.Consume, "consume")
+	off(&k.Batch.Consume, "consume")
+	off(&k.Batch.Commit, "commit")
+	for _, op := range []struct {
+		groups, partitions *key.Binding
+		what               string
+	}{
+		{&k.Groups.Reset, &k.Partitions.Reset, "reset"},
+		{&k.Groups.CopyFrom, &k.Partitions.CopyFrom, "copy"},
+		{&k.Groups.Create, &k.Partitions.Create, "create"},
+		{&k.Groups.Delete, &k.Partitions.Delete, "delete"},
+	} {
+		off(op.groups, op.what)
+		off(op.partitions, op.what)
+	}
+	return k
 }

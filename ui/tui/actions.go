@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 )
 
@@ -80,9 +81,10 @@ func (m Model) apply(in intent) (Model, tea.Cmd) {
 		return m.askPeek(m.withBase(in.target))
 	case intentNewSuffix:
 		return m.openDialog(dialog{
-			kind:   dialogForm,
-			title:  "New suffix on " + clean(in.topic),
-			body:   []string{"The group " + clean(m.base+"-"+in.topic) + "-{suffix} starts at earliest. Consume (c) or peek (p) from it next."},
+			kind:  dialogForm,
+			title: "New suffix on " + clean(in.topic),
+			body: []string{fmt.Sprintf("The group %s-{suffix} starts at earliest. Consume (%s) or peek (%s) from it next.",
+				clean(m.base+"-"+in.topic), keymap.Name(m.keys.Batch.Consume), keymap.Name(m.keys.Batch.Peek))},
 			fields: []field{textField("suffix", "", "e.g. full-index")},
 			action: newSuffixAction{topic: in.topic},
 		}), nil
@@ -117,7 +119,7 @@ func (m Model) closeDialog() Model {
 
 // readOnly refuses a write in read-only mode.
 func (m Model) readOnly(what string) tea.Cmd {
-	return reportWarn("read-only: %s is off (p peeks without committing)", what)
+	return reportWarn("read-only: %s is off (%s peeks without committing)", what, keymap.Name(m.keys.Topics.Peek))
 }
 
 func (m Model) askConsume(t target) (Model, tea.Cmd) {
@@ -252,7 +254,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		return m.startConsume(a.target, a.n, false)
 	case forceConfirmAction:
 		if d.value(0) != "force" {
-			return m.invalid(d, "type force (or esc to cancel)")
+			return m.invalid(d, "type force (or %s to cancel)", keymap.Name(m.keys.Dialog.Cancel))
 		}
 		return m.startConsume(a.target, a.n, true)
 	case peekAction:
@@ -275,9 +277,9 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		m.batch.isNew = !exists
 		m = m.push(pageBatch)
 		if exists {
-			return m, reportPhrases(phrase{clean(t.ID()), 0}, phrase{" already exists", 1}, phrase{": c consumes, p peeks", 2})
+			return m, reportPhrases(phrase{clean(t.ID()), 0}, phrase{" already exists", 1}, phrase{": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), 2})
 		}
-		return m, reportPhrases(phrase{"new group " + clean(t.ID()), 0}, phrase{" starts at earliest", 1}, phrase{": c consumes, p peeks", 2})
+		return m, reportPhrases(phrase{"new group " + clean(t.ID()), 0}, phrase{" starts at earliest", 1}, phrase{": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), 2})
 	case commitAction:
 		if a.batch != m.batch.id {
 			return m.closeDialog(), reportWarn("the batch changed: review it again")

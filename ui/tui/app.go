@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/keymap"
 )
 
 // DefaultRefresh is the auto-refresh interval the CLI uses when --refresh
@@ -30,6 +31,9 @@ type Deps struct {
 	Refresh  time.Duration // auto-refresh interval; 0 disables it
 	ReadOnly bool          // disables every write (consume commits, commit-after-review)
 	Now      func() time.Time
+	// Keys rebinds the TUI's keys; nil is keymap.DefaultKeyMap. Help
+	// lines and the hints in views and dialogs name the keys bound here.
+	Keys *keymap.KeyMap
 
 	// Window is how far back lag statuses and rates look; 0 is
 	// model.DefaultEvalConfig's.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -60,7 +61,7 @@ type recordKey struct {
 }
 
 func newBatchView(st *Styles, keys *keymap.KeyMap, now func() time.Time) batchView {
-	return batchView{styles: st, keys: keys, now: now, search: newFilterLine("search: ", false)}
+	return batchView{styles: st, keys: keys, now: now, search: newFilterLine("search: ", false, keys.Batch.Search, keys.Filter.Cancel)}
 }
 
 // reset points the view at a target with nothing loaded.
@@ -355,6 +356,16 @@ func (v batchView) summary() []phrase {
 	return s
 }
 
+// readHint names the keys that fill the batch: "c consumes, p peeks".
+func (v batchView) readHint() string {
+	return readHint(v.keys.Batch.Consume, v.keys.Batch.Peek)
+}
+
+// readHint names a view's keys that consume and peek: "c consumes, p peeks".
+func readHint(consume, peek key.Binding) string {
+	return keymap.Name(consume) + " consumes, " + keymap.Name(peek) + " peeks"
+}
+
 func (v batchView) View() string {
 	st := v.styles
 	lines := []string{st.Title.Render(fit(fitPhrases(v.width, v.summary()...), v.width, alignLeft))}
@@ -370,9 +381,10 @@ func (v batchView) View() string {
 		return strings.Join(lines, "\n")
 	case v.err != nil && len(v.records) == 0:
 		lines = append(lines, "", st.Bad.Render(fit(clean("failed: "+v.err.Error()), v.width, alignLeft)))
-		return strings.Join(append(lines, "", st.Dim.Render("c consumes, p peeks")), "\n")
+		return strings.Join(append(lines, "", st.Dim.Render(v.readHint())), "\n")
 	case len(v.records) == 0:
-		hint := "c consumes N records (commits) · p peeks without committing"
+		b := v.keys.Batch
+		hint := keymap.Name(b.Consume) + " consumes N records (commits) · " + keymap.Name(b.Peek) + " peeks without committing"
 		if v.kind != batchNone {
 			hint = "No record: the group is at the end of every partition it read. " + hint
 		}
@@ -402,9 +414,9 @@ func (v batchView) View() string {
 	for len(lines) < l.top+l.listHeight {
 		lines = append(lines, "")
 	}
-	rule := st.DetailRule.Render(fit("─ detail (tab focuses, J/K scroll) "+strings.Repeat("─", v.width), v.width, alignLeft))
+	rule := st.DetailRule.Render(fit("─ detail ("+keymap.Name(v.keys.Batch.Focus)+" focuses, "+keymap.Name(v.keys.Batch.ScrollDown)+"/"+keymap.Name(v.keys.Batch.ScrollUp)+" scroll) "+strings.Repeat("─", v.width), v.width, alignLeft))
 	if v.inDetail {
-		rule = st.Title.Render(fit("━ detail: ↑/↓ pgup/pgdn scroll, tab back to the list "+strings.Repeat("━", v.width), v.width, alignLeft))
+		rule = st.Title.Render(fit("━ detail: "+keymap.Arrows(v.keys.List.Up, v.keys.List.Down)+" "+keymap.Arrows(v.keys.List.PageUp, v.keys.List.PageDown)+" scroll, "+keymap.Name(v.keys.Batch.Focus)+" back to the list "+strings.Repeat("━", v.width), v.width, alignLeft))
 	}
 	lines = append(lines, rule)
 	lines = append(lines, detail...)
@@ -456,7 +468,9 @@ func (v batchView) detailLines(width, height int) []string {
 	end := min(v.scroll+height, len(v.detail.lines))
 	out := slices.Clone(v.detail.lines[min(v.scroll, end):end])
 	if v.scroll+height < len(v.detail.lines) && len(out) > 0 {
-		more := fmt.Sprintf("↓ %d more lines (J, or tab then ↓/pgdn)", len(v.detail.lines)-v.scroll-height+1)
+		k := v.keys
+		more := fmt.Sprintf("↓ %d more lines (%s, or %s then %s)", len(v.detail.lines)-v.scroll-height+1,
+			keymap.Name(k.Batch.ScrollDown), keymap.Name(k.Batch.Focus), keymap.Arrows(k.List.Down, k.List.PageDown))
 		out[len(out)-1] = v.styles.Dim.Render(fit(more, width, alignLeft))
 	}
 	return out

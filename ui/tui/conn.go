@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/keymap"
 )
 
 // Connection state: whether the cluster answers, and when the TUI asks it
@@ -102,11 +103,12 @@ func connTitle(err error) string {
 }
 
 // retryText says when the next attempt starts, for the header and the
-// panel: "retrying in 4s", "retrying…" while it runs, or that only r does.
-func (c connState) retryText(now time.Time, loading bool) string {
+// panel: "retrying in 4s", "retrying…" while it runs, or that only the
+// refresh key (r) does.
+func (c connState) retryText(now time.Time, loading bool, k keymap.Global) string {
 	switch {
 	case c.config && !loading:
-		return "r retries"
+		return keymap.Name(k.Refresh) + " retries"
 	case c.retryAt.IsZero() && !loading:
 		return ""
 	case loading || c.retryIn(now) == 0:
@@ -121,15 +123,16 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // connPanel is the body shown while there is no data yet and the cluster
 // does not answer: what failed, in full, and what happens next.
-func connPanel(st *Styles, c connState, now time.Time, loading bool, width, height int) string {
+func connPanel(st *Styles, k keymap.Global, c connState, now time.Time, loading bool, width, height int) string {
 	lines := []string{st.Bad.Render(connTitle(c.err)), ""}
 	msg := ansi.Wrap(clean(oneLine(c.err.Error())), max(width, 10), " ,")
 	lines = append(lines, strings.Split(msg, "\n")...)
 	lines = append(lines, "")
-	next := fmt.Sprintf("%s (%d attempt%s failed) · r retries now · q quits",
-		c.retryText(now, loading), c.failures, plural(c.failures))
+	retry, quit := keymap.Name(k.Refresh), keymap.Name(k.Quit)
+	next := fmt.Sprintf("%s (%d attempt%s failed) · %s retries now · %s quits",
+		c.retryText(now, loading, k), c.failures, plural(c.failures), retry, quit)
 	if c.config {
-		next = "Retrying will not help until the configuration changes ('kgroups config' shows it) · r retries · q quits"
+		next = fmt.Sprintf("Retrying will not help until the configuration changes ('kgroups config' shows it) · %s retries · %s quits", retry, quit)
 	}
 	lines = append(lines, st.Dim.Render(ansi.Wrap(next, max(width, 10), " ")))
 	return strings.Join(lines, "\n")
@@ -192,5 +195,5 @@ func (m Model) connBody(height int) (string, bool) {
 			return "", false
 		}
 	}
-	return connPanel(m.styles, m.conn, m.deps.Now(), m.snapLoading || m.basesLoad, m.width, height), true
+	return connPanel(m.styles, m.keys.Global, m.conn, m.deps.Now(), m.snapLoading || m.basesLoad, m.width, height), true
 }

@@ -158,7 +158,7 @@ func (d dialog) update(msg tea.KeyMsg, k keymap.Dialog, edit keymap.Input) (dial
 }
 
 // view draws the dialog centred in a width × height area.
-func (d dialog) view(st *Styles, width, height int) string {
+func (d dialog) view(st *Styles, k keymap.Dialog, width, height int) string {
 	boxWidth := min(max(width-4, 20), 76)
 	inner := boxWidth - 4 // border and padding
 	var lines []string
@@ -206,7 +206,7 @@ func (d dialog) view(st *Styles, width, height int) string {
 	if d.err != "" {
 		lines = append(lines, "", st.DialogError.Render(ansi.Truncate(d.err, inner, "…")))
 	}
-	lines = append(lines, "", st.Dim.Render(d.hint()))
+	lines = append(lines, "", st.Dim.Render(d.hint(k)))
 	// Keep the box inside the area: drop body lines from the middle if needed.
 	if maxLines := height - 2; maxLines > 3 && len(lines) > maxLines {
 		cut := len(lines) - maxLines + 1
@@ -239,18 +239,19 @@ func (m Model) dialogHelp(d dialog) keymap.Help {
 	return keymap.Help{Short: short, Full: [][]key.Binding{short}}
 }
 
-func (d dialog) hint() string {
+// hint is the line under the dialog naming the keys that answer it.
+func (d dialog) hint(k keymap.Dialog) string {
 	switch d.kind {
 	case dialogConfirm:
-		return "y / enter: confirm · n / esc: cancel"
+		return keymap.Hints(keymap.Hint("confirm", k.Yes, k.Confirm), keymap.Hint("cancel", k.No, k.Cancel))
 	case dialogRefusal:
 		if d.canForce {
-			return "f: force anyway (asks again) · esc: close"
+			return keymap.Hints(keymap.Hint("force anyway (asks again)", k.Force), keymap.Hint("close", k.Close))
 		}
-		return "esc: close"
+		return keymap.Hint("close", k.Close)
 	}
 	if len(d.fields) > 1 {
-		return "enter: ok · esc: cancel · tab: next field · ←/→: choose"
+		return keymap.Hints(keymap.Hint("ok", k.Confirm), keymap.Hint("cancel", k.Cancel), keymap.Hint("next field", k.Next), keymap.Hint("choose", k.Left))
 	}
-	return "enter: ok · esc: cancel"
+	return keymap.Hints(keymap.Hint("ok", k.Confirm), keymap.Hint("cancel", k.Cancel))
 }

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/keymap"
@@ -13,10 +16,13 @@ type filterLine struct {
 	editing bool
 	value   string // the applied value
 	live    bool   // apply on every keystroke (cheap filters) or on enter
+	hint    string // how to edit or clear an applied value
 }
 
-func newFilterLine(prompt string, live bool) filterLine {
-	return filterLine{input: newLineInput(prompt, "", ""), live: live}
+// newFilterLine builds a filter line that edit opens and clear empties.
+func newFilterLine(prompt string, live bool, edit, clear key.Binding) filterLine {
+	hint := fmt.Sprintf("(%s to edit, %s clears)", keymap.Name(edit), keymap.Name(clear))
+	return filterLine{input: newLineInput(prompt, "", ""), live: live, hint: hint}
 }
 
 // start begins editing from the applied value.
@@ -67,5 +73,5 @@ func (f filterLine) view(st *Styles, width int, suffix string) string {
 	if f.editing {
 		return f.input.view(st, max(width-len(suffix)-1, 1)) + st.Dim.Render(suffix)
 	}
-	return fit(st.FilterPrompt.Render(f.input.Prompt)+clean(f.value)+st.Dim.Render(suffix+"  (/ to edit, esc clears)"), width, alignLeft)
+	return fit(st.FilterPrompt.Render(f.input.Prompt)+clean(f.value)+st.Dim.Render(suffix+"  "+f.hint), width, alignLeft)
 }

@@ -97,7 +97,7 @@ type groupsView struct {
 }
 
 func newGroupsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) groupsView {
-	return groupsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true)}
+	return groupsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true, keys.Groups.Filter, keys.Filter.Cancel)}
 }
 
 // open points the view at a topic, forgetting the previous topic's state.
@@ -321,7 +321,7 @@ func (v groupsView) View() string {
 	summary = append(summary, phrase{fmt.Sprintf(" · %d group%s of the base", nOwn, plural(nOwn)), 0})
 	switch {
 	case !v.othersWant:
-		summary = append(summary, phrase{" · o: unmatched and other prefixes", 4})
+		summary = append(summary, phrase{" · " + keymap.Hint("unmatched and other prefixes", v.keys.Groups.Others), 4})
 	case !v.othersIn:
 		summary = append(summary, phrase{" · loading other prefixes…", 1})
 	case v.othersErr != nil:

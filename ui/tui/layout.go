@@ -35,7 +35,7 @@ func (m Model) helpKeys() keymap.Help {
 		keys := *m.keys
 		if m.batch.kind != batchPeek || m.batch.loading {
 			// Nothing peeked in this view yet: there is no "again".
-			keys.Batch.Peek.SetHelp(keys.Batch.Peek.Help().Key, "peek")
+			keys.Batch.Peek = keymap.Relabel(keys.Batch.Peek, "peek")
 		}
 		return keys.BatchHelp(len(m.batch.records) > 0, m.batch.committed == "")
 	}
@@ -155,14 +155,14 @@ func (m Model) View() string {
 		ReadOnly:    m.deps.ReadOnly,
 		Crumbs:      m.crumbs(),
 		Down:        m.conn.down(),
-		Retry:       m.conn.retryText(now, m.snapLoading || m.basesLoad),
+		Retry:       m.conn.retryText(now, m.snapLoading || m.basesLoad, m.keys.Global),
 	}, m.width)
 	bodyH := m.bodyHeight()
 	var body string
 	if panel, ok := m.connBody(bodyH); ok {
 		body = panel // nothing to show yet: say why and what happens next
 	} else if m.dialog != nil {
-		body = m.dialog.view(m.styles, m.width, bodyH)
+		body = m.dialog.view(m.styles, m.keys.Dialog, m.width, bodyH)
 	} else if m.ops.flow != nil {
 		body = m.ops.flow.view(m.styles, m.width, bodyH)
 	} else {

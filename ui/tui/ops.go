@@ -109,6 +109,7 @@ func (s opsState) waiting() bool {
 // opFlow is one operation from its form to its result. Its dialog is drawn
 // by view (ops_view.go).
 type opFlow struct {
+	keys  keymap.Ops // named by the dialog's hints
 	op    opKind
 	step  opStep
 	wait  int // the request whose answer the flow waits for; 0 if none
@@ -198,22 +199,6 @@ func (v partitionsView) opIntent(msg tea.KeyMsg) intent {
 	return in
 }
 
-// opsReadOnly marks the keys of offset operations off in read-only mode.
-func opsReadOnly(k *keymap.KeyMap, off string) {
-	for _, b := range []struct {
-		groups, partitions *key.Binding
-		key, what          string
-	}{
-		{&k.Groups.Reset, &k.Partitions.Reset, "R", "reset "},
-		{&k.Groups.CopyFrom, &k.Partitions.CopyFrom, "S", "copy "},
-		{&k.Groups.Create, &k.Partitions.Create, "N", "create "},
-		{&k.Groups.Delete, &k.Partitions.Delete, "D", "delete "},
-	} {
-		b.groups.SetHelp(b.key, b.what+off)
-		b.partitions.SetHelp(b.key, b.what+off)
-	}
-}
-
 // openOp starts the flow in asks for, or says why not.
 func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 	id := clean(in.group.ID)
@@ -231,7 +216,7 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 	case in.op != opCreate && len(in.group.Members) > 0:
 		return m.refuseOp(in.group.ID, in.group.Members, in.op), nil
 	}
-	f := opFlow{op: in.op, group: in.group, name: in.group.Name, topic: in.topic}
+	f := opFlow{op: in.op, group: in.group, name: in.group.Name, topic: in.topic, keys: m.keys.Ops}
 	if t, ok := m.snap.Topic(in.topic); ok {
 		f.parts = len(t.Partitions)
 	}
@@ -461,33 +446,31 @@ func (m Model) opHelp() keymap.Help {
 	var short []key.Binding
 	switch f.step {
 	case stepForm:
-		press.SetHelp("enter", "show the plan")
+		press = keymap.Relabel(press, "show the plan")
 		short = []key.Binding{press, k.Next, k.Up, cancel}
 		if f.op == opCreate {
 			short = []key.Binding{press, k.Next, k.Left, cancel}
 		}
 	case stepPick:
-		press.SetHelp("enter", "show the plan")
-		up := k.Up
-		up.SetHelp("↑/↓", "pick")
+		press = keymap.Relabel(press, "show the plan")
+		up := keymap.Relabel(k.Up, "pick")
 		short = []key.Binding{press, up, cancel}
 	case stepLoading:
 		short = []key.Binding{cancel}
 	case stepPlan:
-		press.SetHelp("enter", "press button")
-		next := k.Next
-		next.SetHelp("tab", "button")
-		cancel.SetHelp(cancel.Help().Key, "back")
+		press = keymap.Relabel(press, "press button")
+		next := keymap.Relabel(k.Next, "button")
+		cancel = keymap.Relabel(cancel, "back")
 		short = []key.Binding{k.Apply, next, press, k.PageUp, cancel}
 	case stepDelete:
-		press.SetHelp("enter", "delete (once the name matches)")
+		press = keymap.Relabel(press, "delete (once the name matches)")
 		short = []key.Binding{press, k.Next, k.Left, k.PageUp, cancel}
 	case stepApplying:
-		cancel.SetHelp("esc", "hide (it goes on)")
+		cancel = keymap.Relabel(cancel, "hide (it goes on)")
 		short = []key.Binding{cancel}
 	case stepDone:
-		press.SetHelp("enter", "close")
-		cancel.SetHelp("esc", "close")
+		press = keymap.Relabel(press, "close")
+		cancel = keymap.Relabel(cancel, "close")
 		short = []key.Binding{press, k.PageUp, cancel}
 	}
 	return keymap.Help{Short: short, Full: [][]key.Binding{short}}

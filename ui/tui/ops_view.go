@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 )
 
@@ -154,6 +155,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 	}
 	hint := func(s string) { bottom = append(bottom, st.Dim.Render(ansi.Truncate(s, inner, "…"))) }
 	tail := func(s string) { bottom = append(bottom, ""); hint(s) }
+	k := f.keys
 	switch f.step {
 	case stepForm:
 		if f.op == opCreate {
@@ -162,7 +164,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 			top = append(top, "")
 			top = append(top, f.createFields(st, inner)...)
 			errLines()
-			tail("enter: show the plan · tab: next field · ←/→: choose · esc: cancel")
+			tail(keymap.Hints(keymap.Hint("show the plan", k.Press), keymap.Hint("next field", k.Next), keymap.Hint("choose", k.Left), keymap.Hint("cancel", k.Cancel)))
 			return top, bottom
 		}
 		title("Reset " + group)
@@ -170,7 +172,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		top = append(top, "")
 		top = append(top, f.resetFields(st, inner)...)
 		errLines()
-		tail("enter: show the plan · ↑/↓: mode · tab: next field · esc: cancel")
+		tail(keymap.Hints(keymap.Hint("show the plan", k.Press), keymap.Hint("mode", k.Up), keymap.Hint("next field", k.Next), keymap.Hint("cancel", k.Cancel)))
 	case stepPick:
 		title("Copy offsets onto " + group)
 		prose(&top, "Pick the sibling to copy from: this group moves to where the sibling is, partition by partition. The cluster's plan shows next.")
@@ -180,7 +182,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		plan, _ := f.copyPreview()
 		bottom = append(bottom, planTotals(plan, inner)...)
 		errLines()
-		tail("enter: show the plan · ↑/↓: pick · pgup/pgdn: scroll · esc: cancel")
+		tail(keymap.Hints(keymap.Hint("show the plan", k.Press), keymap.Hint("pick", k.Up), keymap.Hint("scroll", k.PageUp), keymap.Hint("cancel", k.Cancel)))
 	case stepLoading:
 		title(f.titleText())
 		what := "Asking the cluster for the plan…"
@@ -188,7 +190,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 			what = "Reading the group's state and commits…"
 		}
 		top = append(top, st.Dim.Render(what))
-		tail("esc: cancel")
+		tail(keymap.Hint("cancel", k.Cancel))
 	case stepPlan:
 		title(f.titleText())
 		prose(&top, f.planSummary())
@@ -199,13 +201,13 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		}
 		errLines()
 		bottom = append(bottom, "", f.buttons(st, "Apply", len(f.plan.Partitions) > 0))
-		hint("nothing is written until you apply · y: apply · esc: back")
+		hint(keymap.Hints("nothing is written until you apply", keymap.Hint("apply", k.Apply), keymap.Hint("back", k.Cancel)))
 	case stepDelete:
 		title("Delete " + group + "?")
 		top = append(top, f.deleteLines(st, inner)...)
 		top = append(top, "")
 		f.deleteBottom(st, inner, &bottom)
-		hint("type the name · enter: delete · tab: next · ←/→: choose · esc: cancel")
+		hint(keymap.Hints("type the name", keymap.Hint("delete", k.Press), keymap.Hint("next", k.Next), keymap.Hint("choose", k.Left), keymap.Hint("cancel", k.Cancel)))
 	case stepApplying:
 		title(f.titleText())
 		what := "Committing the plan, then reading it back…"
@@ -213,7 +215,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 			what = "Deleting, then reading the group back…"
 		}
 		top = append(top, st.Dim.Render(what))
-		tail("esc: hide this dialog; the outcome shows in the status bar")
+		tail(keymap.Hint("hide this dialog; the outcome shows in the status bar", k.Cancel))
 	case stepDone:
 		if f.op == opDelete {
 			f.deletedSections(st, inner, title, &top, &bottom)
@@ -222,7 +224,7 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		}
 		errLines()
 		bottom = append(bottom, "", f.closeButton(st))
-		hint("enter / esc: close · pgup/pgdn: scroll")
+		hint(keymap.Hints(keymap.Hint("close", k.Press, k.Cancel), keymap.Hint("scroll", k.PageUp)))
 	}
 	return top, bottom
 }

@@ -170,7 +170,7 @@ func (v partitionsView) View() string {
 		}
 		second = st.Dim.Render("held by " + strings.Join(ms, ", "))
 	default:
-		second = st.Dim.Render("no live member: c consumes, p peeks")
+		second = st.Dim.Render("no live member: " + readHint(v.keys.Partitions.Consume, v.keys.Partitions.Peek))
 	}
 	lines := []string{
 		st.Title.Render(fit(fitPhrases(v.width, summary...), v.width, alignLeft)),

@@ -76,6 +76,9 @@ func New(d Deps) Model {
 	// Styles and keys are shared, read-only, by every copy of the model.
 	st := ptrTo(DefaultStyles())
 	keys := ptrTo(DefaultKeyMap(d.ReadOnly))
+	if d.Keys != nil {
+		keys = ptrTo(keyMap(*d.Keys, d.ReadOnly))
+	}
 	h := help.New()
 	h.Styles = st.Help
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
@@ -113,15 +116,14 @@ func ptrTo[T any](v T) *T { return &v }
 // DefaultKeyMap is keymap.DefaultKeyMap with the help of writing keys
 // saying why they are off in read-only mode.
 func DefaultKeyMap(readOnly bool) keymap.KeyMap {
-	k := keymap.DefaultKeyMap()
+	return keyMap(keymap.DefaultKeyMap(), readOnly)
+}
+
+// keyMap is k with the help of writing keys saying why they are off in
+// read-only mode.
+func keyMap(k keymap.KeyMap, readOnly bool) keymap.KeyMap {
 	if readOnly {
-		off := "off: read-only"
-		k.Topics.Consume.SetHelp("c", "consume "+off)
-		k.Groups.Consume.SetHelp("c", "consume "+off)
-		k.Partitions.Consume.SetHelp("c", "consume "+off)
-		k.Batch.Consume.SetHelp("c", "consume "+off)
-		k.Batch.Commit.SetHelp("C", "commit "+off)
-		opsReadOnly(&k, off)
+		return k.ReadOnly()
 	}
 	return k
 }

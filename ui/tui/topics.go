@@ -98,7 +98,7 @@ type topicsView struct {
 }
 
 func newTopicsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) topicsView {
-	return topicsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true)}
+	return topicsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true, keys.Topics.Filter, keys.Filter.Cancel)}
 }
 
 // SetSize sets the body area the view draws in.
@@ -287,7 +287,7 @@ func (v topicsView) View() string {
 	}
 	title := fmt.Sprintf("%d topic%s", len(v.rows), plural(len(v.rows)))
 	if hidden > 0 {
-		title += fmt.Sprintf(" (%d internal hidden, i shows)", hidden)
+		title += fmt.Sprintf(" (%d internal hidden, %s shows)", hidden, keymap.Name(v.keys.Topics.Internal))
 	}
 	title += " · sorted by " + v.order.String()
 	lines := []string{st.Title.Render(fit(title, v.width, alignLeft))}
