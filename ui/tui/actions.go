@@ -29,7 +29,10 @@ type (
 		batch   int
 		changes []offsetChange
 	}
-	exportAction struct{ batch int }
+	exportAction struct {
+		batch   int
+		records []model.Record
+	}
 	noticeAction struct{} // an explanation with nothing to do
 )
 
@@ -47,34 +50,28 @@ func (m Model) withBase(t target) target {
 	return t
 }
 
-// apply carries out what a view asked for.
-func (m Model) apply(in intent) (Model, tea.Cmd) {
+// apply carries out what a page asked for; the commands it starts for the
+// page live in scope, and end when the page is left.
+func (m Model) apply(in intent, scope *resources) (Model, tea.Cmd) {
 	switch in := in.(type) {
 	case nil:
 		return m, nil
 	case intentCmd:
 		return m, in.cmd
+	case intentPush:
+		return m.push(in.page), nil
 	case intentPickBase:
 		m.base = in.base
 		m.snapLoading = false
 		m.hasSnap = false
-		m.topics = newTopicsView(m.styles, m.keys, m.deps.Now)
-		m.groups = newGroupsView(m.styles, m.keys, m.deps.Now)
-		m = m.push(pageTopics)
+		m = m.reset().push(newTopicsView(m.styles, m.keys, m.deps.Now))
 		return m.refresh()
 	case intentOpenTopic:
-		m.groups = m.groups.open(in.topic)
-		if m.hasSnap {
-			m.groups = m.groups.setSnapshot(m.snap)
-		}
-		return m.push(pageGroups), nil
+		return m.push(newGroupsView(m.styles, m.keys, m.deps.Now).open(in.topic)), nil
 	case intentOpenGroup:
-		m.partitions = m.partitions.open(in.group, in.missing, in.foreign)
-		return m.push(pagePartitions), nil
+		return m.push(newPartitionsView(m.styles, m.keys, m.deps.Now).open(in.group, in.missing, in.foreign)), nil
 	case intentOthers:
-		m.othersGen++
-		m.groups.othersGen = m.othersGen
-		return m, othersCmd(m.res, m.deps.Cluster, m.othersGen, in.topic, m.base)
+		return m, othersCmd(scope, m.deps.Cluster, in.gen, in.topic, m.base)
 	case intentConsume:
 		return m.askConsume(m.withBase(in.target))
 	case intentPeek:
@@ -91,17 +88,13 @@ func (m Model) apply(in intent) (Model, tea.Cmd) {
 	case intentOp:
 		return m.openOp(in)
 	case intentCommitReview:
-		return m.askCommit()
+		return m.askCommit(in.batch)
 	case intentExport:
-		return m.askExport()
+		return m.askExport(in.batch)
 	case intentCopy:
-		r, _, ok := m.batch.selected()
-		if !ok {
-			return m, nil
-		}
-		return m, copyCmd(m.res, r)
+		return m, copyCmd(m.res, in.record)
 	case intentSearch:
-		return m, searchCmd(m.batch.id, in.query, m.batch.records)
+		return m, searchCmd(in.batch, in.query, in.records)
 	}
 	return m, nil
 }
@@ -138,8 +131,7 @@ func (m Model) askConsume(t target) (Model, tea.Cmd) {
 	}), nil
 }
 
-func (m Model) askCommit() (Model, tea.Cmd) {
-	b := m.batch
+func (m Model) askCommit(b batchView) (Model, tea.Cmd) {
 	switch {
 	case m.deps.ReadOnly:
 		return m, m.readOnly("commit")
@@ -180,14 +172,14 @@ func (m Model) askCommit() (Model, tea.Cmd) {
 	}), nil
 }
 
-func (m Model) askExport() (Model, tea.Cmd) {
-	name := fileSafe(m.batch.target.ID()) + "-" + m.deps.Now().UTC().Format("20060102-150405") + ".jsonl"
+func (m Model) askExport(b batchView) (Model, tea.Cmd) {
+	name := fileSafe(b.target.ID()) + "-" + m.deps.Now().UTC().Format("20060102-150405") + ".jsonl"
 	return m.openDialog(dialog{
 		kind:   dialogForm,
 		title:  "Export the batch as JSON lines",
-		body:   []string{fmt.Sprintf("%s records, one JSON object a line (the CLI's jsonl shape).", count(int64(len(m.batch.records)))), "An existing file is never overwritten."},
+		body:   []string{fmt.Sprintf("%s records, one JSON object a line (the CLI's jsonl shape).", count(int64(len(b.records)))), "An existing file is never overwritten."},
 		fields: []field{textField("file", "./"+name, "")},
-		action: exportAction{batch: m.batch.id},
+		action: exportAction{batch: b.id, records: b.records},
 	}), nil
 }
 
@@ -271,17 +263,17 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		t := target{Group: model.GroupName{Base: m.base, Topic: a.topic, Suffix: suffix}}
 		m = m.closeDialog()
 		m.batchGen++
-		m.batch = m.batch.reset(t)
-		m.batch.id = m.batchGen
+		b := newBatchView(m.styles, m.keys, m.deps.Now)
+		b.target, b.id = t, m.batchGen
 		_, exists := m.snap.Group(t.ID())
-		m.batch.isNew = !exists
-		m = m.push(pageBatch)
+		b.isNew = !exists
+		m = m.openBatch(b)
 		if exists {
 			return m, reportPhrases(phrase{clean(t.ID()), 0}, phrase{" already exists", 1}, phrase{": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), 2})
 		}
 		return m, reportPhrases(phrase{"new group " + clean(t.ID()), 0}, phrase{" starts at earliest", 1}, phrase{": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), 2})
 	case commitAction:
-		if a.batch != m.batch.id {
+		if a.batch != m.shownBatch() {
 			return m.closeDialog(), reportWarn("the batch changed: review it again")
 		}
 		m = m.closeDialog()
@@ -292,10 +284,10 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		if path == "" {
 			return m.invalid(d, "give a file name")
 		}
-		if a.batch != m.batch.id {
+		if a.batch != m.shownBatch() {
 			return m.closeDialog(), reportWarn("the batch changed: export again")
 		}
-		return m.closeDialog(), exportCmd(m.res, path, m.batch.records)
+		return m.closeDialog(), exportCmd(m.res, path, a.records)
 	}
 	return m.closeDialog(), nil
 }
@@ -307,10 +299,10 @@ func (m Model) startConsume(t target, n int, force bool) (Model, tea.Cmd) {
 	}
 	m.batchGen++
 	m.batchBusy = m.batchGen
-	m.batch = m.batch.start(m.batchGen, batchConsume, t, n, kafka.PeekRequest{})
-	m.batch.forced = force
-	m.batch.spin = m.spinner.View()
-	m = m.push(pageBatch)
+	b := newBatchView(m.styles, m.keys, m.deps.Now).start(m.batchGen, batchConsume, t, n, kafka.PeekRequest{})
+	b.forced = force
+	b.spin = m.spinner.View()
+	m = m.openBatch(b)
 	cfg := kafka.Config{}
 	if m.deps.Cluster != nil {
 		cfg = m.deps.Cluster.Config()
@@ -323,10 +315,19 @@ func (m Model) startPeek(t target, req kafka.PeekRequest) (Model, tea.Cmd) {
 	m.batchGen++
 	m.batchBusy = m.batchGen
 	t.Partition = req.Partition
-	m.batch = m.batch.start(m.batchGen, batchPeek, t, req.Max, req)
-	m.batch.spin = m.spinner.View()
-	m = m.push(pageBatch)
-	return m, tea.Batch(peekCmd(m.res, m.deps.Cluster, m.batchGen, t, req), m.spinner.Tick)
+	b := newBatchView(m.styles, m.keys, m.deps.Now).start(m.batchGen, batchPeek, t, req.Max, req)
+	b.spin = m.spinner.View()
+	m = m.openBatch(b)
+	// A peek only reads: leaving its page cancels it.
+	return m, tea.Batch(peekCmd(m.topScope(), m.deps.Cluster, m.batchGen, t, req), m.spinner.Tick)
+}
+
+// openBatch focuses b: in the place of the batch shown, or on top.
+func (m Model) openBatch(b batchView) Model {
+	if _, ok := m.top().(batchShower); ok {
+		return m.replaceTop(b)
+	}
+	return m.push(b)
 }
 
 // validSuffix keeps new suffixes to names the service's jobs would use.

@@ -30,7 +30,7 @@ func newBasesView(st *Styles, keys *keymap.KeyMap) basesView {
 }
 
 // SetSize sets the body area the view draws in.
-func (v basesView) SetSize(w, h int) basesView {
+func (v basesView) setSize(w, h int) basesView {
 	v.width, v.height = w, h
 	v.cur = v.cur.clamp(len(v.bases), v.listHeight())
 	return v
@@ -105,3 +105,28 @@ func (v basesView) View() string {
 		t.render(st, v.width, v.height-2, v.cur)...)
 	return strings.Join(lines, "\n")
 }
+
+// Page methods of the base picker.
+
+func (v basesView) picksBase() {}
+
+// Update takes a key or the bases detected.
+func (v basesView) Update(msg tea.Msg) (Page, intent) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return v.update(msg)
+	case basesMsg:
+		return v.setBases(msg.bases, msg.err), nil
+	}
+	return v, nil
+}
+
+func (v basesView) SetSize(w, h int) Page          { return v.setSize(w, h) }
+func (v basesView) Help() keymap.Help              { return v.keys.BasesHelp() }
+func (v basesView) Crumbs(trail []string) []string { return append(trail, "bases") }
+func (v basesView) Capturing() bool                { return false }
+func (v basesView) Escape() (Page, bool)           { return v, false }
+func (v basesView) Scroll(delta int) Page          { return v.scroll(delta) }
+func (v basesView) ItemError() string              { return "" }
+func (v basesView) Empty() bool                    { return len(v.bases) == 0 }
+func (v basesView) Resume(Page) (Page, bool)       { return v, false }

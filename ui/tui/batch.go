@@ -113,7 +113,7 @@ func (v batchView) setMatches(msg searchMsg) batchView {
 }
 
 // SetSize sets the body area the view draws in.
-func (v batchView) SetSize(w, h int) batchView {
+func (v batchView) setSize(w, h int) batchView {
 	v.width, v.height = w, h
 	return v.refresh()
 }
@@ -227,7 +227,7 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 			v.matches = nil
 			return v.reselect(), nil
 		}
-		return v, intentSearch{query: v.search.value}
+		return v, intentSearch{batch: v.id, query: v.search.value, records: v.records}
 	}
 	k := v.keys.Batch
 	switch {
@@ -278,11 +278,14 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 	}
 	switch {
 	case keyMatches(msg, k.Export):
-		return v, intentExport{}
+		return v, intentExport{batch: v}
 	case keyMatches(msg, k.Copy):
-		return v, intentCopy{}
+		if r, _, ok := v.selected(); ok {
+			return v, intentCopy{record: r}
+		}
+		return v, nil
 	case keyMatches(msg, k.Commit):
-		return v, intentCommitReview{}
+		return v, intentCommitReview{batch: v}
 	}
 	return v, nil
 }
@@ -498,4 +501,67 @@ func reviewChanges(records []model.Record, before model.Group) []offsetChange {
 	}
 	slices.SortFunc(changes, func(a, b offsetChange) int { return cmp.Compare(a.Partition, b.Partition) })
 	return changes
+}
+
+// Page methods of the batch view.
+
+func (v batchView) batchID() int { return v.id }
+
+// Update takes a key, the result of its read, of a search or of a commit,
+// and the spinner's frame.
+func (v batchView) Update(msg tea.Msg) (Page, intent) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return v.update(msg)
+	case batchMsg:
+		if msg.id == v.id {
+			return v.setResult(msg), nil
+		}
+	case searchMsg:
+		v = v.setMatches(msg)
+		if msg.batch == v.id && msg.query == v.search.value {
+			return v, say(reportInfo("%d of %d records match", len(msg.matches), len(v.records)))
+		}
+	case batchCommitted:
+		if msg.id == v.id {
+			v.committed = msg.summary
+		}
+	case spinFrame:
+		v.spin = string(msg)
+	}
+	return v, nil
+}
+
+// Help offers what the batch can do now.
+func (v batchView) Help() keymap.Help {
+	keys := *v.keys
+	if v.kind != batchPeek || v.loading {
+		// Nothing peeked in this view yet: there is no "again".
+		keys.Batch.Peek = keymap.Relabel(keys.Batch.Peek, "peek")
+	}
+	return keys.BatchHelp(len(v.records) > 0, v.committed == "")
+}
+
+// Crumbs names the group read, unless the trail ends with it, then "batch".
+func (v batchView) Crumbs(trail []string) []string {
+	if id := v.target.ID(); len(trail) == 0 || trail[len(trail)-1] != id {
+		trail = append(trail, id)
+	}
+	return append(trail, "batch")
+}
+
+func (v batchView) SetSize(w, h int) Page { return v.setSize(w, h) }
+func (v batchView) Capturing() bool       { return v.capturing() }
+func (v batchView) Escape() (Page, bool)  { return v.escape() }
+func (v batchView) Scroll(delta int) Page { return v.scrollBy(delta) }
+func (v batchView) ItemError() string     { return "" }
+func (v batchView) Empty() bool           { return false }
+
+// Resume keeps how values are shown from the batch read before.
+func (v batchView) Resume(prev Page) (Page, bool) {
+	if p, ok := prev.(batchView); ok {
+		v.mode = p.mode
+		return v, true
+	}
+	return v, false
 }

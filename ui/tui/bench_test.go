@@ -50,8 +50,8 @@ func BenchmarkViewTopics2000Groups(b *testing.B) {
 func BenchmarkViewGroups2000Groups(b *testing.B) {
 	m := openTopic(loaded(bigSnapshot(), 160, 50), "hot")
 	defer m.Close()
-	if len(m.groups.rows) < 1000 {
-		b.Fatalf("%d rows", len(m.groups.rows))
+	if len(m.groupsPage().rows) < 1000 {
+		b.Fatalf("%d rows", len(m.groupsPage().rows))
 	}
 	b.ResetTimer()
 	for b.Loop() {
@@ -90,14 +90,14 @@ func BenchmarkRefresh2000Groups(b *testing.B) {
 func bigRecordBatch(w, h int) Model {
 	m := press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "p", "enter")
 	recs := []model.Record{hostileRecords()[9], hostileRecords()[8], testRecords("t")[0]}
-	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchPeek, target: m.batch.target, records: recs})
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchPeek, target: m.batchPage().target, records: recs})
 	return m
 }
 
 func BenchmarkView1MBRecordSelected(b *testing.B) {
 	m := bigRecordBatch(160, 50)
 	defer m.Close()
-	if r, _, _ := m.batch.selected(); len(r.Value) < 1<<20 {
+	if r, _, _ := m.batchPage().selected(); len(r.Value) < 1<<20 {
 		b.Fatalf("selected record of %d bytes, want 1 MB", len(r.Value))
 	}
 	b.ResetTimer()

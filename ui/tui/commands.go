@@ -38,7 +38,7 @@ func run(res *resources, timeout time.Duration, body func(ctx context.Context) t
 		if !res.begin() {
 			return nil
 		}
-		defer res.end()
+		defer res.done()
 		ctx, cancel := context.WithTimeout(res.ctx, timeout)
 		defer cancel()
 		return body(ctx)

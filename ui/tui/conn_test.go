@@ -183,7 +183,7 @@ func TestStaleAndRecovery(t *testing.T) {
 			t.Errorf("the stale view lacks %q:\n%s", want, view)
 		}
 	}
-	if r, _ := m.topics.selected(); r.Name != "spent_detail_topic" {
+	if r, _ := m.topicsPage().selected(); r.Name != "spent_detail_topic" {
 		t.Errorf("the failure moved the selection to %q", r.Name)
 	}
 	// An info message may cover the error for a moment; it comes back.
@@ -257,8 +257,8 @@ func TestItemErrors(t *testing.T) {
 // selectGroup moves the groups view's cursor to the group with suffix.
 func selectGroup(m Model, suffix string) Model {
 	m = press(m, "home")
-	for range len(m.groups.rows) {
-		if r, ok := m.groups.selected(); ok && r.Group.Name.Suffix == suffix {
+	for range len(m.groupsPage().rows) {
+		if r, ok := m.groupsPage().selected(); ok && r.Group.Name.Suffix == suffix {
 			return m
 		}
 		m = press(m, "down")
@@ -395,10 +395,10 @@ func TestConsumeInFlight(t *testing.T) {
 	defer m.Close()
 	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
 	m = press(openTopic(m, "spent_detail_topic"), "down", "c", "enter", "y")
-	if m.batchBusy == 0 || !m.batch.loading {
+	if m.batchBusy == 0 || !m.batchPage().loading {
 		t.Fatal("the consume did not start")
 	}
-	id, target := m.batchBusy, m.batch.target
+	id, target := m.batchBusy, m.batchPage().target
 
 	// The spinner keeps ticking while the consume runs.
 	frame := m.spinner.View()
@@ -416,12 +416,12 @@ func TestConsumeInFlight(t *testing.T) {
 		t.Error("? was not handled during the consume")
 	}
 	m = press(m, "?", "esc")
-	if m.top() != pageGroups {
-		t.Fatalf("esc did not go back to the groups: page %v", m.top())
+	if m.topKind() != pageGroups {
+		t.Fatalf("esc did not go back to the groups: page %v", m.topKind())
 	}
-	before, _ := m.groups.selected()
+	before, _ := m.groupsPage().selected()
 	m = press(m, "down")
-	if after, _ := m.groups.selected(); after.id() == before.id() {
+	if after, _ := m.groupsPage().selected(); after.id() == before.id() {
 		t.Error("down did not move the cursor during the consume")
 	}
 	// A second read waits for the first and says so.
@@ -437,8 +437,8 @@ func TestConsumeInFlight(t *testing.T) {
 
 	// The result comes: it lands in the batch and says what was committed.
 	m, cmd = update(m, batchMsg{id: id, kind: batchConsume, target: target, max: 100, records: testRecords("spent_detail_topic")})
-	if m.batchBusy != 0 || m.batch.loading || len(m.batch.records) != 4 {
-		t.Errorf("the result did not land: busy %d loading %v records %d", m.batchBusy, m.batch.loading, len(m.batch.records))
+	if m.batchBusy != 0 || m.batchPage().loading || len(m.batchPage().records) != 4 {
+		t.Errorf("the result did not land: busy %d loading %v records %d", m.batchBusy, m.batchPage().loading, len(m.batchPage().records))
 	}
 	if !hasStatus(cmd, levelInfo, "consumed 4 records") {
 		t.Error("the consume's result was not reported")

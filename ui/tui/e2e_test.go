@@ -56,7 +56,7 @@ func TestEndToEndPeekThenCommit(t *testing.T) {
 	fm.Close()
 
 	// The batch is partition 0 from the committed offset on.
-	recs := fm.batch.records
+	recs := fm.batchPage().records
 	if len(recs) == 0 {
 		t.Fatal("no record peeked")
 	}
@@ -124,8 +124,8 @@ func TestEndToEndConsumeRefusedOnLiveGroup(t *testing.T) {
 	tm.Send(keyMsg("q"))
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	fm.Close()
-	if !strings.Contains(fm.batch.err.Error(), "live member") {
-		t.Errorf("batch error %v", fm.batch.err)
+	if !strings.Contains(fm.batchPage().err.Error(), "live member") {
+		t.Errorf("batch error %v", fm.batchPage().err)
 	}
 	after := fetchOffsets(t, cl.Admin(), demo.LiveGroup)
 	for p, o := range before {
@@ -199,11 +199,11 @@ func TestEndToEndConsume(t *testing.T) {
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	fm.Close()
 
-	if fm.batch.kind != batchConsume || len(fm.batch.records) != 25 {
-		t.Fatalf("batch kind %v with %d records, want a consume of 25", fm.batch.kind, len(fm.batch.records))
+	if fm.batchPage().kind != batchConsume || len(fm.batchPage().records) != 25 {
+		t.Fatalf("batch kind %v with %d records, want a consume of 25", fm.batchPage().kind, len(fm.batchPage().records))
 	}
 	last := map[int32]int64{}
-	for _, r := range fm.batch.records {
+	for _, r := range fm.batchPage().records {
 		last[r.Partition] = max(last[r.Partition], r.Offset+1)
 	}
 	after := fetchOffsets(t, cl.Admin(), group)

@@ -40,7 +40,7 @@ var screens = []screen{
 		m := press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "o")
 		other := testGroup(fixedSnapshot().Topics[3], "", "Stable", []int64{1000, 1300, 900})
 		other.Name, other.ID = model.GroupName{Topic: "spent_detail_topic"}, "billing-service-spent_detail_topic"
-		m, _ = update(m, othersMsg{gen: m.othersGen, topic: "spent_detail_topic", groups: []model.Group{other}})
+		m, _ = update(m, othersMsg{gen: m.groupsPage().othersGen, topic: "spent_detail_topic", groups: []model.Group{other}})
 		return press(m, "end")
 	}},
 	{"partitions", func(w, h int) Model {
@@ -58,7 +58,7 @@ var screens = []screen{
 	{"dialog_refusal", func(w, h int) Model {
 		m := press(openTopic(loaded(fixedSnapshot(), w, h), "user_events"), "end", "c", "enter", "y")
 		g, _ := fixedSnapshot().Group(testBase + "-user_events-realtime-alerts")
-		m, _ = update(m, batchMsg{id: m.batch.id, kind: batchConsume, target: m.batch.target, max: 100,
+		m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchConsume, target: m.batchPage().target, max: 100,
 			err: &kafka.GroupActiveError{Group: g.ID, State: "Stable", Members: g.Members}})
 		return m
 	}},
@@ -98,8 +98,8 @@ var screens = []screen{
 
 // openTopic selects topic in the topics view and opens it.
 func openTopic(m Model, topic string) Model {
-	for range len(m.topics.rows) {
-		if r, ok := m.topics.selected(); ok && r.Name == topic {
+	for range len(m.topicsPage().rows) {
+		if r, ok := m.topicsPage().selected(); ok && r.Name == topic {
 			return press(m, "enter")
 		}
 		m = press(m, "down")
@@ -111,8 +111,8 @@ func openTopic(m Model, topic string) Model {
 // spent_detail_topic.
 func peeked(w, h int) Model {
 	m := press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "down", "p", "enter")
-	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchPeek, target: m.batch.target, max: 100,
-		req: kafka.PeekRequest{Topic: "spent_detail_topic", Group: m.batch.target.ID(), Max: 100}, records: testRecords("spent_detail_topic")})
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchPeek, target: m.batchPage().target, max: 100,
+		req: kafka.PeekRequest{Topic: "spent_detail_topic", Group: m.batchPage().target.ID(), Max: 100}, records: testRecords("spent_detail_topic")})
 	return m
 }
 

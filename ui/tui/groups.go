@@ -113,7 +113,7 @@ func (v groupsView) open(topic string) groupsView {
 }
 
 // SetSize sets the body area the view draws in.
-func (v groupsView) SetSize(w, h int) groupsView {
+func (v groupsView) setSize(w, h int) groupsView {
 	v.width, v.height = w, h
 	if sw := sparkWidth(w); sw != v.sparkW {
 		v.sparkW = sw
@@ -253,7 +253,7 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		v.othersWant = !v.othersWant
 		v = v.rebuild()
 		if v.othersWant {
-			return v, intentOthers{topic: v.topic}
+			return v.askOthers()
 		}
 		return v, nil
 	case keyMatches(msg, k.NewSuffix):
@@ -424,4 +424,60 @@ func (v groupsView) selectionLine() string {
 		line += " · held by " + strings.Join(ms, ", ")
 	}
 	return st.Dim.Render(line)
+}
+
+// Page methods of the groups view.
+
+// Update takes a key, a snapshot or the groups of other prefixes.
+func (v groupsView) Update(msg tea.Msg) (Page, intent) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return v.update(msg)
+	case snapshotTaken:
+		v.trends = msg.trends
+		v = v.setSnapshot(msg.snap)
+		if v.othersWant && !msg.again {
+			// Other prefixes are not in the base's snapshot: refresh them too.
+			return v.askOthers()
+		}
+		return v, nil
+	case othersMsg:
+		mine := msg.topic == v.topic && msg.gen == v.othersGen
+		v = v.setOthers(msg)
+		if mine && msg.err != nil {
+			return v, say(ReportError(msg.err))
+		}
+	}
+	return v, nil
+}
+
+// askOthers asks for the groups of other prefixes on the topic; the answer
+// carries the request's generation, and older ones are dropped.
+func (v groupsView) askOthers() (groupsView, intent) {
+	v.othersGen++
+	return v, intentOthers{topic: v.topic, gen: v.othersGen}
+}
+
+func (v groupsView) SetSize(w, h int) Page          { return v.setSize(w, h) }
+func (v groupsView) Help() keymap.Help              { return v.keys.GroupsHelp() }
+func (v groupsView) Crumbs(trail []string) []string { return append(trail, v.topic) }
+func (v groupsView) Capturing() bool                { return v.capturing() }
+func (v groupsView) Escape() (Page, bool)           { return v.escape() }
+func (v groupsView) Scroll(delta int) Page          { return v.scroll(delta) }
+func (v groupsView) Empty() bool                    { return !v.loaded }
+
+// Resume keeps the filter, the sort and the cursor of the same topic.
+func (v groupsView) Resume(prev Page) (Page, bool) {
+	if p, ok := prev.(groupsView); ok && p.topic == v.topic {
+		return p, true
+	}
+	return v, false
+}
+
+// ItemError is the error of the selected group.
+func (v groupsView) ItemError() string {
+	if r, ok := v.selected(); ok && r.Group.Err != nil {
+		return fmt.Sprintf("group %s: %s", r.id(), oneLine(r.Group.Err.Error()))
+	}
+	return ""
 }

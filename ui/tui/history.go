@@ -268,19 +268,13 @@ func rate(v float64) string {
 	return s + "/s"
 }
 
-// observeLag feeds a successful snapshot to the history and hands the new
-// verdict to the views, before they take the snapshot.
+// observeLag feeds a successful snapshot to the history; the pages get the
+// new verdict with the snapshot.
 func (m Model) observeLag(snap model.Snapshot) Model {
 	if snap.TakenAt.IsZero() {
 		snap.TakenAt = m.lastRefresh
 	}
 	m.lag = m.lag.observe(snap)
-	return m.shareTrends()
-}
-
-func (m Model) shareTrends() Model {
-	t := m.lag.trends
-	m.topics.trends, m.groups.trends, m.partitions.trends = t, t, t
 	return m
 }
 
@@ -290,15 +284,10 @@ func (m Model) shareTrends() Model {
 // commits back, and a group that disappears, the history notices alone.)
 func (m Model) forgetHistory(group string) Model {
 	m.lag = m.lag.forget(group)
-	m = m.shareTrends()
 	if !m.hasSnap {
 		return m
 	}
-	m.topics = m.topics.setSnapshot(m.snap)
-	if m.groups.topic != "" {
-		m.groups = m.groups.setSnapshot(m.snap)
-	}
-	m.partitions = m.partitions.setSnapshot(m.snap)
+	m, _ = m.broadcast(snapshotTaken{snap: m.snap, trends: m.lag.trends, again: true})
 	return m
 }
 

@@ -127,7 +127,7 @@ func TestHistoryGoldenViews(t *testing.T) {
 // groupStatus is the status word the groups view shows for a group.
 func groupStatus(t *testing.T, m Model, suffix string) string {
 	t.Helper()
-	for _, r := range m.groups.rows {
+	for _, r := range m.groupsPage().rows {
 		if r.Group.Name.Suffix == suffix && r.Kind == rowGroup {
 			s, ok := r.status()
 			return statusCell(m.styles, s, ok).Text
@@ -167,7 +167,7 @@ func TestStatusAsSnapshotsArrive(t *testing.T) {
 		if got := groupStatus(t, m, ""); got != step.want {
 			t.Errorf("after snapshot %d: status %q, want %q", i+1, got, step.want)
 		}
-		if r, _ := m.topics.selected(); statusCell(m.styles, r.Status, true).Text != step.want {
+		if r, _ := m.topicsPage().selected(); statusCell(m.styles, r.Status, true).Text != step.want {
 			t.Errorf("after snapshot %d: topic status %v, want %q", i+1, r.Status, step.want)
 		}
 		if view := m.View(); !strings.Contains(view, "(default): "+step.wantHeader) {
@@ -184,7 +184,7 @@ func TestSortByStatus(t *testing.T) {
 		t.Error("the third s does not say it sorts by status")
 	}
 	var topics []string
-	for _, r := range m.topics.rows {
+	for _, r := range m.topicsPage().rows {
 		topics = append(topics, r.Name)
 	}
 	if want := []string{"spent_detail_topic", "user_events", "orders"}; !slices.Equal(topics, want) {
@@ -197,7 +197,7 @@ func TestSortByStatus(t *testing.T) {
 		t.Error("the third s in the groups view does not say it sorts by status")
 	}
 	var got []string
-	for _, r := range m.groups.rows {
+	for _, r := range m.groupsPage().rows {
 		got = append(got, groupStatus(t, m, r.Group.Name.Suffix))
 	}
 	// The default group stays first, whatever the order.
@@ -205,8 +205,8 @@ func TestSortByStatus(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("groups by status %q, want %q", got, want)
 	}
-	if m = press(m, "s"); m.groups.order != sortByName {
-		t.Errorf("s after status sorts by %v, want name", m.groups.order)
+	if m = press(m, "s"); m.groupsPage().order != sortByName {
+		t.Errorf("s after status sorts by %v, want name", m.groupsPage().order)
 	}
 }
 
@@ -250,8 +250,8 @@ func TestHistoryForgetsGroups(t *testing.T) {
 		t.Errorf("forgetting full-index changed incremental to %q", got)
 	}
 	m = press(m, "down", "down", "down", "enter") // full-index's partitions
-	if m.partitions.group.Name.Suffix != "full-index" {
-		t.Fatalf("opened %q", m.partitions.group.ID)
+	if m.partitionsPage().group.Name.Suffix != "full-index" {
+		t.Fatalf("opened %q", m.partitionsPage().group.ID)
 	}
 	if view := m.View(); !strings.Contains(view, "UNKNOWN · 0 of 3 samples") || strings.Contains(view, before) {
 		t.Errorf("the partitions of a reset group still show their old verdict:\n%s", view)

@@ -101,12 +101,12 @@ func TestHostilePayloadsAreInert(t *testing.T) {
 			// Every screen that shows cluster names.
 			for _, keys := range [][]string{{"enter"}, {"enter", "o"}, {"enter", "enter"}, {"enter", "end", "enter"}} {
 				v := press(m, keys...)
-				v, _ = update(v, othersMsg{gen: v.othersGen, topic: "evil", groups: hostileSnapshot().Groups[:1]})
+				v, _ = update(v, othersMsg{gen: v.groupsPage().othersGen, topic: "evil", groups: hostileSnapshot().Groups[:1]})
 				checkInert(t, v.View(), strict)
 				v.Close()
 			}
 			b := press(m, "enter", "p", "enter")
-			b, _ = update(b, batchMsg{id: b.batch.id, kind: batchPeek, target: b.batch.target, max: 100,
+			b, _ = update(b, batchMsg{id: b.batchPage().id, kind: batchPeek, target: b.batchPage().target, max: 100,
 				req: kafka.PeekRequest{Topic: "evil", Max: 100}, records: hostileRecords()})
 			for i := range hostileRecords() {
 				for mode := range valueModes {
@@ -120,7 +120,7 @@ func TestHostilePayloadsAreInert(t *testing.T) {
 				b = press(b, "down")
 			}
 			// The refusal and the error paths name things from the cluster too.
-			r, _ := update(b, batchMsg{id: b.batch.id, kind: batchConsume, target: b.batch.target,
+			r, _ := update(b, batchMsg{id: b.batchPage().id, kind: batchConsume, target: b.batchPage().target,
 				err: &kafka.GroupActiveError{Group: "\x1b[2Jg", Members: hostileSnapshot().Groups[0].Members}})
 			checkInert(t, r.View(), strict)
 			e, _ := update(b, statusMsg{level: levelError, text: "boom \x1b]52;c;aGk=\x07"})
@@ -138,8 +138,8 @@ func TestBigValueSaysWhatIsCut(t *testing.T) {
 	defer m.Close()
 	m = press(m, "down", "down", "enter", "p", "enter")
 	rec := hostileRecords()[8]
-	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchPeek, target: m.batch.target, records: []model.Record{rec}})
-	lines := m.batch.detail.lines
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchPeek, target: m.batchPage().target, records: []model.Record{rec}})
+	lines := m.batchPage().detail.lines
 	if len(lines) > detailLimits.MaxLines+50 {
 		t.Errorf("%d lines laid out for a 1 MB value", len(lines))
 	}

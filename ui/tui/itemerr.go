@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"fmt"
-
 	"github.com/kgroups/kgroups/kafka"
 )
 
@@ -31,27 +29,7 @@ func (m Model) selectedItemError() string {
 	if m.dialog != nil {
 		return ""
 	}
-	switch m.top() {
-	case pageTopics:
-		if r, ok := m.topics.selected(); ok && r.Err != nil {
-			return fmt.Sprintf("topic %s: %s", r.Name, oneLine(r.Err.Error()))
-		}
-	case pageGroups:
-		if r, ok := m.groups.selected(); ok && r.Group.Err != nil {
-			return fmt.Sprintf("group %s: %s", r.id(), oneLine(r.Group.Err.Error()))
-		}
-	case pagePartitions:
-		v := m.partitions
-		if notAuthorized(v.group.Err) {
-			return fmt.Sprintf("group %s: %s", v.group.ID, oneLine(v.group.Err.Error()))
-		}
-		if v.cur.index < len(v.group.Partitions) {
-			if p := v.group.Partitions[v.cur.index]; p.Err != nil {
-				return fmt.Sprintf("%s/%d: %s", v.group.Name.Topic, p.Partition, oneLine(p.Err.Error()))
-			}
-		}
-	}
-	return ""
+	return m.top().ItemError()
 }
 
 // notAuthorized reports whether err is an ACL denial.

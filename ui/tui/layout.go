@@ -21,25 +21,10 @@ func (m Model) helpKeys() keymap.Help {
 		return m.dialogHelp(*m.dialog)
 	case m.ops.flow != nil:
 		return m.opHelp()
-	case m.capturing():
+	case m.top().Capturing():
 		return m.keys.FilterHelp()
 	}
-	switch m.top() {
-	case pageBases:
-		return m.keys.BasesHelp()
-	case pageGroups:
-		return m.keys.GroupsHelp()
-	case pagePartitions:
-		return m.keys.PartitionsHelp()
-	case pageBatch:
-		keys := *m.keys
-		if m.batch.kind != batchPeek || m.batch.loading {
-			// Nothing peeked in this view yet: there is no "again".
-			keys.Batch.Peek = keymap.Relabel(keys.Batch.Peek, "peek")
-		}
-		return keys.BatchHelp(len(m.batch.records) > 0, m.batch.committed == "")
-	}
-	return m.keys.TopicsHelp()
+	return m.top().Help()
 }
 
 func (m Model) helpView() string {
@@ -104,32 +89,17 @@ func (m Model) bodyHeight() int {
 // tea.WindowSizeMsg.
 func (m Model) resize() Model {
 	w, h := max(m.width, 1), m.bodyHeight()
-	m.bases = m.bases.SetSize(w, h)
-	m.topics = m.topics.SetSize(w, h)
-	m.groups = m.groups.SetSize(w, h)
-	m.partitions = m.partitions.SetSize(w, h)
-	m.batch = m.batch.SetSize(w, h)
+	m.stack = slices.Clone(m.stack) // copies of the model share no page
+	for i := range m.stack {
+		m.stack[i].page = m.stack[i].page.SetSize(w, h)
+	}
 	return m
 }
 
 func (m Model) crumbs() []string {
 	var out []string
-	for _, p := range m.stack {
-		switch p {
-		case pageBases:
-			out = append(out, "bases")
-		case pageTopics:
-			out = append(out, "topics")
-		case pageGroups:
-			out = append(out, m.groups.topic)
-		case pagePartitions:
-			out = append(out, m.partitions.group.ID)
-		case pageBatch:
-			if m.top() != pagePartitions && (len(out) == 0 || out[len(out)-1] != m.batch.target.ID()) {
-				out = append(out, m.batch.target.ID())
-			}
-			out = append(out, "batch")
-		}
+	for _, e := range m.stack {
+		out = e.page.Crumbs(out)
 	}
 	return out
 }
@@ -166,18 +136,7 @@ func (m Model) View() string {
 	} else if m.ops.flow != nil {
 		body = m.ops.flow.view(m.styles, m.width, bodyH)
 	} else {
-		switch m.top() {
-		case pageBases:
-			body = m.bases.View()
-		case pageTopics:
-			body = m.topics.View()
-		case pageGroups:
-			body = m.groups.View()
-		case pagePartitions:
-			body = m.partitions.View()
-		case pageBatch:
-			body = m.batch.View()
-		}
+		body = m.top().View()
 	}
 	return header + "\n" + box(body, m.width, bodyH) + "\n" + m.status.withItem(m.selectedItemError()).view(m.styles, m.width) + "\n" + m.helpView()
 }

@@ -43,15 +43,23 @@ type (
 		missing bool        // not created yet
 		foreign bool        // a group of another prefix
 	}
-	intentConsume      struct{ target target }
-	intentPeek         struct{ target target }
-	intentNewSuffix    struct{ topic string }
-	intentOthers       struct{ topic string } // the groups view wants other-prefix groups
-	intentCommitReview struct{}
-	intentExport       struct{}
-	intentCopy         struct{}
-	intentSearch       struct{ query string }
-	intentCmd          struct{ cmd tea.Cmd } // a plain command, e.g. a status line
+	intentConsume   struct{ target target }
+	intentPeek      struct{ target target }
+	intentNewSuffix struct{ topic string }
+	intentOthers    struct { // the groups view wants other-prefix groups
+		topic string
+		gen   int
+	}
+	intentCommitReview struct{ batch batchView }
+	intentExport       struct{ batch batchView }
+	intentCopy         struct{ record model.Record }
+	intentSearch       struct {
+		batch   int
+		query   string
+		records []model.Record
+	}
+	intentCmd  struct{ cmd tea.Cmd } // a plain command, e.g. a status line
+	intentPush struct{ page Page }   // focus a new page
 )
 
 func (intentPickBase) isIntent()     {}
@@ -66,6 +74,7 @@ func (intentExport) isIntent()       {}
 func (intentCopy) isIntent()         {}
 func (intentSearch) isIntent()       {}
 func (intentCmd) isIntent()          {}
+func (intentPush) isIntent()         {}
 
 // say wraps a status command as an intent.
 func say(cmd tea.Cmd) intent { return intentCmd{cmd: cmd} }

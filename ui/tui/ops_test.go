@@ -22,8 +22,8 @@ var (
 // onGroup is the groups view of topic with the row of group selected.
 func onGroup(m Model, topic, group string) Model {
 	m = openTopic(m, topic)
-	for range len(m.groups.rows) {
-		if r, ok := m.groups.selected(); ok && r.id() == group {
+	for range len(m.groupsPage().rows) {
+		if r, ok := m.groupsPage().selected(); ok && r.id() == group {
 			return m
 		}
 		m = press(m, "down")
@@ -401,12 +401,12 @@ func TestOpsReadOnlyEveryWrite(t *testing.T) {
 		t.Error("c (consume, which commits) is not refused read-only")
 	}
 	m = press(m, "p", "enter")
-	if m.batch.target.ID() == "" {
+	if m.batchPage().target.ID() == "" {
 		t.Fatal("peek did not start read-only")
 	}
-	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchPeek, target: m.batch.target, max: 100,
-		req: kafka.PeekRequest{Topic: "spent_detail_topic", Group: m.batch.target.ID(), Max: 100}, records: testRecords("spent_detail_topic")})
-	if len(m.batch.records) == 0 {
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchPeek, target: m.batchPage().target, max: 100,
+		req: kafka.PeekRequest{Topic: "spent_detail_topic", Group: m.batchPage().target.ID(), Max: 100}, records: testRecords("spent_detail_topic")})
+	if len(m.batchPage().records) == 0 {
 		t.Fatal("the peeked records are not shown read-only")
 	}
 	m, cmd := update(m, keyMsg("C"))
@@ -423,7 +423,7 @@ func TestOpsReadOnlyEveryWrite(t *testing.T) {
 func TestOpsNotOnForeignGroups(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "o", "end")
 	defer m.Close()
-	if r, _ := m.groups.selected(); r.Kind != rowUnmatched {
+	if r, _ := m.groupsPage().selected(); r.Kind != rowUnmatched {
 		t.Fatalf("setup: row %+v", r)
 	}
 	for _, k := range []string{"R", "S", "D"} {

@@ -92,7 +92,7 @@ func (v *partitionsView) sync() {
 }
 
 // SetSize sets the body area the view draws in.
-func (v partitionsView) SetSize(w, h int) partitionsView {
+func (v partitionsView) setSize(w, h int) partitionsView {
 	v.width, v.height = w, h
 	if sw := sparkWidth(w); sw != v.sparkW {
 		v.sparkW = sw
@@ -232,4 +232,52 @@ func (v partitionsView) View() string {
 	}
 	lines = append(lines, t.render(st, v.width, v.height-len(lines), v.cur)...)
 	return strings.Join(lines, "\n")
+}
+
+// Page methods of the partitions view.
+
+// Update takes a key, a snapshot or the groups of other prefixes (for a
+// group of another prefix).
+func (v partitionsView) Update(msg tea.Msg) (Page, intent) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return v.update(msg)
+	case snapshotTaken:
+		v.trends = msg.trends
+		return v.setSnapshot(msg.snap), nil
+	case othersMsg:
+		if msg.topic == v.group.Name.Topic && msg.err == nil {
+			return v.setForeign(msg.groups), nil
+		}
+	}
+	return v, nil
+}
+
+func (v partitionsView) SetSize(w, h int) Page          { return v.setSize(w, h) }
+func (v partitionsView) Help() keymap.Help              { return v.keys.PartitionsHelp() }
+func (v partitionsView) Crumbs(trail []string) []string { return append(trail, v.group.ID) }
+func (v partitionsView) Capturing() bool                { return false }
+func (v partitionsView) Escape() (Page, bool)           { return v, false }
+func (v partitionsView) Scroll(delta int) Page          { return v.scroll(delta) }
+func (v partitionsView) Empty() bool                    { return false }
+
+// Resume keeps the cursor on the same partition of the same group.
+func (v partitionsView) Resume(prev Page) (Page, bool) {
+	if p, ok := prev.(partitionsView); ok && p.group.ID == v.group.ID {
+		return p.open(v.group, v.missing, v.foreign), true
+	}
+	return v, false
+}
+
+// ItemError is the error of the group, or of the selected partition.
+func (v partitionsView) ItemError() string {
+	if notAuthorized(v.group.Err) {
+		return fmt.Sprintf("group %s: %s", v.group.ID, oneLine(v.group.Err.Error()))
+	}
+	if v.cur.index < len(v.group.Partitions) {
+		if p := v.group.Partitions[v.cur.index]; p.Err != nil {
+			return fmt.Sprintf("%s/%d: %s", v.group.Name.Topic, p.Partition, oneLine(p.Err.Error()))
+		}
+	}
+	return ""
 }

@@ -9,42 +9,61 @@ import (
 // resources is the state shared by the model's copies and the commands it
 // starts: the lifetime of in-flight commands and where OSC 52 goes. It is
 // the only mutable thing commands touch, and it is safe for concurrent use.
+//
+// The root's resources live as long as the TUI; each page on the stack gets
+// a scope of them (see scope) that ends when the page is left.
 type resources struct {
 	ctx    context.Context
 	cancel context.CancelFunc
-
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup
+	life   *lifetime
 
 	clipboard io.Writer // the terminal; nil disables copying
 }
 
+// lifetime counts the running commands of the root and of all its scopes,
+// so that close waits for every one.
+type lifetime struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
 func newResources(clipboard io.Writer) *resources {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &resources{ctx: ctx, cancel: cancel, clipboard: clipboard}
+	return &resources{ctx: ctx, cancel: cancel, life: &lifetime{}, clipboard: clipboard}
 }
+
+// scope returns resources whose commands are cancelled by end (a page is
+// left) or by the root's close, which also waits for them.
+func (r *resources) scope() *resources {
+	ctx, cancel := context.WithCancel(r.ctx)
+	return &resources{ctx: ctx, cancel: cancel, life: r.life, clipboard: r.clipboard}
+}
+
+// end cancels the commands of a scope; they report back as cancelled.
+func (r *resources) end() { r.cancel() }
 
 // begin registers a running command; it reports false once close started,
 // and the command must then return at once.
 func (r *resources) begin() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
+	r.life.mu.Lock()
+	defer r.life.mu.Unlock()
+	if r.life.closed {
 		return false
 	}
-	r.wg.Add(1)
+	r.life.wg.Add(1)
 	return true
 }
 
-func (r *resources) end() { r.wg.Done() }
+// done unregisters a command begin registered.
+func (r *resources) done() { r.life.wg.Done() }
 
-// close cancels every in-flight command and waits for them to return, so no
-// goroutine of the TUI outlives it.
+// close cancels every in-flight command, of every scope, and waits for
+// them to return, so no goroutine of the TUI outlives it.
 func (r *resources) close() {
-	r.mu.Lock()
-	r.closed = true
-	r.mu.Unlock()
+	r.life.mu.Lock()
+	r.life.closed = true
+	r.life.mu.Unlock()
 	r.cancel()
-	r.wg.Wait()
+	r.life.wg.Wait()
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/keymap"
 )
 
 // Results of reads and commits: what the user sees when a consume, a peek
@@ -17,15 +19,19 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	if msg.id == m.batchBusy {
 		m.batchBusy = 0
 	}
-	if msg.id != m.batch.id {
-		// The user moved on. A consume still committed: say so.
+	if msg.id != m.batchGen {
+		// The user moved on to another batch. A consume still committed:
+		// say so.
 		if msg.kind == batchConsume && msg.err == nil {
 			m, cmd := m.refresh()
 			return m, tea.Batch(cmd, reportInfo("an earlier consume of %s committed %d records", clean(msg.target.ID()), len(msg.records)))
 		}
 		return m, nil
 	}
-	m.batch = m.batch.setResult(msg)
+	// The batch's page takes it, shown or left (a consume goes on when
+	// its page is left: it commits what it reads).
+	m, _ = m.broadcast(msg)
+	m = m.offerClosed(msg)
 	if ga, ok := groupActive(msg.err); ok && msg.kind == batchConsume {
 		return m.refuse(ga, false, consumeConfirmAction{target: msg.target, n: msg.max}), nil
 	}
@@ -39,7 +45,16 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	if len(msg.records) == 0 {
 		return m, reportInfo("nothing to read there")
 	}
-	return m, reportInfo("peeked %s records, nothing committed: C commits exactly this batch", count(int64(len(msg.records))))
+	return m, reportInfo("peeked %s records, nothing committed: %s commits exactly this batch", count(int64(len(msg.records))), keymap.Name(m.keys.Batch.Commit))
+}
+
+// groupActive extracts the refusal of a group with live members.
+func groupActive(err error) (*kafka.GroupActiveError, bool) {
+	var ga *kafka.GroupActiveError
+	if errors.As(err, &ga) {
+		return ga, true
+	}
+	return nil, false
 }
 
 // refuse explains who holds a group kgroups would not touch. A consume can
@@ -85,9 +100,7 @@ func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
 		moved = append(moved, fmt.Sprintf("p%d→%s", c.Partition, count(c.After)))
 	}
 	summary := "committed " + strings.Join(moved, " ")
-	if msg.id == m.batch.id {
-		m.batch.committed = summary
-	}
+	m, _ = m.broadcast(batchCommitted{id: msg.id, summary: summary})
 	m, cmd := m.refresh()
 	return m, tea.Batch(cmd, reportInfo("%s: %s", clean(msg.target.ID()), summary))
 }

@@ -1,32 +1,18 @@
 package tui
 
 import (
-	"errors"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
-	"github.com/kgroups/kgroups/model"
 )
 
-// page is a screen of the TUI; the root keeps a stack of them.
-type page int
-
-const (
-	pageBases page = iota
-	pageTopics
-	pageGroups
-	pagePartitions
-	pageBatch
-)
-
-// Model is the root of the TUI: it owns the layout, the snapshot and the
-// page stack, and routes every message to the view that owns it, focused or
-// not.
+// Model is the root of the TUI: it owns the layout, the session with the
+// cluster (session.go) and the page stack (stack.go), and routes every
+// message: keys to the modal or the top page, results to every page.
 type Model struct {
 	deps   Deps
 	res    *resources
@@ -34,31 +20,10 @@ type Model struct {
 	styles *Styles
 
 	width, height int
-	base          string
-	stack         []page
+	stack         []entry
+	closed        []Page // pages left, newest last, for Page.Resume
 
-	snap        model.Snapshot
-	hasSnap     bool
-	snapGen     int
-	snapLoading bool
-	lastRefresh time.Time // last successful snapshot
-	lastResult  time.Time // last snapshot result, failed or not
-	basesGen    int
-	basesLoad   bool
-	othersGen   int
-	batchGen    int
-	batchBusy   int // id of the peek or consume in flight, 0 if none
-	commitBusy  bool
-	clockGen    int
-	lag         lagState // history of every group's lag, and its verdict
-
-	conn connState // whether the cluster answered the last snapshot
-
-	bases      basesView
-	topics     topicsView
-	groups     groupsView
-	partitions partitionsView
-	batch      batchView
+	session
 
 	dialog  *dialog
 	ops     opsState // offset operations: the open flow and its requests
@@ -83,29 +48,23 @@ func New(d Deps) Model {
 	h.Styles = st.Help
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 	m := Model{
-		deps:       d,
-		res:        newResources(nil),
-		keys:       keys,
-		styles:     st,
-		base:       d.Base,
-		bases:      newBasesView(st, keys),
-		topics:     newTopicsView(st, keys, d.Now),
-		groups:     newGroupsView(st, keys, d.Now),
-		partitions: newPartitionsView(st, keys, d.Now),
-		batch:      newBatchView(st, keys, d.Now),
-		help:       h,
-		spinner:    sp,
-		lag:        newLagState(d.Window, d.Refresh),
-		width:      80,
-		height:     24,
+		deps:    d,
+		res:     newResources(nil),
+		keys:    keys,
+		styles:  st,
+		session: session{base: d.Base, lag: newLagState(d.Window, d.Refresh)},
+		help:    h,
+		spinner: sp,
+		width:   80,
+		height:  24,
 	}
 	// The first request is in flight from Init on: Init cannot return the
 	// model, so its generation is set here.
 	if m.base == "" {
-		m.stack = []page{pageBases}
+		m = m.push(newBasesView(st, keys))
 		m.basesGen, m.basesLoad = 1, true
 	} else {
-		m.stack = []page{pageTopics}
+		m = m.push(newTopicsView(st, keys, d.Now))
 		m.snapGen, m.snapLoading = 1, true
 	}
 	return m.resize()
@@ -141,7 +100,8 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(load, clockCmd(m.res, m.clockGen), m.spinner.Tick)
 }
 
-// Update implements tea.Model: a dispatcher to small handlers.
+// Update implements tea.Model: a dispatcher to small handlers. What the
+// root does not handle itself goes to every page.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -155,15 +115,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleSnapshot(msg)
 	case basesMsg:
 		return m.handleBases(msg)
-	case othersMsg:
-		m.groups = m.groups.setOthers(msg)
-		if msg.gen == m.othersGen {
-			m.partitions = m.partitions.setForeign(msg.groups)
-		}
-		if msg.err != nil && msg.gen == m.othersGen {
-			return m, ReportError(msg.err)
-		}
-		return m, nil
 	case batchMsg:
 		return m.handleBatch(msg)
 	case opMsg:
@@ -180,12 +131,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, ReportError(msg.err)
 		}
 		return m, reportInfo("copied the %s (%s) to the clipboard", msg.what, size(msg.bytes))
-	case searchMsg:
-		m.batch = m.batch.setMatches(msg)
-		if msg.batch == m.batch.id && msg.query == m.batch.search.value {
-			return m, reportInfo("%d of %d records match", len(msg.matches), len(m.batch.records))
-		}
-		return m, nil
 	case statusMsg:
 		var cmd tea.Cmd
 		m.status, cmd = m.status.set(m.res, msg)
@@ -198,30 +143,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		m.batch.spin = m.spinner.View()
+		m, _ = m.broadcast(spinFrame(m.spinner.View()))
 		if !m.loading() {
 			return m, nil // idle: stop ticking until the next load starts it
 		}
 		return m, cmd
 	}
-	return m, nil
-}
-
-// top is the focused page.
-func (m Model) top() page { return m.stack[len(m.stack)-1] }
-
-func (m Model) push(p page) Model {
-	if m.top() != p {
-		m.stack = append(m.stack, p)
-	}
-	return m.resize()
-}
-
-func (m Model) pop() Model {
-	if len(m.stack) > 1 {
-		m.stack = m.stack[:len(m.stack)-1]
-	}
-	return m.resize()
+	return m.broadcast(msg)
 }
 
 // loading reports whether anything the user waits for is in flight.
@@ -229,132 +157,17 @@ func (m Model) loading() bool {
 	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.ops.waiting()
 }
 
-// refresh starts a snapshot of the base unless one is in flight.
-func (m Model) refresh() (Model, tea.Cmd) {
-	if m.base == "" || m.top() == pageBases {
-		return m.loadBases()
-	}
-	if m.snapLoading {
-		return m, nil
-	}
-	m.snapGen++
-	m.snapLoading = true
-	return m, tea.Batch(snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base), m.spinner.Tick)
-}
-
-func (m Model) loadBases() (Model, tea.Cmd) {
-	if m.basesLoad {
-		return m, nil
-	}
-	m.basesGen++
-	m.basesLoad = true
-	return m, tea.Batch(basesCmd(m.res, m.deps.Cluster, m.basesGen), m.spinner.Tick)
-}
-
-func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
-	if msg.gen != m.snapGen || msg.base != m.base {
-		return m, nil // an older request, or another base
-	}
-	m.snapLoading = false
-	m.lastResult = m.deps.Now()
-	if msg.err != nil {
-		// Keep showing the last good snapshot, marked stale.
-		return m.connFailed(msg.err), nil
-	}
-	m = m.connOK()
-	m.snap, m.hasSnap = msg.snap, true
-	m.lastRefresh = m.lastResult
-	m.status.partial = msg.snap.Errors
-	m = m.observeLag(msg.snap)
-	m.topics = m.topics.setSnapshot(msg.snap)
-	if m.groups.topic != "" {
-		m.groups = m.groups.setSnapshot(msg.snap)
-	}
-	m.partitions = m.partitions.setSnapshot(msg.snap)
-	if m.groups.othersWant && m.groups.topic != "" {
-		// Other prefixes are not in the base's snapshot: refresh them too.
-		return m.apply(intentOthers{topic: m.groups.topic})
-	}
-	return m, nil
-}
-
-func (m Model) handleBases(msg basesMsg) (Model, tea.Cmd) {
-	if msg.gen != m.basesGen {
-		return m, nil
-	}
-	m.basesLoad = false
-	m.lastResult = m.deps.Now()
-	m.bases = m.bases.setBases(msg.bases, msg.err)
-	if msg.err != nil {
-		return m.connFailed(msg.err), nil
-	}
-	m = m.connOK()
-	m.lastRefresh = m.lastResult
-	return m, nil
-}
-
-func (m Model) handleClock(msg clockMsg) (Model, tea.Cmd) {
-	if msg.gen != m.clockGen {
-		return m, nil
-	}
-	next := clockCmd(m.res, m.clockGen)
-	if m.conn.down() {
-		m, cmd := m.retryIfDue()
-		return m, tea.Batch(next, cmd)
-	}
-	// A consume in flight (a first join takes seconds) does not hold the
-	// refresh back: the snapshot shows the group joining.
-	every := m.deps.Refresh
-	if every <= 0 || m.snapLoading || m.basesLoad || m.lastResult.IsZero() || m.top() == pageBases {
-		return m, next
-	}
-	if m.deps.Now().Sub(m.lastResult) < every {
-		return m, next
-	}
-	m, cmd := m.refresh()
-	return m, tea.Batch(next, cmd)
-}
-
 func (m Model) handleMouse(msg tea.MouseMsg) Model {
 	if m.dialog != nil || m.ops.flow != nil || msg.Action != tea.MouseActionPress {
 		return m
 	}
-	delta := 0
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
-		delta = -1
+		return m.setTop(m.top().Scroll(-1))
 	case tea.MouseButtonWheelDown:
-		delta = 1
-	default:
-		return m
-	}
-	switch m.top() {
-	case pageBases:
-		m.bases = m.bases.scroll(delta)
-	case pageTopics:
-		m.topics = m.topics.scroll(delta)
-	case pageGroups:
-		m.groups = m.groups.scroll(delta)
-	case pagePartitions:
-		m.partitions = m.partitions.scroll(delta)
-	case pageBatch:
-		m.batch = m.batch.scrollBy(delta)
+		return m.setTop(m.top().Scroll(1))
 	}
 	return m
-}
-
-// capturing reports whether the focused view has a text input open, so
-// that q, r, ? and esc belong to it.
-func (m Model) capturing() bool {
-	switch m.top() {
-	case pageTopics:
-		return m.topics.capturing()
-	case pageGroups:
-		return m.groups.capturing()
-	case pageBatch:
-		return m.batch.capturing()
-	}
-	return false
 }
 
 func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
@@ -379,7 +192,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if m.ops.flow != nil {
 		return m.handleOpKey(msg)
 	}
-	if m.capturing() {
+	if m.top().Capturing() {
 		return m.routeKey(msg)
 	}
 	g := m.keys.Global
@@ -397,47 +210,18 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	return m.routeKey(msg)
 }
 
-// back closes what esc closes first (an applied filter or search), then
-// goes up one page.
+// back closes what esc closes inside the page first (an applied filter or
+// search), then goes up one page.
 func (m Model) back() Model {
-	var done bool
-	switch m.top() {
-	case pageTopics:
-		m.topics, done = m.topics.escape()
-	case pageGroups:
-		m.groups, done = m.groups.escape()
-	case pageBatch:
-		m.batch, done = m.batch.escape()
-	}
-	if done {
-		return m.resize()
+	if p, done := m.top().Escape(); done {
+		return m.setTop(p).resize()
 	}
 	return m.pop()
 }
 
+// routeKey gives a key to the top page and carries out what it asks for.
 func (m Model) routeKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	var in intent
-	switch m.top() {
-	case pageBases:
-		m.bases, in = m.bases.update(msg)
-	case pageTopics:
-		m.topics, in = m.topics.update(msg)
-	case pageGroups:
-		m.groups, in = m.groups.update(msg)
-	case pagePartitions:
-		m.partitions, in = m.partitions.update(msg)
-	case pageBatch:
-		m.batch, in = m.batch.update(msg)
-	}
-	m = m.resize() // a filter line may have opened or closed
-	return m.apply(in)
-}
-
-// groupActive extracts the refusal of a group with live members.
-func groupActive(err error) (*kafka.GroupActiveError, bool) {
-	var ga *kafka.GroupActiveError
-	if errors.As(err, &ga) {
-		return ga, true
-	}
-	return nil, false
+	p, in := m.top().Update(msg)
+	m = m.setTop(p).resize() // a filter line may have opened or closed
+	return m.apply(in, m.topScope())
 }

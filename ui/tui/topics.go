@@ -102,7 +102,7 @@ func newTopicsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) topics
 }
 
 // SetSize sets the body area the view draws in.
-func (v topicsView) SetSize(w, h int) topicsView {
+func (v topicsView) setSize(w, h int) topicsView {
 	v.width, v.height = w, h
 	v.cur = v.cur.clamp(len(v.rows), v.listHeight())
 	return v
@@ -337,4 +337,35 @@ func (v topicsView) View() string {
 	}
 	lines = append(lines, t.render(st, v.width, v.height-len(lines), v.cur)...)
 	return strings.Join(lines, "\n")
+}
+
+// Page methods of the topics view.
+
+// Update takes a key or a snapshot.
+func (v topicsView) Update(msg tea.Msg) (Page, intent) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return v.update(msg)
+	case snapshotTaken:
+		v.trends = msg.trends
+		return v.setSnapshot(msg.snap), nil
+	}
+	return v, nil
+}
+
+func (v topicsView) SetSize(w, h int) Page          { return v.setSize(w, h) }
+func (v topicsView) Help() keymap.Help              { return v.keys.TopicsHelp() }
+func (v topicsView) Crumbs(trail []string) []string { return append(trail, "topics") }
+func (v topicsView) Capturing() bool                { return v.capturing() }
+func (v topicsView) Escape() (Page, bool)           { return v.escape() }
+func (v topicsView) Scroll(delta int) Page          { return v.scroll(delta) }
+func (v topicsView) Empty() bool                    { return !v.loaded }
+func (v topicsView) Resume(Page) (Page, bool)       { return v, false }
+
+// ItemError is the error of the selected topic.
+func (v topicsView) ItemError() string {
+	if r, ok := v.selected(); ok && r.Err != nil {
+		return fmt.Sprintf("topic %s: %s", r.Name, oneLine(r.Err.Error()))
+	}
+	return ""
 }

@@ -84,24 +84,24 @@ func TestNavigation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := press(loaded(fixedSnapshot(), 80, 24), tt.keys...)
 			defer m.Close()
-			if m.top() != tt.wantPage {
-				t.Fatalf("page %v, want %v", m.top(), tt.wantPage)
+			if m.topKind() != tt.wantPage {
+				t.Fatalf("page %v, want %v", m.topKind(), tt.wantPage)
 			}
-			switch m.top() {
+			switch m.topKind() {
 			case pageTopics:
-				if r, _ := m.topics.selected(); r.Name != tt.wantTopic {
+				if r, _ := m.topicsPage().selected(); r.Name != tt.wantTopic {
 					t.Errorf("selected topic %q, want %q", r.Name, tt.wantTopic)
 				}
 			case pageGroups:
-				if m.groups.topic != tt.wantTopic {
-					t.Errorf("groups of %q, want %q", m.groups.topic, tt.wantTopic)
+				if m.groupsPage().topic != tt.wantTopic {
+					t.Errorf("groups of %q, want %q", m.groupsPage().topic, tt.wantTopic)
 				}
-				if r, _ := m.groups.selected(); r.id() != tt.wantGroup {
+				if r, _ := m.groupsPage().selected(); r.id() != tt.wantGroup {
 					t.Errorf("selected group %q, want %q", r.id(), tt.wantGroup)
 				}
 			case pagePartitions:
-				if m.partitions.group.ID != tt.wantGroup {
-					t.Errorf("partitions of %q, want %q", m.partitions.group.ID, tt.wantGroup)
+				if m.partitionsPage().group.ID != tt.wantGroup {
+					t.Errorf("partitions of %q, want %q", m.partitionsPage().group.ID, tt.wantGroup)
 				}
 			}
 		})
@@ -129,8 +129,8 @@ func TestQuit(t *testing.T) {
 			t.Error("q quits while typing a filter")
 		}
 	}
-	if m.topics.filter.input.Value() != "q" {
-		t.Errorf("filter %q, want q", m.topics.filter.input.Value())
+	if m.topicsPage().filter.input.Value() != "q" {
+		t.Errorf("filter %q, want q", m.topicsPage().filter.input.Value())
 	}
 }
 
@@ -139,7 +139,7 @@ func TestQuit(t *testing.T) {
 func TestRefreshKeepsPlace(t *testing.T) {
 	m := press(loaded(fixedSnapshot(), 80, 24), "down", "down", "enter", "down", "down")
 	defer m.Close()
-	if r, _ := m.groups.selected(); r.Group.Name.Suffix != "incremental" {
+	if r, _ := m.groupsPage().selected(); r.Group.Name.Suffix != "incremental" {
 		t.Fatalf("setup: selected %q", r.id())
 	}
 	snap := fixedSnapshot()
@@ -149,11 +149,11 @@ func TestRefreshKeepsPlace(t *testing.T) {
 	sortGroups(snap.Groups)
 	snap.Topics = append([]model.Topic{testTopic("aardvark", false, [2]int64{0, 1})}, snap.Topics...)
 	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
-	if r, _ := m.groups.selected(); r.Group.Name.Suffix != "incremental" {
+	if r, _ := m.groupsPage().selected(); r.Group.Name.Suffix != "incremental" {
 		t.Errorf("after refresh the groups cursor is on %q, want incremental", r.id())
 	}
 	m = press(m, "esc")
-	if r, _ := m.topics.selected(); r.Name != "spent_detail_topic" {
+	if r, _ := m.topicsPage().selected(); r.Name != "spent_detail_topic" {
 		t.Errorf("after refresh the topics cursor is on %q, want spent_detail_topic", r.Name)
 	}
 }
@@ -169,7 +169,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	stale := fixedSnapshot()
 	stale.Topics = nil
 	m, _ = update(m, snapshotMsg{gen: old, base: testBase, snap: stale})
-	if len(m.topics.rows) == 0 {
+	if len(m.topicsPage().rows) == 0 {
 		t.Error("a stale snapshot replaced the current one")
 	}
 	if !m.snapLoading {
@@ -178,10 +178,10 @@ func TestStaleResultsDropped(t *testing.T) {
 
 	m = peeked(80, 24)
 	defer m.Close()
-	id := m.batch.id
+	id := m.batchPage().id
 	m, _ = update(m, batchMsg{id: id - 1, kind: batchPeek, records: testRecords("x")[:1]})
-	if len(m.batch.records) != 4 {
-		t.Errorf("a stale batch replaced the shown one: %d records", len(m.batch.records))
+	if len(m.batchPage().records) != 4 {
+		t.Errorf("a stale batch replaced the shown one: %d records", len(m.batchPage().records))
 	}
 }
 
@@ -239,12 +239,12 @@ func TestConsumePrompt(t *testing.T) {
 		t.Fatalf("confirm step %+v", m.dialog.action)
 	}
 	// n cancels: nothing starts.
-	if c := press(m, "n"); c.dialog != nil || c.batchBusy != 0 || c.top() != pageGroups {
+	if c := press(m, "n"); c.dialog != nil || c.batchBusy != 0 || c.topKind() != pageGroups {
 		t.Errorf("n did not cancel: dialog %v, busy %d", c.dialog != nil, c.batchBusy)
 	}
 	m, cmd := update(m, keyMsg("y"))
-	if m.dialog != nil || m.top() != pageBatch || m.batchBusy == 0 || !m.batch.loading || m.batch.kind != batchConsume {
-		t.Fatalf("y did not start the consume: page %v busy %d loading %v", m.top(), m.batchBusy, m.batch.loading)
+	if m.dialog != nil || m.topKind() != pageBatch || m.batchBusy == 0 || !m.batchPage().loading || m.batchPage().kind != batchConsume {
+		t.Fatalf("y did not start the consume: page %v busy %d loading %v", m.topKind(), m.batchBusy, m.batchPage().loading)
 	}
 	if cmd == nil {
 		t.Fatal("no command for the consume")
@@ -284,7 +284,7 @@ func TestConsumeRefusal(t *testing.T) {
 	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
 	defer m.Close()
 	g, _ := fixedSnapshot().Group(testBase + "-user_events-realtime-alerts")
-	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchConsume, target: m.batch.target, max: 100,
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchConsume, target: m.batchPage().target, max: 100,
 		err: &kafka.GroupActiveError{Group: g.ID, State: "Stable", Members: g.Members}})
 	if m.dialog == nil || m.dialog.kind != dialogRefusal || !m.dialog.canForce {
 		t.Fatalf("no forcible refusal: %+v", m.dialog)
@@ -308,13 +308,13 @@ func TestConsumeRefusal(t *testing.T) {
 		t.Fatal("forced with a wrong word")
 	}
 	m = press(typeText(press(m, "ctrl+u"), "force"), "enter")
-	if m.dialog != nil || !m.batch.loading || !m.batch.forced || m.batchBusy == 0 {
-		t.Errorf("force did not start a forced consume: loading %v forced %v", m.batch.loading, m.batch.forced)
+	if m.dialog != nil || !m.batchPage().loading || !m.batchPage().forced || m.batchBusy == 0 {
+		t.Errorf("force did not start a forced consume: loading %v forced %v", m.batchPage().loading, m.batchPage().forced)
 	}
 	// esc on the refusal closes it without forcing.
 	m2 := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
 	defer m2.Close()
-	m2, _ = update(m2, batchMsg{id: m2.batch.id, kind: batchConsume, target: m2.batch.target, max: 100,
+	m2, _ = update(m2, batchMsg{id: m2.batchPage().id, kind: batchConsume, target: m2.batchPage().target, max: 100,
 		err: &kafka.GroupActiveError{Group: g.ID, Members: g.Members}})
 	m2 = press(m2, "esc")
 	if m2.dialog != nil || m2.batchBusy != 0 {
@@ -364,7 +364,7 @@ func TestPeekForm(t *testing.T) {
 			if m.dialog != nil {
 				t.Fatalf("not accepted: %s", m.dialog.err)
 			}
-			got := m.batch.req
+			got := m.batchPage().req
 			want := tt.want
 			want.Topic, want.Group = "spent_detail_topic", testBase+"-spent_detail_topic-full-index"
 			if got.From != want.From || got.Max != want.Max || got.Offset != want.Offset || !got.Time.Equal(want.Time) ||
@@ -415,13 +415,13 @@ func TestCommitAfterReview(t *testing.T) {
 	if refused.dialog == nil || refused.dialog.canForce || !strings.Contains(refused.View(), "svc@/10.1.1.1") {
 		t.Error("commit refusal missing, forcible or silent about the member")
 	}
-	if refused.batch.committed != "" {
+	if refused.batchPage().committed != "" {
 		t.Error("a refused commit marked the batch committed")
 	}
 	// The commit succeeds.
 	m, cmd = update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes})
-	if m.batch.committed == "" || !hasStatus(cmd, levelInfo, "p0→602 p1→52") {
-		t.Errorf("success not shown: %q", m.batch.committed)
+	if m.batchPage().committed == "" || !hasStatus(cmd, levelInfo, "p0→602 p1→52") {
+		t.Errorf("success not shown: %q", m.batchPage().committed)
 	}
 	if !m.snapLoading {
 		t.Error("no refresh after the commit")
@@ -482,16 +482,16 @@ func TestNewSuffix(t *testing.T) {
 		}
 	}
 	m = press(typeText(press(m, "ctrl+u"), "reindex"), "enter")
-	if m.top() != pageBatch || !m.batch.isNew || m.batch.target.ID() != testBase+"-spent_detail_topic-reindex" {
-		t.Fatalf("new suffix opened page %v target %q new %v", m.top(), m.batch.target.ID(), m.batch.isNew)
+	if m.topKind() != pageBatch || !m.batchPage().isNew || m.batchPage().target.ID() != testBase+"-spent_detail_topic-reindex" {
+		t.Fatalf("new suffix opened page %v target %q new %v", m.topKind(), m.batchPage().target.ID(), m.batchPage().isNew)
 	}
 	m = press(m, "p")
 	if m.dialog == nil {
 		t.Fatal("p on a new suffix opened nothing")
 	}
 	m = press(m, "enter")
-	if m.batch.req.Group != testBase+"-spent_detail_topic-reindex" || m.batch.req.From != kafka.PeekCommitted {
-		t.Errorf("peek of the new suffix: %+v", m.batch.req)
+	if m.batchPage().req.Group != testBase+"-spent_detail_topic-reindex" || m.batchPage().req.From != kafka.PeekCommitted {
+		t.Errorf("peek of the new suffix: %+v", m.batchPage().req)
 	}
 }
 
@@ -505,11 +505,11 @@ func TestBatchSearch(t *testing.T) {
 	for _, msg := range msgsOf(cmd) {
 		m, _ = update(m, msg)
 	}
-	if len(m.batch.matches) != 1 || m.batch.records[m.batch.matches[0]].Offset != 600 {
-		t.Errorf("matches %v, want the record with header trace-id", m.batch.matches)
+	if len(m.batchPage().matches) != 1 || m.batchPage().records[m.batchPage().matches[0]].Offset != 600 {
+		t.Errorf("matches %v, want the record with header trace-id", m.batchPage().matches)
 	}
 	m = press(m, "esc")
-	if m.batch.matches != nil || m.top() != pageBatch {
+	if m.batchPage().matches != nil || m.topKind() != pageBatch {
 		t.Error("esc did not clear the search first")
 	}
 }
@@ -519,11 +519,11 @@ func TestMouseWheel(t *testing.T) {
 	defer m.Close()
 	m, _ = update(m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
 	m, _ = update(m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
-	if r, _ := m.topics.selected(); r.Name != "spent_detail_topic" {
+	if r, _ := m.topicsPage().selected(); r.Name != "spent_detail_topic" {
 		t.Errorf("wheel down twice selects %q", r.Name)
 	}
 	m, _ = update(m, tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
-	if r, _ := m.topics.selected(); r.Name != "orders" {
+	if r, _ := m.topicsPage().selected(); r.Name != "orders" {
 		t.Errorf("wheel up selects %q", r.Name)
 	}
 }
@@ -534,12 +534,12 @@ func TestPartialSnapshotWarns(t *testing.T) {
 	if !strings.Contains(m.View(), "warning: partial data, 1 item(s) failed: group "+testBase+"-orders-replay: coordinator not available") {
 		t.Error("the partial snapshot is not reported as a warning")
 	}
-	if len(m.topics.rows) != 4 {
+	if len(m.topicsPage().rows) != 4 {
 		t.Error("the partial snapshot's data is not shown")
 	}
 	// A failed refresh keeps the last data, marked stale, and shows the error.
 	m, _ = update(press(m, "r"), snapshotMsg{gen: m.snapGen + 1, base: testBase, err: errors.New("boom")})
-	if view := m.View(); len(m.topics.rows) != 4 || !strings.Contains(view, "error: boom") || !strings.Contains(view, "STALE") {
+	if view := m.View(); len(m.topicsPage().rows) != 4 || !strings.Contains(view, "error: boom") || !strings.Contains(view, "STALE") {
 		t.Errorf("a failed refresh lost the data, the error or the stale mark:\n%s", view)
 	}
 }
@@ -550,12 +550,12 @@ func TestKeyBurst(t *testing.T) {
 	m := loaded(fixedSnapshot(), 80, 24)
 	defer m.Close()
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj/user")})
-	if !m.topics.filter.editing || m.topics.filter.input.Value() != "user" {
-		t.Errorf("filter %q (editing %v), want user", m.topics.filter.input.Value(), m.topics.filter.editing)
+	if !m.topicsPage().filter.editing || m.topicsPage().filter.input.Value() != "user" {
+		t.Errorf("filter %q (editing %v), want user", m.topicsPage().filter.input.Value(), m.topicsPage().filter.editing)
 	}
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x y"), Paste: true})
-	if m.topics.filter.input.Value() != "userx y" {
-		t.Errorf("paste gave %q", m.topics.filter.input.Value())
+	if m.topicsPage().filter.input.Value() != "userx y" {
+		t.Errorf("paste gave %q", m.topicsPage().filter.input.Value())
 	}
 }
 
