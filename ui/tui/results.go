@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -18,6 +19,9 @@ import (
 func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	if msg.id == m.batchBusy {
 		m.batchBusy = 0
+	}
+	if errors.Is(msg.err, context.Canceled) && msg.id != m.shownBatch() {
+		return m, nil // the user left the read's page, which cancelled it
 	}
 	if msg.id != m.batchGen {
 		// The user moved on to another batch. A consume still committed:
