@@ -92,7 +92,7 @@ func (m Model) apply(in intent, scope *resources) (Model, tea.Cmd) {
 	case intentExport:
 		return m.askExport(in.batch)
 	case intentCopy:
-		return m, copyCmd(m.res, in.record)
+		return m, copyCmd(m.res, in.record, keymap.Name(m.keys.Batch.Export))
 	case intentSearch:
 		return m, searchCmd(in.batch, in.query, in.records)
 	}

@@ -354,7 +354,7 @@ func (v batchView) summary() []phrase {
 	case v.committed != "" && v.kind == batchPeek:
 		s = append(s, phrase{" · " + v.committed, 1})
 	case v.kind == batchPeek && len(v.records) > 0:
-		s = append(s, phrase{" · C commits this batch", 4})
+		s = append(s, phrase{" · " + keymap.Name(v.keys.Batch.Commit) + " commits this batch", 4})
 	}
 	return s
 }

@@ -183,8 +183,9 @@ const maxClipboard = 256 << 10
 // written to the terminal in one write. The payload is base64, so no byte of
 // the record reaches the terminal as is. A value that is valid UTF-8 text
 // without control characters is copied as is; anything else is copied as the
-// record's JSON line, which is safe to paste.
-func copyCmd(res *resources, r model.Record) tea.Cmd {
+// record's JSON line, which is safe to paste. A record too big to copy is
+// refused with a pointer to exportKey.
+func copyCmd(res *resources, r model.Record, exportKey string) tea.Cmd {
 	return run(res, 10*time.Second, func(context.Context) tea.Msg {
 		what, data := "value", r.Value
 		if r.Value == nil || !pasteSafe(r.Value) {
@@ -196,8 +197,8 @@ func copyCmd(res *resources, r model.Record) tea.Cmd {
 			data = line
 		}
 		if len(data) > maxClipboard {
-			return copyMsg{err: fmt.Errorf("%s is %s, over the %s a terminal clipboard takes: export it with e",
-				what, size(len(data)), size(maxClipboard))}
+			return copyMsg{err: fmt.Errorf("%s is %s, over the %s a terminal clipboard takes: export it with %s",
+				what, size(len(data)), size(maxClipboard), exportKey)}
 		}
 		if res.clipboard == nil {
 			return copyMsg{err: errors.New("no terminal to copy through")}

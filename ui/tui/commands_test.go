@@ -84,7 +84,7 @@ func TestCopyOSC52(t *testing.T) {
 			var term bytes.Buffer
 			res := newResources(&term)
 			defer res.close()
-			msg := copyCmd(res, tt.rec)().(copyMsg)
+			msg := copyCmd(res, tt.rec, "e")().(copyMsg)
 			if msg.err != nil || msg.what != tt.wantWhat {
 				t.Fatalf("copy: %+v", msg)
 			}
@@ -107,7 +107,7 @@ func TestCopyOSC52(t *testing.T) {
 	var term bytes.Buffer
 	res := newResources(&term)
 	defer res.close()
-	if msg := copyCmd(res, model.Record{Value: bytes.Repeat([]byte("a"), maxClipboard+1)})().(copyMsg); msg.err == nil || term.Len() != 0 {
+	if msg := copyCmd(res, model.Record{Value: bytes.Repeat([]byte("a"), maxClipboard+1)}, "e")().(copyMsg); msg.err == nil || term.Len() != 0 {
 		t.Error("an oversized value was copied")
 	}
 }

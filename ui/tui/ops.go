@@ -394,7 +394,7 @@ func (m Model) submitOp(f opFlow) (Model, tea.Cmd) {
 		}
 		name := model.GroupName{Base: m.base, Topic: f.topic, Suffix: suffix}
 		if g, ok := m.snap.Group(name.String()); ok && g.Exists() {
-			return m.opInvalid(f, fmt.Errorf("%s already exists: move it with R instead", name))
+			return m.opInvalid(f, fmt.Errorf("%s already exists: move it with %s instead", name, keymap.Name(m.keys.Groups.Reset)))
 		}
 		at := createStarts[f.mode]
 		if f.mode == createAtDatetime {

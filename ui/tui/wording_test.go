@@ -68,7 +68,7 @@ func TestBatchSummaryWording(t *testing.T) {
 	}
 	for _, tt := range tests {
 		v := batchView{kind: tt.kind, target: target{Group: model.GroupName{Base: "g", Topic: "t"}},
-			records: []model.Record{{Partition: 0}, {Partition: 1}, {Partition: 1}}}
+			records: []model.Record{{Partition: 0}, {Partition: 1}, {Partition: 1}}, keys: ptrTo(DefaultKeyMap(false))}
 		if got := fitPhrases(200, v.summary()...); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%v: %q, want it to start with %q", tt.kind, got, tt.want)
 		}
