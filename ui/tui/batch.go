@@ -209,7 +209,7 @@ func (v batchView) ensureDetail() batchView {
 	if !v.detail.valid || v.detail.key.index != i || v.detail.key.batch != v.id {
 		v.scroll = 0
 	}
-	v.detail = detailCache{key: k, valid: true, lines: renderDetail(v.styles, r, v.now(), k.width, v.mode)}
+	v.detail = detailCache{key: k, valid: true, lines: renderDetail(v.styles, r, v.now(), k.width, v.mode, keymap.Name(v.keys.Batch.Mode))}
 	v.scroll = min(v.scroll, max(len(v.detail.lines)-1, 0))
 	return v
 }

@@ -63,8 +63,9 @@ type detailCache struct {
 
 // renderDetail lays out one record for a pane width cells wide: where it
 // sits, its key, headers and value. Every byte from the record goes through
-// render, which makes control characters visible and inert.
-func renderDetail(st *Styles, r model.Record, now time.Time, width int, mode valueMode) []string {
+// render, which makes control characters visible and inert. modeKey is
+// the key that changes the mode.
+func renderDetail(st *Styles, r model.Record, now time.Time, width int, mode valueMode, modeKey string) []string {
 	width = max(width, 8)
 	label := func(s string) string { return st.DetailLabel.Render(fmt.Sprintf("%-8s", s)) }
 	var lines []string
@@ -82,7 +83,7 @@ func renderDetail(st *Styles, r model.Record, now time.Time, width int, mode val
 	if r.Value != nil {
 		desc += " · " + size(len(r.Value))
 	}
-	desc += " · view " + mode.String() + " (v changes)"
+	desc += " · view " + mode.String() + " (" + modeKey + " changes)"
 	lines = append(lines, ansi.Truncate(label("value")+" "+st.Dim.Render(desc), width, "…"))
 	lines = append(lines, st.DetailRule.Render(strings.Repeat("─", width)))
 
