@@ -41,7 +41,7 @@ type batchView struct {
 	committed string         // non-empty once the batch's offsets are committed: how
 
 	search   filterLine
-	matches  []int // indices into records; nil means every record
+	matches  matchSet // the applied search; its zero value shows every record
 	cur      listCursor
 	sel      recordKey
 	inDetail bool // keys scroll the detail pane
@@ -104,10 +104,10 @@ func (v batchView) setResult(msg batchMsg) batchView {
 
 // setMatches applies the result of a search.
 func (v batchView) setMatches(msg searchMsg) batchView {
-	if msg.batch != v.id || msg.query != v.search.value {
+	if msg.batch != v.id || !v.matches.pending || msg.query != v.matches.query {
 		return v // the records or the query changed since
 	}
-	v.matches = msg.matches
+	v.matches = matchSet{query: msg.query, indices: msg.matches}
 	return v.reselect()
 }
 
@@ -118,9 +118,11 @@ func (v batchView) SetSize(w, h int) batchView {
 }
 
 // visible returns the indices of the records the list shows.
+// While a search runs the list is empty: it shows nothing it cannot vouch
+// for.
 func (v batchView) visible() []int {
-	if v.matches != nil {
-		return v.matches
+	if v.matches.active() {
+		return v.matches.indices
 	}
 	all := make([]int, len(v.records))
 	for i := range all {
@@ -130,18 +132,43 @@ func (v batchView) visible() []int {
 }
 
 func (v batchView) count() int {
-	if v.matches != nil {
-		return len(v.matches)
+	if v.matches.active() {
+		return len(v.matches.indices)
 	}
 	return len(v.records)
 }
 
 // index maps a list position to a record index.
 func (v batchView) index(pos int) int {
-	if v.matches != nil {
-		return v.matches[pos]
+	if v.matches.active() {
+		return v.matches.indices[pos]
 	}
 	return pos
+}
+
+// shown returns the records the list shows: the matches of the applied
+// search, or the whole batch.
+func (v batchView) shown() []model.Record {
+	if !v.matches.active() {
+		return v.records
+	}
+	out := make([]model.Record, 0, len(v.matches.indices))
+	for _, i := range v.matches.indices {
+		out = append(out, v.records[i])
+	}
+	return out
+}
+
+// matchCount says how many records match the applied search, for the
+// search line: "3 of 50 match"; "searching…" while the search runs.
+func (v batchView) matchCount() string {
+	switch {
+	case !v.matches.active():
+		return ""
+	case v.matches.pending:
+		return "searching…"
+	}
+	return fmt.Sprintf("%s of %s match", count(int64(len(v.matches.indices))), count(int64(len(v.records))))
 }
 
 // selected returns the record under the cursor.
@@ -234,11 +261,11 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		if !changed {
 			return v.refresh(), nil
 		}
-		if v.search.value == "" {
-			v.matches = nil
+		v.matches = searching(v.search.value)
+		if !v.matches.active() {
 			return v.reselect(), nil
 		}
-		return v, intentSearch{query: v.search.value}
+		return v.refresh(), intentSearch{query: v.search.value}
 	}
 	k := v.keys.Batch
 	switch {
@@ -310,7 +337,7 @@ func (v batchView) escape() (batchView, bool) {
 	}
 	v.search.value = ""
 	v.search.input.SetValue("")
-	v.matches = nil
+	v.matches = matchSet{}
 	return v.reselect(), true
 }
 
@@ -371,9 +398,11 @@ func (v batchView) View() string {
 	st := v.styles
 	lines := []string{st.Title.Render(fit(fitPhrases(v.width, v.summary()...), v.width, alignLeft))}
 	if v.search.visible() {
+		// The count belongs to the applied query: while another one is
+		// typed, no count shows beside it.
 		suffix := ""
-		if v.matches != nil {
-			suffix = fmt.Sprintf("  %d of %d match", len(v.matches), len(v.records))
+		if c := v.matchCount(); c != "" && v.search.input.Value() == v.matches.query {
+			suffix = "  " + c
 		}
 		lines = append(lines, v.search.view(st, v.width, suffix))
 	}
@@ -389,6 +418,12 @@ func (v batchView) View() string {
 			hint = "No record: the group is at the end of every partition it read. " + hint
 		}
 		return strings.Join(append(lines, "", st.Dim.Render(fit(hint, v.width, alignLeft))), "\n")
+	case v.matches.pending:
+		return strings.Join(append(lines, "", st.Dim.Render(fit("searching "+count(int64(len(v.records)))+" records for '"+clean(v.matches.query)+"'…", v.width, alignLeft))), "\n")
+	case v.matches.active() && len(v.matches.indices) == 0:
+		none := fmt.Sprintf("0 of %s records match '%s' (key, value and headers, as stored and as shown). / edits the search, esc clears it.",
+			count(int64(len(v.records))), clean(v.matches.query))
+		return strings.Join(append(lines, "", st.Warn.Render(fit(none, v.width, alignLeft))), "\n")
 	}
 	l := v.layout()
 	list := v.listLines(l.listWidth, l.listHeight)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -231,59 +230,6 @@ func pasteSafe(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// searchCmd finds the records of a batch that contain query (case-insensitive)
-// in their key, value or headers. It runs off the update loop: a batch can
-// hold thousands of large records.
-func searchCmd(batch int, query string, records []model.Record) tea.Cmd {
-	return func() tea.Msg {
-		q := bytes.ToLower([]byte(query))
-		var matches []int
-		for i, r := range records {
-			if recordContains(r, q) {
-				matches = append(matches, i)
-			}
-		}
-		return searchMsg{batch: batch, query: query, matches: matches}
-	}
-}
-
-func recordContains(r model.Record, lowerQuery []byte) bool {
-	if containsFold(r.Key, lowerQuery) || containsFold(r.Value, lowerQuery) {
-		return true
-	}
-	for _, h := range r.Headers {
-		if containsFold([]byte(h.Key), lowerQuery) || containsFold(h.Value, lowerQuery) {
-			return true
-		}
-	}
-	return strings.Contains(fmt.Sprint(r.Offset), string(lowerQuery))
-}
-
-// containsFold is an ASCII case-insensitive bytes.Contains that does not
-// allocate a lowered copy of hay.
-func containsFold(hay, lowerNeedle []byte) bool {
-	n := len(lowerNeedle)
-	if n == 0 {
-		return true
-	}
-	for i := 0; i+n <= len(hay); i++ {
-		j := 0
-		for ; j < n; j++ {
-			c := hay[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lowerNeedle[j] {
-				break
-			}
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
 }
 
 // clockCmd ticks the one-second clock of generation gen.

@@ -180,8 +180,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, reportInfo("copied the %s (%s) to the clipboard", msg.what, size(msg.bytes))
 	case searchMsg:
 		m.batch = m.batch.setMatches(msg)
-		if msg.batch == m.batch.id && msg.query == m.batch.search.value {
-			return m, reportInfo("%d of %d records match", len(msg.matches), len(m.batch.records))
+		if s := m.batch.matches; msg.batch == m.batch.id && !s.pending && s.query == msg.query {
+			return m, reportInfo("%s of %s records match '%s'", count(int64(len(s.indices))), count(int64(len(m.batch.records))), clean(s.query))
 		}
 		return m, nil
 	case statusMsg:
