@@ -28,7 +28,11 @@ type (
 		batch   int
 		changes []offsetChange
 	}
-	exportAction struct{ batch int }
+	exportAction struct {
+		batch   int
+		records []model.Record // what the dialog said it exports
+		scope   exportScope
+	}
 	noticeAction struct{} // an explanation with nothing to do
 )
 
@@ -95,9 +99,9 @@ func (m Model) apply(in intent) (Model, tea.Cmd) {
 	case intentCopy:
 		r, _, ok := m.batch.selected()
 		if !ok {
-			return m, nil
+			return m, m.batch.nothingShown("copy")
 		}
-		return m, copyCmd(m.res, r)
+		return m, copyCmd(m.res, r, in.asRecord)
 	case intentSearch:
 		return m, searchCmd(m.batch.id, in.query, m.batch.records)
 	}
@@ -151,7 +155,7 @@ func (m Model) askCommit() (Model, tea.Cmd) {
 	before, _ := m.snap.Group(b.target.ID())
 	changes := reviewChanges(b.records, before)
 	body := []string{
-		fmt.Sprintf("Moves %s to the offset after the last record reviewed, on the partitions of this batch only. Refused if the group has live members.", clean(b.target.ID())),
+		fmt.Sprintf("Moves %s to the offset after the last record of the whole batch (%s), on the partitions of this batch only. Refused if the group has live members.", clean(b.target.ID()), b.commitScope()),
 		"",
 		m.styles.ColumnHeader.Render(fmt.Sprintf("%9s  %14s    %-14s  %s", "partition", "before", "after", "")),
 	}
@@ -178,14 +182,28 @@ func (m Model) askCommit() (Model, tea.Cmd) {
 	}), nil
 }
 
+// askExport offers to write what the list shows: the matches of a search,
+// or the whole batch.
 func (m Model) askExport() (Model, tea.Cmd) {
-	name := fileSafe(m.batch.target.ID()) + "-" + m.deps.Now().UTC().Format("20060102-150405") + ".jsonl"
+	b := m.batch
+	records := b.shown()
+	if len(records) == 0 {
+		return m, b.nothingShown("export")
+	}
+	scope := exportScope{total: len(b.records)}
+	title, what := "Export the whole batch as JSON lines", fmt.Sprintf("All %s records of the batch", count(int64(len(b.records))))
+	if b.matches.active() {
+		scope.query = b.matches.query
+		title = "Export the matching records as JSON lines"
+		what = fmt.Sprintf("The %s of %s records that match '%s' (esc, then esc clears the search to export all)", count(int64(len(records))), count(int64(len(b.records))), clean(b.matches.query))
+	}
+	name := fileSafe(b.target.ID()) + "-" + m.deps.Now().UTC().Format("20060102-150405") + ".jsonl"
 	return m.openDialog(dialog{
 		kind:   dialogForm,
-		title:  "Export the batch as JSON lines",
-		body:   []string{fmt.Sprintf("%s records, one JSON object a line (the CLI's jsonl shape).", count(int64(len(m.batch.records)))), "An existing file is never overwritten."},
+		title:  title,
+		body:   []string{what + ", one JSON object a line (the CLI's jsonl shape).", "An existing file is never overwritten."},
 		fields: []field{textField("file", "./"+name, "")},
-		action: exportAction{batch: m.batch.id},
+		action: exportAction{batch: b.id, records: records, scope: scope},
 	}), nil
 }
 
@@ -293,7 +311,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		if a.batch != m.batch.id {
 			return m.closeDialog(), reportWarn("the batch changed: export again")
 		}
-		return m.closeDialog(), exportCmd(m.res, path, m.batch.records)
+		return m.closeDialog(), exportCmd(m.res, path, a.records, a.scope)
 	}
 	return m.closeDialog(), nil
 }

@@ -159,6 +159,29 @@ func (v batchView) shown() []model.Record {
 	return out
 }
 
+// nothingShown explains why an action on the shown records does nothing.
+func (v batchView) nothingShown(what string) tea.Cmd {
+	if v.matches.active() && !v.matches.pending {
+		return reportWarn("no record matches '%s': nothing to %s (esc clears the search)", clean(v.matches.query), what)
+	}
+	return reportWarn("no record under the cursor: nothing to %s", what)
+}
+
+// commitScope says what C commits: every record of the batch, whatever a
+// search hides.
+func (v batchView) commitScope() string {
+	all := fmt.Sprintf("all %s record%s", count(int64(len(v.records))), plural(len(v.records)))
+	if v.matches.active() && !v.matches.pending {
+		return fmt.Sprintf("%s, not only the %s matching '%s'", all, count(int64(len(v.matches.indices))), clean(v.matches.query))
+	}
+	return all
+}
+
+// recordPlace names a record for the status line.
+func recordPlace(r model.Record) string {
+	return fmt.Sprintf("partition %d offset %s", r.Partition, count(r.Offset))
+}
+
 // matchCount says how many records match the applied search, for the
 // search line: "3 of 50 match"; "searching…" while the search runs.
 func (v batchView) matchCount() string {
@@ -319,6 +342,8 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		return v, intentExport{}
 	case keyMatches(msg, k.Copy):
 		return v, intentCopy{}
+	case keyMatches(msg, k.CopyRecord):
+		return v, intentCopy{asRecord: true}
 	case keyMatches(msg, k.Commit):
 		return v, intentCommitReview{}
 	}
@@ -388,6 +413,9 @@ func (v batchView) summary() []phrase {
 	switch {
 	case v.committed != "" && v.kind == batchPeek:
 		s = append(s, phrase{" · " + v.committed, 1})
+	case v.kind == batchPeek && len(v.records) > 0 && v.matches.active():
+		// The search hides records, not from the commit.
+		s = append(s, phrase{" · C commits all " + count(int64(len(v.records))) + ", not only the matches", 4})
 	case v.kind == batchPeek && len(v.records) > 0:
 		s = append(s, phrase{" · C commits this batch", 4})
 	}
@@ -421,9 +449,11 @@ func (v batchView) View() string {
 	case v.matches.pending:
 		return strings.Join(append(lines, "", st.Dim.Render(fit("searching "+count(int64(len(v.records)))+" records for '"+clean(v.matches.query)+"'…", v.width, alignLeft))), "\n")
 	case v.matches.active() && len(v.matches.indices) == 0:
-		none := fmt.Sprintf("0 of %s records match '%s' (key, value and headers, as stored and as shown). / edits the search, esc clears it.",
-			count(int64(len(v.records))), clean(v.matches.query))
-		return strings.Join(append(lines, "", st.Warn.Render(fit(none, v.width, alignLeft))), "\n")
+		none := fmt.Sprintf("0 of %s records match '%s'", count(int64(len(v.records))), clean(v.matches.query))
+		return strings.Join(append(lines, "",
+			st.Warn.Render(fit(none, v.width, alignLeft)),
+			st.Dim.Render(fit("searched keys, values and headers, as stored and as shown", v.width, alignLeft)),
+			st.Dim.Render(fit("/ edits the search · esc clears it", v.width, alignLeft))), "\n")
 	}
 	l := v.layout()
 	list := v.listLines(l.listWidth, l.listHeight)

@@ -144,9 +144,9 @@ func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []of
 
 // exportCmd writes records to path as JSON lines, in the CLI's jsonl shape.
 // It never overwrites an existing file.
-func exportCmd(res *resources, path string, records []model.Record) tea.Cmd {
+func exportCmd(res *resources, path string, records []model.Record, scope exportScope) tea.Cmd {
 	return run(res, time.Hour, func(context.Context) tea.Msg {
-		msg := exportMsg{path: path, records: len(records)}
+		msg := exportMsg{path: path, records: len(records), scope: scope}
 		msg.err = writeJSONL(path, records)
 		return msg
 	})
@@ -178,15 +178,23 @@ func writeJSONL(path string, records []model.Record) (err error) {
 // truncate larger ones.
 const maxClipboard = 256 << 10
 
-// copyCmd puts a record on the system clipboard with an OSC 52 sequence
-// written to the terminal in one write. The payload is base64, so no byte of
-// the record reaches the terminal as is. A value that is valid UTF-8 text
-// without control characters is copied as is; anything else is copied as the
-// record's JSON line, which is safe to paste.
-func copyCmd(res *resources, r model.Record) tea.Cmd {
+// copyCmd puts a record's value, or with asRecord the whole record as its
+// JSON line, on the system clipboard with an OSC 52 sequence written to the
+// terminal in one write. The payload is base64, so no byte of the record
+// reaches the terminal as is. A value that is valid UTF-8 text without
+// control characters is copied as is; any other value is copied as the
+// record's JSON line, which is safe to paste, and the result says why.
+func copyCmd(res *resources, r model.Record, asRecord bool) tea.Cmd {
 	return run(res, 10*time.Second, func(context.Context) tea.Msg {
-		what, data := "value", r.Value
-		if r.Value == nil || !pasteSafe(r.Value) {
+		what, why, data := "value", "", r.Value
+		switch {
+		case asRecord:
+		case r.Value == nil:
+			why = "the value is null"
+		case !pasteSafe(r.Value):
+			why = "the value is not plain text"
+		}
+		if asRecord || why != "" {
 			what = "record as JSON"
 			line, err := model.EncodeRecordJSON(r)
 			if err != nil {
@@ -205,7 +213,7 @@ func copyCmd(res *resources, r model.Record) tea.Cmd {
 		if _, err := res.clipboard.Write(seq); err != nil {
 			return copyMsg{err: err}
 		}
-		return copyMsg{what: what, bytes: len(data)}
+		return copyMsg{what: what, why: why, place: recordPlace(r), bytes: len(data)}
 	})
 }
 

@@ -37,6 +37,13 @@ func (m Model) helpKeys() keymap.Help {
 			// Nothing peeked in this view yet: there is no "again".
 			keys.Batch.Peek.SetHelp(keys.Batch.Peek.Help().Key, "peek")
 		}
+		if m.batch.matches.active() {
+			// e acts on what the list shows; C on the whole batch still.
+			keys.Batch.Export.SetHelp(keys.Batch.Export.Help().Key, "export matches")
+			if !m.deps.ReadOnly {
+				keys.Batch.Commit.SetHelp(keys.Batch.Commit.Help().Key, "commit whole batch")
+			}
+		}
 		return keys.BatchHelp(len(m.batch.records) > 0, m.batch.committed == "")
 	}
 	return m.keys.TopicsHelp()

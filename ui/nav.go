@@ -49,7 +49,7 @@ type (
 	intentOthers       struct{ topic string } // the groups view wants other-prefix groups
 	intentCommitReview struct{}
 	intentExport       struct{}
-	intentCopy         struct{}
+	intentCopy         struct{ asRecord bool } // the selected record's value, or the whole record as JSON
 	intentSearch       struct{ query string }
 	intentCmd          struct{ cmd tea.Cmd } // a plain command, e.g. a status line
 )

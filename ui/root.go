@@ -172,12 +172,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, ReportError(msg.err)
 		}
-		return m, reportInfo("exported %s record%s to %s", count(int64(msg.records)), plural(msg.records), msg.path)
+		if msg.scope.query != "" {
+			return m, reportInfo("exported %s record%s matching '%s' (of %s in the batch) to %s",
+				count(int64(msg.records)), plural(msg.records), clean(msg.scope.query), count(int64(msg.scope.total)), clean(msg.path))
+		}
+		return m, reportInfo("exported all %s record%s of the batch to %s", count(int64(msg.records)), plural(msg.records), clean(msg.path))
 	case copyMsg:
 		if msg.err != nil {
 			return m, ReportError(msg.err)
 		}
-		return m, reportInfo("copied the %s (%s) to the clipboard", msg.what, size(msg.bytes))
+		if msg.what == "value" {
+			return m, reportInfo("copied the value of %s (%s) to the clipboard", msg.place, size(msg.bytes))
+		}
+		if msg.why != "" {
+			return m, reportInfo("copied %s as a JSON record (%s) to the clipboard: %s", msg.place, size(msg.bytes), msg.why)
+		}
+		return m, reportInfo("copied %s as a JSON record (%s) to the clipboard", msg.place, size(msg.bytes))
 	case searchMsg:
 		m.batch = m.batch.setMatches(msg)
 		if s := m.batch.matches; msg.batch == m.batch.id && !s.pending && s.query == msg.query {

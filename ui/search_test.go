@@ -1,10 +1,17 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
@@ -127,4 +134,193 @@ func TestBatchSearchCountBelongsToTheQuery(t *testing.T) {
 	if !hasStatus(status, levelInfo, "0 of 4 records match 'user-43x'") {
 		t.Errorf("status %+v", statusOf(status))
 	}
+}
+
+// settle delivers the messages of cmd to m, and those of the commands they
+// return, and collects the status lines shown on the way.
+func settle(m Model, cmd tea.Cmd) (Model, []string) {
+	var status []string
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		for _, msg := range msgsOf(c) {
+			if s, ok := msg.(statusMsg); ok {
+				status = append(status, s.text)
+				continue
+			}
+			var next tea.Cmd
+			m, next = update(m, msg)
+			if next != nil {
+				queue = append(queue, next)
+			}
+		}
+	}
+	return m, status
+}
+
+// jsonlRecord is the part of a jsonl record line the tests look at.
+type jsonlRecord struct {
+	Offset  int64  `json:"offset"`
+	Key     string `json:"key"`
+	Headers []any  `json:"headers"`
+}
+
+func hasLine(lines []string, substr string) bool {
+	return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, substr) })
+}
+
+// TestBatchActionsSayWhatTheyActOn checks that e, y, Y and C say, in the
+// help, their dialogs and the status line after acting, whether they act on
+// the whole batch, the matches of a search or the record under the cursor.
+func TestBatchActionsSayWhatTheyActOn(t *testing.T) {
+	var clip bytes.Buffer
+	start := func(t *testing.T, query string) Model {
+		m := peeked(160, 50)
+		m.res.clipboard = &clip
+		clip.Reset()
+		if query != "" {
+			m = search(t, m, query, true)
+		}
+		return m
+	}
+	helpOf := func(m Model) string {
+		var out []string
+		for _, col := range m.helpKeys().FullHelp() {
+			for _, b := range col {
+				out = append(out, b.Help().Key+" "+b.Help().Desc)
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+
+	t.Run("help", func(t *testing.T) {
+		m := start(t, "")
+		defer m.Close()
+		for _, want := range []string{"e export batch", "y copy value", "Y copy record as JSON", "C commit batch"} {
+			if !strings.Contains(helpOf(m), want) {
+				t.Errorf("help without a search lacks %q:\n%s", want, helpOf(m))
+			}
+		}
+		m = search(t, m, "user-4", true)
+		for _, want := range []string{"e export matches", "y copy value", "C commit whole batch"} {
+			if !strings.Contains(helpOf(m), want) {
+				t.Errorf("help with a search lacks %q:\n%s", want, helpOf(m))
+			}
+		}
+	})
+
+	export := func(t *testing.T, m Model) (Model, []string, []string) {
+		t.Helper()
+		m = press(m, "e")
+		if m.dialog == nil {
+			t.Fatal("e opened no dialog")
+		}
+		body := m.dialog.title + "\n" + strings.Join(m.dialog.body, "\n")
+		path := filepath.Join(t.TempDir(), "out.jsonl")
+		m = typeText(press(m, "ctrl+u"), path)
+		m, cmd := update(m, keyMsg("enter"))
+		m, status := settle(m, cmd)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var offsets []string
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var r jsonlRecord
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			offsets = append(offsets, fmt.Sprint(r.Offset))
+		}
+		return m, append([]string{body}, status...), offsets
+	}
+	t.Run("e without a search exports the whole batch", func(t *testing.T) {
+		m, said, offsets := export(t, start(t, ""))
+		defer m.Close()
+		if len(offsets) != 4 || !strings.Contains(said[0], "whole batch") || !hasLine(said, "exported all 4 records of the batch to ") {
+			t.Errorf("exported %v, said %q", offsets, said)
+		}
+	})
+	t.Run("e with a search exports the matches", func(t *testing.T) {
+		m, said, offsets := export(t, start(t, "user-4"))
+		defer m.Close()
+		if !slices.Equal(offsets, []string{"600", "601"}) {
+			t.Errorf("exported offsets %v, want the 2 matches", offsets)
+		}
+		if !strings.Contains(said[0], "2 of 4 records that match 'user-4'") || !hasLine(said, "exported 2 records matching 'user-4' (of 4 in the batch) to ") {
+			t.Errorf("said %q", said)
+		}
+	})
+
+	t.Run("y copies the value of the record under the cursor", func(t *testing.T) {
+		m := press(start(t, "user-4"), "down")
+		defer m.Close()
+		m, cmd := update(m, keyMsg("y"))
+		_, said := settle(m, cmd)
+		if !hasLine(said, "copied the value of partition 0 offset 601 (27 B)") {
+			t.Errorf("said %q", said)
+		}
+	})
+	t.Run("y on a binary value says it copied the record", func(t *testing.T) {
+		m := press(start(t, ""), "end")
+		defer m.Close()
+		m, cmd := update(m, keyMsg("y"))
+		_, said := settle(m, cmd)
+		if !hasLine(said, "copied partition 1 offset 51 as a JSON record") || !hasLine(said, "not plain text") {
+			t.Errorf("said %q", said)
+		}
+	})
+	t.Run("Y copies the whole record as JSON", func(t *testing.T) {
+		m := start(t, "")
+		defer m.Close()
+		m, cmd := update(m, keyMsg("Y"))
+		_, said := settle(m, cmd)
+		if !hasLine(said, "copied partition 0 offset 600 as a JSON record") {
+			t.Errorf("said %q", said)
+		}
+		seq := strings.TrimSuffix(strings.TrimPrefix(clip.String(), "\x1b]52;c;"), "\a")
+		data, err := base64.StdEncoding.DecodeString(seq)
+		if err != nil {
+			t.Fatalf("clipboard %q: %v", clip.String(), err)
+		}
+		var r jsonlRecord
+		if err := json.Unmarshal(data, &r); err != nil || r.Offset != 600 || r.Key != "user-42" || len(r.Headers) != 1 {
+			t.Errorf("clipboard holds %q (%v)", data, err)
+		}
+	})
+
+	t.Run("C with a search commits the whole batch and says so", func(t *testing.T) {
+		m := start(t, "user-4")
+		defer m.Close()
+		if !strings.Contains(m.View(), "C commits all 4, not only the matches") {
+			t.Errorf("the summary does not say what C commits:\n%s", m.View())
+		}
+		m = press(m, "C")
+		if m.dialog == nil {
+			t.Fatal("C opened no dialog")
+		}
+		if body := strings.Join(m.dialog.body, "\n"); !strings.Contains(body, "all 4 records, not only the 2 matching 'user-4'") {
+			t.Errorf("the commit dialog does not say it commits the whole batch:\n%s", body)
+		}
+		a := m.dialog.action.(commitAction)
+		if len(a.changes) != 2 || a.changes[1].Partition != 1 || a.changes[1].After != 52 {
+			t.Errorf("commit %+v, want both partitions of the batch", a.changes)
+		}
+	})
+
+	t.Run("nothing matches: nothing to act on", func(t *testing.T) {
+		m := start(t, "no-such-record")
+		defer m.Close()
+		for _, k := range []string{"y", "Y", "e"} {
+			m2, cmd := update(m, keyMsg(k))
+			_, said := settle(m2, cmd)
+			if m2.dialog != nil || !hasLine(said, "no record matches 'no-such-record'") {
+				t.Errorf("%s with no match: dialog %v, said %q", k, m2.dialog != nil, said)
+			}
+		}
+		if clip.Len() != 0 {
+			t.Errorf("copied %q with no record shown", clip.String())
+		}
+	})
 }
