@@ -162,7 +162,8 @@ func (v batchView) shown() []model.Record {
 // nothingShown explains why an action on the shown records does nothing.
 func (v batchView) nothingShown(what string) tea.Cmd {
 	if v.matches.active() && !v.matches.pending {
-		return reportWarn("no record matches '%s': nothing to %s (esc clears the search)", clean(v.matches.query), what)
+		return reportWarnPhrases(phrase{"no record matches '" + clean(v.matches.query) + "'", 0},
+			phrase{": nothing to " + what, 0}, phrase{" (esc clears the search)", 1})
 	}
 	return reportWarn("no record under the cursor: nothing to %s", what)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -172,22 +173,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, ReportError(msg.err)
 		}
+		to := phrase{" to " + clean(msg.path), 0}
 		if msg.scope.query != "" {
-			return m, reportInfo("exported %s record%s matching '%s' (of %s in the batch) to %s",
-				count(int64(msg.records)), plural(msg.records), clean(msg.scope.query), count(int64(msg.scope.total)), clean(msg.path))
+			return m, reportPhrases(phrase{fmt.Sprintf("exported %s record%s", count(int64(msg.records)), plural(msg.records)), 0},
+				phrase{" matching '" + clean(msg.scope.query) + "'", 0},
+				phrase{" (of " + count(int64(msg.scope.total)) + " in the batch)", 1}, to)
 		}
-		return m, reportInfo("exported all %s record%s of the batch to %s", count(int64(msg.records)), plural(msg.records), clean(msg.path))
+		return m, reportPhrases(phrase{fmt.Sprintf("exported all %s record%s", count(int64(msg.records)), plural(msg.records)), 0},
+			phrase{" of the batch", 1}, to)
 	case copyMsg:
 		if msg.err != nil {
 			return m, ReportError(msg.err)
 		}
-		if msg.what == "value" {
-			return m, reportInfo("copied the value of %s (%s) to the clipboard", msg.place, size(msg.bytes))
+		what := "copied the value of " + msg.place
+		if msg.what != "value" {
+			what = "copied " + msg.place + " as a JSON record"
 		}
+		s := []phrase{{what, 0}, {" (" + size(msg.bytes) + ")", 3}, {" to the clipboard", 2}}
 		if msg.why != "" {
-			return m, reportInfo("copied %s as a JSON record (%s) to the clipboard: %s", msg.place, size(msg.bytes), msg.why)
+			s = append(s, phrase{": " + msg.why, 1})
 		}
-		return m, reportInfo("copied %s as a JSON record (%s) to the clipboard", msg.place, size(msg.bytes))
+		return m, reportPhrases(s...)
 	case searchMsg:
 		m.batch = m.batch.setMatches(msg)
 		if s := m.batch.matches; msg.batch == m.batch.id && !s.pending && s.query == msg.query {
