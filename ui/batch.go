@@ -161,7 +161,10 @@ func (v batchView) shown() []model.Record {
 
 // nothingShown explains why an action on the shown records does nothing.
 func (v batchView) nothingShown(what string) tea.Cmd {
-	if v.matches.active() && !v.matches.pending {
+	if v.matches.pending {
+		return reportWarn("still searching for '%s': nothing to %s yet", clean(v.matches.query), what)
+	}
+	if v.matches.active() {
 		return reportWarnPhrases(phrase{"no record matches '" + clean(v.matches.query) + "'", 0},
 			phrase{": nothing to " + what, 0}, phrase{" (esc clears the search)", 1})
 	}

@@ -324,3 +324,15 @@ func TestBatchActionsSayWhatTheyActOn(t *testing.T) {
 		}
 	})
 }
+
+func TestBatchActionsWaitForTheSearch(t *testing.T) {
+	m := search(t, peeked(80, 24), "user-43", false)
+	defer m.Close()
+	for _, k := range []string{"y", "Y", "e"} {
+		m2, cmd := update(m, keyMsg(k))
+		_, said := settle(m2, cmd)
+		if m2.dialog != nil || !hasLine(said, "still searching for 'user-43'") {
+			t.Errorf("%s while searching: dialog %v, said %q", k, m2.dialog != nil, said)
+		}
+	}
+}
