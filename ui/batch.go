@@ -146,31 +146,6 @@ func (v batchView) index(pos int) int {
 	return pos
 }
 
-// shown returns the records the list shows: the matches of the applied
-// search, or the whole batch.
-func (v batchView) shown() []model.Record {
-	if !v.matches.active() {
-		return v.records
-	}
-	out := make([]model.Record, 0, len(v.matches.indices))
-	for _, i := range v.matches.indices {
-		out = append(out, v.records[i])
-	}
-	return out
-}
-
-// nothingShown explains why an action on the shown records does nothing.
-func (v batchView) nothingShown(what string) tea.Cmd {
-	if v.matches.pending {
-		return reportWarn("still searching for '%s': nothing to %s yet", clean(v.matches.query), what)
-	}
-	if v.matches.active() {
-		return reportWarnPhrases(phrase{"no record matches '" + clean(v.matches.query) + "'", 0},
-			phrase{": nothing to " + what, 0}, phrase{" (esc clears the search)", 1})
-	}
-	return reportWarn("no record under the cursor: nothing to %s", what)
-}
-
 // commitScope says what C commits: every record of the batch, whatever a
 // search hides.
 func (v batchView) commitScope() string {
@@ -184,18 +159,6 @@ func (v batchView) commitScope() string {
 // recordPlace names a record for the status line.
 func recordPlace(r model.Record) string {
 	return fmt.Sprintf("partition %d offset %s", r.Partition, count(r.Offset))
-}
-
-// matchCount says how many records match the applied search, for the
-// search line: "3 of 50 match"; "searching…" while the search runs.
-func (v batchView) matchCount() string {
-	switch {
-	case !v.matches.active():
-		return ""
-	case v.matches.pending:
-		return "searching…"
-	}
-	return fmt.Sprintf("%s of %s match", count(int64(len(v.matches.indices))), count(int64(len(v.records))))
 }
 
 // selected returns the record under the cursor.
@@ -418,7 +381,7 @@ func (v batchView) summary() []phrase {
 	case v.committed != "" && v.kind == batchPeek:
 		s = append(s, phrase{" · " + v.committed, 1})
 	case v.kind == batchPeek && len(v.records) > 0 && v.matches.active():
-		// The search hides records, not from the commit.
+		// A search narrows the list, not the commit.
 		s = append(s, phrase{" · C commits all " + count(int64(len(v.records))) + ", not only the matches", 4})
 	case v.kind == batchPeek && len(v.records) > 0:
 		s = append(s, phrase{" · C commits this batch", 4})

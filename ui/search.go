@@ -33,6 +33,43 @@ func searching(query string) matchSet {
 	return matchSet{query: query, pending: true}
 }
 
+// shown returns the records the list shows: the matches of the applied
+// search, or the whole batch.
+func (v batchView) shown() []model.Record {
+	if !v.matches.active() {
+		return v.records
+	}
+	out := make([]model.Record, 0, len(v.matches.indices))
+	for _, i := range v.matches.indices {
+		out = append(out, v.records[i])
+	}
+	return out
+}
+
+// nothingShown explains why an action on the shown records does nothing.
+func (v batchView) nothingShown(what string) tea.Cmd {
+	if v.matches.pending {
+		return reportWarn("still searching for '%s': nothing to %s yet", clean(v.matches.query), what)
+	}
+	if v.matches.active() {
+		return reportWarnPhrases(phrase{"no record matches '" + clean(v.matches.query) + "'", 0},
+			phrase{": nothing to " + what, 0}, phrase{" (esc clears the search)", 1})
+	}
+	return reportWarn("no record under the cursor: nothing to %s", what)
+}
+
+// matchCount says how many records match the applied search, for the
+// search line: "3 of 50 match"; "searching…" while the search runs.
+func (v batchView) matchCount() string {
+	switch {
+	case !v.matches.active():
+		return ""
+	case v.matches.pending:
+		return "searching…"
+	}
+	return fmt.Sprintf("%s of %s match", count(int64(len(v.matches.indices))), count(int64(len(v.records))))
+}
+
 // searchCmd finds the records of a batch that contain query (case-insensitive)
 // in their key, value or headers, as stored or as the screen shows them. It
 // runs off the update loop: a batch can hold thousands of large records.
