@@ -88,9 +88,10 @@ func DefaultKeyMap() KeyMap {
 			ScrollDown: key.NewBinding(key.WithKeys("shift+down", "J"), key.WithHelp("J", "detail down")),
 			Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 			Mode:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "json/text/hex")),
-			Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export jsonl")),
-			Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy record")),
-			Commit:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "commit reviewed")),
+			Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export batch")),
+			Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy value")),
+			CopyRecord: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy record as JSON")),
+			Commit:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "commit batch")),
 			Consume:    consume,
 			Peek:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "peek again")),
 		},
@@ -183,7 +184,12 @@ type Partitions struct {
 
 // Batch is the batch view: a list of records and a detail pane.
 type Batch struct {
-	Focus, ScrollUp, ScrollDown, Search, Mode, Export, Copy, Commit, Consume, Peek key.Binding
+	Focus, ScrollUp, ScrollDown, Search, Mode key.Binding
+	// Export writes the batch (or the matches of a search) to a file; Copy
+	// copies the value of the record under the cursor, CopyRecord the whole
+	// record as a JSON line; Commit commits the whole batch.
+	Export, Copy, CopyRecord, Commit key.Binding
+	Consume, Peek                    key.Binding
 }
 
 // Dialog drives prompts and confirmations.
@@ -295,7 +301,7 @@ func (k KeyMap) BatchHelp(hasRecords, committable bool) Help {
 		Short: short,
 		Full: [][]key.Binding{
 			reading,
-			{b.Search, b.Mode, b.Export, b.Copy},
+			{b.Search, b.Mode, b.Export, b.Copy, b.CopyRecord},
 			k.Global.column(),
 			{b.Focus, b.ScrollUp, b.ScrollDown, k.List.PageUp, k.List.PageDown},
 		},

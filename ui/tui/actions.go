@@ -31,7 +31,8 @@ type (
 	}
 	exportAction struct {
 		batch   int
-		records []model.Record
+		records []model.Record // what the dialog said it exports
+		scope   exportScope
 	}
 	noticeAction struct{} // an explanation with nothing to do
 )
@@ -92,7 +93,7 @@ func (m Model) apply(in intent, scope *resources) (Model, tea.Cmd) {
 	case intentExport:
 		return m.askExport(in.batch)
 	case intentCopy:
-		return m, copyCmd(m.res, in.record, keymap.Name(m.keys.Batch.Export))
+		return m, copyCmd(m.res, in.record, in.asRecord, keymap.Name(m.keys.Batch.Export))
 	case intentSearch:
 		return m, searchCmd(in.batch, in.query, in.records)
 	}
@@ -145,7 +146,7 @@ func (m Model) askCommit(b batchView) (Model, tea.Cmd) {
 	before, _ := m.snap.Group(b.target.ID())
 	changes := reviewChanges(b.records, before)
 	body := []string{
-		fmt.Sprintf("Moves %s to the offset after the last record reviewed, on the partitions of this batch only. Refused if the group has live members.", clean(b.target.ID())),
+		fmt.Sprintf("Moves %s to the offset after the last record of the whole batch (%s), on the partitions of this batch only. Refused if the group has live members.", clean(b.target.ID()), b.commitScope()),
 		"",
 		m.styles.ColumnHeader.Render(fmt.Sprintf("%9s  %14s    %-14s  %s", "partition", "before", "after", "")),
 	}
@@ -172,14 +173,28 @@ func (m Model) askCommit(b batchView) (Model, tea.Cmd) {
 	}), nil
 }
 
+// askExport offers to write what the list shows: the matches of a search,
+// or the whole batch.
 func (m Model) askExport(b batchView) (Model, tea.Cmd) {
+	records := b.shown()
+	if len(records) == 0 {
+		return m, b.nothingShown("export")
+	}
+	scope := exportScope{total: len(b.records)}
+	title, what := "Export the whole batch as JSON lines", fmt.Sprintf("All %s records of the batch", count(int64(len(b.records))))
+	if b.matches.active() {
+		scope.query = b.matches.query
+		title = "Export the matching records as JSON lines"
+		back := keymap.Name(m.keys.Dialog.Cancel) + ", then " + keymap.Name(m.keys.Filter.Cancel)
+		what = fmt.Sprintf("The %s of %s records that match '%s' (%s clears the search to export all)", count(int64(len(records))), count(int64(len(b.records))), clean(b.matches.query), back)
+	}
 	name := fileSafe(b.target.ID()) + "-" + m.deps.Now().UTC().Format("20060102-150405") + ".jsonl"
 	return m.openDialog(dialog{
 		kind:   dialogForm,
-		title:  "Export the batch as JSON lines",
-		body:   []string{fmt.Sprintf("%s records, one JSON object a line (the CLI's jsonl shape).", count(int64(len(b.records)))), "An existing file is never overwritten."},
+		title:  title,
+		body:   []string{what + ", one JSON object a line (the CLI's jsonl shape).", "An existing file is never overwritten."},
 		fields: []field{textField("file", "./"+name, "")},
-		action: exportAction{batch: b.id, records: b.records},
+		action: exportAction{batch: b.id, records: records, scope: scope},
 	}), nil
 }
 
@@ -263,7 +278,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		t := target{Group: model.GroupName{Base: m.base, Topic: a.topic, Suffix: suffix}}
 		m = m.closeDialog()
 		m.batchGen++
-		b := newBatchView(m.styles, m.keys, m.deps.Now)
+		b := m.newBatch()
 		b.target, b.id = t, m.batchGen
 		_, exists := m.snap.Group(t.ID())
 		b.isNew = !exists
@@ -287,7 +302,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		if a.batch != m.shownBatch() {
 			return m.closeDialog(), reportWarn("the batch changed: export again")
 		}
-		return m.closeDialog(), exportCmd(m.res, path, a.records)
+		return m.closeDialog(), exportCmd(m.res, path, a.records, a.scope)
 	}
 	return m.closeDialog(), nil
 }
@@ -299,7 +314,7 @@ func (m Model) startConsume(t target, n int, force bool) (Model, tea.Cmd) {
 	}
 	m.batchGen++
 	m.batchBusy = m.batchGen
-	b := newBatchView(m.styles, m.keys, m.deps.Now).start(m.batchGen, batchConsume, t, n, kafka.PeekRequest{})
+	b := m.newBatch().start(m.batchGen, batchConsume, t, n, kafka.PeekRequest{})
 	b.forced = force
 	b.spin = m.spinner.View()
 	m = m.openBatch(b)
@@ -315,11 +330,18 @@ func (m Model) startPeek(t target, req kafka.PeekRequest) (Model, tea.Cmd) {
 	m.batchGen++
 	m.batchBusy = m.batchGen
 	t.Partition = req.Partition
-	b := newBatchView(m.styles, m.keys, m.deps.Now).start(m.batchGen, batchPeek, t, req.Max, req)
+	b := m.newBatch().start(m.batchGen, batchPeek, t, req.Max, req)
 	b.spin = m.spinner.View()
 	m = m.openBatch(b)
 	// A peek only reads: leaving its page cancels it.
 	return m, tea.Batch(peekCmd(m.topScope(), m.deps.Cluster, m.batchGen, t, req), m.spinner.Tick)
+}
+
+// newBatch is an empty batch page.
+func (m Model) newBatch() batchView {
+	b := newBatchView(m.styles, m.keys, m.deps.Now)
+	b.readOnly = m.deps.ReadOnly
+	return b
 }
 
 // openBatch focuses b: in the place of the batch shown, or on top.

@@ -27,22 +27,23 @@ type batchView struct {
 	keys   *keymap.KeyMap
 	now    func() time.Time
 
-	target  target
-	id      int // the request whose result this view waits for or shows
-	kind    batchKind
-	req     kafka.PeekRequest
-	max     int
-	forced  bool
-	isNew   bool // a new suffix: nothing read yet
-	loading bool
-	spin    string // spinner frame, set by the root
-	err     error
+	target   target
+	id       int // the request whose result this view waits for or shows
+	kind     batchKind
+	req      kafka.PeekRequest
+	max      int
+	forced   bool
+	isNew    bool // a new suffix: nothing read yet
+	readOnly bool // commits are off
+	loading  bool
+	spin     string // spinner frame, set by the root
+	err      error
 
 	records   []model.Record // sorted by partition, then offset
 	committed string         // non-empty once the batch's offsets are committed: how
 
 	search   filterLine
-	matches  []int // indices into records; nil means every record
+	matches  matchSet // the applied search; its zero value shows every record
 	cur      listCursor
 	sel      recordKey
 	inDetail bool // keys scroll the detail pane
@@ -67,7 +68,7 @@ func newBatchView(st *Styles, keys *keymap.KeyMap, now func() time.Time) batchVi
 // reset points the view at a target with nothing loaded.
 func (v batchView) reset(t target) batchView {
 	fresh := newBatchView(v.styles, v.keys, v.now)
-	fresh.width, fresh.height, fresh.mode = v.width, v.height, v.mode
+	fresh.width, fresh.height, fresh.mode, fresh.readOnly = v.width, v.height, v.mode, v.readOnly
 	fresh.target, fresh.id = t, v.id
 	return fresh
 }
@@ -105,10 +106,10 @@ func (v batchView) setResult(msg batchMsg) batchView {
 
 // setMatches applies the result of a search.
 func (v batchView) setMatches(msg searchMsg) batchView {
-	if msg.batch != v.id || msg.query != v.search.value {
+	if msg.batch != v.id || !v.matches.pending || msg.query != v.matches.query {
 		return v // the records or the query changed since
 	}
-	v.matches = msg.matches
+	v.matches = matchSet{query: msg.query, indices: msg.matches}
 	return v.reselect()
 }
 
@@ -118,19 +119,48 @@ func (v batchView) setSize(w, h int) batchView {
 	return v.refresh()
 }
 
+// visible returns the indices of the records the list shows.
+// While a search runs the list is empty: it shows nothing it cannot vouch
+// for.
+func (v batchView) visible() []int {
+	if v.matches.active() {
+		return v.matches.indices
+	}
+	all := make([]int, len(v.records))
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
 func (v batchView) count() int {
-	if v.matches != nil {
-		return len(v.matches)
+	if v.matches.active() {
+		return len(v.matches.indices)
 	}
 	return len(v.records)
 }
 
 // index maps a list position to a record index.
 func (v batchView) index(pos int) int {
-	if v.matches != nil {
-		return v.matches[pos]
+	if v.matches.active() {
+		return v.matches.indices[pos]
 	}
 	return pos
+}
+
+// commitScope says what C commits: every record of the batch, whatever a
+// search hides.
+func (v batchView) commitScope() string {
+	all := fmt.Sprintf("all %s record%s", count(int64(len(v.records))), plural(len(v.records)))
+	if v.matches.active() && !v.matches.pending {
+		return fmt.Sprintf("%s, not only the %s matching '%s'", all, count(int64(len(v.matches.indices))), clean(v.matches.query))
+	}
+	return all
+}
+
+// recordPlace names a record for the status line.
+func recordPlace(r model.Record) string {
+	return fmt.Sprintf("partition %d offset %s", r.Partition, count(r.Offset))
 }
 
 // selected returns the record under the cursor.
@@ -223,11 +253,11 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		if !changed {
 			return v.refresh(), nil
 		}
-		if v.search.value == "" {
-			v.matches = nil
+		v.matches = searching(v.search.value)
+		if !v.matches.active() {
 			return v.reselect(), nil
 		}
-		return v, intentSearch{batch: v.id, query: v.search.value, records: v.records}
+		return v.refresh(), intentSearch{batch: v.id, query: v.search.value, records: v.records}
 	}
 	k := v.keys.Batch
 	switch {
@@ -280,10 +310,9 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 	case keyMatches(msg, k.Export):
 		return v, intentExport{batch: v}
 	case keyMatches(msg, k.Copy):
-		if r, _, ok := v.selected(); ok {
-			return v, intentCopy{record: r}
-		}
-		return v, nil
+		return v.copyIntent(false)
+	case keyMatches(msg, k.CopyRecord):
+		return v.copyIntent(true)
 	case keyMatches(msg, k.Commit):
 		return v, intentCommitReview{batch: v}
 	}
@@ -302,7 +331,7 @@ func (v batchView) escape() (batchView, bool) {
 	}
 	v.search.value = ""
 	v.search.input.SetValue("")
-	v.matches = nil
+	v.matches = matchSet{}
 	return v.reselect(), true
 }
 
@@ -353,6 +382,9 @@ func (v batchView) summary() []phrase {
 	switch {
 	case v.committed != "" && v.kind == batchPeek:
 		s = append(s, phrase{" · " + v.committed, 1})
+	case v.kind == batchPeek && len(v.records) > 0 && v.matches.active():
+		// A search narrows the list, not the commit.
+		s = append(s, phrase{" · " + keymap.Name(v.keys.Batch.Commit) + " commits all " + count(int64(len(v.records))) + ", not only the matches", 4})
 	case v.kind == batchPeek && len(v.records) > 0:
 		s = append(s, phrase{" · " + keymap.Name(v.keys.Batch.Commit) + " commits this batch", 4})
 	}
@@ -373,9 +405,11 @@ func (v batchView) View() string {
 	st := v.styles
 	lines := []string{st.Title.Render(fit(fitPhrases(v.width, v.summary()...), v.width, alignLeft))}
 	if v.search.visible() {
+		// The count belongs to the applied query: while another one is
+		// typed, no count shows beside it.
 		suffix := ""
-		if v.matches != nil {
-			suffix = fmt.Sprintf("  %d of %d match", len(v.matches), len(v.records))
+		if c := v.matchCount(); c != "" && v.search.input.Value() == v.matches.query {
+			suffix = "  " + c
 		}
 		lines = append(lines, v.search.view(st, v.width, suffix))
 	}
@@ -392,6 +426,14 @@ func (v batchView) View() string {
 			hint = "No record: the group is at the end of every partition it read. " + hint
 		}
 		return strings.Join(append(lines, "", st.Dim.Render(fit(hint, v.width, alignLeft))), "\n")
+	case v.matches.pending:
+		return strings.Join(append(lines, "", st.Dim.Render(fit("searching "+count(int64(len(v.records)))+" records for '"+clean(v.matches.query)+"'…", v.width, alignLeft))), "\n")
+	case v.matches.active() && len(v.matches.indices) == 0:
+		none := fmt.Sprintf("0 of %s records match '%s'", count(int64(len(v.records))), clean(v.matches.query))
+		return strings.Join(append(lines, "",
+			st.Warn.Render(fit(none, v.width, alignLeft)),
+			st.Dim.Render(fit("searched keys, values and headers, as stored and as shown", v.width, alignLeft)),
+			st.Dim.Render(fit(keymap.Name(v.keys.Batch.Search)+" edits the search · "+keymap.Name(v.keys.Filter.Cancel)+" clears it", v.width, alignLeft))), "\n")
 	}
 	l := v.layout()
 	list := v.listLines(l.listWidth, l.listHeight)
@@ -519,8 +561,8 @@ func (v batchView) Update(msg tea.Msg) (Page, intent) {
 		}
 	case searchMsg:
 		v = v.setMatches(msg)
-		if msg.batch == v.id && msg.query == v.search.value {
-			return v, say(reportInfo("%d of %d records match", len(msg.matches), len(v.records)))
+		if s := v.matches; msg.batch == v.id && !s.pending && s.query == msg.query {
+			return v, say(reportInfo("%s of %s records match '%s'", count(int64(len(s.indices))), count(int64(len(v.records))), clean(s.query)))
 		}
 	case batchCommitted:
 		if msg.id == v.id {
@@ -539,7 +581,24 @@ func (v batchView) Help() keymap.Help {
 		// Nothing peeked in this view yet: there is no "again".
 		keys.Batch.Peek = keymap.Relabel(keys.Batch.Peek, "peek")
 	}
+	if v.matches.active() {
+		// e acts on what the list shows; C on the whole batch still.
+		keys.Batch.Export = keymap.Relabel(keys.Batch.Export, "export matches")
+		if !v.readOnly {
+			keys.Batch.Commit = keymap.Relabel(keys.Batch.Commit, "commit whole batch")
+		}
+	}
 	return keys.BatchHelp(len(v.records) > 0, v.committed == "")
+}
+
+// copyIntent asks to copy the record under the cursor: its value, or
+// with asRecord the whole record as JSON.
+func (v batchView) copyIntent(asRecord bool) (batchView, intent) {
+	r, _, ok := v.selected()
+	if !ok {
+		return v, say(v.nothingShown("copy"))
+	}
+	return v, intentCopy{record: r, asRecord: asRecord}
 }
 
 // Crumbs names the group read, unless the trail ends with it, then "batch".

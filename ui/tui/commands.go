@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -145,9 +144,9 @@ func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []of
 
 // exportCmd writes records to path as JSON lines, in the CLI's jsonl shape.
 // It never overwrites an existing file.
-func exportCmd(res *resources, path string, records []model.Record) tea.Cmd {
+func exportCmd(res *resources, path string, records []model.Record, scope exportScope) tea.Cmd {
 	return run(res, time.Hour, func(context.Context) tea.Msg {
-		msg := exportMsg{path: path, records: len(records)}
+		msg := exportMsg{path: path, records: len(records), scope: scope}
 		msg.err = writeJSONL(path, records)
 		return msg
 	})
@@ -179,16 +178,24 @@ func writeJSONL(path string, records []model.Record) (err error) {
 // truncate larger ones.
 const maxClipboard = 256 << 10
 
-// copyCmd puts a record on the system clipboard with an OSC 52 sequence
-// written to the terminal in one write. The payload is base64, so no byte of
-// the record reaches the terminal as is. A value that is valid UTF-8 text
-// without control characters is copied as is; anything else is copied as the
-// record's JSON line, which is safe to paste. A record too big to copy is
-// refused with a pointer to exportKey.
-func copyCmd(res *resources, r model.Record, exportKey string) tea.Cmd {
+// copyCmd puts a record's value, or with asRecord the whole record as its
+// JSON line, on the system clipboard with an OSC 52 sequence written to the
+// terminal in one write. The payload is base64, so no byte of the record
+// reaches the terminal as is. A value that is valid UTF-8 text without
+// control characters is copied as is; any other value is copied as the
+// record's JSON line, which is safe to paste, and the result says why. A
+// record too big to copy is refused with a pointer to exportKey.
+func copyCmd(res *resources, r model.Record, asRecord bool, exportKey string) tea.Cmd {
 	return run(res, 10*time.Second, func(context.Context) tea.Msg {
-		what, data := "value", r.Value
-		if r.Value == nil || !pasteSafe(r.Value) {
+		what, why, data := "value", "", r.Value
+		switch {
+		case asRecord:
+		case r.Value == nil:
+			why = "the value is null"
+		case !pasteSafe(r.Value):
+			why = "the value is not plain text"
+		}
+		if asRecord || why != "" {
 			what = "record as JSON"
 			line, err := model.EncodeRecordJSON(r)
 			if err != nil {
@@ -207,7 +214,7 @@ func copyCmd(res *resources, r model.Record, exportKey string) tea.Cmd {
 		if _, err := res.clipboard.Write(seq); err != nil {
 			return copyMsg{err: err}
 		}
-		return copyMsg{what: what, bytes: len(data)}
+		return copyMsg{what: what, why: why, place: recordPlace(r), bytes: len(data)}
 	})
 }
 
@@ -232,59 +239,6 @@ func pasteSafe(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// searchCmd finds the records of a batch that contain query (case-insensitive)
-// in their key, value or headers. It runs off the update loop: a batch can
-// hold thousands of large records.
-func searchCmd(batch int, query string, records []model.Record) tea.Cmd {
-	return func() tea.Msg {
-		q := bytes.ToLower([]byte(query))
-		var matches []int
-		for i, r := range records {
-			if recordContains(r, q) {
-				matches = append(matches, i)
-			}
-		}
-		return searchMsg{batch: batch, query: query, matches: matches}
-	}
-}
-
-func recordContains(r model.Record, lowerQuery []byte) bool {
-	if containsFold(r.Key, lowerQuery) || containsFold(r.Value, lowerQuery) {
-		return true
-	}
-	for _, h := range r.Headers {
-		if containsFold([]byte(h.Key), lowerQuery) || containsFold(h.Value, lowerQuery) {
-			return true
-		}
-	}
-	return strings.Contains(fmt.Sprint(r.Offset), string(lowerQuery))
-}
-
-// containsFold is an ASCII case-insensitive bytes.Contains that does not
-// allocate a lowered copy of hay.
-func containsFold(hay, lowerNeedle []byte) bool {
-	n := len(lowerNeedle)
-	if n == 0 {
-		return true
-	}
-	for i := 0; i+n <= len(hay); i++ {
-		j := 0
-		for ; j < n; j++ {
-			c := hay[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lowerNeedle[j] {
-				break
-			}
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
 }
 
 // clockCmd ticks the one-second clock of generation gen.

@@ -75,6 +75,19 @@ var screens = []screen{
 		m, _ = update(m, cmd())
 		return m
 	}},
+	{"batch_search_none", func(w, h int) Model {
+		m := typeText(press(peeked(w, h), "/"), "no-such-record")
+		m, cmd := update(m, keyMsg("enter"))
+		m, _ = update(m, cmd())
+		return m
+	}},
+	{"batch_search_escape", func(w, h int) Model {
+		// The escape the list shows for the binary key finds its record.
+		m := typeText(press(peeked(w, h), "/"), `\xff`)
+		m, cmd := update(m, keyMsg("enter"))
+		m, _ = update(m, cmd())
+		return m
+	}},
 	{"dialog_commit", func(w, h int) Model { return press(peeked(w, h), "C") }},
 	{"batch_committed", func(w, h int) Model {
 		m := press(peeked(w, h), "C")

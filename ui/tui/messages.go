@@ -67,12 +67,22 @@ type commitMsg struct {
 type exportMsg struct {
 	path    string
 	records int
+	scope   exportScope
 	err     error
+}
+
+// exportScope says what an export wrote: the whole batch, or the records
+// matching a search.
+type exportScope struct {
+	total int    // records in the batch
+	query string // the search the records match; "" for the whole batch
 }
 
 // copyMsg is the result of copying a record to the clipboard (OSC 52).
 type copyMsg struct {
-	what  string
+	what  string // "value", or "record as JSON"
+	why   string // why a value was copied as its record, if it was
+	place string // which record: "partition 2 offset 17"
 	bytes int
 	err   error
 }

@@ -52,8 +52,11 @@ type (
 	}
 	intentCommitReview struct{ batch batchView }
 	intentExport       struct{ batch batchView }
-	intentCopy         struct{ record model.Record }
-	intentSearch       struct {
+	intentCopy         struct { // the selected record's value, or the whole record as JSON
+		record   model.Record
+		asRecord bool
+	}
+	intentSearch struct {
 		batch   int
 		query   string
 		records []model.Record

@@ -108,3 +108,30 @@ func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
 	m, cmd := m.refresh()
 	return m, tea.Batch(cmd, reportInfo("%s: %s", clean(msg.target.ID()), summary))
 }
+
+// exportReport says what an export wrote: the matches of a search, or all
+// of the batch.
+func exportReport(msg exportMsg) tea.Cmd {
+	to := phrase{" to " + clean(msg.path), 0}
+	if msg.scope.query != "" {
+		return reportPhrases(phrase{fmt.Sprintf("exported %s record%s", count(int64(msg.records)), plural(msg.records)), 0},
+			phrase{" matching '" + clean(msg.scope.query) + "'", 0},
+			phrase{" (of " + count(int64(msg.scope.total)) + " in the batch)", 1}, to)
+	}
+	return reportPhrases(phrase{fmt.Sprintf("exported all %s record%s", count(int64(msg.records)), plural(msg.records)), 0},
+		phrase{" of the batch", 1}, to)
+}
+
+// copyReport says what was copied, and why as JSON when the value was
+// not plain text.
+func copyReport(msg copyMsg) tea.Cmd {
+	what := "copied the value of " + msg.place
+	if msg.what != "value" {
+		what = "copied " + msg.place + " as a JSON record"
+	}
+	s := []phrase{{what, 0}, {" (" + size(msg.bytes) + ")", 3}, {" to the clipboard", 2}}
+	if msg.why != "" {
+		s = append(s, phrase{": " + msg.why, 1})
+	}
+	return reportPhrases(s...)
+}

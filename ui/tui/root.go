@@ -125,12 +125,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, ReportError(msg.err)
 		}
-		return m, reportInfo("exported %s record%s to %s", count(int64(msg.records)), plural(msg.records), msg.path)
+		return m, exportReport(msg)
 	case copyMsg:
 		if msg.err != nil {
 			return m, ReportError(msg.err)
 		}
-		return m, reportInfo("copied the %s (%s) to the clipboard", msg.what, size(msg.bytes))
+		return m, copyReport(msg)
 	case statusMsg:
 		var cmd tea.Cmd
 		m.status, cmd = m.status.set(m.res, msg)

@@ -51,11 +51,20 @@ func reportInfo(format string, args ...any) tea.Cmd {
 // all of them leaves out whole phrases (see fitPhrases) rather than cut a
 // word.
 func reportPhrases(phrases ...phrase) tea.Cmd {
+	return phrasesAt(levelInfo, phrases)
+}
+
+// reportWarnPhrases is reportPhrases for a warning.
+func reportWarnPhrases(phrases ...phrase) tea.Cmd {
+	return phrasesAt(levelWarn, phrases)
+}
+
+func phrasesAt(level statusLevel, phrases []phrase) tea.Cmd {
 	var text strings.Builder
 	for _, p := range phrases {
 		text.WriteString(p.text)
 	}
-	msg := statusMsg{level: levelInfo, text: text.String(), phrases: phrases}
+	msg := statusMsg{level: level, text: text.String(), phrases: phrases}
 	return func() tea.Msg { return msg }
 }
 
