@@ -100,14 +100,23 @@ func (m Model) apply(in intent, scope *resources) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// openDialog opens d over the page, or over the operation open there (a
+// result that needs an answer can arrive while one is): closing d shows
+// that operation again.
 func (m Model) openDialog(d dialog) Model {
 	d = d.focusField(0, 1)
-	m.dialog = &d
+	d.under = m.modal
+	if cur := m.prompt(); cur != nil {
+		d.under = cur.under // the next step of the same prompt
+	}
+	m.modal = &d
 	return m.resize()
 }
 
 func (m Model) closeDialog() Model {
-	m.dialog = nil
+	if d := m.prompt(); d != nil {
+		m.modal = d.under
+	}
 	return m.resize()
 }
 
@@ -210,8 +219,8 @@ func fileSafe(s string) string {
 }
 
 func (m Model) handleDialogKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	d, res := m.dialog.update(msg, m.keys.Dialog, m.keys.Input)
-	m.dialog = &d
+	d, res := m.prompt().update(msg, m.keys.Dialog, m.keys.Input)
+	m.modal = &d
 	switch res {
 	case dialogCancel:
 		return m.closeDialog(), nil
@@ -237,7 +246,7 @@ func (m Model) handleDialogKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 // invalid keeps the dialog open with an explanation.
 func (m Model) invalid(d dialog, format string, args ...any) (Model, tea.Cmd) {
 	d.err = fmt.Sprintf(format, args...)
-	m.dialog = &d
+	m.modal = &d
 	return m, nil
 }
 

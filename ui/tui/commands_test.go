@@ -50,7 +50,7 @@ func TestExportJSONL(t *testing.T) {
 	// Through the UI: e, a path, enter.
 	m := press(peeked(80, 24), "e")
 	defer m.Close()
-	if got := m.dialog.value(0); !strings.HasPrefix(got, "./"+testBase+"-spent_detail_topic-full-index-20250314-092653") || !strings.HasSuffix(got, ".jsonl") {
+	if got := m.prompt().value(0); !strings.HasPrefix(got, "./"+testBase+"-spent_detail_topic-full-index-20250314-092653") || !strings.HasSuffix(got, ".jsonl") {
 		t.Errorf("default path %q", got)
 	}
 	other := filepath.Join(t.TempDir(), "ui.jsonl")

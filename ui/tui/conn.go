@@ -182,7 +182,7 @@ func (m Model) retryIfDue() (Model, tea.Cmd) {
 // connBody is the panel shown instead of the focused view while the
 // cluster does not answer and that view has nothing to show yet.
 func (m Model) connBody(height int) (string, bool) {
-	if !m.conn.down() || m.dialog != nil || !m.top().Empty() {
+	if !m.conn.down() || m.prompt() != nil || !m.top().Empty() {
 		return "", false
 	}
 	return connPanel(m.styles, m.keys.Global, m.conn, m.deps.Now(), m.snapLoading || m.basesLoad, m.width, height), true

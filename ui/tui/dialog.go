@@ -57,7 +57,8 @@ type dialog struct {
 	err    string // shown under the fields, e.g. a validation failure
 	action any
 
-	canForce bool // a refusal that f can override (after a second confirmation)
+	canForce bool  // a refusal that f can override (after a second confirmation)
+	under    modal // the operation the dialog covers, shown again when it closes
 }
 
 // dialogResult is what a key did to the dialog.

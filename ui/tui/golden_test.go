@@ -91,7 +91,7 @@ var screens = []screen{
 	{"dialog_commit", func(w, h int) Model { return press(peeked(w, h), "C") }},
 	{"batch_committed", func(w, h int) Model {
 		m := press(peeked(w, h), "C")
-		a := m.dialog.action.(commitAction)
+		a := m.prompt().action.(commitAction)
 		m = press(m, "y")
 		m, _ = update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes})
 		return m

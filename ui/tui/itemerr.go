@@ -26,7 +26,7 @@ func deniedCell(st *Styles) cell { return styled("—", st.Dim) }
 // selectedItemError is the error of the selected row of the focused view,
 // for the status bar: "group x: GROUP_AUTHORIZATION_FAILED: …".
 func (m Model) selectedItemError() string {
-	if m.dialog != nil {
+	if m.prompt() != nil {
 		return ""
 	}
 	return m.top().ItemError()

@@ -36,7 +36,7 @@ func TestRebindingRenamesHelpAndHints(t *testing.T) {
 
 	// Consume through its confirmation: the dialog's hint and help name o.
 	m = press(openTopic(m, "spent_detail_topic"), "down", "x", "enter")
-	if m.dialog == nil || m.dialog.kind != dialogConfirm {
+	if m.prompt() == nil || m.prompt().kind != dialogConfirm {
 		t.Fatalf("x then enter did not reach the consume confirmation")
 	}
 	v := m.View()
@@ -49,8 +49,8 @@ func TestRebindingRenamesHelpAndHints(t *testing.T) {
 
 	// A new suffix: the dialog and the empty batch name x and w.
 	m = press(m, "esc", "n")
-	if m.dialog == nil || !strings.Contains(strings.Join(m.dialog.body, " "), "Consume (x) or peek (w)") {
-		t.Fatalf("the new-suffix dialog does not name the rebound keys: %+v", m.dialog)
+	if m.prompt() == nil || !strings.Contains(strings.Join(m.prompt().body, " "), "Consume (x) or peek (w)") {
+		t.Fatalf("the new-suffix dialog does not name the rebound keys: %+v", m.prompt())
 	}
 	m = press(typeText(m, "rebound"), "enter")
 	if v := m.View(); !strings.Contains(v, "x consumes N records (commits) · w peeks without committing") {

@@ -17,10 +17,8 @@ import (
 // helpKeys is the key map the help bar shows for the focused view.
 func (m Model) helpKeys() keymap.Help {
 	switch {
-	case m.dialog != nil:
-		return m.dialogHelp(*m.dialog)
-	case m.ops.flow != nil:
-		return m.opHelp()
+	case m.modal != nil:
+		return m.modal.modalHelp(m)
 	case m.top().Capturing():
 		return m.keys.FilterHelp()
 	}
@@ -131,10 +129,8 @@ func (m Model) View() string {
 	var body string
 	if panel, ok := m.connBody(bodyH); ok {
 		body = panel // nothing to show yet: say why and what happens next
-	} else if m.dialog != nil {
-		body = m.dialog.view(m.styles, m.keys.Dialog, m.width, bodyH)
-	} else if m.ops.flow != nil {
-		body = m.ops.flow.view(m.styles, m.width, bodyH)
+	} else if m.modal != nil {
+		body = m.modal.modalView(m, bodyH)
 	} else {
 		body = m.top().View()
 	}

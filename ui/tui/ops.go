@@ -93,17 +93,17 @@ var createStarts = []string{"earliest", "latest", "datetime"}
 
 const createAtDatetime = 2
 
-// opsState is the root's part in offset operations: the open flow and the
-// requests it made.
+// opsState is the root's part in offset operations: the requests the flows
+// made. The open flow is the root's modal.
 type opsState struct {
-	gen     int     // bumps with every request a flow makes
-	flow    *opFlow // the open dialog; nil when none
-	writing int     // the write in flight (its gen), 0 if none
+	gen     int // bumps with every request a flow makes
+	writing int // the write in flight (its gen), 0 if none
 }
 
-// waiting reports whether the user waits for an operation's answer.
-func (s opsState) waiting() bool {
-	return s.writing != 0 || (s.flow != nil && s.flow.wait != 0)
+// opsWaiting reports whether the user waits for an operation's answer.
+func (m Model) opsWaiting() bool {
+	f := m.flow()
+	return m.ops.writing != 0 || (f != nil && f.wait != 0)
 }
 
 // opFlow is one operation from its form to its result. Its dialog is drawn
@@ -250,13 +250,13 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 		f.text = newLineInput("", "", "")
 		f.focus = ctlName
 		f.others = otherTopics(in.group)
-		m.ops.flow = &f
+		m.modal = &f
 		return m.request(func(gen int) tea.Cmd {
 			return deletePreviewCmd(m.res, m.deps.Cluster, gen, f.group.ID, f.topic)
 		})
 	}
 	f = f.refocus()
-	m.ops.flow = &f
+	m.modal = &f
 	return m.resize(), nil
 }
 
@@ -302,20 +302,20 @@ func otherTopics(g model.Group) []string {
 // flow waits for its answer.
 func (m Model) request(cmd func(gen int) tea.Cmd) (Model, tea.Cmd) {
 	m.ops.gen++
-	f := *m.ops.flow
+	f := *m.flow()
 	f.wait = m.ops.gen
 	f.err = ""
 	if f.step != stepApplying {
 		f.step = stepLoading
 	}
-	m.ops.flow = &f
+	m.modal = &f
 	return m.resize(), tea.Batch(cmd(m.ops.gen), m.spinner.Tick)
 }
 
 // refuseOp explains that live members hold the group: the broker would
 // reject the change or the service would overwrite it.
 func (m Model) refuseOp(group string, members []model.Member, op opKind) Model {
-	m.ops.flow = nil
+	m.modal = nil
 	body := []string{fmt.Sprintf("%s has %d live member(s):", clean(group), len(members))}
 	body = append(body, memberLines(members)...)
 	body = append(body, "", fmt.Sprintf("The broker would reject the %s, or the running service would overwrite it. Stop them first, then try again.", op))
@@ -348,15 +348,15 @@ func memberLines(members []model.Member) []string {
 
 // handleOpKey gives a key to the open flow and acts on what it did.
 func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	f, ev := m.ops.flow.update(msg, m.keys.Ops, m.keys.Input, m.opRows())
-	m.ops.flow = &f
+	f, ev := m.flow().update(msg, m.keys.Ops, m.keys.Input, m.opRows())
+	m.modal = &f
 	switch ev {
 	case opClose:
 		if f.step == stepApplying {
-			m.ops.flow = nil
+			m.modal = nil
 			return m.resize(), reportInfo("the %s goes on: its outcome will show here", f.op)
 		}
-		m.ops.flow = nil
+		m.modal = nil
 		return m.resize(), nil
 	case opBack:
 		return m.resize(), nil
@@ -371,7 +371,7 @@ func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 // opRows is how many table rows the open flow's dialog shows at the
 // current size.
 func (m Model) opRows() int {
-	return m.ops.flow.tableRows(m.styles, m.width, m.bodyHeight())
+	return m.flow().tableRows(m.styles, m.width, m.bodyHeight())
 }
 
 // submitOp checks the form (or the pick) and asks the cluster for the plan.
@@ -405,7 +405,7 @@ func (m Model) submitOp(f opFlow) (Model, tea.Cmd) {
 			at = t.Format(time.RFC3339Nano)
 		}
 		f.name = name
-		m.ops.flow = &f
+		m.modal = &f
 		return m.request(func(gen int) tea.Cmd { return planCreateCmd(res, cl, gen, name.String(), f.topic, at) })
 	}
 	return m, nil
@@ -413,7 +413,7 @@ func (m Model) submitOp(f opFlow) (Model, tea.Cmd) {
 
 func (m Model) opInvalid(f opFlow, err error) (Model, tea.Cmd) {
 	f.err = clean(err.Error())
-	m.ops.flow = &f
+	m.modal = &f
 	return m, nil
 }
 
@@ -423,7 +423,7 @@ func (m Model) applyOp(f opFlow) (Model, tea.Cmd) {
 		return m.opInvalid(f, fmt.Errorf("an offset change is still running: wait for it"))
 	}
 	f.step = stepApplying
-	m.ops.flow = &f
+	m.modal = &f
 	cl, res := m.deps.Cluster, m.res
 	var cmd func(gen int) tea.Cmd
 	if f.op == opDelete {
@@ -441,7 +441,7 @@ func (m Model) applyOp(f opFlow) (Model, tea.Cmd) {
 // opHelp is the help bar while a flow is open.
 func (m Model) opHelp() keymap.Help {
 	k := m.keys.Ops
-	f := m.ops.flow
+	f := m.flow()
 	press, cancel := k.Press, k.Cancel
 	var short []key.Binding
 	switch f.step {

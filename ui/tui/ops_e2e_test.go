@@ -76,7 +76,7 @@ func TestEndToEndResetToEarliest(t *testing.T) {
 	d.wait("every partition took its new offset")
 	fm := d.quit()
 
-	plan := fm.ops.flow.result.Plan
+	plan := fm.flow().result.Plan
 	if plan.Group != group || plan.Topic != demo.SpentTopic {
 		t.Fatalf("plan of %s on %s", plan.Group, plan.Topic)
 	}
@@ -123,8 +123,8 @@ func TestEndToEndDeleteWithTypedName(t *testing.T) {
 	d.wait("no commit left on " + demo.SpentTopic)
 	fm := d.quit()
 
-	if fm.ops.flow == nil || fm.ops.flow.deleted.err != nil {
-		t.Fatalf("no delete outcome: %+v", fm.ops.flow)
+	if fm.flow() == nil || fm.flow().deleted.err != nil {
+		t.Fatalf("no delete outcome: %+v", fm.flow())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

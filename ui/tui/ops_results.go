@@ -19,7 +19,7 @@ import (
 // handleOpMsg takes the answer to a flow's request. Plans and previews the
 // user moved past are dropped; the outcome of a write is always shown.
 func (m Model) handleOpMsg(msg opMsg) (Model, tea.Cmd) {
-	f := m.ops.flow
+	f := m.flow()
 	current := f != nil && f.wait == msg.opGen()
 	switch msg := msg.(type) {
 	case opPlanMsg:
@@ -52,7 +52,7 @@ func (m Model) takePlan(f opFlow, msg opPlanMsg) (Model, tea.Cmd) {
 		// Back to where the request came from, with the reason.
 		f.step, _ = f.asked()
 		f.err = clean(msg.err.Error())
-		m.ops.flow = &f
+		m.modal = &f
 		return m.resize(), nil
 	}
 	f.step, f.focus, f.scroll = stepPlan, ctlCancel, 0
@@ -61,14 +61,14 @@ func (m Model) takePlan(f opFlow, msg opPlanMsg) (Model, tea.Cmd) {
 		f.err = "the plan moves no partition: nothing to apply"
 	}
 	f = f.refocus()
-	m.ops.flow = &f
+	m.modal = &f
 	return m.resize(), nil
 }
 
 func (m Model) takePreview(f opFlow, msg opPreviewMsg) (Model, tea.Cmd) {
 	f.wait = 0
 	if msg.err != nil {
-		m.ops.flow = nil
+		m.modal = nil
 		return m.resize(), ReportError(msg.err)
 	}
 	if len(msg.members) > 0 {
@@ -76,7 +76,7 @@ func (m Model) takePreview(f opFlow, msg opPreviewMsg) (Model, tea.Cmd) {
 	}
 	hasCommits := slices.ContainsFunc(msg.position, func(p model.PartitionLag) bool { return p.HasCommitted })
 	if !hasCommits && (msg.state == "" || msg.state == "Dead") {
-		m.ops.flow = nil
+		m.modal = nil
 		return m.resize(), reportInfo("%s does not exist: nothing to delete", clean(f.group.ID))
 	}
 	f.preview = msg
@@ -85,7 +85,7 @@ func (m Model) takePreview(f opFlow, msg opPreviewMsg) (Model, tea.Cmd) {
 		f.mode = 0 // no commit on the topic: only the whole group can go
 	}
 	f = f.refocus()
-	m.ops.flow = &f
+	m.modal = &f
 	return m.resize(), nil
 }
 
@@ -121,7 +121,7 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 			g.err = clean(msg.err.Error())
 		}
 	}
-	m.ops.flow = &g
+	m.modal = &g
 	m = m.resize()
 	if msg.err != nil {
 		return m, refresh
@@ -163,7 +163,7 @@ func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, te
 	if msg.err != nil {
 		g.err = clean(msg.err.Error())
 	}
-	m.ops.flow = &g
+	m.modal = &g
 	return m.resize(), tea.Batch(refresh, status)
 }
 

@@ -51,10 +51,10 @@ func toOffset(o int64) func(model.PartitionLag) (int64, bool) {
 // answerPlan feeds the open flow the plan it waits for.
 func answerPlan(t *testing.T, m Model, plan model.Plan, source []model.PartitionLag) Model {
 	t.Helper()
-	if m.ops.flow == nil || m.ops.flow.wait == 0 {
-		t.Fatalf("no flow waiting for a plan: %+v", m.ops.flow)
+	if m.flow() == nil || m.flow().wait == 0 {
+		t.Fatalf("no flow waiting for a plan: %+v", m.flow())
 	}
-	m, _ = update(m, opPlanMsg{gen: m.ops.flow.wait, plan: plan, source: source})
+	m, _ = update(m, opPlanMsg{gen: m.flow().wait, plan: plan, source: source})
 	return m
 }
 
@@ -75,10 +75,10 @@ func readBack(plan model.Plan, failed ...int32) model.PlanResult {
 
 // focusField puts the focus of the open flow on c.
 func focusOp(m Model, c opControl) Model {
-	f := *m.ops.flow
+	f := *m.flow()
 	f.focus = c
 	f = f.refocus()
-	m.ops.flow = &f
+	m.modal = &f
 	return m
 }
 
@@ -122,7 +122,7 @@ func TestOpsResetForm(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R")
 			defer m.Close()
-			f := m.ops.flow
+			f := m.flow()
 			if f == nil || f.op != opReset || f.step != stepForm || f.focus != ctlMode {
 				t.Fatalf("R opened %+v", f)
 			}
@@ -135,9 +135,9 @@ func TestOpsResetForm(t *testing.T) {
 			if tt.limit != nil {
 				m = typeText(press(focusOp(m, ctlPartitions), "ctrl+u"), *tt.limit)
 			}
-			spec, specErr := m.ops.flow.resetSpec(nowFixed)
+			spec, specErr := m.flow().resetSpec(nowFixed)
 			m, cmd := update(m, keyMsg("enter"))
-			f = m.ops.flow
+			f = m.flow()
 			if tt.wantErr != "" {
 				if specErr == nil || f.step != stepForm || !strings.Contains(f.err, tt.wantErr) || cmd != nil {
 					t.Fatalf("step %v, error %q (spec error %v), want %q and no request", f.step, f.err, specErr, tt.wantErr)
@@ -147,7 +147,7 @@ func TestOpsResetForm(t *testing.T) {
 				}
 				// Editing clears the reason.
 				m = press(m, "backspace")
-				if m.ops.flow.err != "" && m.ops.flow.focus != ctlMode {
+				if m.flow().err != "" && m.flow().focus != ctlMode {
 					t.Error("editing kept the reason")
 				}
 				return
@@ -175,10 +175,10 @@ func TestOpsResetForm(t *testing.T) {
 func TestOpsResetFromPartitions(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "enter", "down", "down", "R")
 	defer m.Close()
-	if m.ops.flow == nil || m.ops.flow.limit.Value() != "2" {
-		t.Fatalf("partitions field %q, want 2", m.ops.flow.limit.Value())
+	if m.flow() == nil || m.flow().limit.Value() != "2" {
+		t.Fatalf("partitions field %q, want 2", m.flow().limit.Value())
 	}
-	spec, err := m.ops.flow.resetSpec(nowFixed)
+	spec, err := m.flow().resetSpec(nowFixed)
 	if err != nil || !slices.Equal(spec.Partitions, []int32{2}) {
 		t.Errorf("spec partitions %v (%v), want [2]", spec.Partitions, err)
 	}
@@ -213,18 +213,18 @@ func TestOpsResetConfirm(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := planned()
 			defer m.Close()
-			if f := m.ops.flow; f.step != stepPlan || f.focus != ctlCancel {
+			if f := m.flow(); f.step != stepPlan || f.focus != ctlCancel {
 				t.Fatalf("plan step %v focus %v", f.step, f.focus)
 			}
 			m = press(m, tt.keys...)
 			if applying := m.ops.writing != 0; applying != tt.wantApply {
 				t.Fatalf("applying = %v, want %v", applying, tt.wantApply)
 			}
-			if open := m.ops.flow != nil; open != tt.wantOpen {
+			if open := m.flow() != nil; open != tt.wantOpen {
 				t.Fatalf("open = %v, want %v", open, tt.wantOpen)
 			}
-			if tt.wantApply && m.ops.flow.step != stepApplying {
-				t.Errorf("step %v, want applying", m.ops.flow.step)
+			if tt.wantApply && m.flow().step != stepApplying {
+				t.Errorf("step %v, want applying", m.flow().step)
 			}
 		})
 	}
@@ -242,13 +242,13 @@ func TestOpsResetConfirm(t *testing.T) {
 	// A stale plan is dropped; the outcome of the write is shown and
 	// triggers a refresh.
 	m = press(m, "y")
-	gen := m.ops.flow.wait
+	gen := m.flow().wait
 	m, _ = update(m, opPlanMsg{gen: gen - 1, err: errors.New("stale")})
-	if m.ops.flow.step != stepApplying {
+	if m.flow().step != stepApplying {
 		t.Fatal("a stale answer moved the flow")
 	}
 	m, cmd := update(m, opAppliedMsg{gen: gen, op: opReset, result: readBack(plan, 2)})
-	if f := m.ops.flow; f.step != stepDone || m.ops.writing != 0 {
+	if f := m.flow(); f.step != stepDone || m.ops.writing != 0 {
 		t.Fatalf("step %v writing %d after the outcome", f.step, m.ops.writing)
 	}
 	if !m.snapLoading {
@@ -264,7 +264,7 @@ func TestOpsResetConfirm(t *testing.T) {
 		}
 	}
 	m = press(m, "enter")
-	if m.ops.flow != nil {
+	if m.flow() != nil {
 		t.Error("enter did not close the outcome")
 	}
 }
@@ -274,8 +274,8 @@ func TestOpsResetConfirm(t *testing.T) {
 func TestOpsPlanErrors(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R", "enter")
 	defer m.Close()
-	m, _ = update(m, opPlanMsg{gen: m.ops.flow.wait, err: errors.New("topic spent_detail_topic has no partition 9")})
-	if f := m.ops.flow; f.step != stepForm || !strings.Contains(f.err, "no partition 9") {
+	m, _ = update(m, opPlanMsg{gen: m.flow().wait, err: errors.New("topic spent_detail_topic has no partition 9")})
+	if f := m.flow(); f.step != stepForm || !strings.Contains(f.err, "no partition 9") {
 		t.Fatalf("step %v err %q", f.step, f.err)
 	}
 	m = answerPlan(t, press(m, "enter"), model.Plan{Group: fullIndex, Topic: "spent_detail_topic", Operation: "reset to earliest"}, nil)
@@ -294,7 +294,7 @@ func TestOpsApplyClosedEarly(t *testing.T) {
 	m = press(answerPlan(t, m, plan, nil), "y")
 	gen := m.ops.writing
 	m, cmd := update(m, keyMsg("esc"))
-	if m.ops.flow != nil || !hasStatus(cmd, levelInfo, "goes on") {
+	if m.flow() != nil || !hasStatus(cmd, levelInfo, "goes on") {
 		t.Fatal("esc while applying did not hide the dialog with a word")
 	}
 	_, cmd = update(press(m, "R"), keyMsg("R"))
@@ -317,15 +317,15 @@ func TestOpsLiveRefusal(t *testing.T) {
 	live := testBase + "-user_events-realtime-alerts"
 	for _, k := range []string{"R", "S", "D"} {
 		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "user_events", live), k)
-		if m.ops.flow != nil || m.dialog == nil || m.dialog.kind != dialogRefusal {
-			t.Fatalf("%s on a live group: flow %v dialog %v", k, m.ops.flow != nil, m.dialog != nil)
+		if m.flow() != nil || m.prompt() == nil || m.prompt().kind != dialogRefusal {
+			t.Fatalf("%s on a live group: flow %v dialog %v", k, m.flow() != nil, m.prompt() != nil)
 		}
 		view := m.View()
 		if !strings.Contains(view, "indexer@/10.0.0.7 holds user_events/0, user_events/1") || !strings.Contains(view, "refused") {
 			t.Errorf("%s: the refusal does not name the member:\n%s", k, view)
 		}
 		m = press(m, "esc")
-		if m.dialog != nil {
+		if m.prompt() != nil {
 			t.Errorf("%s: esc did not close the refusal", k)
 		}
 		m.Close()
@@ -337,7 +337,7 @@ func TestOpsLiveRefusal(t *testing.T) {
 	m = press(answerPlan(t, m, fixturePlan(fullIndex, "reset to latest", func(p model.PartitionLag) (int64, bool) { return p.End, true }), nil), "y")
 	m, _ = update(m, opAppliedMsg{gen: m.ops.writing, op: opReset, err: &kafka.GroupActiveError{Group: fullIndex, Op: kafka.OpReset,
 		Members: []model.Member{{ClientID: "indexer-2", Host: "/10.0.0.9"}}}})
-	if m.ops.flow != nil || m.dialog == nil || !strings.Contains(m.View(), "indexer-2@/10.0.0.9") {
+	if m.flow() != nil || m.prompt() == nil || !strings.Contains(m.View(), "indexer-2@/10.0.0.9") {
 		t.Error("the cluster's refusal is not shown with the member")
 	}
 	if m.ops.writing != 0 {
@@ -347,8 +347,8 @@ func TestOpsLiveRefusal(t *testing.T) {
 	// A delete preview that finds members refuses too.
 	m = press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "D")
 	defer m.Close()
-	m, _ = update(m, opPreviewMsg{gen: m.ops.flow.wait, state: "Stable", members: []model.Member{{ClientID: "job", Host: "/10.0.0.3"}}})
-	if m.ops.flow != nil || m.dialog == nil || !strings.Contains(m.View(), "job@/10.0.0.3") {
+	m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Stable", members: []model.Member{{ClientID: "job", Host: "/10.0.0.3"}}})
+	if m.flow() != nil || m.prompt() == nil || !strings.Contains(m.View(), "job@/10.0.0.3") {
 		t.Error("a delete of a group found live is not refused")
 	}
 }
@@ -366,7 +366,7 @@ func TestOpsReadOnly(t *testing.T) {
 				m = press(m, "enter")
 			}
 			m, cmd := update(m, keyMsg(k))
-			if m.ops.flow != nil || m.dialog != nil {
+			if m.flow() != nil || m.prompt() != nil {
 				t.Errorf("%s on %s opened a dialog in read-only mode", k, where)
 			}
 			if !hasStatus(cmd, levelWarn, "read-only") {
@@ -410,7 +410,7 @@ func TestOpsReadOnlyEveryWrite(t *testing.T) {
 		t.Fatal("the peeked records are not shown read-only")
 	}
 	m, cmd := update(m, keyMsg("C"))
-	if m.dialog != nil || !hasStatus(cmd, levelWarn, "read-only") {
+	if m.prompt() != nil || !hasStatus(cmd, levelWarn, "read-only") {
 		t.Error("C (commit after review) is not refused read-only")
 	}
 	if help := press(m, "?").View(); !strings.Contains(help, "commit off: read-only") {
@@ -438,7 +438,7 @@ func TestOpsNotOnForeignGroups(t *testing.T) {
 		t.Error("D on the missing default group")
 	}
 	// A reset of a missing default group creates it: allowed.
-	if m3 := press(m2, "R"); m3.ops.flow == nil {
+	if m3 := press(m2, "R"); m3.flow() == nil {
 		t.Error("R on the missing default group opened nothing")
 	}
 	m4 := onGroup(loaded(fixedSnapshot(), 80, 24), "orders", testBase+"-orders-replay")
@@ -451,7 +451,7 @@ func TestOpsNotOnForeignGroups(t *testing.T) {
 func TestOpsCopy(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "S")
 	defer m.Close()
-	f := m.ops.flow
+	f := m.flow()
 	if f == nil || f.step != stepPick {
 		t.Fatalf("S opened %+v", f)
 	}
@@ -471,14 +471,14 @@ func TestOpsCopy(t *testing.T) {
 		}
 	}
 	m = press(m, "down", "down") // stops at the last
-	if m.ops.flow.pick.index != 1 {
-		t.Fatalf("picked %d", m.ops.flow.pick.index)
+	if m.flow().pick.index != 1 {
+		t.Fatalf("picked %d", m.flow().pick.index)
 	}
 	if v := m.View(); !strings.Contains(v, "600") {
 		t.Error("the side by side does not follow the pick")
 	}
 	m, cmd := update(m, keyMsg("enter"))
-	if m.ops.flow.step != stepLoading || cmd == nil {
+	if m.flow().step != stepLoading || cmd == nil {
 		t.Fatal("enter did not ask for the plan")
 	}
 	full, _ := fixedSnapshot().Group(fullIndex)
@@ -526,7 +526,7 @@ func TestOpsCreate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "N")
 			defer m.Close()
-			if f := m.ops.flow; f == nil || f.op != opCreate || f.focus != ctlSuffix {
+			if f := m.flow(); f == nil || f.op != opCreate || f.focus != ctlSuffix {
 				t.Fatalf("N opened %+v", f)
 			}
 			m = press(typeText(m, tt.suffix), "tab")
@@ -537,7 +537,7 @@ func TestOpsCreate(t *testing.T) {
 				m = typeText(press(m, "tab", "ctrl+u"), tt.at)
 			}
 			m, cmd := update(m, keyMsg("enter"))
-			f := m.ops.flow
+			f := m.flow()
 			if tt.wantErr != "" {
 				if f.step != stepForm || !strings.Contains(f.err, tt.wantErr) || cmd != nil {
 					t.Fatalf("step %v err %q", f.step, f.err)
@@ -563,16 +563,16 @@ func TestOpsCreate(t *testing.T) {
 func TestOpsDelete(t *testing.T) {
 	g, _ := fixedSnapshot().Group(incremental)
 	preview := func(m Model) Model {
-		m, _ = update(m, opPreviewMsg{gen: m.ops.flow.wait, state: "Empty", position: g.Partitions})
+		m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Empty", position: g.Partitions})
 		return m
 	}
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "D")
 	defer m.Close()
-	if f := m.ops.flow; f == nil || f.step != stepLoading || f.wait == 0 {
+	if f := m.flow(); f == nil || f.step != stepLoading || f.wait == 0 {
 		t.Fatalf("D did not read the group first: %+v", f)
 	}
 	m = preview(m)
-	if f := m.ops.flow; f.step != stepDelete || f.focus != ctlName {
+	if f := m.flow(); f.step != stepDelete || f.focus != ctlName {
 		t.Fatalf("step %v focus %v", f.step, f.focus)
 	}
 	view := m.View()
@@ -603,7 +603,7 @@ func TestOpsDelete(t *testing.T) {
 			if got := m.ops.writing != 0; got != tt.want {
 				t.Fatalf("deleting = %v, want %v", got, tt.want)
 			}
-			if !tt.want && m.ops.flow != nil && tt.keys[len(tt.keys)-1] == "enter" && m.ops.flow.err == "" {
+			if !tt.want && m.flow() != nil && tt.keys[len(tt.keys)-1] == "enter" && m.flow().err == "" {
 				t.Error("no reason given for not deleting")
 			}
 		})
@@ -618,7 +618,7 @@ func TestOpsDelete(t *testing.T) {
 
 	// Offsets only, then the outcome read back.
 	m = press(typeText(press(m, "shift+tab", "right", "tab"), incremental), "enter")
-	f := m.ops.flow
+	f := m.flow()
 	if f.mode != 1 || m.ops.writing == 0 {
 		t.Fatalf("scope %d writing %d", f.mode, m.ops.writing)
 	}
@@ -627,8 +627,8 @@ func TestOpsDelete(t *testing.T) {
 		after[i].HasCommitted, after[i].Committed = false, 0
 	}
 	m, cmd := update(m, opDeletedMsg{gen: m.ops.writing, group: incremental, topic: "spent_detail_topic", offsetsOnly: true, after: after})
-	if m.ops.flow.step != stepDone || !m.snapLoading || !hasStatus(cmd, levelInfo, "deleted "+incremental) {
-		t.Fatalf("outcome not shown or no refresh: step %v", m.ops.flow.step)
+	if m.flow().step != stepDone || !m.snapLoading || !hasStatus(cmd, levelInfo, "deleted "+incremental) {
+		t.Fatalf("outcome not shown or no refresh: step %v", m.flow().step)
 	}
 	if v := m.View(); !strings.Contains(v, "no commit left on spent_detail_topic") || !strings.Contains(v, "✓ gone") {
 		t.Errorf("the read back is not shown:\n%s", v)
@@ -645,10 +645,10 @@ func TestOpsDelete(t *testing.T) {
 func TestOpsStalePreview(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "D")
 	defer m.Close()
-	gen := m.ops.flow.wait
+	gen := m.flow().wait
 	m = press(m, "esc", "R")
 	m, _ = update(m, opPreviewMsg{gen: gen, state: "Empty"})
-	if f := m.ops.flow; f == nil || f.op != opReset || f.step != stepForm {
+	if f := m.flow(); f == nil || f.op != opReset || f.step != stepForm {
 		t.Errorf("a stale preview changed the open flow: %+v", f)
 	}
 }
@@ -659,10 +659,10 @@ func TestOpsPlanEscGoesBack(t *testing.T) {
 	t.Run("reset", func(t *testing.T) {
 		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R", "down", "down", "tab")
 		m = press(typeText(m, "1000"), "enter")
-		mode := m.ops.flow.mode
+		mode := m.flow().mode
 		m = press(answerPlan(t, m, fixturePlan(fullIndex, "reset to offset 1000", toOffset(1000)), nil), "esc")
 		defer m.Close()
-		f := m.ops.flow
+		f := m.flow()
 		if f == nil || f.step != stepForm {
 			t.Fatalf("esc on the plan did not go back to the form: %+v", f)
 		}
@@ -673,25 +673,25 @@ func TestOpsPlanEscGoesBack(t *testing.T) {
 		if v := m.View(); !strings.Contains(v, "1000") || strings.Contains(v, "[ Apply ]") {
 			t.Errorf("the form is not shown with the value:\n%s", v)
 		}
-		if m = press(m, "esc"); m.ops.flow != nil {
+		if m = press(m, "esc"); m.flow() != nil {
 			t.Error("esc on the form did not close the flow")
 		}
 	})
 	t.Run("copy", func(t *testing.T) {
 		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "S", "down", "enter")
-		picked := m.ops.flow.pick.index
+		picked := m.flow().pick.index
 		full, _ := fixedSnapshot().Group(fullIndex)
 		plan := fixturePlan(incremental, "copy offsets from "+fullIndex, toOffset(1000))
 		m = press(answerPlan(t, m, plan, full.Partitions), "esc")
 		defer m.Close()
-		f := m.ops.flow
+		f := m.flow()
 		if f == nil || f.step != stepPick {
 			t.Fatalf("esc on the plan did not go back to the pick: %+v", f)
 		}
 		if picked != 1 || f.pick.index != picked {
 			t.Errorf("pick %d after going back, want %d (the second sibling)", f.pick.index, picked)
 		}
-		if m = press(m, "esc"); m.ops.flow != nil {
+		if m = press(m, "esc"); m.flow() != nil {
 			t.Error("esc on the pick did not close the flow")
 		}
 	})
@@ -738,13 +738,13 @@ var opScreens = []struct {
 	{"ops_delete", func(t *testing.T, w, h int) Model {
 		m := press(onGroup(loaded(fixedSnapshot(), w, h), "spent_detail_topic", incremental), "D")
 		g, _ := fixedSnapshot().Group(incremental)
-		m, _ = update(m, opPreviewMsg{gen: m.ops.flow.wait, state: "Empty", position: g.Partitions})
+		m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Empty", position: g.Partitions})
 		return typeText(m, testBase+"-spent")
 	}},
 	{"ops_delete_done", func(t *testing.T, w, h int) Model {
 		m := press(onGroup(loaded(fixedSnapshot(), w, h), "spent_detail_topic", incremental), "D")
 		g, _ := fixedSnapshot().Group(incremental)
-		m, _ = update(m, opPreviewMsg{gen: m.ops.flow.wait, state: "Empty", position: g.Partitions})
+		m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Empty", position: g.Partitions})
 		m = press(typeText(m, incremental), "enter")
 		after := slices.Clone(g.Partitions)
 		for i := range after {
@@ -814,8 +814,8 @@ func TestOpsScrollLongPlan(t *testing.T) {
 		t.Errorf("pgdown does not reach the last partition:\n%s", v)
 	}
 	m = press(m, "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup")
-	if m.ops.flow.scroll != 0 {
-		t.Errorf("pgup stops at %d", m.ops.flow.scroll)
+	if m.flow().scroll != 0 {
+		t.Errorf("pgup stops at %d", m.flow().scroll)
 	}
 }
 

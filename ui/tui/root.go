@@ -25,8 +25,8 @@ type Model struct {
 
 	session
 
-	dialog  *dialog
-	ops     opsState // offset operations: the open flow and its requests
+	modal   modal    // the box open over the page, nil when none
+	ops     opsState // the requests of offset operations
 	status  statusBar
 	help    help.Model
 	spinner spinner.Model
@@ -154,11 +154,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // loading reports whether anything the user waits for is in flight.
 func (m Model) loading() bool {
-	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.ops.waiting()
+	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.opsWaiting()
 }
 
 func (m Model) handleMouse(msg tea.MouseMsg) Model {
-	if m.dialog != nil || m.ops.flow != nil || msg.Action != tea.MouseActionPress {
+	if m.modal != nil || msg.Action != tea.MouseActionPress {
 		return m
 	}
 	switch msg.Button {
@@ -186,11 +186,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if keyMatches(msg, m.keys.Global.Interrupt) {
 		return m, tea.Quit
 	}
-	if m.dialog != nil {
-		return m.handleDialogKey(msg)
-	}
-	if m.ops.flow != nil {
-		return m.handleOpKey(msg)
+	if m.modal != nil {
+		return m.modal.modalKey(m, msg)
 	}
 	if m.top().Capturing() {
 		return m.routeKey(msg)

@@ -213,10 +213,10 @@ func TestBatchActionsSayWhatTheyActOn(t *testing.T) {
 	export := func(t *testing.T, m Model) (Model, []string, []string) {
 		t.Helper()
 		m = press(m, "e")
-		if m.dialog == nil {
+		if m.prompt() == nil {
 			t.Fatal("e opened no dialog")
 		}
-		body := m.dialog.title + "\n" + strings.Join(m.dialog.body, "\n")
+		body := m.prompt().title + "\n" + strings.Join(m.prompt().body, "\n")
 		path := filepath.Join(t.TempDir(), "out.jsonl")
 		m = typeText(press(m, "ctrl+u"), path)
 		m, cmd := update(m, keyMsg("enter"))
@@ -297,13 +297,13 @@ func TestBatchActionsSayWhatTheyActOn(t *testing.T) {
 			t.Errorf("the summary does not say what C commits:\n%s", m.View())
 		}
 		m = press(m, "C")
-		if m.dialog == nil {
+		if m.prompt() == nil {
 			t.Fatal("C opened no dialog")
 		}
-		if body := strings.Join(m.dialog.body, "\n"); !strings.Contains(body, "all 4 records, not only the 2 matching 'user-4'") {
+		if body := strings.Join(m.prompt().body, "\n"); !strings.Contains(body, "all 4 records, not only the 2 matching 'user-4'") {
 			t.Errorf("the commit dialog does not say it commits the whole batch:\n%s", body)
 		}
-		a := m.dialog.action.(commitAction)
+		a := m.prompt().action.(commitAction)
 		if len(a.changes) != 2 || a.changes[1].Partition != 1 || a.changes[1].After != 52 {
 			t.Errorf("commit %+v, want both partitions of the batch", a.changes)
 		}
@@ -315,8 +315,8 @@ func TestBatchActionsSayWhatTheyActOn(t *testing.T) {
 		for _, k := range []string{"y", "Y", "e"} {
 			m2, cmd := update(m, keyMsg(k))
 			_, said := settle(m2, cmd)
-			if m2.dialog != nil || !hasLine(said, "no record matches 'no-such-record'") {
-				t.Errorf("%s with no match: dialog %v, said %q", k, m2.dialog != nil, said)
+			if m2.prompt() != nil || !hasLine(said, "no record matches 'no-such-record'") {
+				t.Errorf("%s with no match: dialog %v, said %q", k, m2.prompt() != nil, said)
 			}
 		}
 		if clip.Len() != 0 {
@@ -331,8 +331,8 @@ func TestBatchActionsWaitForTheSearch(t *testing.T) {
 	for _, k := range []string{"y", "Y", "e"} {
 		m2, cmd := update(m, keyMsg(k))
 		_, said := settle(m2, cmd)
-		if m2.dialog != nil || !hasLine(said, "still searching for 'user-43'") {
-			t.Errorf("%s while searching: dialog %v, said %q", k, m2.dialog != nil, said)
+		if m2.prompt() != nil || !hasLine(said, "still searching for 'user-43'") {
+			t.Errorf("%s while searching: dialog %v, said %q", k, m2.prompt() != nil, said)
 		}
 	}
 }

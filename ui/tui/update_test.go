@@ -217,34 +217,34 @@ func TestAutoRefresh(t *testing.T) {
 func TestConsumePrompt(t *testing.T) {
 	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "c")
 	defer m.Close()
-	if m.dialog == nil {
+	if m.prompt() == nil {
 		t.Fatal("c opened no dialog")
 	}
-	if got := m.dialog.value(0); got != "100" {
+	if got := m.prompt().value(0); got != "100" {
 		t.Errorf("default count %q, want 100", got)
 	}
 	// Invalid counts keep the prompt open with a reason.
 	for _, bad := range []string{"0", "abc", "-5", "2000000"} {
 		m = press(m, "ctrl+u")
 		m = press(typeText(m, bad), "enter")
-		if m.dialog == nil || m.dialog.err == "" {
+		if m.prompt() == nil || m.prompt().err == "" {
 			t.Fatalf("count %q accepted", bad)
 		}
-		if _, ok := m.dialog.action.(consumeCountAction); !ok {
-			t.Fatalf("count %q moved on to %T", bad, m.dialog.action)
+		if _, ok := m.prompt().action.(consumeCountAction); !ok {
+			t.Fatalf("count %q moved on to %T", bad, m.prompt().action)
 		}
 	}
 	m = press(typeText(press(m, "ctrl+u"), "250"), "enter")
-	a, ok := m.dialog.action.(consumeConfirmAction)
+	a, ok := m.prompt().action.(consumeConfirmAction)
 	if !ok || a.n != 250 || a.target.ID() != testBase+"-spent_detail_topic-full-index" {
-		t.Fatalf("confirm step %+v", m.dialog.action)
+		t.Fatalf("confirm step %+v", m.prompt().action)
 	}
 	// n cancels: nothing starts.
-	if c := press(m, "n"); c.dialog != nil || c.batchBusy != 0 || c.topKind() != pageGroups {
-		t.Errorf("n did not cancel: dialog %v, busy %d", c.dialog != nil, c.batchBusy)
+	if c := press(m, "n"); c.prompt() != nil || c.batchBusy != 0 || c.topKind() != pageGroups {
+		t.Errorf("n did not cancel: dialog %v, busy %d", c.prompt() != nil, c.batchBusy)
 	}
 	m, cmd := update(m, keyMsg("y"))
-	if m.dialog != nil || m.topKind() != pageBatch || m.batchBusy == 0 || !m.batchPage().loading || m.batchPage().kind != batchConsume {
+	if m.prompt() != nil || m.topKind() != pageBatch || m.batchBusy == 0 || !m.batchPage().loading || m.batchPage().kind != batchConsume {
 		t.Fatalf("y did not start the consume: page %v busy %d loading %v", m.topKind(), m.batchBusy, m.batchPage().loading)
 	}
 	if cmd == nil {
@@ -255,7 +255,7 @@ func TestConsumePrompt(t *testing.T) {
 	}
 	// A second read waits for the first.
 	m2, cmd2 := update(press(m, "esc"), keyMsg("p"))
-	if m2.dialog != nil || !hasStatus(cmd2, levelWarn, "still running") {
+	if m2.prompt() != nil || !hasStatus(cmd2, levelWarn, "still running") {
 		t.Error("a second read started while one is running")
 	}
 }
@@ -266,14 +266,14 @@ func TestReadOnly(t *testing.T) {
 	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
 	defer m.Close()
 	m, cmd := update(m, keyMsg("c"))
-	if m.dialog != nil || !hasStatus(cmd, levelWarn, "read-only") {
+	if m.prompt() != nil || !hasStatus(cmd, levelWarn, "read-only") {
 		t.Error("consume is not refused in read-only mode")
 	}
 	if !strings.Contains(m.View(), "READ-ONLY") {
 		t.Error("the header does not say READ-ONLY")
 	}
 	m = press(m, "p")
-	if m.dialog == nil {
+	if m.prompt() == nil {
 		t.Fatal("peek is refused in read-only mode")
 	}
 }
@@ -287,8 +287,8 @@ func TestConsumeRefusal(t *testing.T) {
 	g, _ := fixedSnapshot().Group(testBase + "-user_events-realtime-alerts")
 	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchConsume, target: m.batchPage().target, max: 100,
 		err: &kafka.GroupActiveError{Group: g.ID, State: "Stable", Members: g.Members}})
-	if m.dialog == nil || m.dialog.kind != dialogRefusal || !m.dialog.canForce {
-		t.Fatalf("no forcible refusal: %+v", m.dialog)
+	if m.prompt() == nil || m.prompt().kind != dialogRefusal || !m.prompt().canForce {
+		t.Fatalf("no forcible refusal: %+v", m.prompt())
 	}
 	if !strings.Contains(m.View(), "indexer@/10.0.0.7") {
 		t.Error("the refusal does not name the member")
@@ -297,19 +297,19 @@ func TestConsumeRefusal(t *testing.T) {
 		t.Error("the refused consume still counts as running")
 	}
 	m = press(m, "f")
-	if _, ok := m.dialog.action.(forceConfirmAction); !ok {
-		t.Fatalf("f led to %T", m.dialog.action)
+	if _, ok := m.prompt().action.(forceConfirmAction); !ok {
+		t.Fatalf("f led to %T", m.prompt().action)
 	}
 	m = press(m, "enter") // empty confirmation
-	if m.dialog == nil || m.dialog.err == "" {
+	if m.prompt() == nil || m.prompt().err == "" {
 		t.Fatal("forced without typing force")
 	}
 	m = press(typeText(m, "yes"), "enter")
-	if m.dialog == nil {
+	if m.prompt() == nil {
 		t.Fatal("forced with a wrong word")
 	}
 	m = press(typeText(press(m, "ctrl+u"), "force"), "enter")
-	if m.dialog != nil || !m.batchPage().loading || !m.batchPage().forced || m.batchBusy == 0 {
+	if m.prompt() != nil || !m.batchPage().loading || !m.batchPage().forced || m.batchBusy == 0 {
 		t.Errorf("force did not start a forced consume: loading %v forced %v", m.batchPage().loading, m.batchPage().forced)
 	}
 	// esc on the refusal closes it without forcing.
@@ -318,7 +318,7 @@ func TestConsumeRefusal(t *testing.T) {
 	m2, _ = update(m2, batchMsg{id: m2.batchPage().id, kind: batchConsume, target: m2.batchPage().target, max: 100,
 		err: &kafka.GroupActiveError{Group: g.ID, Members: g.Members}})
 	m2 = press(m2, "esc")
-	if m2.dialog != nil || m2.batchBusy != 0 {
+	if m2.prompt() != nil || m2.batchBusy != 0 {
 		t.Error("esc did not close the refusal")
 	}
 }
@@ -351,19 +351,19 @@ func TestPeekForm(t *testing.T) {
 			defer m.Close()
 			m = press(m, tt.keys...)
 			for field, text := range tt.text {
-				d := m.dialog.focusField(field, 1)
-				m.dialog = &d
+				d := m.prompt().focusField(field, 1)
+				m.modal = &d
 				m = typeText(press(m, "ctrl+u"), text)
 			}
 			m = press(m, "enter")
 			if tt.wantError {
-				if m.dialog == nil || m.dialog.err == "" {
+				if m.prompt() == nil || m.prompt().err == "" {
 					t.Fatal("accepted")
 				}
 				return
 			}
-			if m.dialog != nil {
-				t.Fatalf("not accepted: %s", m.dialog.err)
+			if m.prompt() != nil {
+				t.Fatalf("not accepted: %s", m.prompt().err)
 			}
 			got := m.batchPage().req
 			want := tt.want
@@ -384,9 +384,9 @@ func ptr[T any](v T) *T { return &v }
 func TestCommitAfterReview(t *testing.T) {
 	m := press(peeked(80, 24), "C")
 	defer m.Close()
-	a, ok := m.dialog.action.(commitAction)
+	a, ok := m.prompt().action.(commitAction)
 	if !ok {
-		t.Fatalf("C opened %T", m.dialog.action)
+		t.Fatalf("C opened %T", m.prompt().action)
 	}
 	want := []offsetChange{
 		{Partition: 0, Before: 600, HasBefore: true, After: 602, LastReviewed: 601},
@@ -413,7 +413,7 @@ func TestCommitAfterReview(t *testing.T) {
 	// The cluster refuses: live members. The refusal cannot be forced.
 	refused, _ := update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes,
 		err: &kafka.GroupActiveError{Group: a.target.ID(), Members: []model.Member{{ClientID: "svc", Host: "/10.1.1.1"}}, Op: kafka.OpCommit}})
-	if refused.dialog == nil || refused.dialog.canForce || !strings.Contains(refused.View(), "svc@/10.1.1.1") {
+	if refused.prompt() == nil || refused.prompt().canForce || !strings.Contains(refused.View(), "svc@/10.1.1.1") {
 		t.Error("commit refusal missing, forcible or silent about the member")
 	}
 	if refused.batchPage().committed != "" {
@@ -478,7 +478,7 @@ func TestNewSuffix(t *testing.T) {
 	defer m.Close()
 	for _, bad := range []string{"", "has space", "bad/char", "\x1b[31m"} {
 		m = press(typeText(press(m, "ctrl+u"), bad), "enter")
-		if m.dialog == nil || m.dialog.err == "" {
+		if m.prompt() == nil || m.prompt().err == "" {
 			t.Errorf("suffix %q accepted", bad)
 		}
 	}
@@ -487,7 +487,7 @@ func TestNewSuffix(t *testing.T) {
 		t.Fatalf("new suffix opened page %v target %q new %v", m.topKind(), m.batchPage().target.ID(), m.batchPage().isNew)
 	}
 	m = press(m, "p")
-	if m.dialog == nil {
+	if m.prompt() == nil {
 		t.Fatal("p on a new suffix opened nothing")
 	}
 	m = press(m, "enter")

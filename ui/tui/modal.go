@@ -1,0 +1,43 @@
+package tui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/keymap"
+)
+
+// modal is the one box open over the focused page: a prompt (dialog) or an
+// offset operation (opFlow). While it is open it has every key; the root
+// draws it in the body and shows its help.
+type modal interface {
+	// modalKey handles a key; what the answer means is the root's.
+	modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd)
+	// modalView draws the box in the body, height rows high.
+	modalView(m Model, height int) string
+	// modalHelp is the help bar while the box is open.
+	modalHelp(m Model) keymap.Help
+}
+
+func (d *dialog) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) { return m.handleDialogKey(msg) }
+func (d *dialog) modalView(m Model, height int) string {
+	return d.view(m.styles, m.keys.Dialog, m.width, height)
+}
+func (d *dialog) modalHelp(m Model) keymap.Help { return m.dialogHelp(*d) }
+
+func (f *opFlow) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) { return m.handleOpKey(msg) }
+func (f *opFlow) modalView(m Model, height int) string {
+	return f.view(m.styles, m.width, height)
+}
+func (f *opFlow) modalHelp(m Model) keymap.Help { return m.opHelp() }
+
+// prompt is the open dialog, nil when none (or an operation is open).
+func (m Model) prompt() *dialog {
+	d, _ := m.modal.(*dialog)
+	return d
+}
+
+// flow is the open offset operation, nil when none (or a dialog is open).
+func (m Model) flow() *opFlow {
+	f, _ := m.modal.(*opFlow)
+	return f
+}
