@@ -367,7 +367,9 @@ func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
 }
 
 // Execute commits a plan's new offsets, then reads them back. It refuses on
-// a read-only connection and while the group has live members. Partitions
+// a read-only connection and while the group has live members, and with a
+// *StaleError, writing nothing, when the group's commits on the plan's
+// partitions are no longer those the plan was computed from. Partitions
 // that did not take are in the result's Failed.
 func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResult, error) {
 	res := model.PlanResult{Plan: plan, Failed: map[int32]error{}}
@@ -376,6 +378,13 @@ func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResul
 	}
 	if len(plan.Partitions) == 0 {
 		return res, errors.New("the plan moves no partition")
+	}
+	parts := make([]int32, 0, len(plan.Partitions))
+	for _, p := range plan.Partitions {
+		parts = append(parts, p.Partition)
+	}
+	if err := c.checkUnchanged(ctx, plan.Group, plan.Topic, plan.Before(), parts); err != nil {
+		return res, err
 	}
 	os := make(kadm.Offsets)
 	for _, p := range plan.Partitions {
