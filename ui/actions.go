@@ -148,34 +148,7 @@ func (m Model) askCommit() (Model, tea.Cmd) {
 	case m.commitBusy:
 		return m, reportWarn("a commit is still running")
 	}
-	before, _ := m.snap.Group(b.target.ID())
-	changes := reviewChanges(b.records, before)
-	body := []string{
-		fmt.Sprintf("Moves %s to the offset after the last record reviewed, on the partitions of this batch only. Refused if the group has live members.", clean(b.target.ID())),
-		"",
-		m.styles.ColumnHeader.Render(fmt.Sprintf("%9s  %14s    %-14s  %s", "partition", "before", "after", "")),
-	}
-	for _, c := range changes {
-		from, note := "none", "from earliest"
-		if c.HasBefore {
-			from = count(c.Before)
-			switch d := c.After - c.Before; {
-			case d > 0:
-				note = "+" + count(d)
-			case d == 0:
-				note = "no change"
-			default:
-				note = m.styles.Warn.Render("moves back " + count(-d) + ": records re-read")
-			}
-		}
-		body = append(body, fmt.Sprintf("%9d  %14s  → %-14s  %s", c.Partition, from, count(c.After), note))
-	}
-	return m.openDialog(dialog{
-		kind:   dialogConfirm,
-		title:  "Commit the reviewed batch?",
-		body:   body,
-		action: commitAction{target: b.target, batch: b.id, changes: changes},
-	}), nil
+	return m.startCommitReview(b.target, b.id, b.records)
 }
 
 func (m Model) askExport() (Model, tea.Cmd) {

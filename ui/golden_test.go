@@ -75,9 +75,9 @@ var screens = []screen{
 		m, _ = update(m, cmd())
 		return m
 	}},
-	{"dialog_commit", func(w, h int) Model { return press(peeked(w, h), "C") }},
+	{"dialog_commit", func(w, h int) Model { return pressCommit(peeked(w, h)) }},
 	{"batch_committed", func(w, h int) Model {
-		m := press(peeked(w, h), "C")
+		m := pressCommit(peeked(w, h))
 		a := m.dialog.action.(commitAction)
 		m = press(m, "y")
 		m, _ = update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes})

@@ -378,10 +378,19 @@ func TestPeekForm(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// pressCommit presses C on a batch and answers the read of the group's
+// commits with the snapshot's figures.
+func pressCommit(m Model) Model {
+	m = press(m, "C")
+	g, _ := m.snap.Group(m.batch.target.ID())
+	m, _ = update(m, commitReadMsg{gen: m.reviewing, position: g.Partitions})
+	return m
+}
+
 // TestCommitAfterReview commits a peeked batch: each partition moves to the
 // offset after its last reviewed record, with a before → after summary.
 func TestCommitAfterReview(t *testing.T) {
-	m := press(peeked(80, 24), "C")
+	m := pressCommit(peeked(80, 24))
 	defer m.Close()
 	a, ok := m.dialog.action.(commitAction)
 	if !ok {
