@@ -127,6 +127,12 @@ func (m Model) askConsume(t target) (Model, tea.Cmd) {
 	if m.batchBusy != 0 {
 		return m, reportWarn("a read is still running: wait for it")
 	}
+	if g, ok := m.snap.Group(t.ID()); ok && len(g.Members) > 0 {
+		// Refused before asking for a count, as R, S and D are: forcing is a
+		// deliberate second step that asks for the count itself.
+		ga := &kafka.GroupActiveError{Group: g.ID, State: g.State, Members: g.Members}
+		return m.refuse(ga, false, consumeConfirmAction{target: t}), nil
+	}
 	return m.openDialog(dialog{
 		kind:   dialogForm,
 		title:  "Consume from " + clean(t.ID()),
@@ -183,16 +189,24 @@ func (m Model) handleDialogKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m.submit(d)
 	case dialogForce:
 		if a, ok := d.action.(forceOfferAction); ok {
-			return m.openDialog(dialog{
+			fields := []field{textField("confirm", "", "force")}
+			if a.n == 0 {
+				// Refused before the count was asked: ask it here.
+				fields = []field{textField("records", strconv.Itoa(defaultBatch), ""), fields[0]}
+			}
+			m = m.openDialog(dialog{
 				kind:  dialogForm,
 				title: "Force-join " + clean(a.target.ID()) + "?",
 				body: []string{
 					"Joining rebalances the live members: the running service loses partitions to kgroups until this batch is read and kgroups leaves.",
 					"Type force to go ahead.",
 				},
-				fields: []field{textField("confirm", "", "force")},
+				fields: fields,
 				action: forceConfirmAction(a),
-			}), nil
+			})
+			typed := m.dialog.focusField(len(fields)-1, 1) // the word to type
+			m.dialog = &typed
+			return m, nil
 		}
 	}
 	return m, nil
@@ -224,10 +238,17 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 	case consumeConfirmAction:
 		return m.startConsume(a.target, a.n, false)
 	case forceConfirmAction:
-		if d.value(0) != "force" {
+		n := a.n
+		if n == 0 {
+			var err error
+			if n, err = parseCount(d.value(0)); err != nil {
+				return m.invalid(d, "%v", err)
+			}
+		}
+		if d.value(len(d.fields)-1) != "force" {
 			return m.invalid(d, "type force (or esc to cancel)")
 		}
-		return m.startConsume(a.target, a.n, true)
+		return m.startConsume(a.target, n, true)
 	case peekAction:
 		req, err := m.peekRequest(a.target, d)
 		if err != nil {
