@@ -137,6 +137,7 @@ type opFlow struct {
 	deleted opDeletedMsg     // after a delete
 	scroll  int              // first table row shown
 	err     string           // a validation failure or an error, shown in the dialog
+	note    string           // above a plan: why it was computed again
 }
 
 // intentOp asks the root to start an offset operation.
@@ -376,6 +377,7 @@ func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case opBack:
 		return m.resize(), nil
 	case opSubmit:
+		f.note = ""
 		return m.submitOp(f)
 	case opApply:
 		return m.applyOp(f)

@@ -96,6 +96,17 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 		m, cmd := m.refreshAfterWrite()
 		return m, cmd
 	}
+	if se, ok := staleError(msg.err); ok && current {
+		// The plan's figures are stale: compute it again on the new ones
+		// and show it, with what moved; nothing was written.
+		g := *f
+		g.wait, g.step = 0, stepPlan
+		g.note = fmt.Sprintf("Not applied: %s moved since the plan was read (%s). Below is the plan on the new figures; nothing was written.", group, movedText(se.Moved))
+		m.ops.flow = &g
+		m, replan := m.submitOp(g)
+		m, refresh := m.refreshAfterWrite()
+		return m, tea.Batch(replan, refresh, reportWarn("%s of %s not applied: its offsets moved since the plan was read", msg.op, group))
+	}
 	if msg.err == nil {
 		// kgroups moved the offsets itself: not consumption.
 		m = m.forgetHistory(msg.result.Plan.Group)

@@ -111,3 +111,38 @@ func TestEndToEndCommitReviewOnCurrentFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestEndToEndResetRefusedOnMovedOffsets: a reset plan is applied only on
+// the figures it shows. Moved from outside while the plan is on screen, y
+// writes nothing and the dialog shows the plan again on the new figures;
+// a second y applies that one.
+func TestEndToEndResetRefusedOnMovedOffsets(t *testing.T) {
+	group := demo.Base + "-" + demo.SpentTopic + "-incremental"
+	d := startOps(t, "incremental")
+	d.keys("R")
+	d.wait("Reset " + group)
+	d.keys("enter") // earliest
+	d.wait("nothing is written until you apply")
+	moveGroup(t, d.cl.Admin(), group, 13)
+	moved := fetchOffsets(t, d.cl.Admin(), group)
+	d.keys("y")
+	d.waitAll("Not applied", "partition 0 was", "now 13")
+	if now := fetchOffsets(t, d.cl.Admin(), group); fmt.Sprint(now) != fmt.Sprint(moved) {
+		t.Fatalf("a stale plan wrote: commits %v, the outside left %v", now, moved)
+	}
+	d.wait("nothing is written until you apply")
+	d.keys("y")
+	d.wait("every partition took its new offset")
+	fm := d.quit()
+
+	plan := fm.ops.flow.result.Plan
+	if len(plan.Partitions) == 0 || plan.Partitions[0].Partition != 0 || !plan.Partitions[0].HasCurrent || plan.Partitions[0].Current != 13 {
+		t.Fatalf("the applied plan was not computed on the new figures: %+v", plan.Partitions)
+	}
+	after := fetchOffsets(t, d.cl.Admin(), group)
+	for _, p := range plan.Partitions {
+		if after[p.Partition] != p.New {
+			t.Errorf("partition %d committed %d, planned %d", p.Partition, after[p.Partition], p.New)
+		}
+	}
+}
