@@ -81,11 +81,22 @@ func (c *Cluster) CommitOffsetsIfUnchanged(ctx context.Context, group, topic str
 
 // checkUnchanged reads group's commits on topic and fails with a
 // *StaleError when one of partitions differs from before (absent from
-// before: no commit).
+// before: no commit). nil partitions checks every partition that has a
+// commit in before or now.
 func (c *Cluster) checkUnchanged(ctx context.Context, group, topic string, before map[int32]int64, partitions []int32) error {
 	now, err := c.commitsOn(ctx, group, topic)
 	if err != nil {
-		return fmt.Errorf("re-read the offsets of group %s before committing: %w", group, err)
+		return fmt.Errorf("re-read the offsets of group %s before writing: %w", group, err)
+	}
+	if partitions == nil {
+		seen := map[int32]bool{}
+		for p := range before {
+			seen[p] = true
+		}
+		for p, o := range now {
+			seen[p] = seen[p] || o >= 0
+		}
+		partitions = sortedKeys(seen)
 	}
 	stale := &StaleError{Group: group, Topic: topic}
 	for _, p := range partitions {

@@ -424,8 +424,24 @@ func readBack(o int64, ok bool) string {
 
 // DeleteGroup deletes group entirely. Refused read-only and while live.
 func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
+	return c.deleteGroup(ctx, group, nil)
+}
+
+// DeleteGroupIfUnchanged is DeleteGroup for a delete confirmed on figures:
+// before holds the group's commits on topic as they were shown. If they
+// changed since, nothing is deleted and the error is a *StaleError.
+func (c *Cluster) DeleteGroupIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+	return c.deleteGroup(ctx, group, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
+}
+
+func (c *Cluster) deleteGroup(ctx context.Context, group string, verify func() error) error {
 	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
+	}
+	if verify != nil {
+		if err := verify(); err != nil {
+			return err
+		}
 	}
 	resp, err := c.adm.DeleteGroup(ctx, group)
 	if err != nil {
@@ -443,8 +459,25 @@ func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
 // DeleteGroupOffsets deletes group's commits on topic only. Refused
 // read-only and while live.
 func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) error {
+	return c.deleteGroupOffsets(ctx, group, topic, nil)
+}
+
+// DeleteGroupOffsetsIfUnchanged is DeleteGroupOffsets for a delete
+// confirmed on figures: before holds the group's commits on topic as they
+// were shown. If they changed since, nothing is deleted and the error is a
+// *StaleError.
+func (c *Cluster) DeleteGroupOffsetsIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+	return c.deleteGroupOffsets(ctx, group, topic, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
+}
+
+func (c *Cluster) deleteGroupOffsets(ctx context.Context, group, topic string, verify func() error) error {
 	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
+	}
+	if verify != nil {
+		if err := verify(); err != nil {
+			return err
+		}
 	}
 	commits, err := c.commitsOn(ctx, group, topic)
 	if err != nil {

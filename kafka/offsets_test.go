@@ -389,3 +389,36 @@ func TestExecuteRefusesAPlanOnStaleFigures(t *testing.T) {
 		t.Fatalf("a refused create wrote: commits now %v", got)
 	}
 }
+
+// TestDeleteIfUnchanged: a delete confirmed on the commits it showed
+// deletes nothing once they moved, and deletes when they did not.
+func TestDeleteIfUnchanged(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	shown := map[int32]int64{0: 4, 1: 6}
+	commit(t, f.adm, "g", "events", map[int32]int64{1: 8})
+	for name, del := range map[string]func() error{
+		"delete":         func() error { return f.c.DeleteGroupIfUnchanged(ctx, "g", "events", shown) },
+		"delete offsets": func() error { return f.c.DeleteGroupOffsetsIfUnchanged(ctx, "g", "events", shown) },
+	} {
+		var stale *kafka.StaleError
+		if err := del(); !errors.As(err, &stale) || len(stale.Moved) != 1 || stale.Moved[0].Partition != 1 || stale.Moved[0].Now != 8 {
+			t.Fatalf("%s after partition 1 moved: err %v, want a StaleError for it", name, err)
+		}
+		if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:4 1:8]" {
+			t.Fatalf("%s refused but deleted: commits now %v", name, got)
+		}
+	}
+	// A commit on a partition that had none when shown counts as a move.
+	commit(t, f.adm, "h", "events", map[int32]int64{0: 1})
+	commit(t, f.adm, "h", "events", map[int32]int64{1: 2})
+	if err := f.c.DeleteGroupOffsetsIfUnchanged(ctx, "h", "events", map[int32]int64{0: 1}); !errors.Is(err, kafka.ErrOffsetsMoved) {
+		t.Fatalf("a commit appeared since shown: err %v, want ErrOffsetsMoved", err)
+	}
+	if err := f.c.DeleteGroupOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 4, 1: 8}); err != nil {
+		t.Fatalf("unchanged: %v", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); len(got) != 0 {
+		t.Fatalf("offsets left %v", got)
+	}
+}

@@ -444,8 +444,8 @@ func (m Model) applyOp(f opFlow) (Model, tea.Cmd) {
 	cl, res := m.deps.Cluster, m.res
 	var cmd func(gen int) tea.Cmd
 	if f.op == opDelete {
-		offsetsOnly := f.mode == 1
-		cmd = func(gen int) tea.Cmd { return deleteCmd(res, cl, gen, f.name.String(), f.topic, offsetsOnly) }
+		offsetsOnly, shown := f.mode == 1, f.preview.position
+		cmd = func(gen int) tea.Cmd { return deleteCmd(res, cl, gen, f.name.String(), f.topic, offsetsOnly, shown) }
 	} else {
 		plan := f.plan
 		cmd = func(gen int) tea.Cmd { return applyPlanCmd(res, cl, gen, f.op, plan) }

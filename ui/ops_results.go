@@ -149,6 +149,18 @@ func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, te
 		m = m.refuseOp(ga.Group, ga.Members, opDelete)
 		return m.refreshAfterWrite()
 	}
+	if se, ok := staleError(msg.err); ok && current {
+		// What the dialog showed is stale: read the group again and show
+		// it, with what moved; nothing was deleted.
+		g := *f
+		g.wait, g.step = 0, stepDelete
+		g.note = fmt.Sprintf("Not deleted: %s moved since it was read (%s). Below is the group now; confirm again to delete it.", group, movedText(se.Moved))
+		m.ops.flow = &g
+		cl, res, name, topic := m.deps.Cluster, m.res, g.group.ID, g.topic
+		m, reread := m.request(func(gen int) tea.Cmd { return deletePreviewCmd(res, cl, gen, name, topic) })
+		m, refresh := m.refreshAfterWrite()
+		return m, tea.Batch(reread, refresh, reportWarn("delete of %s not applied: its offsets moved since they were read", group))
+	}
 	if msg.err == nil {
 		m = m.forgetHistory(msg.group)
 	}

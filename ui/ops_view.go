@@ -206,6 +206,10 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		hint("nothing is written until you apply · y: apply · esc: back")
 	case stepDelete:
 		title("Delete " + group + "?")
+		if f.note != "" {
+			top = append(top, styleLines(st.Warn, wrapText(f.note, inner))...)
+			top = append(top, "")
+		}
 		top = append(top, f.deleteLines(st, inner)...)
 		top = append(top, "")
 		f.deleteBottom(st, inner, &bottom)

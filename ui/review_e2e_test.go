@@ -146,3 +146,35 @@ func TestEndToEndResetRefusedOnMovedOffsets(t *testing.T) {
 		}
 	}
 }
+
+// TestEndToEndDeleteRefusedOnMovedOffsets: a delete confirmed on commits
+// that moved since the dialog read them deletes nothing; the dialog shows
+// the group as it is now, and enter again deletes it.
+func TestEndToEndDeleteRefusedOnMovedOffsets(t *testing.T) {
+	group := demo.Base + "-" + demo.SpentTopic + "-full-index"
+	d := startOps(t, "full-index")
+	d.keys("D")
+	d.wait("Type the group name to confirm")
+	d.tm.Type(group)
+	moveGroup(t, d.cl.Admin(), group, 3)
+	moved := fetchOffsets(t, d.cl.Admin(), group)
+	d.keys("enter")
+	d.waitAll("Not deleted", "now 3")
+	if now := fetchOffsets(t, d.cl.Admin(), group); fmt.Sprint(now) != fmt.Sprint(moved) {
+		t.Fatalf("a stale delete deleted: commits %v, the outside left %v", now, moved)
+	}
+	d.keys("enter")
+	d.wait("no commit left on " + demo.SpentTopic)
+	d.quit()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pos, err := d.cl.Position(ctx, group, demo.SpentTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pos {
+		if p.HasCommitted {
+			t.Errorf("partition %d still committed at %d after the confirmed delete", p.Partition, p.Committed)
+		}
+	}
+}
