@@ -93,14 +93,11 @@ func (m Model) handleCommitRead(msg commitReadMsg) (Model, tea.Cmd) {
 // hold the new figures.
 func (m Model) commitDialog(t target, batch int, changes []offsetChange, stale *kafka.StaleError) dialog {
 	id := clean(t.ID())
-	var body []string
+	// The prose gives way to the refusal's note: both do not fit at 80x24.
+	body := []string{fmt.Sprintf("Moves %s to the offset after the last record reviewed, on this batch's partitions only. Before is what the cluster has now: if it changes before you confirm, or the group has live members, nothing is committed.", id)}
 	if stale != nil {
-		body = append(body, m.styles.Warn.Render("Not committed: "+id+" moved while this dialog was open ("+movedText(stale.Moved)+"). The figures below are the new ones."), "")
+		body = []string{m.styles.Warn.Render("Not committed: the group moved while this dialog was open (" + movedText(stale.Moved) + "). Below are the new figures; y commits against them.")}
 	}
-	body = append(body,
-		fmt.Sprintf("Moves %s to the offset after the last record reviewed, on the partitions of this batch only. Refused if the group has live members.", id),
-		"Before is what the cluster has now; if it changes before you confirm, nothing is committed.",
-	)
 	if back := movesBack(changes); len(back) > 0 {
 		body = append(body, "", m.styles.Warn.Render(back))
 	}
