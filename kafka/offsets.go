@@ -367,7 +367,9 @@ func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
 }
 
 // Execute commits a plan's new offsets, then reads them back. It refuses on
-// a read-only connection and while the group has live members. Partitions
+// a read-only connection and while the group has live members, and with a
+// *StaleError, writing nothing, when the group's commits on the plan's
+// partitions are no longer those the plan was computed from. Partitions
 // that did not take are in the result's Failed.
 func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResult, error) {
 	res := model.PlanResult{Plan: plan, Failed: map[int32]error{}}
@@ -376,6 +378,13 @@ func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResul
 	}
 	if len(plan.Partitions) == 0 {
 		return res, errors.New("the plan moves no partition")
+	}
+	parts := make([]int32, 0, len(plan.Partitions))
+	for _, p := range plan.Partitions {
+		parts = append(parts, p.Partition)
+	}
+	if err := c.checkUnchanged(ctx, plan.Group, plan.Topic, plan.Before(), parts); err != nil {
+		return res, err
 	}
 	os := make(kadm.Offsets)
 	for _, p := range plan.Partitions {
@@ -415,8 +424,24 @@ func readBack(o int64, ok bool) string {
 
 // DeleteGroup deletes group entirely. Refused read-only and while live.
 func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
+	return c.deleteGroup(ctx, group, nil)
+}
+
+// DeleteGroupIfUnchanged is DeleteGroup for a delete confirmed on figures:
+// before holds the group's commits on topic as they were shown. If they
+// changed since, nothing is deleted and the error is a *StaleError.
+func (c *Cluster) DeleteGroupIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+	return c.deleteGroup(ctx, group, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
+}
+
+func (c *Cluster) deleteGroup(ctx context.Context, group string, verify func() error) error {
 	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
+	}
+	if verify != nil {
+		if err := verify(); err != nil {
+			return err
+		}
 	}
 	resp, err := c.adm.DeleteGroup(ctx, group)
 	if err != nil {
@@ -434,8 +459,25 @@ func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
 // DeleteGroupOffsets deletes group's commits on topic only. Refused
 // read-only and while live.
 func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) error {
+	return c.deleteGroupOffsets(ctx, group, topic, nil)
+}
+
+// DeleteGroupOffsetsIfUnchanged is DeleteGroupOffsets for a delete
+// confirmed on figures: before holds the group's commits on topic as they
+// were shown. If they changed since, nothing is deleted and the error is a
+// *StaleError.
+func (c *Cluster) DeleteGroupOffsetsIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+	return c.deleteGroupOffsets(ctx, group, topic, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
+}
+
+func (c *Cluster) deleteGroupOffsets(ctx context.Context, group, topic string, verify func() error) error {
 	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
+	}
+	if verify != nil {
+		if err := verify(); err != nil {
+			return err
+		}
 	}
 	commits, err := c.commitsOn(ctx, group, topic)
 	if err != nil {

@@ -310,3 +310,115 @@ func TestReadOnlyRefusesWritesButNotReads(t *testing.T) {
 		t.Fatalf("peek read-only: %d records, err %v", len(recs), err)
 	}
 }
+
+// TestCommitOffsetsIfUnchanged: a reviewed commit is written only while the
+// group still has the commits the user was shown; otherwise nothing is
+// written and the error names what moved.
+func TestCommitOffsetsIfUnchanged(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+
+	// Shown 4 on partition 0; someone moves it to 8 before the confirmation.
+	commit(t, f.adm, "g", "events", map[int32]int64{0: 8})
+	err := f.c.CommitOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 4}, map[int32]int64{0: 5})
+	var stale *kafka.StaleError
+	if !errors.As(err, &stale) || !errors.Is(err, kafka.ErrOffsetsMoved) {
+		t.Fatalf("moved since shown: err %v, want a StaleError", err)
+	}
+	if want := []kafka.MovedOffset{{Partition: 0, Shown: 4, HadShown: true, Now: 8, HasNow: true}}; fmt.Sprint(stale.Moved) != fmt.Sprint(want) {
+		t.Fatalf("moved %+v, want %+v", stale.Moved, want)
+	}
+	if !strings.Contains(err.Error(), "partition 0 was 4, now 8") {
+		t.Fatalf("error %q does not say what moved", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:8 1:6]" {
+		t.Fatalf("a refused commit wrote: commits now %v", got)
+	}
+
+	// Shown without a commit, but one appeared.
+	commit(t, f.adm, "fresh", "events", map[int32]int64{1: 3})
+	err = f.c.CommitOffsetsIfUnchanged(ctx, "fresh", "events", nil, map[int32]int64{1: 2})
+	if !errors.As(err, &stale) || stale.Moved[0].HadShown || stale.Moved[0].Now != 3 {
+		t.Fatalf("a commit appeared since shown: err %v, want a StaleError", err)
+	}
+	if got := committed(t, f.adm, "fresh", "events"); fmt.Sprint(got) != "map[1:3]" {
+		t.Fatalf("a refused commit wrote: commits now %v", got)
+	}
+
+	// Unchanged: applied. Partition 1 is not committed, so its move is not checked.
+	if err := f.c.CommitOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 8}, map[int32]int64{0: 5}); err != nil {
+		t.Fatalf("unchanged: %v", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:5 1:6]" {
+		t.Fatalf("commits now %v, want partition 0 moved back to 5", got)
+	}
+}
+
+// TestExecuteRefusesAPlanOnStaleFigures: a plan shows the commits it was
+// computed from; executing it after they moved writes nothing.
+func TestExecuteRefusesAPlanOnStaleFigures(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetShiftBy, Shift: -2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := newOffsets(plan); fmt.Sprint(got) != "map[0:2 1:4]" {
+		t.Fatalf("plan %v", got)
+	}
+	commit(t, f.adm, "g", "events", map[int32]int64{1: 9})
+	_, err = f.c.Execute(ctx, plan)
+	var stale *kafka.StaleError
+	if !errors.As(err, &stale) || len(stale.Moved) != 1 || stale.Moved[0].Partition != 1 || stale.Moved[0].Now != 9 {
+		t.Fatalf("execute on moved commits: err %v, want a StaleError for partition 1", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:4 1:9]" {
+		t.Fatalf("a refused plan wrote: commits now %v", got)
+	}
+
+	// A create planned on a group nobody had, which someone else created meanwhile.
+	create, err := f.c.PlanCreate(ctx, "g-new", "events", "earliest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit(t, f.adm, "g-new", "events", map[int32]int64{0: 7})
+	if _, err := f.c.Execute(ctx, create); !errors.Is(err, kafka.ErrOffsetsMoved) {
+		t.Fatalf("create after someone else created the group: err %v, want ErrOffsetsMoved", err)
+	}
+	if got := committed(t, f.adm, "g-new", "events"); fmt.Sprint(got) != "map[0:7]" {
+		t.Fatalf("a refused create wrote: commits now %v", got)
+	}
+}
+
+// TestDeleteIfUnchanged: a delete confirmed on the commits it showed
+// deletes nothing once they moved, and deletes when they did not.
+func TestDeleteIfUnchanged(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	shown := map[int32]int64{0: 4, 1: 6}
+	commit(t, f.adm, "g", "events", map[int32]int64{1: 8})
+	for name, del := range map[string]func() error{
+		"delete":         func() error { return f.c.DeleteGroupIfUnchanged(ctx, "g", "events", shown) },
+		"delete offsets": func() error { return f.c.DeleteGroupOffsetsIfUnchanged(ctx, "g", "events", shown) },
+	} {
+		var stale *kafka.StaleError
+		if err := del(); !errors.As(err, &stale) || len(stale.Moved) != 1 || stale.Moved[0].Partition != 1 || stale.Moved[0].Now != 8 {
+			t.Fatalf("%s after partition 1 moved: err %v, want a StaleError for it", name, err)
+		}
+		if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:4 1:8]" {
+			t.Fatalf("%s refused but deleted: commits now %v", name, got)
+		}
+	}
+	// A commit on a partition that had none when shown counts as a move.
+	commit(t, f.adm, "h", "events", map[int32]int64{0: 1})
+	commit(t, f.adm, "h", "events", map[int32]int64{1: 2})
+	if err := f.c.DeleteGroupOffsetsIfUnchanged(ctx, "h", "events", map[int32]int64{0: 1}); !errors.Is(err, kafka.ErrOffsetsMoved) {
+		t.Fatalf("a commit appeared since shown: err %v, want ErrOffsetsMoved", err)
+	}
+	if err := f.c.DeleteGroupOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 4, 1: 8}); err != nil {
+		t.Fatalf("unchanged: %v", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); len(got) != 0 {
+		t.Fatalf("offsets left %v", got)
+	}
+}

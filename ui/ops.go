@@ -137,6 +137,7 @@ type opFlow struct {
 	deleted opDeletedMsg     // after a delete
 	scroll  int              // first table row shown
 	err     string           // a validation failure or an error, shown in the dialog
+	note    string           // above a plan: why it was computed again
 }
 
 // intentOp asks the root to start an offset operation.
@@ -376,6 +377,7 @@ func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case opBack:
 		return m.resize(), nil
 	case opSubmit:
+		f.note = ""
 		return m.submitOp(f)
 	case opApply:
 		return m.applyOp(f)
@@ -442,8 +444,8 @@ func (m Model) applyOp(f opFlow) (Model, tea.Cmd) {
 	cl, res := m.deps.Cluster, m.res
 	var cmd func(gen int) tea.Cmd
 	if f.op == opDelete {
-		offsetsOnly := f.mode == 1
-		cmd = func(gen int) tea.Cmd { return deleteCmd(res, cl, gen, f.name.String(), f.topic, offsetsOnly) }
+		offsetsOnly, shown := f.mode == 1, f.preview.position
+		cmd = func(gen int) tea.Cmd { return deleteCmd(res, cl, gen, f.name.String(), f.topic, offsetsOnly, shown) }
 	} else {
 		plan := f.plan
 		cmd = func(gen int) tea.Cmd { return applyPlanCmd(res, cl, gen, f.op, plan) }

@@ -54,7 +54,7 @@ func (f opFlow) update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int
 // user chose there and the focus where it was.
 func (f opFlow) back() opFlow {
 	f.step, f.focus = f.asked()
-	f.plan, f.source, f.scroll, f.err = model.Plan{}, nil, 0, ""
+	f.plan, f.source, f.scroll, f.err, f.note = model.Plan{}, nil, 0, "", ""
 	return f.refocus()
 }
 

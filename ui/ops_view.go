@@ -191,6 +191,10 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		tail("esc: cancel")
 	case stepPlan:
 		title(f.titleText())
+		if f.note != "" {
+			top = append(top, styleLines(st.Warn, wrapText(f.note, inner))...)
+			top = append(top, "")
+		}
 		prose(&top, f.planSummary())
 		top = append(top, "")
 		bottom = append(bottom, planTotals(f.plan, inner)...)
@@ -202,6 +206,10 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		hint("nothing is written until you apply · y: apply · esc: back")
 	case stepDelete:
 		title("Delete " + group + "?")
+		if f.note != "" {
+			top = append(top, styleLines(st.Warn, wrapText(f.note, inner))...)
+			top = append(top, "")
+		}
 		top = append(top, f.deleteLines(st, inner)...)
 		top = append(top, "")
 		f.deleteBottom(st, inner, &bottom)

@@ -77,6 +77,12 @@ func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
 	if ga, ok := groupActive(msg.err); ok {
 		return m.refuse(ga, true, consumeConfirmAction{}), nil
 	}
+	if se, ok := staleError(msg.err); ok && msg.id == m.batch.id && m.dialog == nil {
+		// Show the new figures and ask again: the user decides on them.
+		m = m.openDialog(m.commitDialog(msg.target, msg.id, restale(msg.changes, se), se))
+		m, cmd := m.refresh()
+		return m, tea.Batch(cmd, reportWarn("not committed: %s moved since it was shown", clean(msg.target.ID())))
+	}
 	if msg.err != nil {
 		return m, ReportError(msg.err)
 	}

@@ -50,6 +50,8 @@ type Model struct {
 	batchGen    int
 	batchBusy   int // id of the peek or consume in flight, 0 if none
 	commitBusy  bool
+	reviewGen   int // bumps with every read of a group's commits for C
+	reviewing   int // the read in flight (its gen), 0 if none
 	clockGen    int
 	lag         lagState // history of every group's lag, and its verdict
 
@@ -169,6 +171,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleOpMsg(msg)
 	case commitMsg:
 		return m.handleCommit(msg)
+	case commitReadMsg:
+		return m.handleCommitRead(msg)
 	case exportMsg:
 		if msg.err != nil {
 			return m, ReportError(msg.err)
@@ -213,6 +217,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		m.batch.spin = m.spinner.View()
+		if m.dialog != nil {
+			if a, ok := m.dialog.action.(commitReadAction); ok {
+				d := *m.dialog
+				d.body = readingCommits(m.spinner.View(), a.target)
+				m.dialog = &d
+			}
+		}
 		if !m.loading() {
 			return m, nil // idle: stop ticking until the next load starts it
 		}
@@ -240,7 +251,7 @@ func (m Model) pop() Model {
 
 // loading reports whether anything the user waits for is in flight.
 func (m Model) loading() bool {
-	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.ops.waiting()
+	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.reviewing != 0 || m.ops.waiting()
 }
 
 // refresh starts a snapshot of the base unless one is in flight.

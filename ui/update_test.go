@@ -278,23 +278,20 @@ func TestReadOnly(t *testing.T) {
 	}
 }
 
-// TestConsumeRefusal follows a consume on a group with live members: the
-// refusal names who holds it, and forcing takes a second, typed
-// confirmation.
+// TestConsumeRefusal: c on a group the snapshot shows with live members is
+// refused at once, naming them, before any count is asked; forcing is a
+// second, typed confirmation that asks for the count itself.
 func TestConsumeRefusal(t *testing.T) {
-	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c")
 	defer m.Close()
-	g, _ := fixedSnapshot().Group(testBase + "-user_events-realtime-alerts")
-	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchConsume, target: m.batch.target, max: 100,
-		err: &kafka.GroupActiveError{Group: g.ID, State: "Stable", Members: g.Members}})
 	if m.dialog == nil || m.dialog.kind != dialogRefusal || !m.dialog.canForce {
-		t.Fatalf("no forcible refusal: %+v", m.dialog)
+		t.Fatalf("c on a live group opened %+v, want a forcible refusal", m.dialog)
 	}
-	if !strings.Contains(m.View(), "indexer@/10.0.0.7") {
-		t.Error("the refusal does not name the member")
+	if view := m.View(); !strings.Contains(view, "indexer@/10.0.0.7") || strings.Contains(view, "How many records") {
+		t.Errorf("the refusal does not name the member, or asks for a count:\n%s", view)
 	}
-	if m.batchBusy != 0 {
-		t.Error("the refused consume still counts as running")
+	if m.batchBusy != 0 || m.top() == pageBatch {
+		t.Error("the refused consume started or left the groups view")
 	}
 	m = press(m, "f")
 	if _, ok := m.dialog.action.(forceConfirmAction); !ok {
@@ -308,18 +305,36 @@ func TestConsumeRefusal(t *testing.T) {
 	if m.dialog == nil {
 		t.Fatal("forced with a wrong word")
 	}
-	m = press(typeText(press(m, "ctrl+u"), "force"), "enter")
-	if m.dialog != nil || !m.batch.loading || !m.batch.forced || m.batchBusy == 0 {
-		t.Errorf("force did not start a forced consume: loading %v forced %v", m.batch.loading, m.batch.forced)
+	m = press(typeText(press(m, "ctrl+u"), "force"), "shift+tab", "ctrl+u")
+	m = press(typeText(m, "7"), "enter")
+	if m.dialog != nil || !m.batch.loading || !m.batch.forced || m.batchBusy == 0 || m.batch.max != 7 {
+		t.Errorf("force did not start a forced consume of 7: loading %v forced %v max %d", m.batch.loading, m.batch.forced, m.batch.max)
 	}
 	// esc on the refusal closes it without forcing.
-	m2 := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
+	m2 := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "esc")
 	defer m2.Close()
-	m2, _ = update(m2, batchMsg{id: m2.batch.id, kind: batchConsume, target: m2.batch.target, max: 100,
-		err: &kafka.GroupActiveError{Group: g.ID, Members: g.Members}})
-	m2 = press(m2, "esc")
 	if m2.dialog != nil || m2.batchBusy != 0 {
 		t.Error("esc did not close the refusal")
+	}
+}
+
+// TestConsumeRefusedByCluster: a member that joined after the last refresh
+// is refused by the cluster; the refusal offers to force the same count.
+func TestConsumeRefusedByCluster(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "c", "enter", "y")
+	defer m.Close()
+	members := []model.Member{{ClientID: "late", Host: "/10.0.0.9"}}
+	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchConsume, target: m.batch.target, max: 100,
+		err: &kafka.GroupActiveError{Group: m.batch.target.ID(), State: "Stable", Members: members}})
+	if m.dialog == nil || m.dialog.kind != dialogRefusal || !m.dialog.canForce || !strings.Contains(m.View(), "late@/10.0.0.9") {
+		t.Fatalf("no forcible refusal naming the member: %+v", m.dialog)
+	}
+	if m.batchBusy != 0 {
+		t.Error("the refused consume still counts as running")
+	}
+	m = press(typeText(press(m, "f"), "force"), "enter")
+	if m.dialog != nil || !m.batch.forced || m.batch.max != 100 {
+		t.Errorf("force did not start a forced consume of the same count: forced %v max %d", m.batch.forced, m.batch.max)
 	}
 }
 
@@ -379,10 +394,19 @@ func TestPeekForm(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// pressCommit presses C on a batch and answers the read of the group's
+// commits with the snapshot's figures.
+func pressCommit(m Model) Model {
+	m = press(m, "C")
+	g, _ := m.snap.Group(m.batch.target.ID())
+	m, _ = update(m, commitReadMsg{gen: m.reviewing, position: g.Partitions})
+	return m
+}
+
 // TestCommitAfterReview commits a peeked batch: each partition moves to the
 // offset after its last reviewed record, with a before → after summary.
 func TestCommitAfterReview(t *testing.T) {
-	m := press(peeked(80, 24), "C")
+	m := pressCommit(peeked(80, 24))
 	defer m.Close()
 	a, ok := m.dialog.action.(commitAction)
 	if !ok {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/demo"
 )
 
@@ -426,5 +427,17 @@ func TestDemoFlag(t *testing.T) {
 	}
 	if !slices.Equal(groups, want) {
 		t.Errorf("groups = %v, want %v", groups, want)
+	}
+}
+
+// TestStaleOffsetsExitRefused: an --execute refused because the group's
+// offsets moved since the plan was read exits 3, like the other refusals.
+func TestStaleOffsetsExitRefused(t *testing.T) {
+	err := opsError(&kafka.StaleError{Group: "g", Topic: "t", Moved: []kafka.MovedOffset{{Partition: 0, Shown: 1, HadShown: true, Now: 2, HasNow: true}}}, "g", "resetting its offsets", nil)
+	if got := exitCode(err); got != ExitRefused {
+		t.Fatalf("exit %d for %v, want %d", got, err, ExitRefused)
+	}
+	if !strings.Contains(err.Error(), "partition 0 was 1, now 2") {
+		t.Fatalf("error %q does not say what moved", err)
 	}
 }

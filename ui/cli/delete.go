@@ -83,12 +83,19 @@ func (a *app) runDelete(cmd *cobra.Command, o *opsFlags, offsetsOnly bool) error
 		return nil
 	}
 
+	// Delete only what was read: commits that moved since refuse it.
+	before := map[int32]int64{}
+	for _, p := range r.Partitions {
+		if p.Committed != nil {
+			before[p.Partition] = *p.Committed
+		}
+	}
 	action := "deleting it"
 	if offsetsOnly {
-		err = conn.Cluster.DeleteGroupOffsets(ctx, group, o.topic)
+		err = conn.Cluster.DeleteGroupOffsetsIfUnchanged(ctx, group, o.topic, before)
 		action = "deleting its offsets"
 	} else {
-		err = conn.Cluster.DeleteGroup(ctx, group)
+		err = conn.Cluster.DeleteGroupIfUnchanged(ctx, group, o.topic, before)
 	}
 	if err != nil {
 		return opsError(err, group, action, conn)

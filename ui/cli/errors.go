@@ -15,7 +15,7 @@ const (
 	ExitOK      = 0 // success
 	ExitError   = 1 // the command failed (cluster unreachable, unknown topic, ...)
 	ExitUsage   = 2 // bad flags or arguments: nothing was attempted
-	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode)
+	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode, offsets moved since planned)
 )
 
 // ErrRefused is matched (errors.Is) by every error that refuses an action
@@ -54,7 +54,7 @@ func exitCode(err error) int {
 	case errors.As(err, &usage):
 		return ExitUsage
 	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive),
-		errors.Is(err, kafka.ErrReadOnly):
+		errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved):
 		return ExitRefused
 	default:
 		return ExitError
