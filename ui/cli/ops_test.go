@@ -616,8 +616,8 @@ func TestReadOnly(t *testing.T) {
 	}
 }
 
-// TestOpsUsageErrors checks mistakes caught before connecting: exit 2, the
-// error and the usage hint, nothing on stdout.
+// TestOpsUsageErrors checks mistakes caught before connecting: exit 2, one
+// line with the error and the usage hint, nothing on stdout.
 func TestOpsUsageErrors(t *testing.T) {
 	t.Setenv(envReadOnly, "")
 	cluster := []string{"--brokers", "127.0.0.1:1", "--base", opsBase} // never reached
@@ -658,8 +658,8 @@ func TestOpsUsageErrors(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, ExitUsage, r.stderr)
 			}
 			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-			if len(lines) != 2 || !strings.Contains(lines[0], tt.contains) || !strings.Contains(lines[1], "--help") || r.stdout != "" {
-				t.Errorf("want one error line containing %q and the usage hint; stdout %q, stderr:\n%s", tt.contains, r.stdout, r.stderr)
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.contains) || !strings.Contains(lines[0], "--help") || r.stdout != "" {
+				t.Errorf("want one error line containing %q and the usage hint on it; stdout %q, stderr:\n%s", tt.contains, r.stdout, r.stderr)
 			}
 		})
 	}
