@@ -148,6 +148,12 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 	case o.suffix != "" && s.Base == "":
 		return req, usagef("--suffix needs a base group prefix: pass --base (or set %s)", envBase)
 	}
+	if !o.peek {
+		// Consuming commits, which creates the group: a peek only reads.
+		if err := checkNewGroupName(s, o.topic, o.suffix); err != nil {
+			return req, err
+		}
+	}
 
 	var starts []string
 	for _, name := range []string{"from-offset", "from-time", "last", "partition"} {

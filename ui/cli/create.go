@@ -38,6 +38,9 @@ offsets are committed and read back. -o json prints the plan in reset's shape.`,
 			if o.suffix == "" {
 				return usagef("create needs --suffix: it creates the group {base}-{topic}-{suffix} of a new job")
 			}
+			if err := checkNewGroupName(s, o.topic, o.suffix); err != nil {
+				return err
+			}
 			switch at {
 			case "earliest", "latest":
 			default:

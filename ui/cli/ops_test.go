@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -644,16 +645,25 @@ func TestOpsUsageErrors(t *testing.T) {
 		{"copy default onto itself", []string{"reset", "--topic", "t", "--from-default"}, "onto itself"},
 		{"bad partitions", []string{"reset", "--topic", "t", "--to-earliest", "--partitions", "a"}, "--partitions"},
 		{"negative partition", []string{"reset", "--topic", "t", "--to-earliest", "--partitions", "-1"}, "negative"},
+		{"partitions twice", []string{"reset", "--topic", "t", "--to-earliest", "--partitions", "0,1,0"}, "--partitions: partition 0 is given twice"},
+		{"partitions twice in two flags", []string{"reset", "--topic", "t", "--shift-by", "1", "--partitions", "2", "--partitions", "2"}, "partition 2 is given twice"},
 		{"empty suffix", []string{"reset", "--topic", "t", "--suffix", "", "--to-earliest"}, "--suffix is empty"},
 		{"reset without topic", []string{"reset", "--to-earliest"}, "reset needs --topic"},
 		{"bad output", []string{"reset", "--topic", "t", "--to-earliest", "-o", "yaml"}, "table, json"},
 		{"create without suffix", []string{"create", "--topic", "t"}, "create needs --suffix"},
 		{"create at a bad time", []string{"create", "--topic", "t", "--suffix", "s", "--at", "noon"}, "want earliest, latest or an RFC 3339 time"},
 		{"delete without topic", []string{"delete"}, "delete needs --topic"},
+		{"reset suffix with a tab", []string{"reset", "--topic", "t", "--suffix", "a\tb", "--to-earliest"}, "--suffix: U+0009 (tab) at position 2"},
+		{"create suffix with a space", []string{"create", "--topic", "t", "--suffix", "new job"}, "--suffix: U+0020 (space) at position 4"},
+		{"consume suffix with a line break", []string{"consume", "--topic", "t", "-n", "1", "--suffix", "x\n"}, "--suffix: U+000A (line feed) at position 2"},
+		{"create suffix with an escape", []string{"create", "--topic", "t", "--suffix", "x\x1b[2J"}, "U+001B (escape) at position 2"},
+		{"create suffix longer than Kafka allows", []string{"create", "--topic", "t", "--suffix", strings.Repeat("s", 32767)}, "at most 32767 bytes"},
+		{"reset base with a control character", []string{"reset", "--topic", "t", "--to-earliest", "--base", "b\x01"}, "--base: U+0001 (a control character) at position 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := kgroups(t, append(tt.args, cluster...)...)
+			args := append(slices.Clone(cluster), tt.args...) // the case's --base wins
+			r := kgroups(t, args...)
 			if r.code != ExitUsage {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, ExitUsage, r.stderr)
 			}
@@ -728,5 +738,27 @@ func TestResetPlanExpired(t *testing.T) {
 	}
 	if fmt.Sprint(got) != "map[0:3 1:0]" {
 		t.Errorf("expired per partition %v, want map[0:3 1:0]:\n%s", got, r.stdout)
+	}
+}
+
+// TestOddGroupNameStillReachable checks that a group whose suffix kgroups
+// would refuse to create (a tab in it) but that exists already can still be
+// peeked, planned for deletion and deleted.
+func TestOddGroupNameStillReachable(t *testing.T) {
+	f := newOpsFixture(t)
+	const suffix = "old\tjob"
+	group := opsDefault + "-" + suffix
+	f.commit(t, group, map[int32]int64{0: 2, 1: 3})
+
+	r := f.run(t, "consume", "--topic", opsTopic, "--suffix", suffix, "-n", "2", "--peek", "-o", "jsonl")
+	if r.code != ExitOK || strings.Count(r.stdout, "\n") != 2 {
+		t.Fatalf("peek: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", suffix, "--execute")
+	if r.code != ExitOK {
+		t.Fatalf("delete: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if got := f.committedOn(t, group); len(got) != 0 {
+		t.Errorf("the group still has commits after delete: %v", got)
 	}
 }

@@ -89,6 +89,9 @@ func (a *app) runReset(cmd *cobra.Command, o *resetOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkNewGroupName(s, o.topic, o.suffix); err != nil {
+		return err
+	}
 	spec, err := o.spec(cmd, s, a.now)
 	if err != nil {
 		return err
@@ -133,10 +136,15 @@ func (o *resetOptions) spec(cmd *cobra.Command, s Settings, now func() time.Time
 	}
 
 	spec := kafka.ResetSpec{Now: now}
+	seen := make(map[int32]bool, len(o.partitions))
 	for _, p := range o.partitions {
 		if p < 0 {
 			return spec, usagef("--partitions: partition %d is negative", p)
 		}
+		if seen[p] {
+			return spec, usagef("--partitions: partition %d is given twice", p)
+		}
+		seen[p] = true
 	}
 	spec.Partitions = o.partitions
 
