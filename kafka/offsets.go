@@ -68,7 +68,7 @@ func (s ResetSpec) describe() string {
 		}
 		return "reset to offsets " + strings.Join(parts, ",")
 	case ResetToDatetime:
-		return "reset to " + s.Time.UTC().Format(time.RFC3339)
+		return "reset to " + s.Time.UTC().Format(model.TimeLayout)
 	case ResetByDuration:
 		return "reset to " + s.Duration.String() + " ago"
 	case ResetShiftBy:
@@ -263,14 +263,19 @@ func (c *Cluster) targets(ctx context.Context, topic string, current []model.Par
 			}
 			at = now().Add(-spec.Duration)
 		}
+		if err := model.CheckKafkaTime(at); err != nil {
+			// Negative timestamps are ListOffsets' sentinels for the log
+			// end and start: never send one.
+			return nil, fmt.Errorf("reset %s: %w", topic, err)
+		}
 		listed, err := c.adm.ListOffsetsAfterMilli(ctx, at.UnixMilli(), topic)
 		if err != nil && !isShardErr(err) {
-			return nil, fmt.Errorf("list offsets of %s at %s: %w", topic, at.UTC().Format(time.RFC3339), err)
+			return nil, fmt.Errorf("list offsets of %s at %s: %w", topic, at.UTC().Format(model.TimeLayout), err)
 		}
 		for _, p := range current {
 			o, ok := listed.Lookup(topic, p.Partition)
 			if !ok || o.Err != nil {
-				return nil, fmt.Errorf("no offset for %s/%d at %s: %v", topic, p.Partition, at.UTC().Format(time.RFC3339), errOr(o.Err, "not listed"))
+				return nil, fmt.Errorf("no offset for %s/%d at %s: %v", topic, p.Partition, at.UTC().Format(model.TimeLayout), errOr(o.Err, "not listed"))
 			}
 			out[p.Partition] = o.Offset
 		}
@@ -321,6 +326,9 @@ func (c *Cluster) PlanCreate(ctx context.Context, group, topic, at string) (mode
 		t, err := time.Parse(time.RFC3339, at)
 		if err != nil {
 			return model.Plan{}, fmt.Errorf("--at %q: want earliest, latest or an RFC 3339 time", at)
+		}
+		if err := model.CheckKafkaTime(t); err != nil {
+			return model.Plan{}, fmt.Errorf("create at %w", err)
 		}
 		spec = ResetSpec{Mode: ResetToDatetime, Time: t}
 	}

@@ -151,6 +151,20 @@ func TestPlanResetBadInput(t *testing.T) {
 	if _, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetFromGroup, FromGroup: "none"}); err == nil {
 		t.Fatal("copy from a group without commits: want an error")
 	}
+	// Kafka reads timestamp -1 as "the log end" and -2 as "the log start":
+	// a time before 1970 must fail, not plan one of those.
+	for _, at := range []time.Time{time.UnixMilli(-1), time.UnixMilli(-2), time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: at}); err == nil || !strings.Contains(err.Error(), "before 1970") {
+			t.Errorf("reset to %s: plan %v, err %v; want an error saying it is before 1970", at, plan.Offsets(), err)
+		}
+	}
+	long := kafka.ResetSpec{Mode: kafka.ResetByDuration, Duration: 100 * 365 * 24 * time.Hour}
+	if _, err := f.c.PlanReset(ctx, "g", "events", long); err == nil || !strings.Contains(err.Error(), "before 1970") {
+		t.Errorf("reset to 100 years ago: err %v, want an error saying it is before 1970", err)
+	}
+	if _, err := f.c.PlanCreate(ctx, "g-new", "events", "1969-12-31T23:59:59.999Z"); err == nil || !strings.Contains(err.Error(), "before 1970") {
+		t.Errorf("create before 1970: err %v, want an error saying it is before 1970", err)
+	}
 }
 
 func TestExecuteResetAndReadBack(t *testing.T) {

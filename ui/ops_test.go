@@ -106,6 +106,8 @@ func TestOpsResetForm(t *testing.T) {
 		{name: "datetime", modes: 4, value: "2025-03-14T08:00:00Z", want: kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: at}},
 		{name: "datetime with offset", modes: 4, value: "2025-03-14T09:00:00+01:00", want: kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: at}},
 		{name: "datetime not RFC 3339", modes: 4, value: "2025-03-14 08:00", wantErr: "RFC 3339"},
+		{name: "datetime before 1970", modes: 4, value: "1969-12-31T23:59:59.999Z", wantErr: "before 1970"},
+		{name: "duration reaching before 1970", modes: 5, value: "600000h", wantErr: "before 1970"},
 		{name: "duration ago", modes: 5, value: "1h30m", want: kafka.ResetSpec{Mode: kafka.ResetByDuration, Duration: 90 * time.Minute}},
 		{name: "duration in days", modes: 5, value: "2d", wantErr: "how long ago"},
 		{name: "duration zero", modes: 5, value: "0s", wantErr: "how long ago"},
@@ -521,6 +523,7 @@ func TestOpsCreate(t *testing.T) {
 		{name: "latest", suffix: "audit", start: 1, wantAt: "latest"},
 		{name: "datetime", suffix: "audit", start: 2, at: "2025-03-14T08:00:00Z", wantAt: "2025-03-14T08:00:00Z"},
 		{name: "bad datetime", suffix: "audit", start: 2, at: "8am", wantErr: "RFC 3339"},
+		{name: "datetime before 1970", suffix: "audit", start: 2, at: "1969-12-31T23:59:59.998Z", wantErr: "before 1970"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -329,6 +329,7 @@ func TestPeekForm(t *testing.T) {
 		text      map[int]string // field → text typed after clearing it
 		want      kafka.PeekRequest
 		wantError bool
+		errHas    string // part of the reason shown, when set
 	}{
 		{name: "group position by default", want: kafka.PeekRequest{From: kafka.PeekCommitted, Max: 100}},
 		{name: "earliest, 5 records", keys: []string{"right"}, text: map[int]string{peekFieldMax: "5"},
@@ -343,6 +344,12 @@ func TestPeekForm(t *testing.T) {
 		{name: "last N on one partition", keys: []string{"left"}, text: map[int]string{peekFieldMax: "3", peekFieldPartition: "2"},
 			want: kafka.PeekRequest{From: kafka.PeekLast, Max: 3, Partition: ptr(int32(2))}},
 		{name: "partition out of range", text: map[int]string{peekFieldPartition: "7"}, wantError: true},
+		{name: "timestamp before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "1969-12-31T23:59:59.999Z"},
+			wantError: true, errHas: "before 1970"},
+		{name: "date before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "1969-12-31"},
+			wantError: true, errHas: "before 1970"},
+		{name: "ago reaching before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "600000h"},
+			wantError: true, errHas: "before 1970"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -358,6 +365,9 @@ func TestPeekForm(t *testing.T) {
 			if tt.wantError {
 				if m.dialog == nil || m.dialog.err == "" {
 					t.Fatal("accepted")
+				}
+				if !strings.Contains(m.dialog.err, tt.errHas) {
+					t.Errorf("reason %q, want it to say %q", m.dialog.err, tt.errHas)
 				}
 				return
 			}

@@ -182,6 +182,9 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 		if err != nil {
 			return req, usagef("--from-time %q is not an RFC 3339 time such as 2025-01-31T09:00:00Z", o.fromTime)
 		}
+		if t.Before(model.KafkaEpoch) {
+			return req, usagef("--from-time %s is before %s: Kafka timestamps start there", o.fromTime, model.KafkaEpoch.Format(time.RFC3339))
+		}
 		req.From, req.Time = kafka.PeekTimestamp, t
 	case o.last:
 		req.From = kafka.PeekLast

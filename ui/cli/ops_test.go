@@ -653,6 +653,12 @@ func TestOpsUsageErrors(t *testing.T) {
 		{"create without suffix", []string{"create", "--topic", "t"}, "create needs --suffix"},
 		{"create at a bad time", []string{"create", "--topic", "t", "--suffix", "s", "--at", "noon"}, "want earliest, latest or an RFC 3339 time"},
 		{"delete without topic", []string{"delete"}, "delete needs --topic"},
+		{"datetime a millisecond before 1970", []string{"reset", "--topic", "t", "--to-datetime", "1969-12-31T23:59:59.999Z"}, "before 1970-01-01T00:00:00Z"},
+		{"datetime two milliseconds before 1970", []string{"reset", "--topic", "t", "--to-datetime", "1969-12-31T23:59:59.998Z"}, "before 1970"},
+		{"datetime long before 1970", []string{"reset", "--topic", "t", "--to-datetime", "1900-01-01T00:00:00+01:00"}, "before 1970"},
+		{"duration reaching before 1970", []string{"reset", "--topic", "t", "--by-duration", "600000h"}, "before 1970"},
+		{"create before 1970", []string{"create", "--topic", "t", "--suffix", "s", "--at", "1969-12-31T23:59:59.999Z"}, "--at 1969-12-31T23:59:59.999Z is before 1970"},
+		{"peek from before 1970", []string{"consume", "--topic", "t", "-n", "1", "--peek", "--from-time", "1969-12-31T23:59:59Z"}, "--from-time 1969-12-31T23:59:59Z is before 1970"},
 		{"reset suffix with a tab", []string{"reset", "--topic", "t", "--suffix", "a\tb", "--to-earliest"}, "--suffix: U+0009 (tab) at position 2"},
 		{"create suffix with a space", []string{"create", "--topic", "t", "--suffix", "new job"}, "--suffix: U+0020 (space) at position 4"},
 		{"consume suffix with a line break", []string{"consume", "--topic", "t", "-n", "1", "--suffix", "x\n"}, "--suffix: U+000A (line feed) at position 2"},
@@ -760,5 +766,23 @@ func TestOddGroupNameStillReachable(t *testing.T) {
 	}
 	if got := f.committedOn(t, group); len(got) != 0 {
 		t.Errorf("the group still has commits after delete: %v", got)
+	}
+}
+
+// TestPlanShowsMilliseconds checks that a plan names its time to the
+// millisecond, in the table and in JSON: 08:59:59.999 is not 08:59:59.
+func TestPlanShowsMilliseconds(t *testing.T) {
+	f := newOpsFixture(t)
+	at := f.t0.Add(3*time.Second - time.Millisecond).UTC()
+	want := at.Format("2006-01-02T15:04:05.000Z")
+	for _, format := range []string{"table", "json"} {
+		r := f.run(t, "reset", "--topic", opsTopic, "--to-datetime", at.Format(time.RFC3339Nano), "-o", format)
+		if r.code != ExitOK || !strings.Contains(r.stdout, want) {
+			t.Errorf("-o %s: exit %d, want the plan to name %s:\n%s%s", format, r.code, want, r.stdout, r.stderr)
+		}
+	}
+	r := f.run(t, "create", "--topic", opsTopic, "--suffix", "new", "--at", at.Format(time.RFC3339Nano))
+	if r.code != ExitOK || !strings.Contains(r.stdout, want) {
+		t.Errorf("create: exit %d, want the plan to name %s:\n%s%s", r.code, want, r.stdout, r.stderr)
 	}
 }
