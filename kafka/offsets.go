@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -187,6 +188,35 @@ func (c *Cluster) commitsAny(ctx context.Context, group string) (int, error) {
 		}
 	})
 	return n, nil
+}
+
+// CommittedTopics lists every topic group has commits on, with the
+// partitions committed, sorted: what deleting the whole group drops.
+func (c *Cluster) CommittedTopics(ctx context.Context, group string) ([]model.TopicPartitions, error) {
+	resp, err := c.adm.FetchOffsets(ctx, group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch offsets of group %s: %w", group, err)
+	}
+	byTopic := map[string][]int32{}
+	var first error
+	resp.Each(func(o kadm.OffsetResponse) {
+		switch {
+		case o.Err != nil:
+			first = cmpErr(first, fmt.Errorf("group %s on %s/%d: %w", group, o.Topic, o.Partition, o.Err))
+		case o.At >= 0:
+			byTopic[o.Topic] = append(byTopic[o.Topic], o.Partition)
+		}
+	})
+	out := make([]model.TopicPartitions, 0, len(byTopic))
+	for _, t := range slices.Sorted(maps.Keys(byTopic)) {
+		ps := byTopic[t]
+		slices.Sort(ps)
+		out = append(out, model.TopicPartitions{Topic: t, Partitions: ps})
+	}
+	return out, first
 }
 
 func cmpErr(have, next error) error {

@@ -786,3 +786,52 @@ func TestPlanShowsMilliseconds(t *testing.T) {
 		t.Errorf("create: exit %d, want the plan to name %s:\n%s%s", r.code, want, r.stdout, r.stderr)
 	}
 }
+
+// TestDeleteListsEveryTopic checks that a whole-group delete's dry run names
+// every topic the group has commits on, since deleting the group drops them
+// all; an offsets-only delete names only its topic.
+func TestDeleteListsEveryTopic(t *testing.T) {
+	f := newOpsFixture(t)
+	ctx := context.Background()
+	const other = "audit-log"
+	if _, err := f.adm.CreateTopic(ctx, 3, 1, nil, other); err != nil {
+		t.Fatal(err)
+	}
+	kafkatest.Produce(t, strings.Split(f.brokers, ","), other,
+		&kgo.Record{Partition: 0, Value: []byte("a")}, &kgo.Record{Partition: 2, Value: []byte("b")})
+	var os kadm.Offsets
+	os.AddOffset(other, 0, 1, -1)
+	os.AddOffset(other, 2, 1, -1)
+	if resp, err := f.adm.CommitOffsets(ctx, opsFull, os); err != nil || resp.Error() != nil {
+		t.Fatalf("commit: %v %v", err, resp.Error())
+	}
+
+	r := f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"commits on 2 topics", other + " (partitions 0,2)", opsTopic + " (partitions 0,1)"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("dry run does not say %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index", "-o", "json")
+	var d struct {
+		Topics []struct {
+			Topic      string  `json:"topic"`
+			Partitions []int32 `json:"partitions"`
+		} `json:"topics"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(d.Topics); got != "[{audit-log [0 2]} {events [0 1]}]" {
+		t.Errorf("json topics %s, want audit-log and events:\n%s", got, r.stdout)
+	}
+
+	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index", "--offsets-only")
+	if r.code != ExitOK || strings.Contains(r.stdout, other) {
+		t.Errorf("an offsets-only delete names other topics: exit %d\n%s", r.code, r.stdout)
+	}
+}
