@@ -284,6 +284,14 @@ func (r *Registry) Close() {
 	r.admin.Close()
 }
 
+// Position reads where the group of (topic, suffix) stands on topic: per
+// partition its commit, the log bounds and the lag. Callers check it before
+// telling people an empty batch means the group has read everything: a
+// member assigned some partitions reads only those.
+func (r *Registry) Position(ctx context.Context, topic, suffix string) ([]model.PartitionLag, error) {
+	return r.admin.Position(ctx, r.Group(ConsumerKey{Topic: topic, Suffix: suffix}), topic)
+}
+
 // ConsumeMessages returns the next batch of at most max records of topic for
 // the default group base-topic, and commits them before returning. It returns
 // exactly max records when that many are there to read, fewer only at the

@@ -601,3 +601,43 @@ func TestStatusBarKeepsTheCause(t *testing.T) {
 		})
 	}
 }
+
+// TestConsumeEmptyBatchSaysWhy checks that a consume that read nothing says
+// "read all" only when the group's lag is 0, and never "offsets committed".
+func TestConsumeEmptyBatchSaysWhy(t *testing.T) {
+	g := testBase + "-spent_detail_topic"
+	tests := []struct {
+		name   string
+		msg    batchMsg
+		level  statusLevel
+		status string // in the status bar
+		screen string // in the batch view
+	}{
+		{"caught up", batchMsg{lagKnown: true}, levelInfo, "has read all of spent_detail_topic", "at the end of every partition"},
+		{"lag left on partitions others hold", batchMsg{lagKnown: true, lagLeft: 600}, levelWarn, "lag on spent_detail_topic is 600", "still has lag 600"},
+		{"lag unknown", batchMsg{}, levelWarn, "could not be read", "c consumes"},
+		{"assigned no partitions", batchMsg{err: &kafka.NotAssignedError{Group: g, Topic: "spent_detail_topic",
+			Members: []model.Member{{ClientID: "indexer", Host: "10.0.0.7"}}}}, levelError, "assigned no partitions", "indexer@10.0.0.7 kept them"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := press(openTopic(loaded(fixedSnapshot(), 120, 30), "spent_detail_topic"), "c", "enter", "y")
+			defer m.Close()
+			if !m.batch.loading {
+				t.Fatal("c, enter, y did not start a consume")
+			}
+			msg := tt.msg
+			msg.id, msg.kind, msg.target, msg.max = m.batch.id, batchConsume, m.batch.target, 100
+			m, cmd := update(m, msg)
+			if !hasStatus(cmd, tt.level, tt.status) {
+				t.Errorf("status %+v, want %q", statusOf(cmd), tt.status)
+			}
+			if hasStatus(cmd, levelInfo, "committed") && !hasStatus(cmd, levelInfo, "nothing committed") {
+				t.Errorf("an empty consume claims a commit: %+v", statusOf(cmd))
+			}
+			if view := m.View(); !strings.Contains(view, tt.screen) {
+				t.Errorf("the batch view does not say %q:\n%s", tt.screen, view)
+			}
+		})
+	}
+}
