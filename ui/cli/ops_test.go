@@ -20,6 +20,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka/demo"
 	"github.com/kgroups/kgroups/kafka/kafkatest"
+	"github.com/kgroups/kgroups/model"
 )
 
 // Names of the offset-operation fixture.
@@ -833,5 +834,90 @@ func TestDeleteListsEveryTopic(t *testing.T) {
 	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index", "--offsets-only")
 	if r.code != ExitOK || strings.Contains(r.stdout, other) {
 		t.Errorf("an offsets-only delete names other topics: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestConsumeForcedButNotAssigned checks that consume --force on a group
+// whose live member keeps the only partition exits 4 saying so, never 0
+// with "has read all", and commits nothing; and that a live member with
+// kgroups' own client id is named as probably a killed kgroups.
+func TestConsumeForcedButNotAssigned(t *testing.T) {
+	f := newOpsFixture(t)
+	ctx := context.Background()
+	const solo = "solo"
+	if _, err := f.adm.CreateTopic(ctx, 1, 1, nil, solo); err != nil {
+		t.Fatal(err)
+	}
+	brokers := strings.Split(f.brokers, ",")
+	kafkatest.Produce(t, brokers, solo, kafkatest.Values(0, 600, func(i int) string { return strconv.Itoa(i) })...)
+	join := func(group, clientID string) {
+		member := kafkatest.Client(t, brokers, kgo.ConsumerGroup(group), kgo.ConsumeTopics(solo),
+			kgo.DisableAutoCommit(), kgo.ClientID(clientID))
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+			member.PollFetches(pctx) // polling drives the join
+			cancel()
+			described, err := f.adm.DescribeGroups(ctx, group)
+			if err == nil && described[group].State == "Stable" {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("member never joined %s", group)
+			}
+		}
+	}
+	group := opsBase + "-" + solo
+	join(group, "indexer")
+
+	r := f.run(t, "consume", "--topic", solo, "-n", "10", "--force", "-o", "jsonl")
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	if r.code != ExitNothingRead || r.stdout != "" || len(lines) != 1 {
+		t.Fatalf("exit %d (want %d), stdout %q, stderr:\n%s", r.code, ExitNothingRead, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"assigned no partitions of solo", "indexer@", "kept them"} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("stderr %q does not say %q", lines[0], want)
+		}
+	}
+	if strings.Contains(r.stderr, "read all") {
+		t.Errorf("claims the group read all while its lag is 600: %s", r.stderr)
+	}
+	if resp, err := f.adm.FetchOffsets(ctx, group); err == nil {
+		if o, ok := resp.Lookup(solo, 0); ok && o.At >= 0 {
+			t.Errorf("committed %d after reading nothing", o.At)
+		}
+	}
+
+	// A kgroups that was killed stays a member until its session ends.
+	killed := opsBase + "-" + solo + "-killed"
+	join(killed, "kgroups")
+	r = f.run(t, "consume", "--topic", solo, "--suffix", "killed", "-n", "10")
+	if r.code != ExitRefused {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, ExitRefused, r.stderr)
+	}
+	for _, want := range []string{"kgroups@", "kgroups' client id", "killed", "session times out, 45s after its last heartbeat"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr %q does not say %q", r.stderr, want)
+		}
+	}
+}
+
+// TestEmptyBatchError checks that an empty batch is "read all" only at lag
+// 0; otherwise it is an error naming the lag and its partitions (exit 4).
+func TestEmptyBatchError(t *testing.T) {
+	caughtUp := []model.PartitionLag{{Partition: 0, End: 10, Committed: 10, HasCommitted: true}, {Partition: 1}}
+	if err := emptyBatchError("g", "t", caughtUp); err != nil {
+		t.Errorf("caught up: %v, want nil", err)
+	}
+	held := []model.PartitionLag{{Partition: 0, End: 10, Committed: 10, HasCommitted: true}, {Partition: 1, End: 600, Lag: 600}, {Partition: 2, End: 5, Lag: 5}}
+	err := emptyBatchError("g", "t", held)
+	if err == nil || exitCode(err) != ExitNothingRead {
+		t.Fatalf("lag 605 left: err %v (exit %d), want exit %d", err, exitCode(err), ExitNothingRead)
+	}
+	for _, want := range []string{"lag 605 on t", "partition(s) 1,2", "committed nothing"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
 	}
 }
