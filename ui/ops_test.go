@@ -835,3 +835,36 @@ func TestOpsPlanInASmallWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestOpsDeleteConfirmTakesTheShownName checks that a group whose name holds
+// characters the screen shows escaped (a tab, an ESC) can be deleted by
+// typing the name as shown, and that anything else is still refused.
+func TestOpsDeleteConfirmTakesTheShownName(t *testing.T) {
+	name := model.GroupName{Base: testBase, Topic: "spent_detail_topic", Suffix: "old\tjob\x1b"}
+	shown := clean(name.String())
+	if shown == name.String() || !strings.Contains(shown, `old\tjob\x1b`) {
+		t.Fatalf("the name is not shown escaped: %q", shown)
+	}
+	long := model.GroupName{Base: testBase, Topic: "spent_detail_topic", Suffix: strings.Repeat("s", 600)}
+	tests := []struct {
+		name  model.GroupName
+		typed string
+		want  bool
+	}{
+		{name, shown, true},
+		{name, testBase + "-spent_detail_topic-old job", false},
+		{name, shown + "x", false},
+		{name, "", false},
+		{long, long.String(), true},
+	}
+	for _, tt := range tests {
+		f := opFlow{op: opDelete, name: tt.name}
+		f.text = newConfirmInput(tt.name)
+		for _, r := range tt.typed {
+			f.text.SetValue(f.text.Value() + string(r))
+		}
+		if got := f.nameMatches(); got != tt.want {
+			t.Errorf("typed %q for %q: matches %v, want %v", tt.typed, tt.name, got, tt.want)
+		}
+	}
+}
