@@ -399,7 +399,7 @@ func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
 		return err
 	}
 	if len(members) > 0 {
-		return &GroupActiveError{Group: group, State: state, Members: members, Op: op}
+		return &GroupActiveError{Group: group, State: state, Members: members, Op: op, OwnClientID: c.cfg.clientID()}
 	}
 	return nil
 }

@@ -260,7 +260,9 @@ func TestDeleteGroupAndOffsets(t *testing.T) {
 func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 	f := newOpsFixture(t, false)
 	ctx := context.Background()
-	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit())
+	// The member announces kgroups' own client id, as a killed kgroups
+	// consume that never left would.
+	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit(), kgo.ClientID("kgroups"))
 	// Wait until the member joined: polling drives the join.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -293,6 +295,9 @@ func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "--force") || !strings.Contains(err.Error(), "stop them") {
 			t.Fatalf("%s refusal says %q: it must tell the user to stop the members, not to force", name, err)
+		}
+		if !strings.Contains(err.Error(), "probably a kgroups consume that was killed") {
+			t.Errorf("%s refusal %q does not say the member is probably a killed kgroups", name, err)
 		}
 	}
 	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != fmt.Sprint(before) {
