@@ -66,25 +66,36 @@ func (e *GroupActiveError) Error() string {
 	}
 	msg := fmt.Sprintf("group %s has %d live member(s) (%s): %s",
 		e.Group, len(e.Members), strings.Join(ids, ", "), advice)
-	if own := e.ownMembers(); len(own) > 0 {
+	if own := e.memberIDs(e.KgroupsMembers()); len(own) > 0 {
 		msg += fmt.Sprintf("; %s %s kgroups' client id %q: probably a kgroups consume that was killed before it could leave; the broker drops it once its session times out, %s after its last heartbeat",
 			strings.Join(own, ", "), plural(len(own), "uses", "use"), e.OwnClientID, RegistrySessionTimeout)
 	}
 	return msg
 }
 
-// ownMembers lists the members that announce kgroups' own client id.
-func (e *GroupActiveError) ownMembers() []string {
+// KgroupsMembers returns the members that announce kgroups' own client id
+// (OwnClientID): most likely kgroups processes killed before they could
+// leave, which the broker drops RegistrySessionTimeout after their last
+// heartbeat.
+func (e *GroupActiveError) KgroupsMembers() []model.Member {
 	if e.OwnClientID == "" {
 		return nil
 	}
-	var own []string
+	var own []model.Member
 	for _, m := range e.Members {
 		if m.ClientID == e.OwnClientID {
-			own = append(own, m.ClientID+"@"+m.Host)
+			own = append(own, m)
 		}
 	}
 	return own
+}
+
+func (e *GroupActiveError) memberIDs(members []model.Member) []string {
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		ids = append(ids, m.ClientID+"@"+m.Host)
+	}
+	return ids
 }
 
 func plural(n int, one, many string) string {

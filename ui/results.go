@@ -59,6 +59,9 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 		}
 		body = append(body, line)
 	}
+	for _, mem := range ga.KgroupsMembers() {
+		body = append(body, "", clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.RegistrySessionTimeout))
+	}
 	d := dialog{kind: dialogRefusal, title: clean(ga.Group) + " is in use: refused"}
 	if commit {
 		body = append(body, "", "Their next commit would overwrite this one. Stop them first, then commit again.")

@@ -641,3 +641,20 @@ func TestConsumeEmptyBatchSaysWhy(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusalNamesKilledKgroups checks that the refusal dialog says when a
+// live member is probably a killed kgroups, and when its session ends.
+func TestRefusalNamesKilledKgroups(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 120, 40), "user_events"), "end", "c", "enter", "y")
+	defer m.Close()
+	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchConsume, target: m.batch.target, max: 100,
+		err: &kafka.GroupActiveError{Group: testBase + "-user_events-realtime-alerts", State: "Stable", OwnClientID: "kgroups",
+			Members: []model.Member{{ID: "a", ClientID: "kgroups", Host: "10.0.0.9"}, {ID: "b", ClientID: "alerts", Host: "10.0.0.8"}}}})
+	view := m.View()
+	if !strings.Contains(view, "probably a kgroups") || !strings.Contains(view, "45s after its last heartbeat") {
+		t.Errorf("the refusal does not name the killed kgroups:\n%s", view)
+	}
+	if strings.Count(view, "probably a kgroups") != 1 {
+		t.Errorf("the foreign member is named as a kgroups too:\n%s", view)
+	}
+}
