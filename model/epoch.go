@@ -17,7 +17,7 @@ const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
 // CheckKafkaTime returns an error saying so when t is before KafkaEpoch.
 func CheckKafkaTime(t time.Time) error {
 	if t.Before(KafkaEpoch) {
-		return fmt.Errorf("%s is before %s, where Kafka timestamps start", t.Format(time.RFC3339Nano), KafkaEpoch.Format(time.RFC3339))
+		return fmt.Errorf("%s is before 1970, where Kafka time starts", t.Format(time.RFC3339Nano))
 	}
 	return nil
 }
