@@ -658,3 +658,19 @@ func TestRefusalNamesKilledKgroups(t *testing.T) {
 		t.Errorf("the foreign member is named as a kgroups too:\n%s", view)
 	}
 }
+
+// TestDialogReasonWraps checks that a form's reason longer than the dialog
+// is wrapped, not cut: its end is shown.
+func TestDialogReasonWraps(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "p", "left", "left")
+	defer m.Close()
+	d := m.dialog.focusField(peekFieldTime, 1)
+	m.dialog = &d
+	m = press(typeText(press(m, "ctrl+u"), "1969-12-31T23:59:59.999999999Z"), "enter")
+	if m.dialog == nil || !strings.Contains(m.dialog.err, "where Kafka time starts") {
+		t.Fatalf("no reason: %+v", m.dialog)
+	}
+	if view := m.View(); strings.Contains(view, "…") || !strings.Contains(view, "starts ") {
+		t.Errorf("the reason is cut:\n%s", view)
+	}
+}
