@@ -518,6 +518,7 @@ func TestOpsCreate(t *testing.T) {
 	}{
 		{name: "no suffix", wantErr: "give a suffix"},
 		{name: "bad suffix", suffix: "a b", wantErr: "letters, digits"},
+		{name: "suffix with a space names it", suffix: "a b", wantErr: "U+0020 (space) at position 2"},
 		{name: "existing suffix", suffix: "full-index", wantErr: "already exists: move it with R"},
 		{name: "earliest", suffix: "audit", wantAt: "earliest"},
 		{name: "latest", suffix: "audit", start: 1, wantAt: "latest"},
