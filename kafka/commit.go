@@ -37,7 +37,7 @@ func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offset
 		return err
 	}
 	if len(members) > 0 {
-		return &GroupActiveError{Group: group, State: state, Members: members, Op: OpCommit}
+		return &GroupActiveError{Group: group, State: state, Members: members, Op: OpCommit, OwnClientID: c.cfg.clientID()}
 	}
 	return c.commit(ctx, group, topic, offsets)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -68,7 +69,7 @@ func (s ResetSpec) describe() string {
 		}
 		return "reset to offsets " + strings.Join(parts, ",")
 	case ResetToDatetime:
-		return "reset to " + s.Time.UTC().Format(time.RFC3339)
+		return "reset to " + s.Time.UTC().Format(model.TimeLayout)
 	case ResetByDuration:
 		return "reset to " + s.Duration.String() + " ago"
 	case ResetShiftBy:
@@ -189,6 +190,35 @@ func (c *Cluster) commitsAny(ctx context.Context, group string) (int, error) {
 	return n, nil
 }
 
+// CommittedTopics lists every topic group has commits on, with the
+// partitions committed, sorted: what deleting the whole group drops.
+func (c *Cluster) CommittedTopics(ctx context.Context, group string) ([]model.TopicPartitions, error) {
+	resp, err := c.adm.FetchOffsets(ctx, group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch offsets of group %s: %w", group, err)
+	}
+	byTopic := map[string][]int32{}
+	var first error
+	resp.Each(func(o kadm.OffsetResponse) {
+		switch {
+		case o.Err != nil:
+			first = cmpErr(first, fmt.Errorf("group %s on %s/%d: %w", group, o.Topic, o.Partition, o.Err))
+		case o.At >= 0:
+			byTopic[o.Topic] = append(byTopic[o.Topic], o.Partition)
+		}
+	})
+	out := make([]model.TopicPartitions, 0, len(byTopic))
+	for _, t := range slices.Sorted(maps.Keys(byTopic)) {
+		ps := byTopic[t]
+		slices.Sort(ps)
+		out = append(out, model.TopicPartitions{Topic: t, Partitions: ps})
+	}
+	return out, first
+}
+
 func cmpErr(have, next error) error {
 	if have != nil {
 		return have
@@ -263,14 +293,19 @@ func (c *Cluster) targets(ctx context.Context, topic string, current []model.Par
 			}
 			at = now().Add(-spec.Duration)
 		}
+		if err := model.CheckKafkaTime(at); err != nil {
+			// Negative timestamps are ListOffsets' sentinels for the log
+			// end and start: never send one.
+			return nil, fmt.Errorf("reset %s: %w", topic, err)
+		}
 		listed, err := c.adm.ListOffsetsAfterMilli(ctx, at.UnixMilli(), topic)
 		if err != nil && !isShardErr(err) {
-			return nil, fmt.Errorf("list offsets of %s at %s: %w", topic, at.UTC().Format(time.RFC3339), err)
+			return nil, fmt.Errorf("list offsets of %s at %s: %w", topic, at.UTC().Format(model.TimeLayout), err)
 		}
 		for _, p := range current {
 			o, ok := listed.Lookup(topic, p.Partition)
 			if !ok || o.Err != nil {
-				return nil, fmt.Errorf("no offset for %s/%d at %s: %v", topic, p.Partition, at.UTC().Format(time.RFC3339), errOr(o.Err, "not listed"))
+				return nil, fmt.Errorf("no offset for %s/%d at %s: %v", topic, p.Partition, at.UTC().Format(model.TimeLayout), errOr(o.Err, "not listed"))
 			}
 			out[p.Partition] = o.Offset
 		}
@@ -322,6 +357,9 @@ func (c *Cluster) PlanCreate(ctx context.Context, group, topic, at string) (mode
 		if err != nil {
 			return model.Plan{}, fmt.Errorf("--at %q: want earliest, latest or an RFC 3339 time", at)
 		}
+		if err := model.CheckKafkaTime(t); err != nil {
+			return model.Plan{}, fmt.Errorf("create at %w", err)
+		}
 		spec = ResetSpec{Mode: ResetToDatetime, Time: t}
 	}
 	if err := c.checkAbsent(ctx, group); err != nil {
@@ -361,7 +399,7 @@ func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
 		return err
 	}
 	if len(members) > 0 {
-		return &GroupActiveError{Group: group, State: state, Members: members, Op: op}
+		return &GroupActiveError{Group: group, State: state, Members: members, Op: op, OwnClientID: c.cfg.clientID()}
 	}
 	return nil
 }

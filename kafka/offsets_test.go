@@ -151,6 +151,20 @@ func TestPlanResetBadInput(t *testing.T) {
 	if _, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetFromGroup, FromGroup: "none"}); err == nil {
 		t.Fatal("copy from a group without commits: want an error")
 	}
+	// Kafka reads timestamp -1 as "the log end" and -2 as "the log start":
+	// a time before 1970 must fail, not plan one of those.
+	for _, at := range []time.Time{time.UnixMilli(-1), time.UnixMilli(-2), time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: at}); err == nil || !strings.Contains(err.Error(), "before 1970") {
+			t.Errorf("reset to %s: plan %v, err %v; want an error saying it is before 1970", at, plan.Offsets(), err)
+		}
+	}
+	long := kafka.ResetSpec{Mode: kafka.ResetByDuration, Duration: 100 * 365 * 24 * time.Hour}
+	if _, err := f.c.PlanReset(ctx, "g", "events", long); err == nil || !strings.Contains(err.Error(), "before 1970") {
+		t.Errorf("reset to 100 years ago: err %v, want an error saying it is before 1970", err)
+	}
+	if _, err := f.c.PlanCreate(ctx, "g-new", "events", "1969-12-31T23:59:59.999Z"); err == nil || !strings.Contains(err.Error(), "before 1970") {
+		t.Errorf("create before 1970: err %v, want an error saying it is before 1970", err)
+	}
 }
 
 func TestExecuteResetAndReadBack(t *testing.T) {
@@ -246,7 +260,9 @@ func TestDeleteGroupAndOffsets(t *testing.T) {
 func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 	f := newOpsFixture(t, false)
 	ctx := context.Background()
-	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit())
+	// The member announces kgroups' own client id, as a killed kgroups
+	// consume that never left would.
+	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit(), kgo.ClientID("kgroups"))
 	// Wait until the member joined: polling drives the join.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -279,6 +295,9 @@ func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "--force") || !strings.Contains(err.Error(), "stop them") {
 			t.Fatalf("%s refusal says %q: it must tell the user to stop the members, not to force", name, err)
+		}
+		if !strings.Contains(err.Error(), "probably a kgroups consume that was killed") {
+			t.Errorf("%s refusal %q does not say the member is probably a killed kgroups", name, err)
 		}
 	}
 	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != fmt.Sprint(before) {

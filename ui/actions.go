@@ -347,6 +347,9 @@ func validSuffix(s string) error {
 	if len(s) > 200 {
 		return fmt.Errorf("suffix: at most 200 characters")
 	}
+	if err := model.CheckNameChars(s); err != nil {
+		return fmt.Errorf("suffix: %v: use letters, digits, '-', '_' and '.' only", err)
+	}
 	for _, r := range s {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
 		if !ok {

@@ -119,6 +119,11 @@ func consumeCmd(res *resources, cfg kafka.Config, id int, t target, n int, force
 		} else {
 			msg.records, msg.err = reg.ConsumeMessagesWithGroup(ctx, t.Group.Topic, n, t.Group.Suffix)
 		}
+		if msg.err == nil && len(msg.records) == 0 {
+			if pos, err := reg.Position(ctx, t.Group.Topic, t.Group.Suffix); err == nil {
+				msg.lagLeft, msg.lagKnown = model.TotalLag(pos), true
+			}
+		}
 		return msg
 	})
 }

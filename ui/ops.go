@@ -263,7 +263,7 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 		f.text = newLineInput("", "", "e.g. full-index")
 		f.at = newLineInput("", m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), "2025-01-31T09:00:00Z")
 	case opDelete:
-		f.text = newLineInput("", "", "")
+		f.text = newConfirmInput(f.name)
 		f.focus = ctlName
 		f.others = otherTopics(in.group)
 		m.ops.flow = &f

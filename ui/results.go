@@ -34,7 +34,7 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	}
 	if msg.kind == batchConsume {
 		m, cmd := m.refresh()
-		return m, tea.Batch(cmd, reportInfo("consumed %s records as %s: offsets committed", count(int64(len(msg.records))), clean(msg.target.ID())))
+		return m, tea.Batch(cmd, consumedReport(msg))
 	}
 	if len(msg.records) == 0 {
 		return m, reportInfo("nothing to read there")
@@ -58,6 +58,9 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 			line += " holds " + strings.Join(parts, ", ")
 		}
 		body = append(body, line)
+	}
+	for _, mem := range ga.KgroupsMembers() {
+		body = append(body, "", clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.RegistrySessionTimeout))
 	}
 	d := dialog{kind: dialogRefusal, title: clean(ga.Group) + " is in use: refused"}
 	if commit {
@@ -96,4 +99,19 @@ func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
 	}
 	m, cmd := m.refresh()
 	return m, tea.Batch(cmd, reportInfo("%s: %s", clean(msg.target.ID()), summary))
+}
+
+// consumedReport says what a consume did. An empty batch claims the group
+// has read everything only when its lag, read after the call, is 0.
+func consumedReport(msg batchMsg) tea.Cmd {
+	id, topic := clean(msg.target.ID()), clean(msg.target.Group.Topic)
+	switch {
+	case len(msg.records) > 0:
+		return reportInfo("consumed %s records as %s: offsets committed", count(int64(len(msg.records))), id)
+	case !msg.lagKnown:
+		return reportWarn("consumed nothing as %s, nothing committed; its lag could not be read", id)
+	case msg.lagLeft == 0:
+		return reportInfo("nothing to consume: %s has read all of %s", id, topic)
+	}
+	return reportWarn("consumed nothing as %s, nothing committed: its lag on %s is %s, on partitions other members hold", id, topic, count(msg.lagLeft))
 }

@@ -345,6 +345,7 @@ func TestPeekForm(t *testing.T) {
 		text      map[int]string // field → text typed after clearing it
 		want      kafka.PeekRequest
 		wantError bool
+		errHas    string // part of the reason shown, when set
 	}{
 		{name: "group position by default", want: kafka.PeekRequest{From: kafka.PeekCommitted, Max: 100}},
 		{name: "earliest, 5 records", keys: []string{"right"}, text: map[int]string{peekFieldMax: "5"},
@@ -359,6 +360,12 @@ func TestPeekForm(t *testing.T) {
 		{name: "last N on one partition", keys: []string{"left"}, text: map[int]string{peekFieldMax: "3", peekFieldPartition: "2"},
 			want: kafka.PeekRequest{From: kafka.PeekLast, Max: 3, Partition: ptr(int32(2))}},
 		{name: "partition out of range", text: map[int]string{peekFieldPartition: "7"}, wantError: true},
+		{name: "timestamp before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "1969-12-31T23:59:59.999Z"},
+			wantError: true, errHas: "before 1970"},
+		{name: "date before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "1969-12-31"},
+			wantError: true, errHas: "before 1970"},
+		{name: "ago reaching before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "600000h"},
+			wantError: true, errHas: "before 1970"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -374,6 +381,9 @@ func TestPeekForm(t *testing.T) {
 			if tt.wantError {
 				if m.dialog == nil || m.dialog.err == "" {
 					t.Fatal("accepted")
+				}
+				if !strings.Contains(m.dialog.err, tt.errHas) {
+					t.Errorf("reason %q, want it to say %q", m.dialog.err, tt.errHas)
 				}
 				return
 			}
@@ -614,5 +624,78 @@ func TestStatusBarKeepsTheCause(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestConsumeEmptyBatchSaysWhy checks that a consume that read nothing says
+// "read all" only when the group's lag is 0, and never "offsets committed".
+func TestConsumeEmptyBatchSaysWhy(t *testing.T) {
+	g := testBase + "-spent_detail_topic"
+	tests := []struct {
+		name   string
+		msg    batchMsg
+		level  statusLevel
+		status string // in the status bar
+		screen string // in the batch view
+	}{
+		{"caught up", batchMsg{lagKnown: true}, levelInfo, "has read all of spent_detail_topic", "at the end of every partition"},
+		{"lag left on partitions others hold", batchMsg{lagKnown: true, lagLeft: 600}, levelWarn, "lag on spent_detail_topic is 600", "still has lag 600"},
+		{"lag unknown", batchMsg{}, levelWarn, "could not be read", "c consumes"},
+		{"assigned no partitions", batchMsg{err: &kafka.NotAssignedError{Group: g, Topic: "spent_detail_topic",
+			Members: []model.Member{{ClientID: "indexer", Host: "10.0.0.7"}}}}, levelError, "assigned no partitions", "indexer@10.0.0.7 kept them"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := press(openTopic(loaded(fixedSnapshot(), 120, 30), "spent_detail_topic"), "c", "enter", "y")
+			defer m.Close()
+			if !m.batch.loading {
+				t.Fatal("c, enter, y did not start a consume")
+			}
+			msg := tt.msg
+			msg.id, msg.kind, msg.target, msg.max = m.batch.id, batchConsume, m.batch.target, 100
+			m, cmd := update(m, msg)
+			if !hasStatus(cmd, tt.level, tt.status) {
+				t.Errorf("status %+v, want %q", statusOf(cmd), tt.status)
+			}
+			if hasStatus(cmd, levelInfo, "committed") && !hasStatus(cmd, levelInfo, "nothing committed") {
+				t.Errorf("an empty consume claims a commit: %+v", statusOf(cmd))
+			}
+			if view := m.View(); !strings.Contains(view, tt.screen) {
+				t.Errorf("the batch view does not say %q:\n%s", tt.screen, view)
+			}
+		})
+	}
+}
+
+// TestRefusalNamesKilledKgroups checks that the refusal dialog says when a
+// live member is probably a killed kgroups, and when its session ends.
+func TestRefusalNamesKilledKgroups(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 120, 40), "user_events"), "end", "c", "enter", "y")
+	defer m.Close()
+	m, _ = update(m, batchMsg{id: m.batch.id, kind: batchConsume, target: m.batch.target, max: 100,
+		err: &kafka.GroupActiveError{Group: testBase + "-user_events-realtime-alerts", State: "Stable", OwnClientID: "kgroups",
+			Members: []model.Member{{ID: "a", ClientID: "kgroups", Host: "10.0.0.9"}, {ID: "b", ClientID: "alerts", Host: "10.0.0.8"}}}})
+	view := m.View()
+	if !strings.Contains(view, "probably a kgroups") || !strings.Contains(view, "45s after its last heartbeat") {
+		t.Errorf("the refusal does not name the killed kgroups:\n%s", view)
+	}
+	if strings.Count(view, "probably a kgroups") != 1 {
+		t.Errorf("the foreign member is named as a kgroups too:\n%s", view)
+	}
+}
+
+// TestDialogReasonWraps checks that a form's reason longer than the dialog
+// is wrapped, not cut: its end is shown.
+func TestDialogReasonWraps(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "p", "left", "left")
+	defer m.Close()
+	d := m.dialog.focusField(peekFieldTime, 1)
+	m.dialog = &d
+	m = press(typeText(press(m, "ctrl+u"), "1969-12-31T23:59:59.999999999Z"), "enter")
+	if m.dialog == nil || !strings.Contains(m.dialog.err, "where Kafka time starts") {
+		t.Fatalf("no reason: %+v", m.dialog)
+	}
+	if view := m.View(); strings.Contains(view, "…") || !strings.Contains(view, "starts ") {
+		t.Errorf("the reason is cut:\n%s", view)
 	}
 }
