@@ -32,6 +32,14 @@ type Config struct {
 	Extra    []kgo.Opt // appended last; tests use it for hooks
 }
 
+// clientID is the client id the brokers see: ClientID, or "kgroups".
+func (c Config) clientID() string {
+	if c.ClientID == "" {
+		return "kgroups"
+	}
+	return c.ClientID
+}
+
 func (c Config) timeout() time.Duration {
 	if c.Timeout <= 0 {
 		return DefaultTimeout
@@ -41,10 +49,7 @@ func (c Config) timeout() time.Duration {
 
 // Opts returns the kgo options shared by every client kgroups builds.
 func (c Config) Opts() []kgo.Opt {
-	id := c.ClientID
-	if id == "" {
-		id = "kgroups"
-	}
+	id := c.clientID()
 	t := c.timeout()
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(c.Brokers...),

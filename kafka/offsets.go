@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -68,7 +69,7 @@ func (s ResetSpec) describe() string {
 		}
 		return "reset to offsets " + strings.Join(parts, ",")
 	case ResetToDatetime:
-		return "reset to " + s.Time.UTC().Format(time.RFC3339)
+		return "reset to " + s.Time.UTC().Format(model.TimeLayout)
 	case ResetByDuration:
 		return "reset to " + s.Duration.String() + " ago"
 	case ResetShiftBy:
@@ -189,6 +190,35 @@ func (c *Cluster) commitsAny(ctx context.Context, group string) (int, error) {
 	return n, nil
 }
 
+// CommittedTopics lists every topic group has commits on, with the
+// partitions committed, sorted: what deleting the whole group drops.
+func (c *Cluster) CommittedTopics(ctx context.Context, group string) ([]model.TopicPartitions, error) {
+	resp, err := c.adm.FetchOffsets(ctx, group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch offsets of group %s: %w", group, err)
+	}
+	byTopic := map[string][]int32{}
+	var first error
+	resp.Each(func(o kadm.OffsetResponse) {
+		switch {
+		case o.Err != nil:
+			first = cmpErr(first, fmt.Errorf("group %s on %s/%d: %w", group, o.Topic, o.Partition, o.Err))
+		case o.At >= 0:
+			byTopic[o.Topic] = append(byTopic[o.Topic], o.Partition)
+		}
+	})
+	out := make([]model.TopicPartitions, 0, len(byTopic))
+	for _, t := range slices.Sorted(maps.Keys(byTopic)) {
+		ps := byTopic[t]
+		slices.Sort(ps)
+		out = append(out, model.TopicPartitions{Topic: t, Partitions: ps})
+	}
+	return out, first
+}
+
 func cmpErr(have, next error) error {
 	if have != nil {
 		return have
@@ -263,14 +293,19 @@ func (c *Cluster) targets(ctx context.Context, topic string, current []model.Par
 			}
 			at = now().Add(-spec.Duration)
 		}
+		if err := model.CheckKafkaTime(at); err != nil {
+			// Negative timestamps are ListOffsets' sentinels for the log
+			// end and start: never send one.
+			return nil, fmt.Errorf("reset %s: %w", topic, err)
+		}
 		listed, err := c.adm.ListOffsetsAfterMilli(ctx, at.UnixMilli(), topic)
 		if err != nil && !isShardErr(err) {
-			return nil, fmt.Errorf("list offsets of %s at %s: %w", topic, at.UTC().Format(time.RFC3339), err)
+			return nil, fmt.Errorf("list offsets of %s at %s: %w", topic, at.UTC().Format(model.TimeLayout), err)
 		}
 		for _, p := range current {
 			o, ok := listed.Lookup(topic, p.Partition)
 			if !ok || o.Err != nil {
-				return nil, fmt.Errorf("no offset for %s/%d at %s: %v", topic, p.Partition, at.UTC().Format(time.RFC3339), errOr(o.Err, "not listed"))
+				return nil, fmt.Errorf("no offset for %s/%d at %s: %v", topic, p.Partition, at.UTC().Format(model.TimeLayout), errOr(o.Err, "not listed"))
 			}
 			out[p.Partition] = o.Offset
 		}
@@ -322,6 +357,9 @@ func (c *Cluster) PlanCreate(ctx context.Context, group, topic, at string) (mode
 		if err != nil {
 			return model.Plan{}, fmt.Errorf("--at %q: want earliest, latest or an RFC 3339 time", at)
 		}
+		if err := model.CheckKafkaTime(t); err != nil {
+			return model.Plan{}, fmt.Errorf("create at %w", err)
+		}
 		spec = ResetSpec{Mode: ResetToDatetime, Time: t}
 	}
 	if err := c.checkAbsent(ctx, group); err != nil {
@@ -361,13 +399,15 @@ func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
 		return err
 	}
 	if len(members) > 0 {
-		return &GroupActiveError{Group: group, State: state, Members: members, Op: op}
+		return &GroupActiveError{Group: group, State: state, Members: members, Op: op, OwnClientID: c.cfg.clientID()}
 	}
 	return nil
 }
 
 // Execute commits a plan's new offsets, then reads them back. It refuses on
-// a read-only connection and while the group has live members. Partitions
+// a read-only connection and while the group has live members, and with a
+// *StaleError, writing nothing, when the group's commits on the plan's
+// partitions are no longer those the plan was computed from. Partitions
 // that did not take are in the result's Failed.
 func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResult, error) {
 	res := model.PlanResult{Plan: plan, Failed: map[int32]error{}}
@@ -376,6 +416,13 @@ func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResul
 	}
 	if len(plan.Partitions) == 0 {
 		return res, errors.New("the plan moves no partition")
+	}
+	parts := make([]int32, 0, len(plan.Partitions))
+	for _, p := range plan.Partitions {
+		parts = append(parts, p.Partition)
+	}
+	if err := c.checkUnchanged(ctx, plan.Group, plan.Topic, plan.Before(), parts); err != nil {
+		return res, err
 	}
 	os := make(kadm.Offsets)
 	for _, p := range plan.Partitions {
@@ -415,8 +462,24 @@ func readBack(o int64, ok bool) string {
 
 // DeleteGroup deletes group entirely. Refused read-only and while live.
 func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
+	return c.deleteGroup(ctx, group, nil)
+}
+
+// DeleteGroupIfUnchanged is DeleteGroup for a delete confirmed on figures:
+// before holds the group's commits on topic as they were shown. If they
+// changed since, nothing is deleted and the error is a *StaleError.
+func (c *Cluster) DeleteGroupIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+	return c.deleteGroup(ctx, group, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
+}
+
+func (c *Cluster) deleteGroup(ctx context.Context, group string, verify func() error) error {
 	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
+	}
+	if verify != nil {
+		if err := verify(); err != nil {
+			return err
+		}
 	}
 	resp, err := c.adm.DeleteGroup(ctx, group)
 	if err != nil {
@@ -434,8 +497,25 @@ func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
 // DeleteGroupOffsets deletes group's commits on topic only. Refused
 // read-only and while live.
 func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) error {
+	return c.deleteGroupOffsets(ctx, group, topic, nil)
+}
+
+// DeleteGroupOffsetsIfUnchanged is DeleteGroupOffsets for a delete
+// confirmed on figures: before holds the group's commits on topic as they
+// were shown. If they changed since, nothing is deleted and the error is a
+// *StaleError.
+func (c *Cluster) DeleteGroupOffsetsIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+	return c.deleteGroupOffsets(ctx, group, topic, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
+}
+
+func (c *Cluster) deleteGroupOffsets(ctx context.Context, group, topic string, verify func() error) error {
 	if err := c.checkWritable(ctx, group, OpDelete); err != nil {
 		return err
+	}
+	if verify != nil {
+		if err := verify(); err != nil {
+			return err
+		}
 	}
 	commits, err := c.commitsOn(ctx, group, topic)
 	if err != nil {

@@ -151,6 +151,20 @@ func TestPlanResetBadInput(t *testing.T) {
 	if _, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetFromGroup, FromGroup: "none"}); err == nil {
 		t.Fatal("copy from a group without commits: want an error")
 	}
+	// Kafka reads timestamp -1 as "the log end" and -2 as "the log start":
+	// a time before 1970 must fail, not plan one of those.
+	for _, at := range []time.Time{time.UnixMilli(-1), time.UnixMilli(-2), time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: at}); err == nil || !strings.Contains(err.Error(), "before 1970") {
+			t.Errorf("reset to %s: plan %v, err %v; want an error saying it is before 1970", at, plan.Offsets(), err)
+		}
+	}
+	long := kafka.ResetSpec{Mode: kafka.ResetByDuration, Duration: 100 * 365 * 24 * time.Hour}
+	if _, err := f.c.PlanReset(ctx, "g", "events", long); err == nil || !strings.Contains(err.Error(), "before 1970") {
+		t.Errorf("reset to 100 years ago: err %v, want an error saying it is before 1970", err)
+	}
+	if _, err := f.c.PlanCreate(ctx, "g-new", "events", "1969-12-31T23:59:59.999Z"); err == nil || !strings.Contains(err.Error(), "before 1970") {
+		t.Errorf("create before 1970: err %v, want an error saying it is before 1970", err)
+	}
 }
 
 func TestExecuteResetAndReadBack(t *testing.T) {
@@ -246,7 +260,9 @@ func TestDeleteGroupAndOffsets(t *testing.T) {
 func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 	f := newOpsFixture(t, false)
 	ctx := context.Background()
-	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit())
+	// The member announces kgroups' own client id, as a killed kgroups
+	// consume that never left would.
+	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit(), kgo.ClientID("kgroups"))
 	// Wait until the member joined: polling drives the join.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -280,6 +296,9 @@ func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 		if strings.Contains(err.Error(), "--force") || !strings.Contains(err.Error(), "stop them") {
 			t.Fatalf("%s refusal says %q: it must tell the user to stop the members, not to force", name, err)
 		}
+		if !strings.Contains(err.Error(), "probably a kgroups consume that was killed") {
+			t.Errorf("%s refusal %q does not say the member is probably a killed kgroups", name, err)
+		}
 	}
 	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != fmt.Sprint(before) {
 		t.Fatalf("refused writes changed commits: %v → %v", before, got)
@@ -308,5 +327,117 @@ func TestReadOnlyRefusesWritesButNotReads(t *testing.T) {
 	recs, err := f.c.Peek(ctx, kafka.PeekRequest{Topic: "events", Group: "g", Max: 3})
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("peek read-only: %d records, err %v", len(recs), err)
+	}
+}
+
+// TestCommitOffsetsIfUnchanged: a reviewed commit is written only while the
+// group still has the commits the user was shown; otherwise nothing is
+// written and the error names what moved.
+func TestCommitOffsetsIfUnchanged(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+
+	// Shown 4 on partition 0; someone moves it to 8 before the confirmation.
+	commit(t, f.adm, "g", "events", map[int32]int64{0: 8})
+	err := f.c.CommitOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 4}, map[int32]int64{0: 5})
+	var stale *kafka.StaleError
+	if !errors.As(err, &stale) || !errors.Is(err, kafka.ErrOffsetsMoved) {
+		t.Fatalf("moved since shown: err %v, want a StaleError", err)
+	}
+	if want := []kafka.MovedOffset{{Partition: 0, Shown: 4, HadShown: true, Now: 8, HasNow: true}}; fmt.Sprint(stale.Moved) != fmt.Sprint(want) {
+		t.Fatalf("moved %+v, want %+v", stale.Moved, want)
+	}
+	if !strings.Contains(err.Error(), "partition 0 was 4, now 8") {
+		t.Fatalf("error %q does not say what moved", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:8 1:6]" {
+		t.Fatalf("a refused commit wrote: commits now %v", got)
+	}
+
+	// Shown without a commit, but one appeared.
+	commit(t, f.adm, "fresh", "events", map[int32]int64{1: 3})
+	err = f.c.CommitOffsetsIfUnchanged(ctx, "fresh", "events", nil, map[int32]int64{1: 2})
+	if !errors.As(err, &stale) || stale.Moved[0].HadShown || stale.Moved[0].Now != 3 {
+		t.Fatalf("a commit appeared since shown: err %v, want a StaleError", err)
+	}
+	if got := committed(t, f.adm, "fresh", "events"); fmt.Sprint(got) != "map[1:3]" {
+		t.Fatalf("a refused commit wrote: commits now %v", got)
+	}
+
+	// Unchanged: applied. Partition 1 is not committed, so its move is not checked.
+	if err := f.c.CommitOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 8}, map[int32]int64{0: 5}); err != nil {
+		t.Fatalf("unchanged: %v", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:5 1:6]" {
+		t.Fatalf("commits now %v, want partition 0 moved back to 5", got)
+	}
+}
+
+// TestExecuteRefusesAPlanOnStaleFigures: a plan shows the commits it was
+// computed from; executing it after they moved writes nothing.
+func TestExecuteRefusesAPlanOnStaleFigures(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetShiftBy, Shift: -2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := newOffsets(plan); fmt.Sprint(got) != "map[0:2 1:4]" {
+		t.Fatalf("plan %v", got)
+	}
+	commit(t, f.adm, "g", "events", map[int32]int64{1: 9})
+	_, err = f.c.Execute(ctx, plan)
+	var stale *kafka.StaleError
+	if !errors.As(err, &stale) || len(stale.Moved) != 1 || stale.Moved[0].Partition != 1 || stale.Moved[0].Now != 9 {
+		t.Fatalf("execute on moved commits: err %v, want a StaleError for partition 1", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:4 1:9]" {
+		t.Fatalf("a refused plan wrote: commits now %v", got)
+	}
+
+	// A create planned on a group nobody had, which someone else created meanwhile.
+	create, err := f.c.PlanCreate(ctx, "g-new", "events", "earliest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit(t, f.adm, "g-new", "events", map[int32]int64{0: 7})
+	if _, err := f.c.Execute(ctx, create); !errors.Is(err, kafka.ErrOffsetsMoved) {
+		t.Fatalf("create after someone else created the group: err %v, want ErrOffsetsMoved", err)
+	}
+	if got := committed(t, f.adm, "g-new", "events"); fmt.Sprint(got) != "map[0:7]" {
+		t.Fatalf("a refused create wrote: commits now %v", got)
+	}
+}
+
+// TestDeleteIfUnchanged: a delete confirmed on the commits it showed
+// deletes nothing once they moved, and deletes when they did not.
+func TestDeleteIfUnchanged(t *testing.T) {
+	f := newOpsFixture(t, false)
+	ctx := context.Background()
+	shown := map[int32]int64{0: 4, 1: 6}
+	commit(t, f.adm, "g", "events", map[int32]int64{1: 8})
+	for name, del := range map[string]func() error{
+		"delete":         func() error { return f.c.DeleteGroupIfUnchanged(ctx, "g", "events", shown) },
+		"delete offsets": func() error { return f.c.DeleteGroupOffsetsIfUnchanged(ctx, "g", "events", shown) },
+	} {
+		var stale *kafka.StaleError
+		if err := del(); !errors.As(err, &stale) || len(stale.Moved) != 1 || stale.Moved[0].Partition != 1 || stale.Moved[0].Now != 8 {
+			t.Fatalf("%s after partition 1 moved: err %v, want a StaleError for it", name, err)
+		}
+		if got := committed(t, f.adm, "g", "events"); fmt.Sprint(got) != "map[0:4 1:8]" {
+			t.Fatalf("%s refused but deleted: commits now %v", name, got)
+		}
+	}
+	// A commit on a partition that had none when shown counts as a move.
+	commit(t, f.adm, "h", "events", map[int32]int64{0: 1})
+	commit(t, f.adm, "h", "events", map[int32]int64{1: 2})
+	if err := f.c.DeleteGroupOffsetsIfUnchanged(ctx, "h", "events", map[int32]int64{0: 1}); !errors.Is(err, kafka.ErrOffsetsMoved) {
+		t.Fatalf("a commit appeared since shown: err %v, want ErrOffsetsMoved", err)
+	}
+	if err := f.c.DeleteGroupOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 4, 1: 8}); err != nil {
+		t.Fatalf("unchanged: %v", err)
+	}
+	if got := committed(t, f.adm, "g", "events"); len(got) != 0 {
+		t.Fatalf("offsets left %v", got)
 	}
 }

@@ -182,6 +182,11 @@ func (c *Cluster) placeFrom(ctx context.Context, req PeekRequest, ranges []PeekR
 			ranges[i].From = ranges[i].End - int64(req.Max)
 		}
 	case PeekTimestamp:
+		if err := model.CheckKafkaTime(req.Time); err != nil {
+			// Negative timestamps are ListOffsets' sentinels for the log
+			// end and start: never send one.
+			return fmt.Errorf("peek %s from %w", req.Topic, err)
+		}
 		after, err := c.adm.ListOffsetsAfterMilli(ctx, req.Time.UnixMilli(), req.Topic)
 		if err != nil {
 			return fmt.Errorf("peek %s: list offsets after %s: %w", req.Topic, req.Time.Format(time.RFC3339), err)

@@ -456,3 +456,15 @@ func peekSettledGoroutines(target int, wait time.Duration) int {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestPeekBeforeEpoch checks that a peek from a time before 1970 fails
+// rather than read from whatever Kafka's sentinel timestamps mean.
+func TestPeekBeforeEpoch(t *testing.T) {
+	f := newPeekFixture(t)
+	for _, at := range []time.Time{time.UnixMilli(-1), time.UnixMilli(-2), time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)} {
+		recs, err := f.cluster.Peek(context.Background(), kafka.PeekRequest{Topic: peekTopic, From: kafka.PeekTimestamp, Time: at, Max: 5})
+		if err == nil || !strings.Contains(err.Error(), "before 1970") {
+			t.Errorf("peek from %s: %d records, err %v; want an error saying it is before 1970", at, len(recs), err)
+		}
+	}
+}

@@ -29,7 +29,17 @@ type GroupActiveError struct {
 	State   string // the group's state when it was described, if known
 	Members []model.Member
 	Op      string // OpJoin (the zero value) or OpCommit
+
+	// OwnClientID is the client id this kgroups announces, when known: a
+	// live member with the same id is most likely a kgroups process that
+	// was killed and never left, and the message says so.
+	OwnClientID string
 }
+
+// RegistrySessionTimeout is the session timeout of the registry's group
+// members: a member that stops without leaving (a killed process) stays in
+// its group until this long after its last heartbeat.
+const RegistrySessionTimeout = 45 * time.Second
 
 // Operations a GroupActiveError can refuse.
 const (
@@ -54,9 +64,73 @@ func (e *GroupActiveError) Error() string {
 	if !ok {
 		advice = "joining would rebalance them; use --force to join anyway"
 	}
-	return fmt.Sprintf("group %s has %d live member(s) (%s): %s",
+	msg := fmt.Sprintf("group %s has %d live member(s) (%s): %s",
 		e.Group, len(e.Members), strings.Join(ids, ", "), advice)
+	if own := e.memberIDs(e.KgroupsMembers()); len(own) > 0 {
+		msg += fmt.Sprintf("; %s %s kgroups' client id %q: probably a kgroups consume that was killed before it could leave; the broker drops it once its session times out, %s after its last heartbeat",
+			strings.Join(own, ", "), plural(len(own), "uses", "use"), e.OwnClientID, RegistrySessionTimeout)
+	}
+	return msg
 }
+
+// KgroupsMembers returns the members that announce kgroups' own client id
+// (OwnClientID): most likely kgroups processes killed before they could
+// leave, which the broker drops RegistrySessionTimeout after their last
+// heartbeat.
+func (e *GroupActiveError) KgroupsMembers() []model.Member {
+	if e.OwnClientID == "" {
+		return nil
+	}
+	var own []model.Member
+	for _, m := range e.Members {
+		if m.ClientID == e.OwnClientID {
+			own = append(own, m)
+		}
+	}
+	return own
+}
+
+func (e *GroupActiveError) memberIDs(members []model.Member) []string {
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		ids = append(ids, m.ClientID+"@"+m.Host)
+	}
+	return ids
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// ErrNotAssigned is matched (errors.Is) by *NotAssignedError.
+var ErrNotAssigned = errors.New("joined the group but was assigned no partitions")
+
+// NotAssignedError says a call joined its group (forced, beside live
+// members) and was assigned no partition of the topic: the live members kept
+// them. Nothing was read or committed, whatever the group's lag.
+type NotAssignedError struct {
+	Group   string
+	Topic   string
+	Members []model.Member // the other members, as described after the call
+}
+
+func (e *NotAssignedError) Error() string {
+	ids := make([]string, 0, len(e.Members))
+	for _, m := range e.Members {
+		ids = append(ids, m.ClientID+"@"+m.Host)
+	}
+	who := "the other members"
+	if len(ids) > 0 {
+		who = fmt.Sprintf("the live member(s) %s", strings.Join(ids, ", "))
+	}
+	return fmt.Sprintf("joined group %s but was assigned no partitions of %s: %s kept them; nothing was read or committed",
+		e.Group, e.Topic, who)
+}
+
+func (e *NotAssignedError) Is(target error) bool { return target == ErrNotAssigned }
 
 func (e *GroupActiveError) Is(target error) bool { return target == ErrGroupActive }
 
@@ -221,6 +295,14 @@ func (r *Registry) Close() {
 	r.admin.Close()
 }
 
+// Position reads where the group of (topic, suffix) stands on topic: per
+// partition its commit, the log bounds and the lag. Callers check it before
+// telling people an empty batch means the group has read everything: a
+// member assigned some partitions reads only those.
+func (r *Registry) Position(ctx context.Context, topic, suffix string) ([]model.PartitionLag, error) {
+	return r.admin.Position(ctx, r.Group(ConsumerKey{Topic: topic, Suffix: suffix}), topic)
+}
+
 // ConsumeMessages returns the next batch of at most max records of topic for
 // the default group base-topic, and commits them before returning. It returns
 // exactly max records when that many are there to read, fewer only at the
@@ -297,6 +379,15 @@ func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept
 	err = c.batch(ctx, r.admin.adm, max, accept)
 	if err != nil && r.ctx.Err() != nil && ctx.Err() != nil {
 		return ErrRegistryClosed
+	}
+	if errors.Is(err, errNoPartitions) {
+		na := &NotAssignedError{Group: c.group, Topic: key.Topic}
+		// Best effort: the refusal stands even if the group cannot be
+		// described now.
+		if _, members, derr := r.admin.LiveMembers(ctx, c.group); derr == nil {
+			na.Members = r.foreign(members)
+		}
+		return na
 	}
 	return err
 }
@@ -396,7 +487,7 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 			return fmt.Errorf("check group %s before joining: %w", c.group, err)
 		}
 		if foreign := r.foreign(members); len(foreign) > 0 {
-			return &GroupActiveError{Group: c.group, State: state, Members: foreign}
+			return &GroupActiveError{Group: c.group, State: state, Members: foreign, OwnClientID: r.cfg.clientID()}
 		}
 	}
 
@@ -407,6 +498,8 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 		kgo.DisableAutoCommit(),
 		kgo.BlockRebalanceOnPoll(),
 		kgo.FetchMaxWait(registryFetchMaxWait),
+		// Said in GroupActiveError: set, not left to kgo's default.
+		kgo.SessionTimeout(RegistrySessionTimeout),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		// Transaction markers take offsets too: seeing them lets a call
 		// tell that a partition is read to its end and commit past them.
@@ -491,6 +584,7 @@ type registryConsumer struct {
 	gen      uint64
 	settled  chan struct{}
 	open     bool
+	changed  chan struct{} // closed and replaced at every assignment change
 }
 
 func newRegistryConsumer(key ConsumerKey, group string, seq uint64) *registryConsumer {
@@ -503,6 +597,7 @@ func newRegistryConsumer(key ConsumerKey, group string, seq uint64) *registryCon
 		assigned: make(map[int32]struct{}),
 		settled:  make(chan struct{}),
 		open:     true,
+		changed:  make(chan struct{}),
 	}
 }
 
@@ -543,7 +638,7 @@ func (c *registryConsumer) onAssigned(_ context.Context, _ *kgo.Client, assigned
 	for _, p := range assigned[c.key.Topic] {
 		c.assigned[p] = struct{}{}
 	}
-	c.gen++
+	c.bump()
 	if c.open {
 		c.open = false
 		close(c.settled)
@@ -556,7 +651,7 @@ func (c *registryConsumer) onRevoked(_ context.Context, _ *kgo.Client, revoked m
 	for _, p := range revoked[c.key.Topic] {
 		delete(c.assigned, p)
 	}
-	c.gen++
+	c.bump()
 	if !c.open {
 		c.open = true
 		c.settled = make(chan struct{})
@@ -575,6 +670,41 @@ func (c *registryConsumer) waitSettled(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("join group %s: %w", c.group, ctx.Err())
+	}
+}
+
+// bump records an assignment change; the caller holds c.mu.
+func (c *registryConsumer) bump() {
+	c.gen++
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// waitAssigned waits up to wait for the consumer to be assigned a
+// partition, and reports whether it was. A cooperative rebalance gives a
+// member that joins beside live ones nothing in its first round; the
+// partitions the others give up come in a second round, once they have
+// revoked them and rejoined (a heartbeat or two later).
+func (c *registryConsumer) waitAssigned(ctx context.Context, wait time.Duration) (bool, error) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		if err := c.waitSettled(ctx); err != nil {
+			return false, err
+		}
+		c.mu.Lock()
+		n, changed := len(c.assigned), c.changed
+		c.mu.Unlock()
+		if n > 0 {
+			return true, nil
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return false, nil
+		case <-ctx.Done():
+			return false, fmt.Errorf("join group %s: %w", c.group, ctx.Err())
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -32,11 +33,27 @@ func (b *registryBounds) more() bool {
 	return false
 }
 
+// errNoPartitions is batch's signal that the consumer holds no partition;
+// Registry.consume turns it into a *NotAssignedError naming the members.
+var errNoPartitions = errors.New("no partitions assigned")
+
+// registryAssignWait bounds how long a call that joined with no partition
+// waits for one: long enough for a cooperative rebalance's second round at
+// kgo's default 3 s heartbeats.
+const registryAssignWait = 10 * time.Second
+
 // batch polls up to max records from the consumer's assigned partitions,
 // hands them to accept and commits them. The caller holds the turn.
 func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int, accept func([]*kgo.Record) error) error {
 	if err := c.waitSettled(ctx); err != nil {
 		return err
+	}
+	if ok, err := c.waitAssigned(ctx, registryAssignWait); err != nil {
+		return err
+	} else if !ok {
+		// Never an empty "caught up" batch: the group may have lag on
+		// partitions other members kept.
+		return errNoPartitions
 	}
 	b := &registryBounds{pos: make(map[int32]int64), end: make(map[int32]int64)}
 	if err := c.refresh(ctx, adm, b, nil); err != nil {

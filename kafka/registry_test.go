@@ -485,8 +485,15 @@ func TestRegistryRefusesLiveGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer forced.Close()
-	if _, err := forced.ConsumeMessagesWithGroup(ctx, "user_events", 10, "realtime-alerts"); err != nil {
+	// The live member keeps both partitions through the first round of the
+	// cooperative rebalance and gives one up in the second: the forced call
+	// waits for it rather than report an empty batch.
+	recs, err := forced.ConsumeMessagesWithGroup(ctx, "user_events", 10, "realtime-alerts")
+	if err != nil {
 		t.Fatalf("forced: %v", err)
+	}
+	if len(recs) == 0 {
+		t.Errorf("forced: no records while the group has lag 6")
 	}
 	if _, members := f.groupState(t, group); len(members) != 2 {
 		t.Errorf("forced join: %d members, want 2", len(members))
@@ -736,5 +743,82 @@ func TestRegistryEvictsUnderConcurrentCalls(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRegistryForcedJoinAssignedNothing checks that a forced join that gets
+// no partition (the live member keeps the only one) fails with
+// *NotAssignedError naming the member, never an empty "caught up" batch, and
+// commits nothing.
+func TestRegistryForcedJoinAssignedNothing(t *testing.T) {
+	t.Parallel()
+	f := newRegFixture(t, 1, []string{"user_events"})
+	f.produce(t, "user_events", map[int32]int{0: 600})
+	group := regBase + "-user_events-realtime-alerts"
+	f.liveMember(t, group, "user_events")
+	ctx := regCtx(t)
+
+	forced, err := kafka.NewRegistry(regBase, regConfig(f.brokers), kafka.WithForce(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forced.Close()
+	recs, err := forced.ConsumeMessagesWithGroup(ctx, "user_events", 10, "realtime-alerts")
+	var na *kafka.NotAssignedError
+	if !errors.As(err, &na) || !errors.Is(err, kafka.ErrNotAssigned) {
+		t.Fatalf("forced: %d records, err %v; want *NotAssignedError", len(recs), err)
+	}
+	if na.Group != group || na.Topic != "user_events" || len(na.Members) != 1 || na.Members[0].ClientID != "live-service" {
+		t.Errorf("error %+v, want group %s on user_events held by live-service", na, group)
+	}
+	for _, want := range []string{"no partitions", "live-service@", "kept them"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q does not say %q", err, want)
+		}
+	}
+	if got := f.committedOffsets(t, group, "user_events"); len(got) != 0 {
+		t.Errorf("commits %v after a call that read nothing", got)
+	}
+}
+
+// TestRegistryNamesKilledKgroups checks that a live member using kgroups'
+// own client id is named as probably a killed kgroups process, with when
+// its session runs out; another client keeps the plain wording.
+func TestRegistryNamesKilledKgroups(t *testing.T) {
+	t.Parallel()
+	f := newRegFixture(t, 2, []string{"user_events"})
+	f.produce(t, "user_events", map[int32]int{0: 3, 1: 3})
+	ctx := regCtx(t)
+	join := func(group, clientID string) {
+		cl := kafkatest.Client(t, f.brokers, kgo.ClientID(clientID), kgo.ConsumerGroup(group),
+			kgo.ConsumeTopics("user_events"), kgo.HeartbeatInterval(100*time.Millisecond))
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+			cl.PollFetches(pctx) // polling drives the join
+			cancel()
+			if state, members := f.groupState(t, group); state == "Stable" && len(members) == 1 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never joined %s", clientID, group)
+			}
+		}
+	}
+	join(regBase+"-user_events-killed", "kgroups")
+	join(regBase+"-user_events-service", "billing")
+
+	_, err := f.reg.ConsumeMessagesWithGroup(ctx, "user_events", 1, "killed")
+	if !errors.Is(err, kafka.ErrGroupActive) {
+		t.Fatalf("err %v, want ErrGroupActive", err)
+	}
+	for _, want := range []string{"kgroups@", "kgroups' client id", "killed", "session", "45s"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q does not say %q", err, want)
+		}
+	}
+	_, err = f.reg.ConsumeMessagesWithGroup(ctx, "user_events", 1, "service")
+	if !errors.Is(err, kafka.ErrGroupActive) || strings.Contains(err.Error(), "killed") || strings.Contains(err.Error(), "kgroups") {
+		t.Errorf("err %v, want the plain refusal naming billing only", err)
 	}
 }

@@ -140,3 +140,12 @@ func (s Snapshot) TopicLag(topic string) (lag, expired int64) {
 	}
 	return lag, expired
 }
+
+// TotalLag sums the lag of partitions.
+func TotalLag(parts []PartitionLag) int64 {
+	var n int64
+	for _, p := range parts {
+		n += p.Lag
+	}
+	return n
+}

@@ -84,6 +84,18 @@ func (p Plan) Offsets() map[int32]int64 {
 	return out
 }
 
+// Before returns the commits the plan was computed from, by partition: the
+// figures a user reviewed. A partition without a commit is absent.
+func (p Plan) Before() map[int32]int64 {
+	out := make(map[int32]int64, len(p.Partitions))
+	for _, pp := range p.Partitions {
+		if pp.HasCurrent {
+			out[pp.Partition] = pp.Current
+		}
+	}
+	return out
+}
+
 // BuildPlan turns requested target offsets into a plan over the partitions
 // named in targets, clamping every target to [start, end] of its partition.
 // current holds the group's position (BuildPartitionLags output) on every

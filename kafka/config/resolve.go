@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -117,7 +118,9 @@ func EnvLayer(env func(string) (string, bool)) (Layer, error) {
 		l.Context = &v
 	}
 	if v, ok := get(EnvBrokers); ok {
-		l.Brokers = SplitList(v)
+		if l.Brokers = SplitList(v); len(l.Brokers) == 0 {
+			return l, fmt.Errorf("%s=%q has no broker address: give host:port[,host:port...]", EnvBrokers, v)
+		}
 	}
 	if v, ok := get(EnvBase); ok {
 		l.Base = &v
@@ -222,6 +225,9 @@ func Resolve(opt Options) (*Resolved, error) {
 		set(&r.ReadOnly, l.l.ReadOnly, l.source(FlagReadOnly, EnvReadOnly))
 		set(&r.Refresh, l.l.Refresh, l.source(FlagRefresh, ""))
 		set(&r.Timeout, l.l.Timeout, l.source(FlagTimeout, ""))
+	}
+	if err := CheckBrokers(r.Brokers.Value); err != nil {
+		return nil, fmt.Errorf("%s: %w", r.describeSource("brokers", r.Brokers.Source), err)
 	}
 	r.TLS, r.SASL = ctx.TLS, ctx.SASL
 	if err := r.check(); err != nil {
@@ -415,4 +421,57 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// CheckBrokers checks bootstrap addresses before anything dials them: each
+// is host:port (or a bare host, which kgo dials on 9092) with a port in
+// 1-65535, never a URL.
+func CheckBrokers(addrs []string) error {
+	for _, a := range addrs {
+		if err := checkBroker(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkBroker(addr string) error {
+	if scheme, _, ok := strings.Cut(addr, "://"); ok {
+		return fmt.Errorf("%q is a URL (%s://): give host:port, e.g. localhost:9092", addr, scheme)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		var ae *net.AddrError
+		if errors.As(err, &ae) && ae.Err == "missing port in address" {
+			// A bare host: kgo adds the default port 9092.
+			host, port = addr, ""
+		} else {
+			return fmt.Errorf("%q is not host:port", addr)
+		}
+	}
+	if host == "" {
+		return fmt.Errorf("%q has no host: give host:port, e.g. localhost:9092", addr)
+	}
+	if port == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%q: the port must be a number in 1-65535", addr)
+	}
+	return nil
+}
+
+// describeSource names a setting the way people gave it: the flag, the
+// environment variable, or the context of the configuration file.
+func (r *Resolved) describeSource(name string, s Source) string {
+	switch {
+	case s == flagSource(name):
+		return "--" + name
+	case strings.HasPrefix(string(s), "env "):
+		return strings.TrimPrefix(string(s), "env ")
+	case strings.HasPrefix(string(s), "file:"):
+		return fmt.Sprintf("%s in context %q of %s", name, strings.TrimPrefix(string(s), "file:"), r.ConfigPath.Value)
+	}
+	return fmt.Sprintf("%s (%s)", name, s)
 }

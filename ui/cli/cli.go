@@ -16,7 +16,7 @@ import (
 
 // Main runs kgroups with args (the command line without the program name)
 // and returns the process exit code. Errors are printed on stderr as one line
-// prefixed "kgroups: ".
+// prefixed "kgroups: "; a usage error ends with the hint to run --help.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return run(ctx, &app{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}, args)
 }
@@ -38,11 +38,13 @@ func run(ctx context.Context, a *app, args []string) int {
 	if !a.started {
 		err = &usageError{err: err}
 	}
-	fmt.Fprintln(a.stderr, errorLine(ctx, err))
 	code := exitCode(err)
+	line := errorLine(ctx, err)
 	if code == ExitUsage {
-		fmt.Fprintf(a.stderr, "run '%s --help' for usage\n", cmd.CommandPath())
+		// The hint shares the error's line: one line per failure, always.
+		line += fmt.Sprintf(" (see '%s --help')", cmd.CommandPath())
 	}
+	fmt.Fprintln(a.stderr, line)
 	return code
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/demo"
 )
 
@@ -264,7 +265,7 @@ func TestExitCodes(t *testing.T) {
 		within   time.Duration // when set, it must fail within this long
 	}{
 		{name: "unknown flag", args: []string{"lag", "--nope"}, code: ExitUsage,
-			contains: []string{"unknown flag: --nope", "run 'kgroups lag --help'"}},
+			contains: []string{"unknown flag: --nope", "see 'kgroups lag --help'"}},
 		{name: "unknown command", args: []string{"lagg"}, code: ExitUsage, contains: []string{`unknown command "lagg"`}},
 		{name: "bad output format", args: []string{"lag", "-o", "yaml"}, code: ExitUsage, contains: []string{"yaml", "table, json"}},
 		{name: "bad duration", args: []string{"lag", "--timeout", "soon"}, code: ExitUsage, contains: []string{"--timeout"}},
@@ -316,12 +317,13 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("stdout on failure:\n%s", r.stdout)
 			}
 			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-			wantLines := 1
-			if tt.code == ExitUsage {
-				wantLines = 2 // the error, then the hint to run --help
+			// One line, even for usage errors: the hint to run --help
+			// ends the error line, so that scripts can log it whole.
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "kgroups: ") {
+				t.Errorf("stderr is not one 'kgroups: ' line:\n%s", r.stderr)
 			}
-			if len(lines) != wantLines || !strings.HasPrefix(lines[0], "kgroups: ") {
-				t.Errorf("stderr is not one 'kgroups: ' line (plus a usage hint):\n%s", r.stderr)
+			if tt.code == ExitUsage && !strings.Contains(lines[0], "--help") {
+				t.Errorf("usage error without the hint to run --help on its line:\n%s", r.stderr)
 			}
 			if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic") {
 				t.Errorf("stderr has a stack trace:\n%s", r.stderr)
@@ -426,5 +428,17 @@ func TestDemoFlag(t *testing.T) {
 	}
 	if !slices.Equal(groups, want) {
 		t.Errorf("groups = %v, want %v", groups, want)
+	}
+}
+
+// TestStaleOffsetsExitRefused: an --execute refused because the group's
+// offsets moved since the plan was read exits 3, like the other refusals.
+func TestStaleOffsetsExitRefused(t *testing.T) {
+	err := opsError(&kafka.StaleError{Group: "g", Topic: "t", Moved: []kafka.MovedOffset{{Partition: 0, Shown: 1, HadShown: true, Now: 2, HasNow: true}}}, "g", "resetting its offsets", nil)
+	if got := exitCode(err); got != ExitRefused {
+		t.Fatalf("exit %d for %v, want %d", got, err, ExitRefused)
+	}
+	if !strings.Contains(err.Error(), "partition 0 was 1, now 2") {
+		t.Fatalf("error %q does not say what moved", err)
 	}
 }

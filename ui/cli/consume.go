@@ -42,7 +42,9 @@ Without --peek, consume joins the group {base}-{topic} (or {base}-{topic}-{suffi
 with --suffix) the way the service does, and commits exactly the records it
 prints: the next call continues where this one stopped. A new group starts at
 the earliest offset. It refuses (exit 3) to join a group that has live members,
-since that would rebalance the running service; --force joins anyway.
+since that would rebalance the running service; --force joins anyway, and
+exits 5 if the live members keep every partition. An empty read says the
+group has read all of the topic only when its lag is 0 (else exit 5).
 
 With --peek, it reads without joining any group and never commits: from the
 group's committed position (earliest where none), or from --from-offset,
@@ -112,11 +114,17 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 		}
 	} else {
 		recs, err = consumeWithRegistry(cmd, conn, o)
-		if errors.Is(err, kafka.ErrGroupActive) {
+		if errors.Is(err, kafka.ErrGroupActive) || errors.Is(err, kafka.ErrNotAssigned) {
 			return err // it names the group, its members and what to do
 		}
 		if err != nil {
 			return fmt.Errorf("consume %s as group %s on %s: %w", o.topic, group, conn.Bootstrap(), err)
+		}
+		if len(recs) == 0 {
+			// "Read all" only when the group's lag is 0.
+			if err := checkNothingLeft(ctx, conn, group, o.topic); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -148,6 +156,12 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 	case o.suffix != "" && s.Base == "":
 		return req, usagef("--suffix needs a base group prefix: pass --base (or set %s)", envBase)
 	}
+	if !o.peek {
+		// Consuming commits, which creates the group: a peek only reads.
+		if err := checkNewGroupName(s, o.topic, o.suffix); err != nil {
+			return req, err
+		}
+	}
 
 	var starts []string
 	for _, name := range []string{"from-offset", "from-time", "last", "partition"} {
@@ -175,6 +189,9 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 		t, err := time.Parse(time.RFC3339, o.fromTime)
 		if err != nil {
 			return req, usagef("--from-time %q is not an RFC 3339 time such as 2025-01-31T09:00:00Z", o.fromTime)
+		}
+		if t.Before(model.KafkaEpoch) {
+			return req, usagef("--from-time %s is before %s: Kafka timestamps start there", o.fromTime, model.KafkaEpoch.Format(time.RFC3339))
 		}
 		req.From, req.Time = kafka.PeekTimestamp, t
 	case o.last:

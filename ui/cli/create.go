@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
 )
 
 func newCreateCommand(a *app) *cobra.Command {
@@ -38,11 +39,18 @@ offsets are committed and read back. -o json prints the plan in reset's shape.`,
 			if o.suffix == "" {
 				return usagef("create needs --suffix: it creates the group {base}-{topic}-{suffix} of a new job")
 			}
+			if err := checkNewGroupName(s, o.topic, o.suffix); err != nil {
+				return err
+			}
 			switch at {
 			case "earliest", "latest":
 			default:
-				if _, err := time.Parse(time.RFC3339, at); err != nil {
+				t, err := time.Parse(time.RFC3339, at)
+				if err != nil {
 					return usagef("--at %q: want earliest, latest or an RFC 3339 time such as 2025-01-31T09:00:00Z", at)
+				}
+				if t.Before(model.KafkaEpoch) {
+					return usagef("--at %s is before %s: Kafka timestamps start there", at, model.KafkaEpoch.Format(time.RFC3339))
 				}
 			}
 			ctx := cmd.Context()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -40,8 +41,11 @@ refused (exit 3), as is --execute in read-only mode.
 
 -o json is a stable format for scripts:
   {"group","topic","operation","dry_run","state","members","lag",
-   "partitions":[{"partition","start","end","committed","lag"}]}
-with, after --execute, "read_back" per partition: the commit left (null).`,
+   "partitions":[{"partition","start","end","committed","lag"}],
+   "topics":[{"topic","partitions"}]}
+with, after --execute, "read_back" per partition: the commit left (null).
+"topics" lists every topic whose commits the delete drops: all the group's
+topics for a whole-group delete, only --topic with --offsets-only.`,
 		Example: `  kgroups delete --demo --topic spent_detail_topic --suffix incremental
   kgroups delete --demo --topic spent_detail_topic --suffix incremental --offsets-only --execute`,
 		Args: cobra.NoArgs,
@@ -83,12 +87,19 @@ func (a *app) runDelete(cmd *cobra.Command, o *opsFlags, offsetsOnly bool) error
 		return nil
 	}
 
+	// Delete only what was read: commits that moved since refuse it.
+	before := map[int32]int64{}
+	for _, p := range r.Partitions {
+		if p.Committed != nil {
+			before[p.Partition] = *p.Committed
+		}
+	}
 	action := "deleting it"
 	if offsetsOnly {
-		err = conn.Cluster.DeleteGroupOffsets(ctx, group, o.topic)
+		err = conn.Cluster.DeleteGroupOffsetsIfUnchanged(ctx, group, o.topic, before)
 		action = "deleting its offsets"
 	} else {
-		err = conn.Cluster.DeleteGroup(ctx, group)
+		err = conn.Cluster.DeleteGroupIfUnchanged(ctx, group, o.topic, before)
 	}
 	if err != nil {
 		return opsError(err, group, action, conn)
@@ -133,8 +144,16 @@ type deleteReport struct {
 	Members    []string          `json:"members"` // client-id@host of live members
 	Lag        int64             `json:"lag"`
 	Partitions []deletePartition `json:"partitions"`
+	// Topics lists every topic whose commits the delete drops: all the
+	// group's topics for a whole-group delete, the one topic otherwise.
+	Topics []deleteTopic `json:"topics"`
 
 	members []model.Member
+}
+
+type deleteTopic struct {
+	Topic      string  `json:"topic"`
+	Partitions []int32 `json:"partitions"` // the partitions with a commit
 }
 
 type deletePartition struct {
@@ -176,6 +195,25 @@ func loadDeleteReport(ctx context.Context, conn *connection, group, topic string
 		}
 		r.Lag += p.Lag
 		r.Partitions = append(r.Partitions, dp)
+	}
+	if offsetsOnly {
+		r.Topics = []deleteTopic{{Topic: topic, Partitions: []int32{}}}
+		for _, p := range r.Partitions {
+			if p.Committed != nil {
+				r.Topics[0].Partitions = append(r.Topics[0].Partitions, p.Partition)
+			}
+		}
+	} else {
+		// Deleting the group drops its commits on every topic, not only
+		// on the one named: list them all.
+		all, err := conn.Cluster.CommittedTopics(ctx, group)
+		if err != nil {
+			return r, fmt.Errorf("topics of group %s on %s: %w", group, conn.Bootstrap(), err)
+		}
+		r.Topics = make([]deleteTopic, 0, len(all))
+		for _, t := range all {
+			r.Topics = append(r.Topics, deleteTopic{Topic: t.Topic, Partitions: t.Partitions})
+		}
 	}
 	switch {
 	case offsetsOnly && commits == 0:
@@ -228,9 +266,18 @@ func writeDeleteTable(w io.Writer, r deleteReport) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	what := "the whole group, with its commits on every topic"
+	what := "the whole group, with its commits on 1 topic"
+	if len(r.Topics) != 1 {
+		what = fmt.Sprintf("the whole group, with its commits on %d topics", len(r.Topics))
+	}
 	if r.Operation == opDeleteOffsets {
 		what = "the group's commits on " + render.SanitizeLine(r.Topic) + " only"
+	} else if len(r.Topics) > 0 {
+		names := make([]string, 0, len(r.Topics))
+		for _, t := range r.Topics {
+			names = append(names, fmt.Sprintf("%s (partitions %s)", render.SanitizeLine(t.Topic), joinPartitions(t.Partitions)))
+		}
+		what += ": " + strings.Join(names, ", ")
 	}
 	if r.DryRun {
 		fmt.Fprintf(w, "\nwould delete %s; its next read would start from the earliest offset\n", what)

@@ -15,7 +15,11 @@ const (
 	ExitOK      = 0 // success
 	ExitError   = 1 // the command failed (cluster unreachable, unknown topic, ...)
 	ExitUsage   = 2 // bad flags or arguments: nothing was attempted
-	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode)
+	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode, offsets moved since planned)
+	// ExitNothingRead: consume joined the group (with --force) but read
+	// nothing while the group has lag: live members kept the partitions.
+	// (4 is kept for lag checks that fail.)
+	ExitNothingRead = 5
 )
 
 // ErrRefused is matched (errors.Is) by every error that refuses an action
@@ -53,8 +57,10 @@ func exitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &usage):
 		return ExitUsage
+	case errors.Is(err, kafka.ErrNotAssigned), errors.Is(err, errNothingRead):
+		return ExitNothingRead
 	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive),
-		errors.Is(err, kafka.ErrReadOnly):
+		errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved):
 		return ExitRefused
 	default:
 		return ExitError

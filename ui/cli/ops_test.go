@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka/demo"
 	"github.com/kgroups/kgroups/kafka/kafkatest"
+	"github.com/kgroups/kgroups/model"
 )
 
 // Names of the offset-operation fixture.
@@ -616,8 +618,8 @@ func TestReadOnly(t *testing.T) {
 	}
 }
 
-// TestOpsUsageErrors checks mistakes caught before connecting: exit 2, the
-// error and the usage hint, nothing on stdout.
+// TestOpsUsageErrors checks mistakes caught before connecting: exit 2, one
+// line with the error and the usage hint, nothing on stdout.
 func TestOpsUsageErrors(t *testing.T) {
 	t.Setenv(envReadOnly, "")
 	cluster := []string{"--brokers", "127.0.0.1:1", "--base", opsBase} // never reached
@@ -644,22 +646,37 @@ func TestOpsUsageErrors(t *testing.T) {
 		{"copy default onto itself", []string{"reset", "--topic", "t", "--from-default"}, "onto itself"},
 		{"bad partitions", []string{"reset", "--topic", "t", "--to-earliest", "--partitions", "a"}, "--partitions"},
 		{"negative partition", []string{"reset", "--topic", "t", "--to-earliest", "--partitions", "-1"}, "negative"},
+		{"partitions twice", []string{"reset", "--topic", "t", "--to-earliest", "--partitions", "0,1,0"}, "--partitions: partition 0 is given twice"},
+		{"partitions twice in two flags", []string{"reset", "--topic", "t", "--shift-by", "1", "--partitions", "2", "--partitions", "2"}, "partition 2 is given twice"},
 		{"empty suffix", []string{"reset", "--topic", "t", "--suffix", "", "--to-earliest"}, "--suffix is empty"},
 		{"reset without topic", []string{"reset", "--to-earliest"}, "reset needs --topic"},
 		{"bad output", []string{"reset", "--topic", "t", "--to-earliest", "-o", "yaml"}, "table, json"},
 		{"create without suffix", []string{"create", "--topic", "t"}, "create needs --suffix"},
 		{"create at a bad time", []string{"create", "--topic", "t", "--suffix", "s", "--at", "noon"}, "want earliest, latest or an RFC 3339 time"},
 		{"delete without topic", []string{"delete"}, "delete needs --topic"},
+		{"datetime a millisecond before 1970", []string{"reset", "--topic", "t", "--to-datetime", "1969-12-31T23:59:59.999Z"}, "before 1970-01-01T00:00:00Z"},
+		{"datetime two milliseconds before 1970", []string{"reset", "--topic", "t", "--to-datetime", "1969-12-31T23:59:59.998Z"}, "before 1970"},
+		{"datetime long before 1970", []string{"reset", "--topic", "t", "--to-datetime", "1900-01-01T00:00:00+01:00"}, "before 1970"},
+		{"duration reaching before 1970", []string{"reset", "--topic", "t", "--by-duration", "600000h"}, "before 1970"},
+		{"create before 1970", []string{"create", "--topic", "t", "--suffix", "s", "--at", "1969-12-31T23:59:59.999Z"}, "--at 1969-12-31T23:59:59.999Z is before 1970"},
+		{"peek from before 1970", []string{"consume", "--topic", "t", "-n", "1", "--peek", "--from-time", "1969-12-31T23:59:59Z"}, "--from-time 1969-12-31T23:59:59Z is before 1970"},
+		{"reset suffix with a tab", []string{"reset", "--topic", "t", "--suffix", "a\tb", "--to-earliest"}, "--suffix: U+0009 (tab) at position 2"},
+		{"create suffix with a space", []string{"create", "--topic", "t", "--suffix", "new job"}, "--suffix: U+0020 (space) at position 4"},
+		{"consume suffix with a line break", []string{"consume", "--topic", "t", "-n", "1", "--suffix", "x\n"}, "--suffix: U+000A (line feed) at position 2"},
+		{"create suffix with an escape", []string{"create", "--topic", "t", "--suffix", "x\x1b[2J"}, "U+001B (escape) at position 2"},
+		{"create suffix longer than Kafka allows", []string{"create", "--topic", "t", "--suffix", strings.Repeat("s", 32767)}, "at most 32767 bytes"},
+		{"reset base with a control character", []string{"reset", "--topic", "t", "--to-earliest", "--base", "b\x01"}, "--base: U+0001 (a control character) at position 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := kgroups(t, append(tt.args, cluster...)...)
+			args := append(slices.Clone(cluster), tt.args...) // the case's --base wins
+			r := kgroups(t, args...)
 			if r.code != ExitUsage {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, ExitUsage, r.stderr)
 			}
 			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-			if len(lines) != 2 || !strings.Contains(lines[0], tt.contains) || !strings.Contains(lines[1], "--help") || r.stdout != "" {
-				t.Errorf("want one error line containing %q and the usage hint; stdout %q, stderr:\n%s", tt.contains, r.stdout, r.stderr)
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.contains) || !strings.Contains(lines[0], "--help") || r.stdout != "" {
+				t.Errorf("want one error line containing %q and the usage hint on it; stdout %q, stderr:\n%s", tt.contains, r.stdout, r.stderr)
 			}
 		})
 	}
@@ -728,5 +745,179 @@ func TestResetPlanExpired(t *testing.T) {
 	}
 	if fmt.Sprint(got) != "map[0:3 1:0]" {
 		t.Errorf("expired per partition %v, want map[0:3 1:0]:\n%s", got, r.stdout)
+	}
+}
+
+// TestOddGroupNameStillReachable checks that a group whose suffix kgroups
+// would refuse to create (a tab in it) but that exists already can still be
+// peeked, planned for deletion and deleted.
+func TestOddGroupNameStillReachable(t *testing.T) {
+	f := newOpsFixture(t)
+	const suffix = "old\tjob"
+	group := opsDefault + "-" + suffix
+	f.commit(t, group, map[int32]int64{0: 2, 1: 3})
+
+	r := f.run(t, "consume", "--topic", opsTopic, "--suffix", suffix, "-n", "2", "--peek", "-o", "jsonl")
+	if r.code != ExitOK || strings.Count(r.stdout, "\n") != 2 {
+		t.Fatalf("peek: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", suffix, "--execute")
+	if r.code != ExitOK {
+		t.Fatalf("delete: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if got := f.committedOn(t, group); len(got) != 0 {
+		t.Errorf("the group still has commits after delete: %v", got)
+	}
+}
+
+// TestPlanShowsMilliseconds checks that a plan names its time to the
+// millisecond, in the table and in JSON: 08:59:59.999 is not 08:59:59.
+func TestPlanShowsMilliseconds(t *testing.T) {
+	f := newOpsFixture(t)
+	at := f.t0.Add(3*time.Second - time.Millisecond).UTC()
+	want := at.Format("2006-01-02T15:04:05.000Z")
+	for _, format := range []string{"table", "json"} {
+		r := f.run(t, "reset", "--topic", opsTopic, "--to-datetime", at.Format(time.RFC3339Nano), "-o", format)
+		if r.code != ExitOK || !strings.Contains(r.stdout, want) {
+			t.Errorf("-o %s: exit %d, want the plan to name %s:\n%s%s", format, r.code, want, r.stdout, r.stderr)
+		}
+	}
+	r := f.run(t, "create", "--topic", opsTopic, "--suffix", "new", "--at", at.Format(time.RFC3339Nano))
+	if r.code != ExitOK || !strings.Contains(r.stdout, want) {
+		t.Errorf("create: exit %d, want the plan to name %s:\n%s%s", r.code, want, r.stdout, r.stderr)
+	}
+}
+
+// TestDeleteListsEveryTopic checks that a whole-group delete's dry run names
+// every topic the group has commits on, since deleting the group drops them
+// all; an offsets-only delete names only its topic.
+func TestDeleteListsEveryTopic(t *testing.T) {
+	f := newOpsFixture(t)
+	ctx := context.Background()
+	const other = "audit-log"
+	if _, err := f.adm.CreateTopic(ctx, 3, 1, nil, other); err != nil {
+		t.Fatal(err)
+	}
+	kafkatest.Produce(t, strings.Split(f.brokers, ","), other,
+		&kgo.Record{Partition: 0, Value: []byte("a")}, &kgo.Record{Partition: 2, Value: []byte("b")})
+	var os kadm.Offsets
+	os.AddOffset(other, 0, 1, -1)
+	os.AddOffset(other, 2, 1, -1)
+	if resp, err := f.adm.CommitOffsets(ctx, opsFull, os); err != nil || resp.Error() != nil {
+		t.Fatalf("commit: %v %v", err, resp.Error())
+	}
+
+	r := f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"commits on 2 topics", other + " (partitions 0,2)", opsTopic + " (partitions 0,1)"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("dry run does not say %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index", "-o", "json")
+	var d struct {
+		Topics []struct {
+			Topic      string  `json:"topic"`
+			Partitions []int32 `json:"partitions"`
+		} `json:"topics"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(d.Topics); got != "[{audit-log [0 2]} {events [0 1]}]" {
+		t.Errorf("json topics %s, want audit-log and events:\n%s", got, r.stdout)
+	}
+
+	r = f.run(t, "delete", "--topic", opsTopic, "--suffix", "full-index", "--offsets-only")
+	if r.code != ExitOK || strings.Contains(r.stdout, other) {
+		t.Errorf("an offsets-only delete names other topics: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestConsumeForcedButNotAssigned checks that consume --force on a group
+// whose live member keeps the only partition exits 5 saying so, never 0
+// with "has read all", and commits nothing; and that a live member with
+// kgroups' own client id is named as probably a killed kgroups.
+func TestConsumeForcedButNotAssigned(t *testing.T) {
+	f := newOpsFixture(t)
+	ctx := context.Background()
+	const solo = "solo"
+	if _, err := f.adm.CreateTopic(ctx, 1, 1, nil, solo); err != nil {
+		t.Fatal(err)
+	}
+	brokers := strings.Split(f.brokers, ",")
+	kafkatest.Produce(t, brokers, solo, kafkatest.Values(0, 600, func(i int) string { return strconv.Itoa(i) })...)
+	join := func(group, clientID string) {
+		member := kafkatest.Client(t, brokers, kgo.ConsumerGroup(group), kgo.ConsumeTopics(solo),
+			kgo.DisableAutoCommit(), kgo.ClientID(clientID))
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+			member.PollFetches(pctx) // polling drives the join
+			cancel()
+			described, err := f.adm.DescribeGroups(ctx, group)
+			if err == nil && described[group].State == "Stable" {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("member never joined %s", group)
+			}
+		}
+	}
+	group := opsBase + "-" + solo
+	join(group, "indexer")
+
+	r := f.run(t, "consume", "--topic", solo, "-n", "10", "--force", "-o", "jsonl")
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	if r.code != ExitNothingRead || r.stdout != "" || len(lines) != 1 {
+		t.Fatalf("exit %d (want %d), stdout %q, stderr:\n%s", r.code, ExitNothingRead, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"assigned no partitions of solo", "indexer@", "kept them"} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("stderr %q does not say %q", lines[0], want)
+		}
+	}
+	if strings.Contains(r.stderr, "read all") {
+		t.Errorf("claims the group read all while its lag is 600: %s", r.stderr)
+	}
+	if resp, err := f.adm.FetchOffsets(ctx, group); err == nil {
+		if o, ok := resp.Lookup(solo, 0); ok && o.At >= 0 {
+			t.Errorf("committed %d after reading nothing", o.At)
+		}
+	}
+
+	// A kgroups that was killed stays a member until its session ends.
+	killed := opsBase + "-" + solo + "-killed"
+	join(killed, "kgroups")
+	r = f.run(t, "consume", "--topic", solo, "--suffix", "killed", "-n", "10")
+	if r.code != ExitRefused {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, ExitRefused, r.stderr)
+	}
+	for _, want := range []string{"kgroups@", "kgroups' client id", "killed", "session times out, 45s after its last heartbeat"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr %q does not say %q", r.stderr, want)
+		}
+	}
+}
+
+// TestEmptyBatchError checks that an empty batch is "read all" only at lag
+// 0; otherwise it is an error naming the lag and its partitions (exit 5).
+func TestEmptyBatchError(t *testing.T) {
+	caughtUp := []model.PartitionLag{{Partition: 0, End: 10, Committed: 10, HasCommitted: true}, {Partition: 1}}
+	if err := emptyBatchError("g", "t", caughtUp); err != nil {
+		t.Errorf("caught up: %v, want nil", err)
+	}
+	held := []model.PartitionLag{{Partition: 0, End: 10, Committed: 10, HasCommitted: true}, {Partition: 1, End: 600, Lag: 600}, {Partition: 2, End: 5, Lag: 5}}
+	err := emptyBatchError("g", "t", held)
+	if err == nil || exitCode(err) != ExitNothingRead {
+		t.Fatalf("lag 605 left: err %v (exit %d), want exit %d", err, exitCode(err), ExitNothingRead)
+	}
+	for _, want := range []string{"lag 605 on t", "partition(s) 1,2", "committed nothing"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
 	}
 }

@@ -89,6 +89,9 @@ func (a *app) runReset(cmd *cobra.Command, o *resetOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkNewGroupName(s, o.topic, o.suffix); err != nil {
+		return err
+	}
 	spec, err := o.spec(cmd, s, a.now)
 	if err != nil {
 		return err
@@ -133,10 +136,15 @@ func (o *resetOptions) spec(cmd *cobra.Command, s Settings, now func() time.Time
 	}
 
 	spec := kafka.ResetSpec{Now: now}
+	seen := make(map[int32]bool, len(o.partitions))
 	for _, p := range o.partitions {
 		if p < 0 {
 			return spec, usagef("--partitions: partition %d is negative", p)
 		}
+		if seen[p] {
+			return spec, usagef("--partitions: partition %d is given twice", p)
+		}
+		seen[p] = true
 	}
 	spec.Partitions = o.partitions
 
@@ -164,10 +172,16 @@ func (o *resetOptions) spec(cmd *cobra.Command, s Settings, now func() time.Time
 		if err != nil {
 			return spec, usagef("--to-datetime %q is not an RFC 3339 time such as 2025-01-31T09:00:00Z", o.toDatetime)
 		}
+		if t.Before(model.KafkaEpoch) {
+			return spec, usagef("--to-datetime %s is before %s: Kafka timestamps start there", o.toDatetime, model.KafkaEpoch.Format(time.RFC3339))
+		}
 		spec.Mode, spec.Time = kafka.ResetToDatetime, t
 	case "--by-duration":
 		if o.byDuration <= 0 {
 			return spec, usagef("--by-duration must be positive (how long ago), got %s", o.byDuration)
+		}
+		if at := now().Add(-o.byDuration); at.Before(model.KafkaEpoch) {
+			return spec, usagef("--by-duration %s reaches back to %s, before %s: Kafka timestamps start there", o.byDuration, at.UTC().Format(model.TimeLayout), model.KafkaEpoch.Format(time.RFC3339))
 		}
 		spec.Mode, spec.Duration = kafka.ResetByDuration, o.byDuration
 	case "--shift-by":

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -352,5 +353,52 @@ func TestDemoIgnoresContextSecurity(t *testing.T) {
 	}
 	if cfg.TLS != nil || cfg.SASL != nil || len(cfg.Brokers) != 0 {
 		t.Errorf("demo config = %+v, want no TLS, SASL or brokers", cfg)
+	}
+}
+
+// TestBrokersUsageErrors checks that broker addresses kgroups cannot dial
+// are usage errors (exit 2, one line) naming the setting they came from,
+// before anything is dialed.
+func TestBrokersUsageErrors(t *testing.T) {
+	file := writeConfigFile(t, t.TempDir(), "current-context: prod\ncontexts:\n  prod: {brokers: [\"kafka://k1:9092\"]}\n", 0o600)
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{"empty flag", nil, []string{"--brokers", ""}, []string{"--brokers"}},
+		{"only commas", nil, []string{"--brokers", ",,,"}, []string{"--brokers"}},
+		{"port zero", nil, []string{"--brokers", "localhost:0"}, []string{"--brokers", `"localhost:0"`, "1-65535"}},
+		{"port too large", nil, []string{"--brokers", "a:9092,b:65536"}, []string{"--brokers", `"b:65536"`, "1-65535"}},
+		{"port not a number", nil, []string{"--brokers", "a:x"}, []string{"--brokers", `"a:x"`}},
+		{"URL scheme", nil, []string{"--brokers", "kafka://host:9092"}, []string{"--brokers", "kafka://", "host:port"}},
+		{"http URL", nil, []string{"--brokers", "http://host:9092/"}, []string{"--brokers", "http://"}},
+		{"empty host", nil, []string{"--brokers", ":9092"}, []string{"--brokers", `":9092"`}},
+		{"env only commas", map[string]string{envBrokers: ",,,"}, nil, []string{envBrokers}},
+		{"env port out of range", map[string]string{envBrokers: "h:70000"}, nil, []string{envBrokers, "1-65535"}},
+		{"config context with a scheme", map[string]string{envConfig: file}, nil, []string{`context "prod"`, "kafka://"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(envConfig, "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			args := append([]string{"lag", "--base", "b", "--timeout", "1s"}, tt.args...)
+			// kgroups clears KGROUPS_BROKERS; run the app directly.
+			var stdout, stderr bytes.Buffer
+			a := &app{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, now: time.Now}
+			code := run(context.Background(), a, args)
+			lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+			if code != ExitUsage || len(lines) != 1 {
+				t.Fatalf("exit %d, want %d with one line; stderr:\n%s", code, ExitUsage, stderr.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(lines[0], w) {
+					t.Errorf("stderr %q does not name %q", lines[0], w)
+				}
+			}
+		})
 	}
 }

@@ -132,6 +132,12 @@ func (m Model) askConsume(t target) (Model, tea.Cmd) {
 	if m.batchBusy != 0 {
 		return m, reportWarn("a read is still running: wait for it")
 	}
+	if g, ok := m.snap.Group(t.ID()); ok && len(g.Members) > 0 {
+		// Refused before asking for a count, as R, S and D are: forcing is a
+		// deliberate second step that asks for the count itself.
+		ga := &kafka.GroupActiveError{Group: g.ID, State: g.State, Members: g.Members}
+		return m.refuse(ga, false, consumeConfirmAction{target: t}), nil
+	}
 	return m.openDialog(dialog{
 		kind:   dialogForm,
 		title:  "Consume from " + clean(t.ID()),
@@ -152,34 +158,7 @@ func (m Model) askCommit(b batchView) (Model, tea.Cmd) {
 	case m.commitBusy:
 		return m, reportWarn("a commit is still running")
 	}
-	before, _ := m.snap.Group(b.target.ID())
-	changes := reviewChanges(b.records, before)
-	body := []string{
-		fmt.Sprintf("Moves %s to the offset after the last record of the whole batch (%s), on the partitions of this batch only. Refused if the group has live members.", clean(b.target.ID()), b.commitScope()),
-		"",
-		m.styles.ColumnHeader.Render(fmt.Sprintf("%9s  %14s    %-14s  %s", "partition", "before", "after", "")),
-	}
-	for _, c := range changes {
-		from, note := "none", "from earliest"
-		if c.HasBefore {
-			from = count(c.Before)
-			switch d := c.After - c.Before; {
-			case d > 0:
-				note = "+" + count(d)
-			case d == 0:
-				note = "no change"
-			default:
-				note = m.styles.Warn.Render("moves back " + count(-d) + ": records re-read")
-			}
-		}
-		body = append(body, fmt.Sprintf("%9d  %14s  → %-14s  %s", c.Partition, from, count(c.After), note))
-	}
-	return m.openDialog(dialog{
-		kind:   dialogConfirm,
-		title:  "Commit the reviewed batch?",
-		body:   body,
-		action: commitAction{target: b.target, batch: b.id, changes: changes},
-	}), nil
+	return m.startCommitReview(b.target, b.id, b.records)
 }
 
 // askExport offers to write what the list shows: the matches of a search,
@@ -228,16 +207,24 @@ func (m Model) handleDialogKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m.submit(d)
 	case dialogForce:
 		if a, ok := d.action.(forceOfferAction); ok {
-			return m.openDialog(dialog{
+			fields := []field{textField("confirm", "", "force")}
+			if a.n == 0 {
+				// Refused before the count was asked: ask it here.
+				fields = []field{textField("records", strconv.Itoa(defaultBatch), ""), fields[0]}
+			}
+			m = m.openDialog(dialog{
 				kind:  dialogForm,
 				title: "Force-join " + clean(a.target.ID()) + "?",
 				body: []string{
 					"Joining rebalances the live members: the running service loses partitions to kgroups until this batch is read and kgroups leaves.",
 					"Type force to go ahead.",
 				},
-				fields: []field{textField("confirm", "", "force")},
+				fields: fields,
 				action: forceConfirmAction(a),
-			}), nil
+			})
+			typed := m.prompt().focusField(len(fields)-1, 1) // the word to type
+			m.modal = &typed
+			return m, nil
 		}
 	}
 	return m, nil
@@ -269,10 +256,17 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 	case consumeConfirmAction:
 		return m.startConsume(a.target, a.n, false)
 	case forceConfirmAction:
-		if d.value(0) != "force" {
+		n := a.n
+		if n == 0 {
+			var err error
+			if n, err = parseCount(d.value(0)); err != nil {
+				return m.invalid(d, "%v", err)
+			}
+		}
+		if d.value(len(d.fields)-1) != "force" {
 			return m.invalid(d, "type force (or %s to cancel)", keymap.Name(m.keys.Dialog.Cancel))
 		}
-		return m.startConsume(a.target, a.n, true)
+		return m.startConsume(a.target, n, true)
 	case peekAction:
 		req, err := m.peekRequest(a.target, d)
 		if err != nil {
@@ -368,6 +362,9 @@ func validSuffix(s string) error {
 	}
 	if len(s) > 200 {
 		return fmt.Errorf("suffix: at most 200 characters")
+	}
+	if err := model.CheckNameChars(s); err != nil {
+		return fmt.Errorf("suffix: %v: use letters, digits, '-', '_' and '.' only", err)
 	}
 	for _, r := range s {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'

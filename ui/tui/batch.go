@@ -40,7 +40,9 @@ type batchView struct {
 	err      error
 
 	records   []model.Record // sorted by partition, then offset
-	committed string         // non-empty once the batch's offsets are committed: how
+	lagLeft   int64          // after an empty consume: the group's lag, when lagKnown
+	lagKnown  bool
+	committed string // non-empty once the batch's offsets are committed: how
 
 	search   filterLine
 	matches  matchSet // the applied search; its zero value shows every record
@@ -85,6 +87,7 @@ func (v batchView) setResult(msg batchMsg) batchView {
 	v.loading = false
 	v.err = msg.err
 	v.kind, v.forced = msg.kind, msg.forced
+	v.lagLeft, v.lagKnown = msg.lagLeft, msg.lagKnown
 	if msg.err != nil && len(msg.records) == 0 {
 		return v
 	}
@@ -417,12 +420,20 @@ func (v batchView) View() string {
 	case v.loading:
 		return strings.Join(lines, "\n")
 	case v.err != nil && len(v.records) == 0:
-		lines = append(lines, "", st.Bad.Render(fit(clean("failed: "+v.err.Error()), v.width, alignLeft)))
+		// Wrapped, not cut: the reason is the point (who kept the
+		// partitions, what to do).
+		lines = append(lines, "")
+		for _, l := range wrapText(clean("failed: "+v.err.Error()), v.width) {
+			lines = append(lines, st.Bad.Render(fit(l, v.width, alignLeft)))
+		}
 		return strings.Join(append(lines, "", st.Dim.Render(v.readHint())), "\n")
 	case len(v.records) == 0:
 		b := v.keys.Batch
 		hint := keymap.Name(b.Consume) + " consumes N records (commits) · " + keymap.Name(b.Peek) + " peeks without committing"
-		if v.kind != batchNone {
+		switch {
+		case v.kind == batchConsume && v.lagKnown && v.lagLeft > 0:
+			hint = fmt.Sprintf("No record, nothing committed: the group still has lag %s on partitions other members hold. ", count(v.lagLeft)) + hint
+		case v.kind != batchNone:
 			hint = "No record: the group is at the end of every partition it read. " + hint
 		}
 		return strings.Join(append(lines, "", st.Dim.Render(fit(hint, v.width, alignLeft))), "\n")

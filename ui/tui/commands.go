@@ -119,17 +119,26 @@ func consumeCmd(res *resources, cfg kafka.Config, id int, t target, n int, force
 		} else {
 			msg.records, msg.err = reg.ConsumeMessagesWithGroup(ctx, t.Group.Topic, n, t.Group.Suffix)
 		}
+		if msg.err == nil && len(msg.records) == 0 {
+			if pos, err := reg.Position(ctx, t.Group.Topic, t.Group.Suffix); err == nil {
+				msg.lagLeft, msg.lagKnown = model.TotalLag(pos), true
+			}
+		}
 		return msg
 	})
 }
 
 // commitCmd commits a reviewed batch: each partition moves to the offset
 // after the last record shown. The cluster refuses if the group has live
-// members.
+// members, and if its commits are no longer the "before" of changes.
 func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []offsetChange) tea.Cmd {
 	offsets := make(map[int32]int64, len(changes))
+	before := make(map[int32]int64, len(changes))
 	for _, c := range changes {
 		offsets[c.Partition] = c.After
+		if c.HasBefore {
+			before[c.Partition] = c.Before
+		}
 	}
 	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		msg := commitMsg{id: id, target: t, changes: changes}
@@ -137,7 +146,7 @@ func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []of
 			msg.err = errNoCluster
 			return msg
 		}
-		msg.err = cl.CommitOffsets(ctx, t.ID(), t.Group.Topic, offsets)
+		msg.err = cl.CommitOffsetsIfUnchanged(ctx, t.ID(), t.Group.Topic, before, offsets)
 		return msg
 	})
 }

@@ -205,7 +205,9 @@ func (d dialog) view(st *Styles, k keymap.Dialog, width, height int) string {
 		lines = append(lines, ansi.Truncate(marker+label.Render(fit(f.Label, labelWidth, alignLeft))+"  "+val, inner, "…"))
 	}
 	if d.err != "" {
-		lines = append(lines, "", st.DialogError.Render(ansi.Truncate(d.err, inner, "…")))
+		// Wrapped, not cut: the end of a reason is often what to do.
+		lines = append(lines, "")
+		lines = append(lines, styleLines(st.DialogError, wrapText(d.err, inner))...)
 	}
 	lines = append(lines, "", st.Dim.Render(d.hint(k)))
 	// Keep the box inside the area: drop body lines from the middle if needed.

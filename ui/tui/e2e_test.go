@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/twmb/franz-go/pkg/kadm"
 
@@ -115,17 +114,19 @@ func TestEndToEndConsumeRefusedOnLiveGroup(t *testing.T) {
 	wait("realtime-alerts")
 	tm.Send(keyMsg("end"))
 	tm.Send(keyMsg("c"))
-	wait("How many records?")
-	tm.Send(keyMsg("enter"))
-	wait("Consume and commit?")
-	tm.Send(keyMsg("y"))
+	// Refused at once, naming the member: no count asked, nothing read.
 	wait("is in use: refused")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
-	tm.Send(keyMsg("q"))
+	tm.Send(keyMsg("ctrl+c"))
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	fm.Close()
-	if !strings.Contains(fm.batchPage().err.Error(), "live member") {
-		t.Errorf("batch error %v", fm.batchPage().err)
+	if fm.prompt() == nil || fm.prompt().kind != dialogRefusal || !fm.prompt().canForce {
+		t.Fatalf("c on a live group opened %+v, want a refusal that can be forced", fm.prompt())
+	}
+	if view := fm.View(); !strings.Contains(view, "live member(s) hold it") || !strings.Contains(view, "holds "+demo.UserEventsTopic+"/") {
+		t.Errorf("the refusal does not name the member and what it holds:\n%s", view)
+	}
+	if fm.topKind() == pageBatch || fm.batchPage().kind != batchNone || fm.batchBusy != 0 {
+		t.Errorf("a refused consume reached the batch screen: page %v, kind %v", fm.topKind(), fm.batchPage().kind)
 	}
 	after := fetchOffsets(t, cl.Admin(), demo.LiveGroup)
 	for p, o := range before {

@@ -50,17 +50,13 @@ var screens = []screen{
 		return press(openTopic(loaded(fixedSnapshot(), w, h), "user_events"), "end", "enter")
 	}},
 	{"dialog_consume", func(w, h int) Model {
-		return press(openTopic(loaded(fixedSnapshot(), w, h), "user_events"), "end", "c", "enter")
+		return press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "down", "c", "enter")
 	}},
 	{"dialog_peek_timestamp", func(w, h int) Model {
 		return press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "p", "right", "right", "right")
 	}},
 	{"dialog_refusal", func(w, h int) Model {
-		m := press(openTopic(loaded(fixedSnapshot(), w, h), "user_events"), "end", "c", "enter", "y")
-		g, _ := fixedSnapshot().Group(testBase + "-user_events-realtime-alerts")
-		m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchConsume, target: m.batchPage().target, max: 100,
-			err: &kafka.GroupActiveError{Group: g.ID, State: "Stable", Members: g.Members}})
-		return m
+		return press(openTopic(loaded(fixedSnapshot(), w, h), "user_events"), "end", "c")
 	}},
 	{"batch_loading", func(w, h int) Model {
 		return press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "down", "c", "enter", "y")
@@ -88,9 +84,9 @@ var screens = []screen{
 		m, _ = update(m, cmd())
 		return m
 	}},
-	{"dialog_commit", func(w, h int) Model { return press(peeked(w, h), "C") }},
+	{"dialog_commit", func(w, h int) Model { return pressCommit(peeked(w, h)) }},
 	{"batch_committed", func(w, h int) Model {
-		m := press(peeked(w, h), "C")
+		m := pressCommit(peeked(w, h))
 		a := m.prompt().action.(commitAction)
 		m = press(m, "y")
 		m, _ = update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes})

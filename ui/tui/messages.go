@@ -53,6 +53,10 @@ type batchMsg struct {
 	forced  bool
 	records []model.Record
 	err     error
+	// For a consume that returned no record: the group's lag on the topic
+	// read right after, so that "read all" is said only when it is 0.
+	lagLeft  int64
+	lagKnown bool
 }
 
 // commitMsg is the result of committing a reviewed batch.

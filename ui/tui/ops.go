@@ -138,6 +138,7 @@ type opFlow struct {
 	deleted opDeletedMsg     // after a delete
 	scroll  int              // first table row shown
 	err     string           // a validation failure or an error, shown in the dialog
+	note    string           // above a plan: why it was computed again
 }
 
 // intentOp asks the root to start an offset operation.
@@ -247,7 +248,7 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 		f.text = newLineInput("", "", "e.g. full-index")
 		f.at = newLineInput("", m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), "2025-01-31T09:00:00Z")
 	case opDelete:
-		f.text = newLineInput("", "", "")
+		f.text = newConfirmInput(f.name)
 		f.focus = ctlName
 		f.others = otherTopics(in.group)
 		m.modal = &f
@@ -361,6 +362,7 @@ func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case opBack:
 		return m.resize(), nil
 	case opSubmit:
+		f.note = ""
 		return m.submitOp(f)
 	case opApply:
 		return m.applyOp(f)
@@ -427,8 +429,8 @@ func (m Model) applyOp(f opFlow) (Model, tea.Cmd) {
 	cl, res := m.deps.Cluster, m.res
 	var cmd func(gen int) tea.Cmd
 	if f.op == opDelete {
-		offsetsOnly := f.mode == 1
-		cmd = func(gen int) tea.Cmd { return deleteCmd(res, cl, gen, f.name.String(), f.topic, offsetsOnly) }
+		offsetsOnly, shown := f.mode == 1, f.preview.position
+		cmd = func(gen int) tea.Cmd { return deleteCmd(res, cl, gen, f.name.String(), f.topic, offsetsOnly, shown) }
 	} else {
 		plan := f.plan
 		cmd = func(gen int) tea.Cmd { return applyPlanCmd(res, cl, gen, f.op, plan) }

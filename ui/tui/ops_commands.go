@@ -146,8 +146,15 @@ func applyPlanCmd(res *resources, cl *kafka.Cluster, gen int, op opKind, plan mo
 }
 
 // deleteCmd deletes group, or only its offsets on topic, then reads its
-// position on topic back.
-func deleteCmd(res *resources, cl *kafka.Cluster, gen int, group, topic string, offsetsOnly bool) tea.Cmd {
+// position on topic back. shown is the position the user confirmed on: if
+// the group's commits on topic moved since, nothing is deleted.
+func deleteCmd(res *resources, cl *kafka.Cluster, gen int, group, topic string, offsetsOnly bool, shown []model.PartitionLag) tea.Cmd {
+	before := map[int32]int64{}
+	for _, p := range shown {
+		if p.HasCommitted {
+			before[p.Partition] = p.Committed
+		}
+	}
 	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		msg := opDeletedMsg{gen: gen, group: group, topic: topic, offsetsOnly: offsetsOnly}
 		if cl == nil {
@@ -155,9 +162,9 @@ func deleteCmd(res *resources, cl *kafka.Cluster, gen int, group, topic string, 
 			return msg
 		}
 		if offsetsOnly {
-			msg.err = cl.DeleteGroupOffsets(ctx, group, topic)
+			msg.err = cl.DeleteGroupOffsetsIfUnchanged(ctx, group, topic, before)
 		} else {
-			msg.err = cl.DeleteGroup(ctx, group)
+			msg.err = cl.DeleteGroupIfUnchanged(ctx, group, topic, before)
 		}
 		if msg.err != nil {
 			return msg

@@ -54,7 +54,7 @@ func (f opFlow) update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int
 // user chose there and the focus where it was.
 func (f opFlow) back() opFlow {
 	f.step, f.focus = f.asked()
-	f.plan, f.source, f.scroll, f.err = model.Plan{}, nil, 0, ""
+	f.plan, f.source, f.scroll, f.err, f.note = model.Plan{}, nil, 0, "", ""
 	return f.refocus()
 }
 
@@ -176,8 +176,21 @@ func (f opFlow) updateDelete(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, ro
 	return f, opStay
 }
 
-// nameMatches reports whether the typed name is exactly the group's.
-func (f opFlow) nameMatches() bool { return f.text.Value() == f.name.String() }
+// nameMatches reports whether the typed name is exactly the group's, as
+// it is or as the screen shows it: a name with a tab or an ESC in it is
+// shown escaped (\t, \x1b), and that is what people can type back.
+func (f opFlow) nameMatches() bool {
+	typed, name := f.text.Value(), f.name.String()
+	return typed != "" && (typed == name || typed == clean(name))
+}
+
+// newConfirmInput is the field where the group's name is typed to confirm a
+// delete: long enough for the name as shown, however long it is.
+func newConfirmInput(name model.GroupName) lineInput {
+	in := newLineInput("", "", "")
+	in.CharLimit = max(in.CharLimit, len(clean(name.String()))+1)
+	return in
+}
 
 // controls lists the focusable parts of the current step, in tab order.
 func (f opFlow) controls() []opControl {

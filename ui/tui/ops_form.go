@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
 )
 
 // Reading the forms of offset operations: everything that can be checked
@@ -43,6 +44,9 @@ func (f opFlow) resetSpec(now func() time.Time) (kafka.ResetSpec, error) {
 		if err != nil || d <= 0 {
 			return spec, fmt.Errorf("ago: give how long ago, e.g. 1h, 30m or 1h30m")
 		}
+		if err := model.CheckKafkaTime(now().Add(-d)); err != nil {
+			return spec, fmt.Errorf("ago: %s reaches %w", val, err)
+		}
 		spec.Duration = d
 	case kafka.ResetShiftBy:
 		n, err := strconv.ParseInt(strings.TrimPrefix(val, "+"), 10, 64)
@@ -66,6 +70,9 @@ func parseRFC3339(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
 	if err != nil {
 		return t, fmt.Errorf("time: give an RFC 3339 time such as 2025-01-31T09:00:00Z")
+	}
+	if err := model.CheckKafkaTime(t); err != nil {
+		return t, fmt.Errorf("time: %w", err)
 	}
 	return t, nil
 }

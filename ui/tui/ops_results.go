@@ -96,6 +96,17 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 		m, cmd := m.refreshAfterWrite()
 		return m, cmd
 	}
+	if se, ok := staleError(msg.err); ok && current {
+		// The plan's figures are stale: compute it again on the new ones
+		// and show it, with what moved; nothing was written.
+		g := *f
+		g.wait, g.step = 0, stepPlan
+		g.note = fmt.Sprintf("Not applied: %s moved since the plan was read (%s). Below is the plan on the new figures; nothing was written.", group, movedText(se.Moved))
+		m.modal = &g
+		m, replan := m.submitOp(g)
+		m, refresh := m.refreshAfterWrite()
+		return m, tea.Batch(replan, refresh, reportWarn("%s of %s not applied: its offsets moved since the plan was read", msg.op, group))
+	}
 	if msg.err == nil {
 		// kgroups moved the offsets itself: not consumption.
 		m = m.forgetHistory(msg.result.Plan.Group)
@@ -137,6 +148,18 @@ func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, te
 	if ga, ok := groupActive(msg.err); ok {
 		m = m.refuseOp(ga.Group, ga.Members, opDelete)
 		return m.refreshAfterWrite()
+	}
+	if se, ok := staleError(msg.err); ok && current {
+		// What the dialog showed is stale: read the group again and show
+		// it, with what moved; nothing was deleted.
+		g := *f
+		g.wait, g.step = 0, stepDelete
+		g.note = fmt.Sprintf("Not deleted: %s moved since it was read (%s). Below is the group now; confirm again to delete it.", group, movedText(se.Moved))
+		m.modal = &g
+		cl, res, name, topic := m.deps.Cluster, m.res, g.group.ID, g.topic
+		m, reread := m.request(func(gen int) tea.Cmd { return deletePreviewCmd(res, cl, gen, name, topic) })
+		m, refresh := m.refreshAfterWrite()
+		return m, tea.Batch(reread, refresh, reportWarn("delete of %s not applied: its offsets moved since they were read", group))
 	}
 	if msg.err == nil {
 		m = m.forgetHistory(msg.group)

@@ -106,6 +106,8 @@ func TestOpsResetForm(t *testing.T) {
 		{name: "datetime", modes: 4, value: "2025-03-14T08:00:00Z", want: kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: at}},
 		{name: "datetime with offset", modes: 4, value: "2025-03-14T09:00:00+01:00", want: kafka.ResetSpec{Mode: kafka.ResetToDatetime, Time: at}},
 		{name: "datetime not RFC 3339", modes: 4, value: "2025-03-14 08:00", wantErr: "RFC 3339"},
+		{name: "datetime before 1970", modes: 4, value: "1969-12-31T23:59:59.999Z", wantErr: "before 1970"},
+		{name: "duration reaching before 1970", modes: 5, value: "600000h", wantErr: "before 1970"},
 		{name: "duration ago", modes: 5, value: "1h30m", want: kafka.ResetSpec{Mode: kafka.ResetByDuration, Duration: 90 * time.Minute}},
 		{name: "duration in days", modes: 5, value: "2d", wantErr: "how long ago"},
 		{name: "duration zero", modes: 5, value: "0s", wantErr: "how long ago"},
@@ -516,11 +518,13 @@ func TestOpsCreate(t *testing.T) {
 	}{
 		{name: "no suffix", wantErr: "give a suffix"},
 		{name: "bad suffix", suffix: "a b", wantErr: "letters, digits"},
+		{name: "suffix with a space names it", suffix: "a b", wantErr: "U+0020 (space) at position 2"},
 		{name: "existing suffix", suffix: "full-index", wantErr: "already exists: move it with R"},
 		{name: "earliest", suffix: "audit", wantAt: "earliest"},
 		{name: "latest", suffix: "audit", start: 1, wantAt: "latest"},
 		{name: "datetime", suffix: "audit", start: 2, at: "2025-03-14T08:00:00Z", wantAt: "2025-03-14T08:00:00Z"},
 		{name: "bad datetime", suffix: "audit", start: 2, at: "8am", wantErr: "RFC 3339"},
+		{name: "datetime before 1970", suffix: "audit", start: 2, at: "1969-12-31T23:59:59.998Z", wantErr: "before 1970"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -829,6 +833,39 @@ func TestOpsPlanInASmallWindow(t *testing.T) {
 	for _, s := range []string{"part", "600  →", "[ Apply ]"} {
 		if !strings.Contains(view, s) {
 			t.Errorf("a 60x15 plan lacks %q:\n%s", s, view)
+		}
+	}
+}
+
+// TestOpsDeleteConfirmTakesTheShownName checks that a group whose name holds
+// characters the screen shows escaped (a tab, an ESC) can be deleted by
+// typing the name as shown, and that anything else is still refused.
+func TestOpsDeleteConfirmTakesTheShownName(t *testing.T) {
+	name := model.GroupName{Base: testBase, Topic: "spent_detail_topic", Suffix: "old\tjob\x1b"}
+	shown := clean(name.String())
+	if shown == name.String() || !strings.Contains(shown, `old\tjob\x1b`) {
+		t.Fatalf("the name is not shown escaped: %q", shown)
+	}
+	long := model.GroupName{Base: testBase, Topic: "spent_detail_topic", Suffix: strings.Repeat("s", 600)}
+	tests := []struct {
+		name  model.GroupName
+		typed string
+		want  bool
+	}{
+		{name, shown, true},
+		{name, testBase + "-spent_detail_topic-old job", false},
+		{name, shown + "x", false},
+		{name, "", false},
+		{long, long.String(), true},
+	}
+	for _, tt := range tests {
+		f := opFlow{op: opDelete, name: tt.name}
+		f.text = newConfirmInput(tt.name)
+		for _, r := range tt.typed {
+			f.text.SetValue(f.text.Value() + string(r))
+		}
+		if got := f.nameMatches(); got != tt.want {
+			t.Errorf("typed %q for %q: matches %v, want %v", tt.typed, tt.name, got, tt.want)
 		}
 	}
 }

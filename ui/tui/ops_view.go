@@ -193,6 +193,10 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		tail(keymap.Hint("cancel", k.Cancel))
 	case stepPlan:
 		title(f.titleText())
+		if f.note != "" {
+			top = append(top, styleLines(st.Warn, wrapText(f.note, inner))...)
+			top = append(top, "")
+		}
 		prose(&top, f.planSummary())
 		top = append(top, "")
 		bottom = append(bottom, planTotals(f.plan, inner)...)
@@ -204,6 +208,10 @@ func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
 		hint(keymap.Hints("nothing is written until you apply", keymap.Hint("apply", k.Apply), keymap.Hint("back", k.Cancel)))
 	case stepDelete:
 		title("Delete " + group + "?")
+		if f.note != "" {
+			top = append(top, styleLines(st.Warn, wrapText(f.note, inner))...)
+			top = append(top, "")
+		}
 		top = append(top, f.deleteLines(st, inner)...)
 		top = append(top, "")
 		f.deleteBottom(st, inner, &bottom)

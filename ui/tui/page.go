@@ -63,8 +63,12 @@ type (
 )
 
 // batchShower is a page that shows a batch of records; the root asks it
-// which one before it writes what the user reviewed.
-type batchShower interface{ batchID() int }
+// which one before it writes what the user reviewed, and what a commit of
+// it covers.
+type batchShower interface {
+	batchID() int
+	commitScope() string
+}
 
 // basePicker is a page that shows the bases rather than a snapshot: a
 // refresh on it detects the bases again.

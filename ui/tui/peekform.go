@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/model"
 )
 
 // The peek form: where a peek starts, how many records, which partition.
@@ -111,6 +112,17 @@ func parseCount(s string) (int, error) {
 // parseWhen reads a point in time: RFC 3339, a UTC date and time, or a
 // duration ago ("15m", "2h ago").
 func parseWhen(s string, now time.Time) (time.Time, error) {
+	t, err := parseWhenAny(s, now)
+	if err == nil {
+		if berr := model.CheckKafkaTime(t); berr != nil {
+			return t, fmt.Errorf("time: %w", berr)
+		}
+	}
+	return t, err
+}
+
+// parseWhenAny is parseWhen without the check that Kafka can name the time.
+func parseWhenAny(s string, now time.Time) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil

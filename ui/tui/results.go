@@ -44,7 +44,7 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	}
 	if msg.kind == batchConsume {
 		m, cmd := m.refresh()
-		return m, tea.Batch(cmd, reportInfo("consumed %s records as %s: offsets committed", count(int64(len(msg.records))), clean(msg.target.ID())))
+		return m, tea.Batch(cmd, consumedReport(msg))
 	}
 	if len(msg.records) == 0 {
 		return m, reportInfo("nothing to read there")
@@ -78,6 +78,9 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 		}
 		body = append(body, line)
 	}
+	for _, mem := range ga.KgroupsMembers() {
+		body = append(body, "", clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.RegistrySessionTimeout))
+	}
 	d := dialog{kind: dialogRefusal, title: clean(ga.Group) + " is in use: refused"}
 	if commit {
 		body = append(body, "", "Their next commit would overwrite this one. Stop them first, then commit again.")
@@ -95,6 +98,12 @@ func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
 	m.commitBusy = false
 	if ga, ok := groupActive(msg.err); ok {
 		return m.refuse(ga, true, consumeConfirmAction{}), nil
+	}
+	if se, ok := staleError(msg.err); ok && msg.id == m.batchGen && m.prompt() == nil {
+		// Show the new figures and ask again: the user decides on them.
+		m = m.openDialog(m.commitDialog(msg.target, msg.id, restale(msg.changes, se), se))
+		m, cmd := m.refresh()
+		return m, tea.Batch(cmd, reportWarn("not committed: %s moved since it was shown", clean(msg.target.ID())))
 	}
 	if msg.err != nil {
 		return m, ReportError(msg.err)
@@ -134,4 +143,19 @@ func copyReport(msg copyMsg) tea.Cmd {
 		s = append(s, phrase{": " + msg.why, 1})
 	}
 	return reportPhrases(s...)
+}
+
+// consumedReport says what a consume did. An empty batch claims the group
+// has read everything only when its lag, read after the call, is 0.
+func consumedReport(msg batchMsg) tea.Cmd {
+	id, topic := clean(msg.target.ID()), clean(msg.target.Group.Topic)
+	switch {
+	case len(msg.records) > 0:
+		return reportInfo("consumed %s records as %s: offsets committed", count(int64(len(msg.records))), id)
+	case !msg.lagKnown:
+		return reportWarn("consumed nothing as %s, nothing committed; its lag could not be read", id)
+	case msg.lagLeft == 0:
+		return reportInfo("nothing to consume: %s has read all of %s", id, topic)
+	}
+	return reportWarn("consumed nothing as %s, nothing committed: its lag on %s is %s, on partitions other members hold", id, topic, count(msg.lagLeft))
 }

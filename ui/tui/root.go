@@ -121,6 +121,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleOpMsg(msg)
 	case commitMsg:
 		return m.handleCommit(msg)
+	case commitReadMsg:
+		return m.handleCommitRead(msg)
 	case exportMsg:
 		if msg.err != nil {
 			return m, ReportError(msg.err)
@@ -144,6 +146,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		m, _ = m.broadcast(spinFrame(m.spinner.View()))
+		m = m.spinReading()
 		if !m.loading() {
 			return m, nil // idle: stop ticking until the next load starts it
 		}
@@ -154,7 +157,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // loading reports whether anything the user waits for is in flight.
 func (m Model) loading() bool {
-	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.opsWaiting()
+	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.reviewing != 0 || m.opsWaiting()
 }
 
 func (m Model) handleMouse(msg tea.MouseMsg) Model {

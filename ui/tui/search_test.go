@@ -296,7 +296,7 @@ func TestBatchActionsSayWhatTheyActOn(t *testing.T) {
 		if !strings.Contains(m.View(), "C commits all 4, not only the matches") {
 			t.Errorf("the summary does not say what C commits:\n%s", m.View())
 		}
-		m = press(m, "C")
+		m = pressCommit(m)
 		if m.prompt() == nil {
 			t.Fatal("C opened no dialog")
 		}

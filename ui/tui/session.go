@@ -24,6 +24,8 @@ type session struct {
 	batchGen    int  // the last batch id handed out
 	batchBusy   int  // id of the peek or consume in flight, 0 if none
 	commitBusy  bool // a commit-after-review in flight
+	reviewGen   int  // bumps with every read of a group's commits for C
+	reviewing   int  // the read in flight (its gen), 0 if none
 	clockGen    int
 	lag         lagState  // history of every group's lag, and its verdict
 	conn        connState // whether the cluster answered the last snapshot

@@ -108,10 +108,18 @@ func (m Model) offerClosed(msg tea.Msg) Model {
 
 // shownBatch is the id of the batch the stack shows, 0 if none.
 func (m Model) shownBatch() int {
-	for i := len(m.stack) - 1; i >= 0; i-- {
-		if b, ok := m.stack[i].page.(batchShower); ok {
-			return b.batchID()
-		}
+	if b, ok := m.batchShown(); ok {
+		return b.batchID()
 	}
 	return 0
+}
+
+// batchShown is the page of the stack that shows a batch.
+func (m Model) batchShown() (batchShower, bool) {
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if b, ok := m.stack[i].page.(batchShower); ok {
+			return b, true
+		}
+	}
+	return nil, false
 }

@@ -278,23 +278,20 @@ func TestReadOnly(t *testing.T) {
 	}
 }
 
-// TestConsumeRefusal follows a consume on a group with live members: the
-// refusal names who holds it, and forcing takes a second, typed
-// confirmation.
+// TestConsumeRefusal: c on a group the snapshot shows with live members is
+// refused at once, naming them, before any count is asked; forcing is a
+// second, typed confirmation that asks for the count itself.
 func TestConsumeRefusal(t *testing.T) {
-	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c")
 	defer m.Close()
-	g, _ := fixedSnapshot().Group(testBase + "-user_events-realtime-alerts")
-	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchConsume, target: m.batchPage().target, max: 100,
-		err: &kafka.GroupActiveError{Group: g.ID, State: "Stable", Members: g.Members}})
 	if m.prompt() == nil || m.prompt().kind != dialogRefusal || !m.prompt().canForce {
-		t.Fatalf("no forcible refusal: %+v", m.prompt())
+		t.Fatalf("c on a live group opened %+v, want a forcible refusal", m.prompt())
 	}
-	if !strings.Contains(m.View(), "indexer@/10.0.0.7") {
-		t.Error("the refusal does not name the member")
+	if view := m.View(); !strings.Contains(view, "indexer@/10.0.0.7") || strings.Contains(view, "How many records") {
+		t.Errorf("the refusal does not name the member, or asks for a count:\n%s", view)
 	}
-	if m.batchBusy != 0 {
-		t.Error("the refused consume still counts as running")
+	if m.batchBusy != 0 || m.topKind() == pageBatch {
+		t.Error("the refused consume started or left the groups view")
 	}
 	m = press(m, "f")
 	if _, ok := m.prompt().action.(forceConfirmAction); !ok {
@@ -308,18 +305,36 @@ func TestConsumeRefusal(t *testing.T) {
 	if m.prompt() == nil {
 		t.Fatal("forced with a wrong word")
 	}
-	m = press(typeText(press(m, "ctrl+u"), "force"), "enter")
-	if m.prompt() != nil || !m.batchPage().loading || !m.batchPage().forced || m.batchBusy == 0 {
-		t.Errorf("force did not start a forced consume: loading %v forced %v", m.batchPage().loading, m.batchPage().forced)
+	m = press(typeText(press(m, "ctrl+u"), "force"), "shift+tab", "ctrl+u")
+	m = press(typeText(m, "7"), "enter")
+	if m.prompt() != nil || !m.batchPage().loading || !m.batchPage().forced || m.batchBusy == 0 || m.batchPage().max != 7 {
+		t.Errorf("force did not start a forced consume of 7: loading %v forced %v max %d", m.batchPage().loading, m.batchPage().forced, m.batchPage().max)
 	}
 	// esc on the refusal closes it without forcing.
-	m2 := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "enter", "y")
+	m2 := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "end", "c", "esc")
 	defer m2.Close()
-	m2, _ = update(m2, batchMsg{id: m2.batchPage().id, kind: batchConsume, target: m2.batchPage().target, max: 100,
-		err: &kafka.GroupActiveError{Group: g.ID, Members: g.Members}})
-	m2 = press(m2, "esc")
 	if m2.prompt() != nil || m2.batchBusy != 0 {
 		t.Error("esc did not close the refusal")
+	}
+}
+
+// TestConsumeRefusedByCluster: a member that joined after the last refresh
+// is refused by the cluster; the refusal offers to force the same count.
+func TestConsumeRefusedByCluster(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "c", "enter", "y")
+	defer m.Close()
+	members := []model.Member{{ClientID: "late", Host: "/10.0.0.9"}}
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchConsume, target: m.batchPage().target, max: 100,
+		err: &kafka.GroupActiveError{Group: m.batchPage().target.ID(), State: "Stable", Members: members}})
+	if m.prompt() == nil || m.prompt().kind != dialogRefusal || !m.prompt().canForce || !strings.Contains(m.View(), "late@/10.0.0.9") {
+		t.Fatalf("no forcible refusal naming the member: %+v", m.prompt())
+	}
+	if m.batchBusy != 0 {
+		t.Error("the refused consume still counts as running")
+	}
+	m = press(typeText(press(m, "f"), "force"), "enter")
+	if m.prompt() != nil || !m.batchPage().forced || m.batchPage().max != 100 {
+		t.Errorf("force did not start a forced consume of the same count: forced %v max %d", m.batchPage().forced, m.batchPage().max)
 	}
 }
 
@@ -330,6 +345,7 @@ func TestPeekForm(t *testing.T) {
 		text      map[int]string // field → text typed after clearing it
 		want      kafka.PeekRequest
 		wantError bool
+		errHas    string // part of the reason shown, when set
 	}{
 		{name: "group position by default", want: kafka.PeekRequest{From: kafka.PeekCommitted, Max: 100}},
 		{name: "earliest, 5 records", keys: []string{"right"}, text: map[int]string{peekFieldMax: "5"},
@@ -344,6 +360,12 @@ func TestPeekForm(t *testing.T) {
 		{name: "last N on one partition", keys: []string{"left"}, text: map[int]string{peekFieldMax: "3", peekFieldPartition: "2"},
 			want: kafka.PeekRequest{From: kafka.PeekLast, Max: 3, Partition: ptr(int32(2))}},
 		{name: "partition out of range", text: map[int]string{peekFieldPartition: "7"}, wantError: true},
+		{name: "timestamp before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "1969-12-31T23:59:59.999Z"},
+			wantError: true, errHas: "before 1970"},
+		{name: "date before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "1969-12-31"},
+			wantError: true, errHas: "before 1970"},
+		{name: "ago reaching before 1970", keys: []string{"left", "left"}, text: map[int]string{peekFieldTime: "600000h"},
+			wantError: true, errHas: "before 1970"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -359,6 +381,9 @@ func TestPeekForm(t *testing.T) {
 			if tt.wantError {
 				if m.prompt() == nil || m.prompt().err == "" {
 					t.Fatal("accepted")
+				}
+				if !strings.Contains(m.prompt().err, tt.errHas) {
+					t.Errorf("reason %q, want it to say %q", m.prompt().err, tt.errHas)
 				}
 				return
 			}
@@ -379,10 +404,19 @@ func TestPeekForm(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// pressCommit presses C on a batch and answers the read of the group's
+// commits with the snapshot's figures.
+func pressCommit(m Model) Model {
+	m = press(m, "C")
+	g, _ := m.snap.Group(m.batchPage().target.ID())
+	m, _ = update(m, commitReadMsg{gen: m.reviewing, position: g.Partitions})
+	return m
+}
+
 // TestCommitAfterReview commits a peeked batch: each partition moves to the
 // offset after its last reviewed record, with a before → after summary.
 func TestCommitAfterReview(t *testing.T) {
-	m := press(peeked(80, 24), "C")
+	m := pressCommit(peeked(80, 24))
 	defer m.Close()
 	a, ok := m.prompt().action.(commitAction)
 	if !ok {
@@ -590,5 +624,78 @@ func TestStatusBarKeepsTheCause(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestConsumeEmptyBatchSaysWhy checks that a consume that read nothing says
+// "read all" only when the group's lag is 0, and never "offsets committed".
+func TestConsumeEmptyBatchSaysWhy(t *testing.T) {
+	g := testBase + "-spent_detail_topic"
+	tests := []struct {
+		name   string
+		msg    batchMsg
+		level  statusLevel
+		status string // in the status bar
+		screen string // in the batch view
+	}{
+		{"caught up", batchMsg{lagKnown: true}, levelInfo, "has read all of spent_detail_topic", "at the end of every partition"},
+		{"lag left on partitions others hold", batchMsg{lagKnown: true, lagLeft: 600}, levelWarn, "lag on spent_detail_topic is 600", "still has lag 600"},
+		{"lag unknown", batchMsg{}, levelWarn, "could not be read", "c consumes"},
+		{"assigned no partitions", batchMsg{err: &kafka.NotAssignedError{Group: g, Topic: "spent_detail_topic",
+			Members: []model.Member{{ClientID: "indexer", Host: "10.0.0.7"}}}}, levelError, "assigned no partitions", "indexer@10.0.0.7 kept them"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := press(openTopic(loaded(fixedSnapshot(), 120, 30), "spent_detail_topic"), "c", "enter", "y")
+			defer m.Close()
+			if !m.batchPage().loading {
+				t.Fatal("c, enter, y did not start a consume")
+			}
+			msg := tt.msg
+			msg.id, msg.kind, msg.target, msg.max = m.batchPage().id, batchConsume, m.batchPage().target, 100
+			m, cmd := update(m, msg)
+			if !hasStatus(cmd, tt.level, tt.status) {
+				t.Errorf("status %+v, want %q", statusOf(cmd), tt.status)
+			}
+			if hasStatus(cmd, levelInfo, "committed") && !hasStatus(cmd, levelInfo, "nothing committed") {
+				t.Errorf("an empty consume claims a commit: %+v", statusOf(cmd))
+			}
+			if view := m.View(); !strings.Contains(view, tt.screen) {
+				t.Errorf("the batch view does not say %q:\n%s", tt.screen, view)
+			}
+		})
+	}
+}
+
+// TestRefusalNamesKilledKgroups checks that the refusal dialog says when a
+// live member is probably a killed kgroups, and when its session ends.
+func TestRefusalNamesKilledKgroups(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 120, 40), "user_events"), "end", "c", "enter", "y")
+	defer m.Close()
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchConsume, target: m.batchPage().target, max: 100,
+		err: &kafka.GroupActiveError{Group: testBase + "-user_events-realtime-alerts", State: "Stable", OwnClientID: "kgroups",
+			Members: []model.Member{{ID: "a", ClientID: "kgroups", Host: "10.0.0.9"}, {ID: "b", ClientID: "alerts", Host: "10.0.0.8"}}}})
+	view := m.View()
+	if !strings.Contains(view, "probably a kgroups") || !strings.Contains(view, "45s after its last heartbeat") {
+		t.Errorf("the refusal does not name the killed kgroups:\n%s", view)
+	}
+	if strings.Count(view, "probably a kgroups") != 1 {
+		t.Errorf("the foreign member is named as a kgroups too:\n%s", view)
+	}
+}
+
+// TestDialogReasonWraps checks that a form's reason longer than the dialog
+// is wrapped, not cut: its end is shown.
+func TestDialogReasonWraps(t *testing.T) {
+	m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "down", "p", "left", "left")
+	defer m.Close()
+	d := m.prompt().focusField(peekFieldTime, 1)
+	m.modal = &d
+	m = press(typeText(press(m, "ctrl+u"), "1969-12-31T23:59:59.999999999Z"), "enter")
+	if m.prompt() == nil || !strings.Contains(m.prompt().err, "where Kafka time starts") {
+		t.Fatalf("no reason: %+v", m.prompt())
+	}
+	if view := m.View(); strings.Contains(view, "…") || !strings.Contains(view, "starts ") {
+		t.Errorf("the reason is cut:\n%s", view)
 	}
 }
