@@ -10,6 +10,7 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Dialog actions: what a dialog is for, interpreted by the root when the
@@ -53,7 +54,7 @@ func (m Model) withBase(t target) target {
 
 // apply carries out what a page asked for; the commands it starts for the
 // page live in scope, and end when the page is left.
-func (m Model) apply(in intent, scope *resources) (Model, tea.Cmd) {
+func (m Model) apply(in intent, scope *widget.Resources) (Model, tea.Cmd) {
 	switch in := in.(type) {
 	case nil:
 		return m, nil
@@ -80,9 +81,9 @@ func (m Model) apply(in intent, scope *resources) (Model, tea.Cmd) {
 	case intentNewSuffix:
 		return m.openDialog(dialog{
 			kind:  dialogForm,
-			title: "New suffix on " + clean(in.topic),
+			title: "New suffix on " + widget.Clean(in.topic),
 			body: []string{fmt.Sprintf("The group %s-{suffix} starts at earliest. Consume (%s) or peek (%s) from it next.",
-				clean(m.base+"-"+in.topic), keymap.Name(m.keys.Batch.Consume), keymap.Name(m.keys.Batch.Peek))},
+				widget.Clean(m.base+"-"+in.topic), keymap.Name(m.keys.Batch.Consume), keymap.Name(m.keys.Batch.Peek))},
 			fields: []field{textField("suffix", "", "e.g. full-index")},
 			action: newSuffixAction{topic: in.topic},
 		}), nil
@@ -122,7 +123,7 @@ func (m Model) closeDialog() Model {
 
 // readOnly refuses a write in read-only mode.
 func (m Model) readOnly(what string) tea.Cmd {
-	return reportWarn("read-only: %s is off (%s peeks without committing)", what, keymap.Name(m.keys.Topics.Peek))
+	return widget.ReportWarn("read-only: %s is off (%s peeks without committing)", what, keymap.Name(m.keys.Topics.Peek))
 }
 
 func (m Model) askConsume(t target) (Model, tea.Cmd) {
@@ -130,7 +131,7 @@ func (m Model) askConsume(t target) (Model, tea.Cmd) {
 		return m, m.readOnly("consume commits offsets, so it")
 	}
 	if m.batchBusy != 0 {
-		return m, reportWarn("a read is still running: wait for it")
+		return m, widget.ReportWarn("a read is still running: wait for it")
 	}
 	if g, ok := m.snap.Group(t.ID()); ok && len(g.Members) > 0 {
 		// Refused before asking for a count, as R, S and D are: forcing is a
@@ -140,7 +141,7 @@ func (m Model) askConsume(t target) (Model, tea.Cmd) {
 	}
 	return m.openDialog(dialog{
 		kind:   dialogForm,
-		title:  "Consume from " + clean(t.ID()),
+		title:  "Consume from " + widget.Clean(t.ID()),
 		body:   []string{"How many records? The group commits what it reads."},
 		fields: []field{textField("records", strconv.Itoa(defaultBatch), "")},
 		action: consumeCountAction{target: t},
@@ -152,11 +153,11 @@ func (m Model) askCommit(b batchView) (Model, tea.Cmd) {
 	case m.deps.ReadOnly:
 		return m, m.readOnly("commit")
 	case b.kind != batchPeek:
-		return m, reportInfo("this batch was consumed: its offsets are already committed")
+		return m, widget.ReportInfo("this batch was consumed: its offsets are already committed")
 	case b.committed != "":
-		return m, reportInfo("this batch is already committed")
+		return m, widget.ReportInfo("this batch is already committed")
 	case m.commitBusy:
-		return m, reportWarn("a commit is still running")
+		return m, widget.ReportWarn("a commit is still running")
 	}
 	return m.startCommitReview(b.target, b.id, b.records)
 }
@@ -169,12 +170,12 @@ func (m Model) askExport(b batchView) (Model, tea.Cmd) {
 		return m, b.nothingShown("export")
 	}
 	scope := exportScope{total: len(b.records)}
-	title, what := "Export the whole batch as JSON lines", fmt.Sprintf("All %s records of the batch", count(int64(len(b.records))))
+	title, what := "Export the whole batch as JSON lines", fmt.Sprintf("All %s records of the batch", widget.Count(int64(len(b.records))))
 	if b.matches.active() {
 		scope.query = b.matches.query
 		title = "Export the matching records as JSON lines"
 		back := keymap.Name(m.keys.Dialog.Cancel) + ", then " + keymap.Name(m.keys.Filter.Cancel)
-		what = fmt.Sprintf("The %s of %s records that match '%s' (%s clears the search to export all)", count(int64(len(records))), count(int64(len(b.records))), clean(b.matches.query), back)
+		what = fmt.Sprintf("The %s of %s records that match '%s' (%s clears the search to export all)", widget.Count(int64(len(records))), widget.Count(int64(len(b.records))), widget.Clean(b.matches.query), back)
 	}
 	name := fileSafe(b.target.ID()) + "-" + m.deps.Now().UTC().Format("20060102-150405") + ".jsonl"
 	return m.openDialog(dialog{
@@ -214,7 +215,7 @@ func (m Model) handleDialogKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			}
 			m = m.openDialog(dialog{
 				kind:  dialogForm,
-				title: "Force-join " + clean(a.target.ID()) + "?",
+				title: "Force-join " + widget.Clean(a.target.ID()) + "?",
 				body: []string{
 					"Joining rebalances the live members: the running service loses partitions to kgroups until this batch is read and kgroups leaves.",
 					"Type force to go ahead.",
@@ -245,11 +246,11 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 			return m.invalid(d, "%v", err)
 		}
 		body := []string{
-			fmt.Sprintf("Read up to %s records of %s as %s.", count(int64(n)), clean(a.target.Group.Topic), clean(a.target.ID())),
+			fmt.Sprintf("Read up to %s records of %s as %s.", widget.Count(int64(n)), widget.Clean(a.target.Group.Topic), widget.Clean(a.target.ID())),
 			"kgroups joins the group, commits the offsets of what it returns (like the service) and leaves.",
 		}
 		if g, ok := m.snap.Group(a.target.ID()); ok && len(g.Members) > 0 {
-			body = append(body, "", m.styles.Warn.Render(fmt.Sprintf("%s has %d live member(s): kgroups will refuse unless forced.", clean(g.ID), len(g.Members))))
+			body = append(body, "", m.styles.Warn.Render(fmt.Sprintf("%s has %d live member(s): kgroups will refuse unless forced.", widget.Clean(g.ID), len(g.Members))))
 		}
 		return m.openDialog(dialog{kind: dialogConfirm, title: "Consume and commit?", body: body,
 			action: consumeConfirmAction{target: a.target, n: n}}), nil
@@ -287,12 +288,12 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		b.isNew = !exists
 		m = m.openBatch(b)
 		if exists {
-			return m, reportPhrases(phrase{clean(t.ID()), 0}, phrase{" already exists", 1}, phrase{": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), 2})
+			return m, widget.ReportPhrases(widget.Phrase{Text: widget.Clean(t.ID()), Need: 0}, widget.Phrase{Text: " already exists", Need: 1}, widget.Phrase{Text: ": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), Need: 2})
 		}
-		return m, reportPhrases(phrase{"new group " + clean(t.ID()), 0}, phrase{" starts at earliest", 1}, phrase{": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), 2})
+		return m, widget.ReportPhrases(widget.Phrase{Text: "new group " + widget.Clean(t.ID()), Need: 0}, widget.Phrase{Text: " starts at earliest", Need: 1}, widget.Phrase{Text: ": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), Need: 2})
 	case commitAction:
 		if a.batch != m.shownBatch() {
-			return m.closeDialog(), reportWarn("the batch changed: review it again")
+			return m.closeDialog(), widget.ReportWarn("the batch changed: review it again")
 		}
 		m = m.closeDialog()
 		m.commitBusy = true
@@ -303,7 +304,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 			return m.invalid(d, "give a file name")
 		}
 		if a.batch != m.shownBatch() {
-			return m.closeDialog(), reportWarn("the batch changed: export again")
+			return m.closeDialog(), widget.ReportWarn("the batch changed: export again")
 		}
 		return m.closeDialog(), exportCmd(m.res, path, a.records, a.scope)
 	}
@@ -313,7 +314,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 func (m Model) startConsume(t target, n int, force bool) (Model, tea.Cmd) {
 	m = m.closeDialog()
 	if m.batchBusy != 0 {
-		return m, reportWarn("a read is still running: wait for it")
+		return m, widget.ReportWarn("a read is still running: wait for it")
 	}
 	m.batchGen++
 	m.batchBusy = m.batchGen

@@ -45,7 +45,7 @@ type Deps struct {
 // command the TUI started has returned when Run returns.
 func Run(ctx context.Context, d Deps) error {
 	m := New(d)
-	m.res.clipboard = os.Stdout
+	m.res.Clipboard = os.Stdout
 	defer m.Close()
 	p := tea.NewProgram(m,
 		tea.WithContext(ctx),

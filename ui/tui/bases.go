@@ -8,31 +8,32 @@ import (
 
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // basesView is the base picker shown when kgroups starts without --base:
 // the prefixes detected in the cluster with their group counts.
 type basesView struct {
-	styles *Styles
+	styles *widget.Styles
 	keys   *keymap.KeyMap
 
 	bases  []model.BaseCount
 	loaded bool
 	err    error
-	cur    listCursor
+	cur    widget.ListCursor
 	sel    string // selected base, kept across refreshes
 
 	width, height int
 }
 
-func newBasesView(st *Styles, keys *keymap.KeyMap) basesView {
+func newBasesView(st *widget.Styles, keys *keymap.KeyMap) basesView {
 	return basesView{styles: st, keys: keys}
 }
 
 // SetSize sets the body area the view draws in.
 func (v basesView) setSize(w, h int) basesView {
 	v.width, v.height = w, h
-	v.cur = v.cur.clamp(len(v.bases), v.listHeight())
+	v.cur = v.cur.Clamp(len(v.bases), v.listHeight())
 	return v
 }
 
@@ -45,37 +46,37 @@ func (v basesView) setBases(bases []model.BaseCount, err error) basesView {
 		return v
 	}
 	v.bases = bases
-	v.cur.index = 0
+	v.cur.Index = 0
 	for i, b := range bases {
 		if b.Base == v.sel {
-			v.cur.index = i
+			v.cur.Index = i
 		}
 	}
-	v.cur = v.cur.clamp(len(bases), v.listHeight())
+	v.cur = v.cur.Clamp(len(bases), v.listHeight())
 	v.sync()
 	return v
 }
 
 func (v *basesView) sync() {
-	if v.cur.index < len(v.bases) {
-		v.sel = v.bases[v.cur.index].Base
+	if v.cur.Index < len(v.bases) {
+		v.sel = v.bases[v.cur.Index].Base
 	}
 }
 
 func (v basesView) update(msg tea.KeyMsg) (basesView, intent) {
-	if c, ok := navigate(v.keys.List, msg, v.cur, len(v.bases), v.listHeight()); ok {
+	if c, ok := widget.Navigate(v.keys.List, msg, v.cur, len(v.bases), v.listHeight()); ok {
 		v.cur = c
 		v.sync()
 		return v, nil
 	}
-	if keyMatches(msg, v.keys.Bases.Select) && v.cur.index < len(v.bases) {
-		return v, intentPickBase{base: v.bases[v.cur.index].Base}
+	if widget.KeyMatches(msg, v.keys.Bases.Select) && v.cur.Index < len(v.bases) {
+		return v, intentPickBase{base: v.bases[v.cur.Index].Base}
 	}
 	return v, nil
 }
 
 func (v basesView) scroll(delta int) basesView {
-	v.cur = v.cur.move(delta, len(v.bases), v.listHeight())
+	v.cur = v.cur.Move(delta, len(v.bases), v.listHeight())
 	v.sync()
 	return v
 }
@@ -86,23 +87,23 @@ func (v basesView) View() string {
 	case !v.loaded:
 		return st.Dim.Render("Looking for base prefixes…")
 	case v.err != nil && len(v.bases) == 0:
-		return st.Bad.Render(clean("Could not list groups: " + v.err.Error()))
+		return st.Bad.Render(widget.Clean("Could not list groups: " + v.err.Error()))
 	case len(v.bases) == 0:
 		return strings.Join([]string{
 			"No base prefix found: no consumer group is named {base}-{topic} or {base}-{topic}-{suffix}",
 			"for a topic of this cluster. Start kgroups with --base to pick one anyway.",
 		}, "\n")
 	}
-	t := table{cols: []column{
+	t := widget.Table{Cols: []widget.Column{
 		{Title: "base", Min: 8, Max: 80, Flex: true},
-		{Title: "groups", Min: 6, Align: alignRight},
+		{Title: "groups", Min: 6, Align: widget.AlignRight},
 	}}
 	for _, b := range v.bases {
-		t.rows = append(t.rows, []cell{plain(clean(b.Base)), plain(count(int64(b.Groups)))})
+		t.Rows = append(t.Rows, []widget.Cell{widget.Plain(widget.Clean(b.Base)), widget.Plain(widget.Count(int64(b.Groups)))})
 	}
 	intro := fmt.Sprintf("Pick a base prefix: %d found. Groups are named {base}-{topic}[-{suffix}].", len(v.bases))
-	lines := append([]string{st.Title.Render(fit(intro, v.width, alignLeft)), ""},
-		t.render(st, v.width, v.height-2, v.cur)...)
+	lines := append([]string{st.Title.Render(widget.Fit(intro, v.width, widget.AlignLeft)), ""},
+		t.Render(st, v.width, v.height-2, v.cur)...)
 	return strings.Join(lines, "\n")
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // sideBySide is the body width from which the batch list and the detail
@@ -23,7 +24,7 @@ const sideBySide = 120
 // batchView shows one batch of records, peeked or consumed, as a list and a
 // detail pane for the selected record.
 type batchView struct {
-	styles *Styles
+	styles *widget.Styles
 	keys   *keymap.KeyMap
 	now    func() time.Time
 
@@ -44,9 +45,9 @@ type batchView struct {
 	lagKnown  bool
 	committed string // non-empty once the batch's offsets are committed: how
 
-	search   filterLine
+	search   widget.FilterLine
 	matches  matchSet // the applied search; its zero value shows every record
-	cur      listCursor
+	cur      widget.ListCursor
 	sel      recordKey
 	inDetail bool // keys scroll the detail pane
 	scroll   int
@@ -63,8 +64,8 @@ type recordKey struct {
 	offset    int64
 }
 
-func newBatchView(st *Styles, keys *keymap.KeyMap, now func() time.Time) batchView {
-	return batchView{styles: st, keys: keys, now: now, search: newFilterLine("search: ", false, keys.Batch.Search, keys.Filter.Cancel)}
+func newBatchView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time) batchView {
+	return batchView{styles: st, keys: keys, now: now, search: widget.NewFilterLine("search: ", false, keys.Batch.Search, keys.Filter.Cancel)}
 }
 
 // reset points the view at a target with nothing loaded.
@@ -103,7 +104,7 @@ func (v batchView) setResult(msg batchMsg) batchView {
 	if msg.kind == batchConsume {
 		v.committed = "consumed through the registry: offsets committed"
 	}
-	v.cur = listCursor{}
+	v.cur = widget.ListCursor{}
 	return v.refresh()
 }
 
@@ -154,24 +155,24 @@ func (v batchView) index(pos int) int {
 // commitScope says what C commits: every record of the batch, whatever a
 // search hides.
 func (v batchView) commitScope() string {
-	all := fmt.Sprintf("all %s record%s", count(int64(len(v.records))), plural(len(v.records)))
+	all := fmt.Sprintf("all %s record%s", widget.Count(int64(len(v.records))), widget.Plural(len(v.records)))
 	if v.matches.active() && !v.matches.pending {
-		return fmt.Sprintf("%s, not only the %s matching '%s'", all, count(int64(len(v.matches.indices))), clean(v.matches.query))
+		return fmt.Sprintf("%s, not only the %s matching '%s'", all, widget.Count(int64(len(v.matches.indices))), widget.Clean(v.matches.query))
 	}
 	return all
 }
 
 // recordPlace names a record for the status line.
 func recordPlace(r model.Record) string {
-	return fmt.Sprintf("partition %d offset %s", r.Partition, count(r.Offset))
+	return fmt.Sprintf("partition %d offset %s", r.Partition, widget.Count(r.Offset))
 }
 
 // selected returns the record under the cursor.
 func (v batchView) selected() (model.Record, int, bool) {
-	if v.cur.index >= v.count() {
+	if v.cur.Index >= v.count() {
 		return model.Record{}, -1, false
 	}
-	i := v.index(v.cur.index)
+	i := v.index(v.cur.Index)
 	return v.records[i], i, true
 }
 
@@ -185,7 +186,7 @@ type batchLayout struct {
 
 func (v batchView) layout() batchLayout {
 	l := batchLayout{top: 1}
-	if v.search.visible() {
+	if v.search.Visible() {
 		l.top++
 	}
 	body := max(v.height-l.top, 2)
@@ -207,7 +208,7 @@ func (v batchView) rows() int { return max(v.layout().listHeight-1, 1) }
 
 // refresh clamps the cursor and renders the selected record if needed.
 func (v batchView) refresh() batchView {
-	v.cur = v.cur.clamp(v.count(), v.rows())
+	v.cur = v.cur.Clamp(v.count(), v.rows())
 	if r, _, ok := v.selected(); ok {
 		v.sel = recordKey{r.Partition, r.Offset}
 	}
@@ -219,7 +220,7 @@ func (v batchView) reselect() batchView {
 	for pos := range v.count() {
 		r := v.records[v.index(pos)]
 		if r.Partition == v.sel.partition && r.Offset == v.sel.offset {
-			v.cur.index = pos
+			v.cur.Index = pos
 			break
 		}
 	}
@@ -247,62 +248,62 @@ func (v batchView) ensureDetail() batchView {
 	return v
 }
 
-func (v batchView) capturing() bool { return v.search.editing }
+func (v batchView) capturing() bool { return v.search.Editing }
 
 func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
-	if v.search.editing {
+	if v.search.Editing {
 		var changed bool
-		v.search, changed = v.search.update(msg, v.keys.Filter, v.keys.Input)
+		v.search, changed = v.search.Update(msg, v.keys.Filter, v.keys.Input)
 		if !changed {
 			return v.refresh(), nil
 		}
-		v.matches = searching(v.search.value)
+		v.matches = searching(v.search.Value)
 		if !v.matches.active() {
 			return v.reselect(), nil
 		}
-		return v.refresh(), intentSearch{batch: v.id, query: v.search.value, records: v.records}
+		return v.refresh(), intentSearch{batch: v.id, query: v.search.Value, records: v.records}
 	}
 	k := v.keys.Batch
 	switch {
-	case keyMatches(msg, k.Focus):
+	case widget.KeyMatches(msg, k.Focus):
 		v.inDetail = !v.inDetail
 		return v, nil
-	case keyMatches(msg, k.ScrollUp):
+	case widget.KeyMatches(msg, k.ScrollUp):
 		return v.scrollDetail(-1), nil
-	case keyMatches(msg, k.ScrollDown):
+	case widget.KeyMatches(msg, k.ScrollDown):
 		return v.scrollDetail(1), nil
-	case keyMatches(msg, k.Mode):
+	case widget.KeyMatches(msg, k.Mode):
 		v.mode = (v.mode + 1) % valueModes
-		return v.ensureDetail(), say(reportInfo("values shown as %s", v.mode.about()))
-	case keyMatches(msg, k.Search):
+		return v.ensureDetail(), say(widget.ReportInfo("values shown as %s", v.mode.about()))
+	case widget.KeyMatches(msg, k.Search):
 		if len(v.records) == 0 {
 			return v, nil
 		}
-		v.search = v.search.start()
+		v.search = v.search.Start()
 		return v.refresh(), nil
-	case keyMatches(msg, k.Consume):
+	case widget.KeyMatches(msg, k.Consume):
 		return v, intentConsume{target: v.target}
-	case keyMatches(msg, k.Peek):
+	case widget.KeyMatches(msg, k.Peek):
 		return v, intentPeek{target: v.target}
 	}
 	if v.inDetail {
 		l := v.keys.List
 		page := max(v.layout().detailLines-2, 1)
 		switch {
-		case keyMatches(msg, l.Up):
+		case widget.KeyMatches(msg, l.Up):
 			return v.scrollDetail(-1), nil
-		case keyMatches(msg, l.Down):
+		case widget.KeyMatches(msg, l.Down):
 			return v.scrollDetail(1), nil
-		case keyMatches(msg, l.PageUp):
+		case widget.KeyMatches(msg, l.PageUp):
 			return v.scrollDetail(-page), nil
-		case keyMatches(msg, l.PageDown):
+		case widget.KeyMatches(msg, l.PageDown):
 			return v.scrollDetail(page), nil
-		case keyMatches(msg, l.Top):
+		case widget.KeyMatches(msg, l.Top):
 			return v.scrollDetail(-len(v.detail.lines)), nil
-		case keyMatches(msg, l.Bottom):
+		case widget.KeyMatches(msg, l.Bottom):
 			return v.scrollDetail(len(v.detail.lines)), nil
 		}
-	} else if c, ok := navigate(v.keys.List, msg, v.cur, v.count(), v.rows()); ok {
+	} else if c, ok := widget.Navigate(v.keys.List, msg, v.cur, v.count(), v.rows()); ok {
 		v.cur = c
 		return v.refresh(), nil
 	}
@@ -310,13 +311,13 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		return v, nil
 	}
 	switch {
-	case keyMatches(msg, k.Export):
+	case widget.KeyMatches(msg, k.Export):
 		return v, intentExport{batch: v}
-	case keyMatches(msg, k.Copy):
+	case widget.KeyMatches(msg, k.Copy):
 		return v.copyIntent(false)
-	case keyMatches(msg, k.CopyRecord):
+	case widget.KeyMatches(msg, k.CopyRecord):
 		return v.copyIntent(true)
-	case keyMatches(msg, k.Commit):
+	case widget.KeyMatches(msg, k.Commit):
 		return v, intentCommitReview{batch: v}
 	}
 	return v, nil
@@ -329,11 +330,11 @@ func (v batchView) scrollDetail(delta int) batchView {
 
 // escape closes an applied search; it reports false when there was none.
 func (v batchView) escape() (batchView, bool) {
-	if v.search.value == "" {
+	if v.search.Value == "" {
 		return v, false
 	}
-	v.search.value = ""
-	v.search.input.SetValue("")
+	v.search.Value = ""
+	v.search.Input.SetValue("")
 	v.matches = matchSet{}
 	return v.reselect(), true
 }
@@ -342,23 +343,23 @@ func (v batchView) scrollBy(delta int) batchView {
 	if v.inDetail {
 		return v.scrollDetail(delta)
 	}
-	v.cur = v.cur.move(delta, v.count(), v.rows())
+	v.cur = v.cur.Move(delta, v.count(), v.rows())
 	return v.refresh()
 }
 
 // summary is the title line of the batch, in phrases that drop whole, the
 // least useful first, when the line does not fit.
-func (v batchView) summary() []phrase {
-	id := clean(v.target.ID())
+func (v batchView) summary() []widget.Phrase {
+	id := widget.Clean(v.target.ID())
 	switch {
 	case v.loading && v.kind == batchConsume:
-		return []phrase{{v.spin + " joining " + id, 0}, {" and reading up to " + count(int64(v.max)) + " records", 1}, {" (commits)", 2}, {"…", 0}}
+		return []widget.Phrase{{Text: v.spin + " joining " + id, Need: 0}, {Text: " and reading up to " + widget.Count(int64(v.max)) + " records", Need: 1}, {Text: " (commits)", Need: 2}, {Text: "…", Need: 0}}
 	case v.loading:
-		return []phrase{{v.spin + " peeking", 0}, {" up to " + count(int64(v.max)) + " records", 1}, {" of " + id + "…", 0}}
+		return []widget.Phrase{{Text: v.spin + " peeking", Need: 0}, {Text: " up to " + widget.Count(int64(v.max)) + " records", Need: 1}, {Text: " of " + id + "…", Need: 0}}
 	case v.isNew:
-		return []phrase{{"new group " + id, 0}, {": not created yet", 2}, {", starts at earliest", 1}}
+		return []widget.Phrase{{Text: "new group " + id, Need: 0}, {Text: ": not created yet", Need: 2}, {Text: ", starts at earliest", Need: 1}}
 	case v.kind == batchNone:
-		return []phrase{{"group " + id + ": nothing read yet", 0}}
+		return []widget.Phrase{{Text: "group " + id + ": nothing read yet", Need: 0}}
 	}
 	// A peek reads at the group's position without joining it: "of" the
 	// group, where a consume reads "as" the group.
@@ -376,20 +377,20 @@ func (v batchView) summary() []phrase {
 	for _, r := range v.records {
 		parts[r.Partition] = true
 	}
-	s := []phrase{
-		{fmt.Sprintf("%s %s record%s", verb, count(int64(len(v.records))), plural(len(v.records))), 0},
-		{note, 2},
-		{fmt.Sprintf(" from %d partition%s", len(parts), plural(len(parts))), 3},
-		{" " + prep + " " + id, 0},
+	s := []widget.Phrase{
+		{Text: fmt.Sprintf("%s %s record%s", verb, widget.Count(int64(len(v.records))), widget.Plural(len(v.records))), Need: 0},
+		{Text: note, Need: 2},
+		{Text: fmt.Sprintf(" from %d partition%s", len(parts), widget.Plural(len(parts))), Need: 3},
+		{Text: " " + prep + " " + id, Need: 0},
 	}
 	switch {
 	case v.committed != "" && v.kind == batchPeek:
-		s = append(s, phrase{" · " + v.committed, 1})
+		s = append(s, widget.Phrase{Text: " · " + v.committed, Need: 1})
 	case v.kind == batchPeek && len(v.records) > 0 && v.matches.active():
 		// A search narrows the list, not the commit.
-		s = append(s, phrase{" · " + keymap.Name(v.keys.Batch.Commit) + " commits all " + count(int64(len(v.records))) + ", not only the matches", 4})
+		s = append(s, widget.Phrase{Text: " · " + keymap.Name(v.keys.Batch.Commit) + " commits all " + widget.Count(int64(len(v.records))) + ", not only the matches", Need: 4})
 	case v.kind == batchPeek && len(v.records) > 0:
-		s = append(s, phrase{" · " + keymap.Name(v.keys.Batch.Commit) + " commits this batch", 4})
+		s = append(s, widget.Phrase{Text: " · " + keymap.Name(v.keys.Batch.Commit) + " commits this batch", Need: 4})
 	}
 	return s
 }
@@ -406,15 +407,15 @@ func readHint(consume, peek key.Binding) string {
 
 func (v batchView) View() string {
 	st := v.styles
-	lines := []string{st.Title.Render(fit(fitPhrases(v.width, v.summary()...), v.width, alignLeft))}
-	if v.search.visible() {
+	lines := []string{st.Title.Render(widget.Fit(widget.FitPhrases(v.width, v.summary()...), v.width, widget.AlignLeft))}
+	if v.search.Visible() {
 		// The count belongs to the applied query: while another one is
 		// typed, no count shows beside it.
 		suffix := ""
-		if c := v.matchCount(); c != "" && v.search.input.Value() == v.matches.query {
+		if c := v.matchCount(); c != "" && v.search.Input.Value() == v.matches.query {
 			suffix = "  " + c
 		}
-		lines = append(lines, v.search.view(st, v.width, suffix))
+		lines = append(lines, v.search.View(st, v.width, suffix))
 	}
 	switch {
 	case v.loading:
@@ -423,8 +424,8 @@ func (v batchView) View() string {
 		// Wrapped, not cut: the reason is the point (who kept the
 		// partitions, what to do).
 		lines = append(lines, "")
-		for _, l := range wrapText(clean("failed: "+v.err.Error()), v.width) {
-			lines = append(lines, st.Bad.Render(fit(l, v.width, alignLeft)))
+		for _, l := range wrapText(widget.Clean("failed: "+v.err.Error()), v.width) {
+			lines = append(lines, st.Bad.Render(widget.Fit(l, v.width, widget.AlignLeft)))
 		}
 		return strings.Join(append(lines, "", st.Dim.Render(v.readHint())), "\n")
 	case len(v.records) == 0:
@@ -432,19 +433,19 @@ func (v batchView) View() string {
 		hint := keymap.Name(b.Consume) + " consumes N records (commits) · " + keymap.Name(b.Peek) + " peeks without committing"
 		switch {
 		case v.kind == batchConsume && v.lagKnown && v.lagLeft > 0:
-			hint = fmt.Sprintf("No record, nothing committed: the group still has lag %s on partitions other members hold. ", count(v.lagLeft)) + hint
+			hint = fmt.Sprintf("No record, nothing committed: the group still has lag %s on partitions other members hold. ", widget.Count(v.lagLeft)) + hint
 		case v.kind != batchNone:
 			hint = "No record: the group is at the end of every partition it read. " + hint
 		}
-		return strings.Join(append(lines, "", st.Dim.Render(fit(hint, v.width, alignLeft))), "\n")
+		return strings.Join(append(lines, "", st.Dim.Render(widget.Fit(hint, v.width, widget.AlignLeft))), "\n")
 	case v.matches.pending:
-		return strings.Join(append(lines, "", st.Dim.Render(fit("searching "+count(int64(len(v.records)))+" records for '"+clean(v.matches.query)+"'…", v.width, alignLeft))), "\n")
+		return strings.Join(append(lines, "", st.Dim.Render(widget.Fit("searching "+widget.Count(int64(len(v.records)))+" records for '"+widget.Clean(v.matches.query)+"'…", v.width, widget.AlignLeft))), "\n")
 	case v.matches.active() && len(v.matches.indices) == 0:
-		none := fmt.Sprintf("0 of %s records match '%s'", count(int64(len(v.records))), clean(v.matches.query))
+		none := fmt.Sprintf("0 of %s records match '%s'", widget.Count(int64(len(v.records))), widget.Clean(v.matches.query))
 		return strings.Join(append(lines, "",
-			st.Warn.Render(fit(none, v.width, alignLeft)),
-			st.Dim.Render(fit("searched keys, values and headers, as stored and as shown", v.width, alignLeft)),
-			st.Dim.Render(fit(keymap.Name(v.keys.Batch.Search)+" edits the search · "+keymap.Name(v.keys.Filter.Cancel)+" clears it", v.width, alignLeft))), "\n")
+			st.Warn.Render(widget.Fit(none, v.width, widget.AlignLeft)),
+			st.Dim.Render(widget.Fit("searched keys, values and headers, as stored and as shown", v.width, widget.AlignLeft)),
+			st.Dim.Render(widget.Fit(keymap.Name(v.keys.Batch.Search)+" edits the search · "+keymap.Name(v.keys.Filter.Cancel)+" clears it", v.width, widget.AlignLeft))), "\n")
 	}
 	l := v.layout()
 	list := v.listLines(l.listWidth, l.listHeight)
@@ -462,7 +463,7 @@ func (v batchView) View() string {
 			if i < len(detail) {
 				right = detail[i]
 			}
-			lines = append(lines, fit(left, l.listWidth, alignLeft)+sep+right)
+			lines = append(lines, widget.Fit(left, l.listWidth, widget.AlignLeft)+sep+right)
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -470,9 +471,9 @@ func (v batchView) View() string {
 	for len(lines) < l.top+l.listHeight {
 		lines = append(lines, "")
 	}
-	rule := st.DetailRule.Render(fit("─ detail ("+keymap.Name(v.keys.Batch.Focus)+" focuses, "+keymap.Name(v.keys.Batch.ScrollDown)+"/"+keymap.Name(v.keys.Batch.ScrollUp)+" scroll) "+strings.Repeat("─", v.width), v.width, alignLeft))
+	rule := st.DetailRule.Render(widget.Fit("─ detail ("+keymap.Name(v.keys.Batch.Focus)+" focuses, "+keymap.Name(v.keys.Batch.ScrollDown)+"/"+keymap.Name(v.keys.Batch.ScrollUp)+" scroll) "+strings.Repeat("─", v.width), v.width, widget.AlignLeft))
 	if v.inDetail {
-		rule = st.Title.Render(fit("━ detail: "+keymap.Arrows(v.keys.List.Up, v.keys.List.Down)+" "+keymap.Arrows(v.keys.List.PageUp, v.keys.List.PageDown)+" scroll, "+keymap.Name(v.keys.Batch.Focus)+" back to the list "+strings.Repeat("━", v.width), v.width, alignLeft))
+		rule = st.Title.Render(widget.Fit("━ detail: "+keymap.Arrows(v.keys.List.Up, v.keys.List.Down)+" "+keymap.Arrows(v.keys.List.PageUp, v.keys.List.PageDown)+" scroll, "+keymap.Name(v.keys.Batch.Focus)+" back to the list "+strings.Repeat("━", v.width), v.width, widget.AlignLeft))
 	}
 	lines = append(lines, rule)
 	lines = append(lines, detail...)
@@ -480,41 +481,41 @@ func (v batchView) View() string {
 }
 
 func (v batchView) listLines(width, height int) []string {
-	t := table{cols: []column{
-		{Title: "p", Min: 1, Align: alignRight},
-		{Title: "offset", Min: 6, Align: alignRight},
+	t := widget.Table{Cols: []widget.Column{
+		{Title: "p", Min: 1, Align: widget.AlignRight},
+		{Title: "offset", Min: 6, Align: widget.AlignRight},
 		{Title: "timestamp (UTC)", Min: 12, Max: 23},
 		{Title: "key", Min: 6, Flex: true, Fill: true},
-		{Title: "size", Min: 6, Align: alignRight},
+		{Title: "size", Min: 6, Align: widget.AlignRight},
 	}}
 	// Only the rows on screen are laid out; widths come from them too.
-	first := min(v.cur.offset, v.count())
+	first := min(v.cur.Offset, v.count())
 	last := min(first+max(height-1, 0), v.count())
 	cur := v.cur
-	cur.index -= first
-	cur.offset = 0
+	cur.Index -= first
+	cur.Offset = 0
 	for pos := first; pos < last; pos++ {
 		r := v.records[v.index(pos)]
-		key := styled("<null>", v.styles.Dim)
+		key := widget.Styled("<null>", v.styles.Dim)
 		if r.Key != nil {
-			key = plain(render.Preview(r.Key, 96))
+			key = widget.Plain(render.Preview(r.Key, 96))
 		}
-		sz := plain(size(len(r.Value)))
+		sz := widget.Plain(widget.Size(len(r.Value)))
 		if r.Value == nil {
-			sz = styled("tombstone", v.styles.Dim)
+			sz = widget.Styled("tombstone", v.styles.Dim)
 		}
-		t.rows = append(t.rows, []cell{
-			plain(fmt.Sprint(r.Partition)),
-			plain(count(r.Offset)),
-			plain(stamp(r.Timestamp)),
+		t.Rows = append(t.Rows, []widget.Cell{
+			widget.Plain(fmt.Sprint(r.Partition)),
+			widget.Plain(widget.Count(r.Offset)),
+			widget.Plain(widget.Stamp(r.Timestamp)),
 			key,
 			sz,
 		})
 	}
 	if v.inDetail {
-		cur.index = -1 // the pane has the focus: no row looks active
+		cur.Index = -1 // the pane has the focus: no row looks active
 	}
-	return t.render(v.styles, width, height, cur)
+	return t.Render(v.styles, width, height, cur)
 }
 
 func (v batchView) detailLines(width, height int) []string {
@@ -527,7 +528,7 @@ func (v batchView) detailLines(width, height int) []string {
 		k := v.keys
 		more := fmt.Sprintf("↓ %d more lines (%s, or %s then %s)", len(v.detail.lines)-v.scroll-height+1,
 			keymap.Name(k.Batch.ScrollDown), keymap.Name(k.Batch.Focus), keymap.Arrows(k.List.Down, k.List.PageDown))
-		out[len(out)-1] = v.styles.Dim.Render(fit(more, width, alignLeft))
+		out[len(out)-1] = v.styles.Dim.Render(widget.Fit(more, width, widget.AlignLeft))
 	}
 	return out
 }
@@ -573,7 +574,7 @@ func (v batchView) Update(msg tea.Msg) (Page, intent) {
 	case searchMsg:
 		v = v.setMatches(msg)
 		if s := v.matches; msg.batch == v.id && !s.pending && s.query == msg.query {
-			return v, say(reportInfo("%s of %s records match '%s'", count(int64(len(s.indices))), count(int64(len(v.records))), clean(s.query)))
+			return v, say(widget.ReportInfo("%s of %s records match '%s'", widget.Count(int64(len(s.indices))), widget.Count(int64(len(v.records))), widget.Clean(s.query)))
 		}
 	case batchCommitted:
 		if msg.id == v.id {

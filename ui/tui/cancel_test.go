@@ -14,6 +14,7 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/kafkatest"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // runAll runs cmd and the commands it batches, each in its own goroutine,
@@ -109,8 +110,8 @@ func TestCloseWaitsForEveryScope(t *testing.T) {
 		}
 	}
 	msgs := make(chan tea.Msg, 2)
-	runAll(run(m.res, time.Hour, block(0)), msgs)
-	runAll(run(m.topScope(), time.Hour, block(100*time.Millisecond)), msgs)
+	runAll(widget.Run(m.res, time.Hour, block(0)), msgs)
+	runAll(widget.Run(m.topScope(), time.Hour, block(100*time.Millisecond)), msgs)
 	<-started
 	<-started
 	m.Close()

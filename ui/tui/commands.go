@@ -15,6 +15,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Every Kafka call of the TUI is a tea.Cmd built here. A command copies what
@@ -30,23 +31,9 @@ const (
 	commitTimeout  = 30 * time.Second
 )
 
-// run wraps a command body so it registers with res (and is waited for on
-// close) and gets a context bounded by timeout.
-func run(res *resources, timeout time.Duration, body func(ctx context.Context) tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		if !res.begin() {
-			return nil
-		}
-		defer res.done()
-		ctx, cancel := context.WithTimeout(res.ctx, timeout)
-		defer cancel()
-		return body(ctx)
-	}
-}
-
 // snapshotCmd takes a snapshot of base.
-func snapshotCmd(res *resources, cl *kafka.Cluster, gen int, base string) tea.Cmd {
-	return run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
+func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string) tea.Cmd {
+	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return snapshotMsg{gen: gen, base: base, err: errNoCluster}
 		}
@@ -62,8 +49,8 @@ func snapshotCmd(res *resources, cl *kafka.Cluster, gen int, base string) tea.Cm
 }
 
 // basesCmd detects the base prefixes for the picker.
-func basesCmd(res *resources, cl *kafka.Cluster, gen int) tea.Cmd {
-	return run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
+func basesCmd(res *widget.Resources, cl *kafka.Cluster, gen int) tea.Cmd {
+	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return basesMsg{gen: gen, err: errNoCluster}
 		}
@@ -77,8 +64,8 @@ func basesCmd(res *resources, cl *kafka.Cluster, gen int) tea.Cmd {
 }
 
 // othersCmd lists the groups of other prefixes holding commits on topic.
-func othersCmd(res *resources, cl *kafka.Cluster, gen int, topic, base string) tea.Cmd {
-	return run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
+func othersCmd(res *widget.Resources, cl *kafka.Cluster, gen int, topic, base string) tea.Cmd {
+	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return othersMsg{gen: gen, topic: topic, err: errNoCluster}
 		}
@@ -88,8 +75,8 @@ func othersCmd(res *resources, cl *kafka.Cluster, gen int, topic, base string) t
 }
 
 // peekCmd reads records without committing and without joining a group.
-func peekCmd(res *resources, cl *kafka.Cluster, id int, t target, req kafka.PeekRequest) tea.Cmd {
-	return run(res, peekTimeout, func(ctx context.Context) tea.Msg {
+func peekCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, req kafka.PeekRequest) tea.Cmd {
+	return widget.Run(res, peekTimeout, func(ctx context.Context) tea.Msg {
 		msg := batchMsg{id: id, kind: batchPeek, target: t, req: req, max: req.Max}
 		if cl == nil {
 			msg.err = errNoCluster
@@ -105,8 +92,8 @@ func peekCmd(res *resources, cl *kafka.Cluster, id int, t target, req kafka.Peek
 // lives only for this batch, so kgroups never stays a member of the group
 // (an idle member would hold partitions the service needs). force lets it
 // join a group with live members.
-func consumeCmd(res *resources, cfg kafka.Config, id int, t target, n int, force bool) tea.Cmd {
-	return run(res, consumeTimeout, func(ctx context.Context) tea.Msg {
+func consumeCmd(res *widget.Resources, cfg kafka.Config, id int, t target, n int, force bool) tea.Cmd {
+	return widget.Run(res, consumeTimeout, func(ctx context.Context) tea.Msg {
 		msg := batchMsg{id: id, kind: batchConsume, target: t, max: n, forced: force}
 		reg, err := kafka.NewRegistry(t.Group.Base, cfg, kafka.WithForce(force))
 		if err != nil {
@@ -131,7 +118,7 @@ func consumeCmd(res *resources, cfg kafka.Config, id int, t target, n int, force
 // commitCmd commits a reviewed batch: each partition moves to the offset
 // after the last record shown. The cluster refuses if the group has live
 // members, and if its commits are no longer the "before" of changes.
-func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []offsetChange) tea.Cmd {
+func commitCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, changes []offsetChange) tea.Cmd {
 	offsets := make(map[int32]int64, len(changes))
 	before := make(map[int32]int64, len(changes))
 	for _, c := range changes {
@@ -140,7 +127,7 @@ func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []of
 			before[c.Partition] = c.Before
 		}
 	}
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		msg := commitMsg{id: id, target: t, changes: changes}
 		if cl == nil {
 			msg.err = errNoCluster
@@ -153,8 +140,8 @@ func commitCmd(res *resources, cl *kafka.Cluster, id int, t target, changes []of
 
 // exportCmd writes records to path as JSON lines, in the CLI's jsonl shape.
 // It never overwrites an existing file.
-func exportCmd(res *resources, path string, records []model.Record, scope exportScope) tea.Cmd {
-	return run(res, time.Hour, func(context.Context) tea.Msg {
+func exportCmd(res *widget.Resources, path string, records []model.Record, scope exportScope) tea.Cmd {
+	return widget.Run(res, time.Hour, func(context.Context) tea.Msg {
 		msg := exportMsg{path: path, records: len(records), scope: scope}
 		msg.err = writeJSONL(path, records)
 		return msg
@@ -194,8 +181,8 @@ const maxClipboard = 256 << 10
 // control characters is copied as is; any other value is copied as the
 // record's JSON line, which is safe to paste, and the result says why. A
 // record too big to copy is refused with a pointer to exportKey.
-func copyCmd(res *resources, r model.Record, asRecord bool, exportKey string) tea.Cmd {
-	return run(res, 10*time.Second, func(context.Context) tea.Msg {
+func copyCmd(res *widget.Resources, r model.Record, asRecord bool, exportKey string) tea.Cmd {
+	return widget.Run(res, 10*time.Second, func(context.Context) tea.Msg {
 		what, why, data := "value", "", r.Value
 		switch {
 		case asRecord:
@@ -214,13 +201,13 @@ func copyCmd(res *resources, r model.Record, asRecord bool, exportKey string) te
 		}
 		if len(data) > maxClipboard {
 			return copyMsg{err: fmt.Errorf("%s is %s, over the %s a terminal clipboard takes: export it with %s",
-				what, size(len(data)), size(maxClipboard), exportKey)}
+				what, widget.Size(len(data)), widget.Size(maxClipboard), exportKey)}
 		}
-		if res.clipboard == nil {
+		if res.Clipboard == nil {
 			return copyMsg{err: errors.New("no terminal to copy through")}
 		}
 		seq := osc52(data)
-		if _, err := res.clipboard.Write(seq); err != nil {
+		if _, err := res.Clipboard.Write(seq); err != nil {
 			return copyMsg{err: err}
 		}
 		return copyMsg{what: what, why: why, place: recordPlace(r), bytes: len(data)}
@@ -251,23 +238,8 @@ func pasteSafe(b []byte) bool {
 }
 
 // clockCmd ticks the one-second clock of generation gen.
-func clockCmd(res *resources, gen int) tea.Cmd {
-	return after(res, time.Second, func(t time.Time) tea.Msg { return clockMsg{gen: gen, at: t} })
-}
-
-// after is tea.Tick that gives up when res closes, so no timer goroutine of
-// the TUI outlives it.
-func after(res *resources, d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case at := <-t.C:
-			return fn(at)
-		case <-res.ctx.Done():
-			return nil
-		}
-	}
+func clockCmd(res *widget.Resources, gen int) tea.Cmd {
+	return widget.After(res, time.Second, func(t time.Time) tea.Msg { return clockMsg{gen: gen, at: t} })
 }
 
 var errNoCluster = errors.New("not connected to a cluster")

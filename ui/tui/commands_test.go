@@ -12,11 +12,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 func TestExportJSONL(t *testing.T) {
-	res := newResources(nil)
-	defer res.close()
+	res := widget.NewResources(nil)
+	defer res.Close()
 	path := filepath.Join(t.TempDir(), "batch.jsonl")
 	recs := append(testRecords("spent_detail_topic"), hostileRecords()[:8]...)
 	msg := exportCmd(res, path, recs, exportScope{total: len(recs)})().(exportMsg)
@@ -82,8 +83,8 @@ func TestCopyOSC52(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var term bytes.Buffer
-			res := newResources(&term)
-			defer res.close()
+			res := widget.NewResources(&term)
+			defer res.Close()
 			msg := copyCmd(res, tt.rec, false, "e")().(copyMsg)
 			if msg.err != nil || msg.what != tt.wantWhat {
 				t.Fatalf("copy: %+v", msg)
@@ -105,8 +106,8 @@ func TestCopyOSC52(t *testing.T) {
 		})
 	}
 	var term bytes.Buffer
-	res := newResources(&term)
-	defer res.close()
+	res := widget.NewResources(&term)
+	defer res.Close()
 	if msg := copyCmd(res, model.Record{Value: bytes.Repeat([]byte("a"), maxClipboard+1)}, false, "e")().(copyMsg); msg.err == nil || term.Len() != 0 {
 		t.Error("an oversized value was copied")
 	}
@@ -115,16 +116,16 @@ func TestCopyOSC52(t *testing.T) {
 // TestCloseWaitsForCommands checks no command outlives Close: a command
 // started after Close returns at once.
 func TestCloseWaitsForCommands(t *testing.T) {
-	res := newResources(nil)
-	res.close()
+	res := widget.NewResources(nil)
+	res.Close()
 	if msg := snapshotCmd(res, nil, 1, "b")(); msg != nil {
 		t.Errorf("a command ran after close: %#v", msg)
 	}
 	// A pending timer returns when the resources close.
-	res2 := newResources(nil)
+	res2 := widget.NewResources(nil)
 	done := make(chan tea.Msg)
 	go func() { done <- clockCmd(res2, 1)() }()
-	res2.close()
+	res2.Close()
 	if msg := <-done; msg != nil {
 		t.Errorf("the clock ticked after close: %#v", msg)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Connection state: whether the cluster answers, and when the TUI asks it
@@ -114,23 +115,19 @@ func (c connState) retryText(now time.Time, loading bool, k keymap.Global) strin
 	case loading || c.retryIn(now) == 0:
 		return "retrying…"
 	}
-	return "retrying in " + age(c.retryIn(now))
+	return "retrying in " + widget.Age(c.retryIn(now))
 }
-
-// oneLine folds an error message onto one line: joined errors arrive with
-// a newline between them.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // connPanel is the body shown while there is no data yet and the cluster
 // does not answer: what failed, in full, and what happens next.
-func connPanel(st *Styles, k keymap.Global, c connState, now time.Time, loading bool, width, height int) string {
+func connPanel(st *widget.Styles, k keymap.Global, c connState, now time.Time, loading bool, width, height int) string {
 	lines := []string{st.Bad.Render(connTitle(c.err)), ""}
-	msg := ansi.Wrap(clean(oneLine(c.err.Error())), max(width, 10), " ,")
+	msg := ansi.Wrap(widget.Clean(widget.OneLine(c.err.Error())), max(width, 10), " ,")
 	lines = append(lines, strings.Split(msg, "\n")...)
 	lines = append(lines, "")
 	retry, quit := keymap.Name(k.Refresh), keymap.Name(k.Quit)
 	next := fmt.Sprintf("%s (%d attempt%s failed) · %s retries now · %s quits",
-		c.retryText(now, loading, k), c.failures, plural(c.failures), retry, quit)
+		c.retryText(now, loading, k), c.failures, widget.Plural(c.failures), retry, quit)
 	if c.config {
 		next = fmt.Sprintf("Retrying will not help until the configuration changes ('kgroups config' shows it) · %s retries · %s quits", retry, quit)
 	}
@@ -142,7 +139,7 @@ func connPanel(st *Styles, k keymap.Global, c connState, now time.Time, loading 
 // the next attempt.
 func (m Model) connFailed(err error) Model {
 	m.conn = m.conn.failed(err, m.deps.Now())
-	m.status.conn, m.status.connCut = oneLine(err.Error()), shortConnError(err)
+	m.status.Conn, m.status.ConnCut = widget.OneLine(err.Error()), shortConnError(err)
 	return m
 }
 
@@ -154,7 +151,7 @@ func shortConnError(err error) string {
 	if !errors.As(err, &unreachable) || unreachable.Err == nil {
 		return ""
 	}
-	cause := oneLine(unreachable.Err.Error())
+	cause := widget.OneLine(unreachable.Err.Error())
 	if errors.Is(unreachable.Err, context.DeadlineExceeded) {
 		cause = "no broker answered in time"
 	} else if i := strings.LastIndex(cause, ": "); i >= 0 {
@@ -166,7 +163,7 @@ func shortConnError(err error) string {
 // connOK ends the failed state: the cluster answered.
 func (m Model) connOK() Model {
 	m.conn = connState{}
-	m.status.conn = ""
+	m.status.Conn = ""
 	return m
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 var (
@@ -66,7 +67,7 @@ func TestRetryBackoff(t *testing.T) {
 			t.Fatalf("failure %d: next attempt in %s, want %s", i+1, got, delay)
 		}
 		view := m.View()
-		if want := "retrying in " + age(delay); !strings.Contains(view, want) {
+		if want := "retrying in " + widget.Age(delay); !strings.Contains(view, want) {
 			t.Fatalf("failure %d: the view lacks %q:\n%s", i+1, want, view)
 		}
 		// One second short of the delay: no attempt, and the countdown moved.
@@ -187,7 +188,7 @@ func TestStaleAndRecovery(t *testing.T) {
 		t.Errorf("the failure moved the selection to %q", r.Name)
 	}
 	// An info message may cover the error for a moment; it comes back.
-	m, _ = update(m, statusMsg{level: levelInfo, text: "topics sorted by name"})
+	m, _ = update(m, widget.StatusMsg{Level: widget.LevelInfo, Text: "topics sorted by name"})
 	m = m.statusCleared()
 	if !strings.Contains(m.View(), "error: cannot reach Kafka") {
 		t.Error("the connection error did not come back after an info message")
@@ -208,7 +209,7 @@ func TestStaleAndRecovery(t *testing.T) {
 
 // statusCleared expires the transient status line, as its timer would.
 func (m Model) statusCleared() Model {
-	m.status = m.status.clear(m.status.id)
+	m.status = m.status.Clear(m.status.ID)
 	return m
 }
 
@@ -349,7 +350,7 @@ func TestConnGoldenViews(t *testing.T) {
 
 func TestHeaderFits(t *testing.T) {
 	h := headerInfo{Bootstrap: testBrokers, Brokers: 3, Base: testBase, LastRefresh: fixedNow, Now: fixedNow.Add(3 * time.Second)}
-	st := ptrTo(PlainStyles())
+	st := ptrTo(widget.PlainStyles())
 	tests := []struct {
 		name  string
 		h     func(headerInfo) headerInfo
@@ -425,7 +426,7 @@ func TestConsumeInFlight(t *testing.T) {
 		t.Error("down did not move the cursor during the consume")
 	}
 	// A second read waits for the first and says so.
-	if _, cmd := update(m, keyMsg("p")); !hasStatus(cmd, levelWarn, "still running") {
+	if _, cmd := update(m, keyMsg("p")); !hasStatus(cmd, widget.LevelWarn, "still running") {
 		t.Error("a second read did not say the first is still running")
 	}
 	// The refresh goes on.
@@ -440,7 +441,7 @@ func TestConsumeInFlight(t *testing.T) {
 	if m.batchBusy != 0 || m.batchPage().loading || len(m.batchPage().records) != 4 {
 		t.Errorf("the result did not land: busy %d loading %v records %d", m.batchBusy, m.batchPage().loading, len(m.batchPage().records))
 	}
-	if !hasStatus(cmd, levelInfo, "consumed 4 records") {
+	if !hasStatus(cmd, widget.LevelInfo, "consumed 4 records") {
 		t.Error("the consume's result was not reported")
 	}
 }

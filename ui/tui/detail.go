@@ -9,6 +9,7 @@ import (
 
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // valueMode is how the detail pane shows a record value.
@@ -65,13 +66,13 @@ type detailCache struct {
 // sits, its key, headers and value. Every byte from the record goes through
 // render, which makes control characters visible and inert. modeKey is
 // the key that changes the mode.
-func renderDetail(st *Styles, r model.Record, now time.Time, width int, mode valueMode, modeKey string) []string {
+func renderDetail(st *widget.Styles, r model.Record, now time.Time, width int, mode valueMode, modeKey string) []string {
 	width = max(width, 8)
 	label := func(s string) string { return st.DetailLabel.Render(fmt.Sprintf("%-8s", s)) }
 	var lines []string
-	where := fmt.Sprintf("partition %d · offset %s", r.Partition, count(r.Offset))
+	where := fmt.Sprintf("partition %d · offset %s", r.Partition, widget.Count(r.Offset))
 	if !r.Timestamp.IsZero() {
-		where += " · " + stamp(r.Timestamp) + " UTC · " + age(now.Sub(r.Timestamp)) + " ago"
+		where += " · " + widget.Stamp(r.Timestamp) + " UTC · " + widget.Age(now.Sub(r.Timestamp)) + " ago"
 	}
 	lines = append(lines, st.Title.Render(ansi.Truncate(where, width, "…")))
 	lines = append(lines, ansi.Truncate(label("key")+" "+fieldText(r.Key), width, "…"))
@@ -81,7 +82,7 @@ func renderDetail(st *Styles, r model.Record, now time.Time, width int, mode val
 	kind := render.KindOf(r.Value)
 	desc := kind.String()
 	if r.Value != nil {
-		desc += " · " + size(len(r.Value))
+		desc += " · " + widget.Size(len(r.Value))
 	}
 	desc += " · view " + mode.String() + " (" + modeKey + " changes)"
 	lines = append(lines, ansi.Truncate(label("value")+" "+st.Dim.Render(desc), width, "…"))

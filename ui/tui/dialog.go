@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // dialogKind says how a dialog is answered.
@@ -24,7 +25,7 @@ const (
 // options cycled with ←/→.
 type field struct {
 	Label   string
-	Input   lineInput
+	Input   widget.LineInput
 	Choices []string // non-nil: a choice field
 	Choice  int
 	// ShowIf, when set, shows the field only while field ShowIf.Field has
@@ -38,7 +39,7 @@ type showIf struct {
 }
 
 func textField(label, value, placeholder string) field {
-	return field{Label: label, Input: newLineInput("", value, placeholder)}
+	return field{Label: label, Input: widget.NewLineInput("", value, placeholder)}
 }
 
 func choiceField(label string, choices []string, choice int) field {
@@ -115,29 +116,29 @@ func (d dialog) update(msg tea.KeyMsg, k keymap.Dialog, edit keymap.Input) (dial
 	switch d.kind {
 	case dialogConfirm:
 		switch {
-		case keyMatches(msg, k.Yes, k.Confirm):
+		case widget.KeyMatches(msg, k.Yes, k.Confirm):
 			return d, dialogSubmit
-		case keyMatches(msg, k.No, k.Cancel):
+		case widget.KeyMatches(msg, k.No, k.Cancel):
 			return d, dialogCancel
 		}
 		return d, dialogOpen
 	case dialogRefusal:
 		switch {
-		case d.canForce && keyMatches(msg, k.Force):
+		case d.canForce && widget.KeyMatches(msg, k.Force):
 			return d, dialogForce
-		case keyMatches(msg, k.Close):
+		case widget.KeyMatches(msg, k.Close):
 			return d, dialogCancel
 		}
 		return d, dialogOpen
 	}
 	switch {
-	case keyMatches(msg, k.Cancel):
+	case widget.KeyMatches(msg, k.Cancel):
 		return d, dialogCancel
-	case keyMatches(msg, k.Confirm):
+	case widget.KeyMatches(msg, k.Confirm):
 		return d, dialogSubmit
-	case keyMatches(msg, k.Next):
+	case widget.KeyMatches(msg, k.Next):
 		return d.focusField(d.focus+1, 1), dialogOpen
-	case keyMatches(msg, k.Prev):
+	case widget.KeyMatches(msg, k.Prev):
 		return d.focusField(d.focus-1, -1), dialogOpen
 	}
 	if len(d.fields) == 0 {
@@ -146,20 +147,20 @@ func (d dialog) update(msg tea.KeyMsg, k keymap.Dialog, edit keymap.Input) (dial
 	f := &d.fields[d.focus]
 	if f.Choices != nil {
 		switch {
-		case keyMatches(msg, k.Left):
+		case widget.KeyMatches(msg, k.Left):
 			f.Choice = (f.Choice + len(f.Choices) - 1) % len(f.Choices)
-		case keyMatches(msg, k.Right):
+		case widget.KeyMatches(msg, k.Right):
 			f.Choice = (f.Choice + 1) % len(f.Choices)
 		}
 		return d, dialogOpen
 	}
-	f.Input = f.Input.update(msg, edit)
+	f.Input = f.Input.Update(msg, edit)
 	d.err = ""
 	return d, dialogOpen
 }
 
 // view draws the dialog centred in a width × height area.
-func (d dialog) view(st *Styles, k keymap.Dialog, width, height int) string {
+func (d dialog) view(st *widget.Styles, k keymap.Dialog, width, height int) string {
 	boxWidth := min(max(width-4, 20), 76)
 	inner := boxWidth - 4 // border and padding
 	var lines []string
@@ -200,9 +201,9 @@ func (d dialog) view(st *Styles, k keymap.Dialog, width, height int) string {
 			}
 			val = strings.Join(opts, "")
 		} else {
-			val = f.Input.view(st, max(inner-labelWidth-4, 4))
+			val = f.Input.View(st, max(inner-labelWidth-4, 4))
 		}
-		lines = append(lines, ansi.Truncate(marker+label.Render(fit(f.Label, labelWidth, alignLeft))+"  "+val, inner, "…"))
+		lines = append(lines, ansi.Truncate(marker+label.Render(widget.Fit(f.Label, labelWidth, widget.AlignLeft))+"  "+val, inner, "…"))
 	}
 	if d.err != "" {
 		// Wrapped, not cut: the end of a reason is often what to do.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // screens builds every screen of the TUI from fixed data at a size.
@@ -100,7 +101,7 @@ var screens = []screen{
 	{"error_status", func(w, h int) Model {
 		m := loaded(fixedSnapshot(), w, h)
 		m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, err: errors.New("cannot reach Kafka at 127.0.0.1:9092: i/o timeout")})
-		m, _ = update(m, statusMsg{level: levelError, text: "cannot reach Kafka at 127.0.0.1:9092: i/o timeout"})
+		m, _ = update(m, widget.StatusMsg{Level: widget.LevelError, Text: "cannot reach Kafka at 127.0.0.1:9092: i/o timeout"})
 		return m
 	}},
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // groupRowKind says what a row of the groups view stands for.
@@ -68,7 +69,7 @@ func missingDefault(base string, t model.Topic) model.Group {
 // first, then the suffixed ones; groups that do not follow the naming are
 // one key away.
 type groupsView struct {
-	styles *Styles
+	styles *widget.Styles
 	keys   *keymap.KeyMap
 	now    func() time.Time
 	trends *trendSet // lag verdict on the newest snapshot, set by the root
@@ -89,15 +90,15 @@ type groupsView struct {
 	rows   []groupRow
 	loaded bool
 	order  sortOrder
-	filter filterLine
-	cur    listCursor
+	filter widget.FilterLine
+	cur    widget.ListCursor
 	sel    string // selected group id, kept across refreshes
 
 	width, height int
 }
 
-func newGroupsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) groupsView {
-	return groupsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true, keys.Groups.Filter, keys.Filter.Cancel)}
+func newGroupsView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time) groupsView {
+	return groupsView{styles: st, keys: keys, now: now, filter: widget.NewFilterLine("filter: ", true, keys.Groups.Filter, keys.Filter.Cancel)}
 }
 
 // open points the view at a topic, forgetting the previous topic's state.
@@ -119,13 +120,13 @@ func (v groupsView) setSize(w, h int) groupsView {
 		v.sparkW = sw
 		v = v.judge().rebuild()
 	}
-	v.cur = v.cur.clamp(len(v.rows), v.listHeight())
+	v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
 	return v
 }
 
 func (v groupsView) listHeight() int {
 	h := v.height - 5 // topic line, blank, column header; blank, selection line
-	if v.filter.visible() {
+	if v.filter.Visible() {
 		h--
 	}
 	return max(h, 1)
@@ -198,67 +199,67 @@ func (v groupsView) rebuild() groupsView {
 			rows = append(rows, groupRow{Kind: rowOther, Group: g})
 		}
 	}
-	if q := strings.ToLower(v.filter.value); q != "" {
+	if q := strings.ToLower(v.filter.Value); q != "" {
 		rows = slices.DeleteFunc(rows, func(r groupRow) bool { return !strings.Contains(strings.ToLower(r.id()), q) })
 	}
 	v.rows = rows
 	if i := slices.IndexFunc(rows, func(r groupRow) bool { return r.id() == v.sel }); i >= 0 {
-		v.cur.index = i
+		v.cur.Index = i
 	}
-	v.cur = v.cur.clamp(len(rows), v.listHeight())
+	v.cur = v.cur.Clamp(len(rows), v.listHeight())
 	v.sync()
 	return v
 }
 
 func (v *groupsView) sync() {
-	if v.cur.index < len(v.rows) {
-		v.sel = v.rows[v.cur.index].id()
+	if v.cur.Index < len(v.rows) {
+		v.sel = v.rows[v.cur.Index].id()
 	}
 }
 
 func (v groupsView) selected() (groupRow, bool) {
-	if v.cur.index < len(v.rows) {
-		return v.rows[v.cur.index], true
+	if v.cur.Index < len(v.rows) {
+		return v.rows[v.cur.Index], true
 	}
 	return groupRow{}, false
 }
 
-func (v groupsView) capturing() bool { return v.filter.editing }
+func (v groupsView) capturing() bool { return v.filter.Editing }
 
 func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
-	if v.filter.editing {
+	if v.filter.Editing {
 		var changed bool
-		v.filter, changed = v.filter.update(msg, v.keys.Filter, v.keys.Input)
+		v.filter, changed = v.filter.Update(msg, v.keys.Filter, v.keys.Input)
 		if changed {
 			v = v.rebuild()
 		}
 		return v, nil
 	}
-	if c, ok := navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
+	if c, ok := widget.Navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
 		v.cur = c
 		v.sync()
 		return v, nil
 	}
 	k := v.keys.Groups
 	switch {
-	case keyMatches(msg, k.Filter):
-		v.filter = v.filter.start()
-		v.cur = v.cur.clamp(len(v.rows), v.listHeight())
+	case widget.KeyMatches(msg, k.Filter):
+		v.filter = v.filter.Start()
+		v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
 		return v, nil
-	case keyMatches(msg, k.Sort):
+	case widget.KeyMatches(msg, k.Sort):
 		v.order = (v.order + 1) % sortOrders
 		v = v.rebuild()
-		return v, say(reportInfo("suffixed groups sorted by %s", v.order))
-	case keyMatches(msg, k.Others):
+		return v, say(widget.ReportInfo("suffixed groups sorted by %s", v.order))
+	case widget.KeyMatches(msg, k.Others):
 		v.othersWant = !v.othersWant
 		v = v.rebuild()
 		if v.othersWant {
 			return v.askOthers()
 		}
 		return v, nil
-	case keyMatches(msg, k.NewSuffix):
+	case widget.KeyMatches(msg, k.NewSuffix):
 		return v, intentNewSuffix{topic: v.topic}
-	case keyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
 		return v, v.opIntent(msg)
 	}
 	row, ok := v.selected()
@@ -266,17 +267,17 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		return v, nil
 	}
 	switch {
-	case keyMatches(msg, k.Open):
+	case widget.KeyMatches(msg, k.Open):
 		if row.Kind == rowUnmatched {
-			return v, say(reportInfo("%s fits no topic of the cluster: nothing to show", clean(row.id())))
+			return v, say(widget.ReportInfo("%s fits no topic of the cluster: nothing to show", widget.Clean(row.id())))
 		}
 		return v, intentOpenGroup{group: row.Group, missing: row.Kind == rowMissingDefault, foreign: row.Kind == rowOther}
-	case keyMatches(msg, k.Consume, k.Peek):
+	case widget.KeyMatches(msg, k.Consume, k.Peek):
 		if row.Kind == rowUnmatched || row.Kind == rowOther {
-			return v, say(reportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", clean(row.id())))
+			return v, say(widget.ReportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", widget.Clean(row.id())))
 		}
 		t := target{Group: row.Group.Name}
-		if keyMatches(msg, k.Consume) {
+		if widget.KeyMatches(msg, k.Consume) {
 			return v, intentConsume{target: t}
 		}
 		return v, intentPeek{target: t}
@@ -286,14 +287,14 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 
 func (v groupsView) escape() (groupsView, bool) {
 	var cleared bool
-	if v.filter, cleared = v.filter.clear(); !cleared {
+	if v.filter, cleared = v.filter.Clear(); !cleared {
 		return v, false
 	}
 	return v.rebuild(), true
 }
 
 func (v groupsView) scroll(delta int) groupsView {
-	v.cur = v.cur.move(delta, len(v.rows), v.listHeight())
+	v.cur = v.cur.Move(delta, len(v.rows), v.listHeight())
 	v.sync()
 	return v
 }
@@ -306,11 +307,11 @@ func (v groupsView) View() string {
 	var lines []string
 	// The title drops whole phrases when it does not fit: the o hint
 	// first (the help bar has it), then the record and partition counts.
-	summary := []phrase{{"topic " + clean(v.topic), 0}}
+	summary := []widget.Phrase{{Text: "topic " + widget.Clean(v.topic), Need: 0}}
 	if v.hasInfo {
-		summary = append(summary, phrase{fmt.Sprintf(" · %d partitions", len(v.info.Partitions)), 2}, phrase{fmt.Sprintf(" · %s records", count(v.info.Records())), 3})
+		summary = append(summary, widget.Phrase{Text: fmt.Sprintf(" · %d partitions", len(v.info.Partitions)), Need: 2}, widget.Phrase{Text: fmt.Sprintf(" · %s records", widget.Count(v.info.Records())), Need: 3})
 	} else {
-		summary = append(summary, phrase{" · not in the cluster any more", 0})
+		summary = append(summary, widget.Phrase{Text: " · not in the cluster any more", Need: 0})
 	}
 	nOwn := 0
 	for _, r := range v.own {
@@ -318,59 +319,59 @@ func (v groupsView) View() string {
 			nOwn++
 		}
 	}
-	summary = append(summary, phrase{fmt.Sprintf(" · %d group%s of the base", nOwn, plural(nOwn)), 0})
+	summary = append(summary, widget.Phrase{Text: fmt.Sprintf(" · %d group%s of the base", nOwn, widget.Plural(nOwn)), Need: 0})
 	switch {
 	case !v.othersWant:
-		summary = append(summary, phrase{" · " + keymap.Hint("unmatched and other prefixes", v.keys.Groups.Others), 4})
+		summary = append(summary, widget.Phrase{Text: " · " + keymap.Hint("unmatched and other prefixes", v.keys.Groups.Others), Need: 4})
 	case !v.othersIn:
-		summary = append(summary, phrase{" · loading other prefixes…", 1})
+		summary = append(summary, widget.Phrase{Text: " · loading other prefixes…", Need: 1})
 	case v.othersErr != nil:
-		summary = append(summary, phrase{" · other prefixes: " + clean(v.othersErr.Error()), 1})
+		summary = append(summary, widget.Phrase{Text: " · other prefixes: " + widget.Clean(v.othersErr.Error()), Need: 1})
 	default:
-		summary = append(summary, phrase{fmt.Sprintf(" · %d unmatched, %d other-prefix", len(v.unmatched), len(v.others)), 1})
+		summary = append(summary, widget.Phrase{Text: fmt.Sprintf(" · %d unmatched, %d other-prefix", len(v.unmatched), len(v.others)), Need: 1})
 	}
-	lines = append(lines, st.Title.Render(fit(fitPhrases(v.width, summary...), v.width, alignLeft)), fit(v.trendLine(), v.width, alignLeft))
-	if v.filter.visible() {
-		lines = append(lines, v.filter.view(st, v.width, fmt.Sprintf("  %d shown", len(v.rows))))
+	lines = append(lines, st.Title.Render(widget.Fit(widget.FitPhrases(v.width, summary...), v.width, widget.AlignLeft)), widget.Fit(v.trendLine(), v.width, widget.AlignLeft))
+	if v.filter.Visible() {
+		lines = append(lines, v.filter.View(st, v.width, fmt.Sprintf("  %d shown", len(v.rows))))
 	}
 	now := v.now()
-	t := table{cols: []column{
+	t := widget.Table{Cols: []widget.Column{
 		{Title: "group", Min: 10, Max: 60, Flex: true, Middle: true},
 		{Title: "status", Min: 6},
 		{Title: "state", Min: 5},
-		{Title: "members", Min: 7, Align: alignRight},
-		{Title: "lag", Min: 5, Align: alignRight},
+		{Title: "members", Min: 7, Align: widget.AlignRight},
+		{Title: "lag", Min: 5, Align: widget.AlignRight},
 	}}
 	if v.sparkW > 0 {
-		t.cols = append(t.cols, column{Title: "trend", Min: v.sparkW, Max: v.sparkW})
+		t.Cols = append(t.Cols, widget.Column{Title: "trend", Min: v.sparkW, Max: v.sparkW})
 	}
-	t.cols = append(t.cols,
-		column{Title: "time lag", Min: 8, Align: alignRight},
-		column{Title: "note", Min: 12, Flex: true, Fill: true},
+	t.Cols = append(t.Cols,
+		widget.Column{Title: "time lag", Min: 8, Align: widget.AlignRight},
+		widget.Column{Title: "note", Min: 12, Flex: true, Fill: true},
 	)
-	t.rows = make([][]cell, len(v.rows))
+	t.Rows = make([][]widget.Cell, len(v.rows))
 	for i, r := range v.rows {
 		g := r.Group
-		name := clean(g.Name.Suffix)
+		name := widget.Clean(g.Name.Suffix)
 		if g.Name.IsDefault() {
 			name = "(default)"
 		}
-		state := plain(stateLabel(g))
-		members := plain(count(int64(len(g.Members))))
-		lag := plain(count(g.Lag))
-		note := plain("")
+		state := widget.Plain(stateLabel(g))
+		members := widget.Plain(widget.Count(int64(len(g.Members))))
+		lag := widget.Plain(widget.Count(g.Lag))
+		note := widget.Plain("")
 		switch r.Kind {
 		case rowMissingDefault:
-			state = plain("—")
-			members = plain("—")
-			note = styled("not created yet: starts at earliest", st.Tag)
+			state = widget.Plain("—")
+			members = widget.Plain("—")
+			note = widget.Styled("not created yet: starts at earliest", st.Tag)
 		case rowUnmatched:
-			name = clean(g.ID)
-			members, lag = plain("—"), plain("—")
-			note = styled("unmatched", st.Tag)
+			name = widget.Clean(g.ID)
+			members, lag = widget.Plain("—"), widget.Plain("—")
+			note = widget.Styled("unmatched", st.Tag)
 		case rowOther:
-			name = clean(g.ID)
-			note = styled("other prefix", st.Tag)
+			name = widget.Clean(g.ID)
+			note = widget.Styled("other prefix", st.Tag)
 		}
 		if g.Err != nil {
 			note = errCell(st, g.Err)
@@ -378,24 +379,24 @@ func (v groupsView) View() string {
 				members, lag = deniedCell(st), deniedCell(st)
 			}
 		} else if g.Expired > 0 && r.Kind != rowUnmatched {
-			note = styled(count(g.Expired)+" expired", st.Warn)
+			note = widget.Styled(widget.Count(g.Expired)+" expired", st.Warn)
 		}
 		status, judged := r.status()
 		// Room for every column: one allocation per row.
-		row := append(make([]cell, 0, len(t.cols)), plain(name), statusCell(st, status, judged), state, members, lag)
+		row := append(make([]widget.Cell, 0, len(t.Cols)), widget.Plain(name), statusCell(st, status, judged), state, members, lag)
 		if v.sparkW > 0 {
-			row = append(row, cell{Text: r.Spark, Style: &st.Spark})
+			row = append(row, widget.Cell{Text: r.Spark, Style: &st.Spark})
 		}
-		t.rows[i] = append(row, plain(ageSince(now, oldestUnconsumed(g))), note)
+		t.Rows[i] = append(row, widget.Plain(widget.AgeSince(now, oldestUnconsumed(g))), note)
 	}
-	if len(t.rows) == 0 {
+	if len(t.Rows) == 0 {
 		return strings.Join(append(lines, st.Dim.Render("No group to show.")), "\n")
 	}
-	lines = append(lines, t.render(st, v.width, v.height-len(lines)-2, v.cur)...)
+	lines = append(lines, t.Render(st, v.width, v.height-len(lines)-2, v.cur)...)
 	for len(lines) < v.height-1 {
 		lines = append(lines, "")
 	}
-	return strings.Join(append(lines, fit(v.selectionLine(), v.width, alignLeft)), "\n")
+	return strings.Join(append(lines, widget.Fit(v.selectionLine(), v.width, widget.AlignLeft)), "\n")
 }
 
 // selectionLine spells out the selected row in full, since its cells may
@@ -406,20 +407,20 @@ func (v groupsView) selectionLine() string {
 		return ""
 	}
 	st := v.styles
-	id := clean(r.id())
+	id := widget.Clean(r.id())
 	switch r.Kind {
 	case rowMissingDefault:
-		return st.Tag.Render(fmt.Sprintf("%s not created yet: would start at earliest, lag = end − start = %s", id, count(r.Group.Lag)))
+		return st.Tag.Render(fmt.Sprintf("%s not created yet: would start at earliest, lag = end − start = %s", id, widget.Count(r.Group.Lag)))
 	case rowUnmatched:
 		return st.Tag.Render(id + ": under the base but fits no topic of the cluster")
 	case rowOther:
-		return st.Tag.Render(id + ": another prefix with commits on " + clean(v.topic))
+		return st.Tag.Render(id + ": another prefix with commits on " + widget.Clean(v.topic))
 	}
 	line := id
 	if n := len(r.Group.Members); n > 0 {
 		var ms []string
 		for _, m := range r.Group.Members {
-			ms = append(ms, clean(m.ClientID+"@"+m.Host))
+			ms = append(ms, widget.Clean(m.ClientID+"@"+m.Host))
 		}
 		line += " · held by " + strings.Join(ms, ", ")
 	}
@@ -445,7 +446,7 @@ func (v groupsView) Update(msg tea.Msg) (Page, intent) {
 		mine := msg.topic == v.topic && msg.gen == v.othersGen
 		v = v.setOthers(msg)
 		if mine && msg.err != nil {
-			return v, say(ReportError(msg.err))
+			return v, say(widget.ReportError(msg.err))
 		}
 	}
 	return v, nil
@@ -477,7 +478,7 @@ func (v groupsView) Resume(prev Page) (Page, bool) {
 // ItemError is the error of the selected group.
 func (v groupsView) ItemError() string {
 	if r, ok := v.selected(); ok && r.Group.Err != nil {
-		return fmt.Sprintf("group %s: %s", r.id(), oneLine(r.Group.Err.Error()))
+		return fmt.Sprintf("group %s: %s", r.id(), widget.OneLine(r.Group.Err.Error()))
 	}
 	return ""
 }

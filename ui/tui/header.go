@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // headerHeight is the number of lines the header takes.
@@ -31,7 +33,7 @@ type headerInfo struct {
 
 // headerView renders the two header lines: the cluster and refresh state,
 // then the breadcrumb.
-func headerView(st *Styles, h headerInfo, width int) string {
+func headerView(st *widget.Styles, h headerInfo, width int) string {
 	return headerLine(st, h, width) + "\n" + crumbLine(st, h.Crumbs, width)
 }
 
@@ -40,9 +42,9 @@ func headerView(st *Styles, h headerInfo, width int) string {
 // the base label, then the words around the ages; see fitDetail) and then
 // cuts the names, so that the state of the data stays readable at 80
 // columns.
-func headerLine(st *Styles, h headerInfo, width int) string {
-	line, ok := fitDetail(width, 3, func(detail int) string {
-		return assembleHeader(st, h, clusterText(h.Bootstrap, h.Brokers, detail >= 3), clean(h.Base), detail)
+func headerLine(st *widget.Styles, h headerInfo, width int) string {
+	line, ok := widget.FitDetail(width, 3, func(detail int) string {
+		return assembleHeader(st, h, clusterText(h.Bootstrap, h.Brokers, detail >= 3), widget.Clean(h.Base), detail)
 	})
 	if ok {
 		return line
@@ -50,7 +52,7 @@ func headerLine(st *Styles, h headerInfo, width int) string {
 	// Name the first broker alone, then cut the base, then the broker,
 	// down to a few cells each.
 	const keep = 8
-	base := clean(h.Base)
+	base := widget.Clean(h.Base)
 	cluster := clusterText(h.Bootstrap[:min(len(h.Bootstrap), 1)], 0, false)
 	line = assembleHeader(st, h, cluster, base, 0)
 	over := ansi.StringWidth(line) - width
@@ -64,55 +66,8 @@ func headerLine(st *Styles, h headerInfo, width int) string {
 	return ansi.Truncate(assembleHeader(st, h, cluster, base, 0), width, "…")
 }
 
-// fitDetail renders a line at the highest level of detail, from most down
-// to 0, that fits in width, and reports whether one did; when none does it
-// returns the rendering at level 0. Lines that drop detail in a fixed order
-// rather than cut words (the header, titles, the status bar) go through it.
-func fitDetail(width, most int, render func(detail int) string) (string, bool) {
-	var line string
-	for detail := most; detail >= 0; detail-- {
-		line = render(detail)
-		if ansi.StringWidth(line) <= width {
-			return line, true
-		}
-	}
-	return line, false
-}
-
-// phrase is a part of a line that can be left out whole when the line does
-// not fit. need is the level of detail it needs to show: 0 for a part always
-// shown, and the highest goes first. Its text carries its own leading
-// separator (" · ", ", ").
-type phrase struct {
-	text string
-	need int
-}
-
-// fitPhrases joins the phrases that fit in width, leaving out whole phrases
-// in the order of their need, so what shows reads as complete sentences. It
-// cuts the line only when the phrases always shown do not fit.
-func fitPhrases(width int, phrases ...phrase) string {
-	most := 0
-	for _, p := range phrases {
-		most = max(most, p.need)
-	}
-	line, ok := fitDetail(width, most, func(detail int) string {
-		var b strings.Builder
-		for _, p := range phrases {
-			if p.need <= detail {
-				b.WriteString(p.text)
-			}
-		}
-		return b.String()
-	})
-	if ok {
-		return line
-	}
-	return ansi.Truncate(line, max(width, 0), "…")
-}
-
 // assembleHeader joins the parts of the header line at a level of detail.
-func assembleHeader(st *Styles, h headerInfo, cluster, base string, detail int) string {
+func assembleHeader(st *widget.Styles, h headerInfo, cluster, base string, detail int) string {
 	parts := []string{st.AppName.Render("kgroups")}
 	if h.ReadOnly {
 		parts = append(parts, st.ReadOnly.Render("READ-ONLY"))
@@ -138,12 +93,12 @@ func clusterText(bootstrap []string, brokers int, withCount bool) string {
 	if len(bootstrap) == 0 {
 		return "no brokers"
 	}
-	s := clean(bootstrap[0])
+	s := widget.Clean(bootstrap[0])
 	if n := len(bootstrap) - 1; n > 0 {
 		s += fmt.Sprintf(" +%d", n)
 	}
 	if withCount && brokers > 0 {
-		s += fmt.Sprintf(" (%d broker%s)", brokers, plural(brokers))
+		s += fmt.Sprintf(" (%d broker%s)", brokers, widget.Plural(brokers))
 	}
 	return s
 }
@@ -151,7 +106,7 @@ func clusterText(bootstrap []string, brokers int, withCount bool) string {
 // stateText says how fresh the data is: its age, STALE with its age while
 // the cluster does not answer, OFFLINE before any data, and when the next
 // attempt starts. long spells the ages out.
-func stateText(st *Styles, h headerInfo, long bool) string {
+func stateText(st *widget.Styles, h headerInfo, long bool) string {
 	spin := ""
 	if h.Loading {
 		spin = st.Spinner.Render(h.Spinner) + " "
@@ -159,7 +114,7 @@ func stateText(st *Styles, h headerInfo, long bool) string {
 	if h.Down {
 		mark := st.Alert.Render("OFFLINE")
 		if !h.LastRefresh.IsZero() {
-			mark = st.Alert.Render("STALE " + age(h.Now.Sub(h.LastRefresh)))
+			mark = st.Alert.Render("STALE " + widget.Age(h.Now.Sub(h.LastRefresh)))
 		}
 		if h.Retry == "" {
 			return mark
@@ -168,9 +123,9 @@ func stateText(st *Styles, h headerInfo, long bool) string {
 	}
 	switch {
 	case !h.LastRefresh.IsZero() && long:
-		return spin + st.HeaderDim.Render("refreshed "+age(h.Now.Sub(h.LastRefresh))+" ago")
+		return spin + st.HeaderDim.Render("refreshed "+widget.Age(h.Now.Sub(h.LastRefresh))+" ago")
 	case !h.LastRefresh.IsZero():
-		return spin + st.HeaderDim.Render(age(h.Now.Sub(h.LastRefresh))+" ago")
+		return spin + st.HeaderDim.Render(widget.Age(h.Now.Sub(h.LastRefresh))+" ago")
 	case h.Loading:
 		return spin + st.HeaderDim.Render("loading")
 	}
@@ -179,21 +134,14 @@ func stateText(st *Styles, h headerInfo, long bool) string {
 
 // crumbLine is where the user is. The deepest crumb matters most: it cuts
 // from the left.
-func crumbLine(st *Styles, crumbs []string, width int) string {
+func crumbLine(st *widget.Styles, crumbs []string, width int) string {
 	cleaned := make([]string, len(crumbs))
 	for i, c := range crumbs {
-		cleaned[i] = clean(c)
+		cleaned[i] = widget.Clean(c)
 	}
 	trail := strings.Join(cleaned, " › ")
 	if over := ansi.StringWidth(trail) - width; over > 0 {
 		trail = ansi.TruncateLeft(trail, over+1, "…")
 	}
 	return st.Breadcrumb.Render(trail)
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Lag over time: the root feeds every successful snapshot to one
@@ -143,7 +144,7 @@ func spark(samples []model.Sample, width int) string {
 // lagStatus is the style of a status word: the word is always there, the
 // colour only helps.
 // It points into s, so a cell styled with it costs no copy.
-func (s *Styles) lagStatus(st model.Status) *lipgloss.Style {
+func lagStatus(s *widget.Styles, st model.Status) *lipgloss.Style {
 	switch st {
 	case model.StatusOK:
 		return &s.LagOK
@@ -162,14 +163,14 @@ func (s *Styles) lagStatus(st model.Status) *lipgloss.Style {
 // statusCell is the status column of a group or partition: "…" (muted)
 // while too few samples are in, "—" when there is no history to judge by (a
 // group not created yet, another prefix's).
-func statusCell(st *Styles, s model.Status, ok bool) cell {
+func statusCell(st *widget.Styles, s model.Status, ok bool) widget.Cell {
 	switch {
 	case !ok:
-		return cell{Text: "—", Style: &st.Dim}
+		return widget.Cell{Text: "—", Style: &st.Dim}
 	case s == model.StatusUnknown:
-		return cell{Text: "…", Style: &st.LagUnknown}
+		return widget.Cell{Text: "…", Style: &st.LagUnknown}
 	}
-	return cell{Text: s.String(), Style: st.lagStatus(s)}
+	return widget.Cell{Text: s.String(), Style: lagStatus(st, s)}
 }
 
 // trendLine sums a group's history up for the header of its views, in
@@ -177,9 +178,9 @@ func statusCell(st *Styles, s model.Status, ok bool) cell {
 // going. With too few samples it says how many there are rather than
 // guess. What does not fit is left out whole, the rates first, then the
 // time lag: a cut-off "catches up in 2…" would mislead.
-func trendLine(st *Styles, prefix string, t *groupTrend, cfg model.EvalConfig, width int) string {
+func trendLine(st *widget.Styles, prefix string, t *groupTrend, cfg model.EvalConfig, width int) string {
 	ev := t.Evaluation
-	parts := []trendPart{{prefix + st.lagStatus(ev.Status).Render(ev.Status.String()), 0}}
+	parts := []trendPart{{prefix + lagStatus(st, ev.Status).Render(ev.Status.String()), 0}}
 	if ev.Samples >= 2 {
 		parts = append(parts, trendPart{"consume " + rate(ev.ConsumeRate) + ", produce " + rate(ev.ProduceRate), 3})
 	}
@@ -219,7 +220,7 @@ type trendPart struct {
 
 // samplesNote says why a status is UNKNOWN.
 func samplesNote(n int, cfg model.EvalConfig) string {
-	return strconv.Itoa(n) + " of " + strconv.Itoa(cfg.MinSamples) + " samples in the " + age(cfg.Window) + " window"
+	return strconv.Itoa(n) + " of " + strconv.Itoa(cfg.MinSamples) + " samples in the " + widget.Age(cfg.Window) + " window"
 }
 
 // catchUp is the catch-up estimate in words.
@@ -234,7 +235,7 @@ func catchUp(ev model.Evaluation) string {
 	case ev.CatchUp < time.Second:
 		return "catches up in <1s"
 	}
-	return "catches up in " + age(ev.CatchUp)
+	return "catches up in " + widget.Age(ev.CatchUp)
 }
 
 // timeLagTrend says where the time lag went over the window. The time lag
@@ -341,7 +342,7 @@ func (v groupsView) trendLine() string {
 	if !ok || r.Trend == nil {
 		return ""
 	}
-	name := clean(r.Group.Name.Suffix)
+	name := widget.Clean(r.Group.Name.Suffix)
 	if r.Group.Name.IsDefault() {
 		name = "(default)"
 	}

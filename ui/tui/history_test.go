@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // A fixed run of refreshes for the lag history: trendSteps snapshots
@@ -180,7 +181,7 @@ func TestSortByStatus(t *testing.T) {
 	m := withHistory(160, 50, trendSteps)
 	defer m.Close()
 	m, cmd := update(press(m, "s", "s"), keyMsg("s"))
-	if !hasStatus(cmd, levelInfo, "topics sorted by status") {
+	if !hasStatus(cmd, widget.LevelInfo, "topics sorted by status") {
 		t.Error("the third s does not say it sorts by status")
 	}
 	var topics []string
@@ -193,7 +194,7 @@ func TestSortByStatus(t *testing.T) {
 
 	m = openTopic(press(m, "s"), "spent_detail_topic") // back to by name
 	m, cmd = update(press(m, "s", "s"), keyMsg("s"))
-	if !hasStatus(cmd, levelInfo, "sorted by status") {
+	if !hasStatus(cmd, widget.LevelInfo, "sorted by status") {
 		t.Error("the third s in the groups view does not say it sorts by status")
 	}
 	var got []string

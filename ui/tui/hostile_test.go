@@ -12,6 +12,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // hostileRecords are payloads that try to drive the terminal, or to make
@@ -123,7 +124,7 @@ func TestHostilePayloadsAreInert(t *testing.T) {
 			r, _ := update(b, batchMsg{id: b.batchPage().id, kind: batchConsume, target: b.batchPage().target,
 				err: &kafka.GroupActiveError{Group: "\x1b[2Jg", Members: hostileSnapshot().Groups[0].Members}})
 			checkInert(t, r.View(), strict)
-			e, _ := update(b, statusMsg{level: levelError, text: "boom \x1b]52;c;aGk=\x07"})
+			e, _ := update(b, widget.StatusMsg{Level: widget.LevelError, Text: "boom \x1b]52;c;aGk=\x07"})
 			checkInert(t, e.View(), strict)
 			b.Close()
 			m.Close()

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Items that failed in a snapshot (a topic, a group, a partition) keep
@@ -13,15 +14,15 @@ import (
 const notAuthorizedText = "not authorized"
 
 // errCell is the marker of a failed item's row.
-func errCell(st *Styles, err error) cell {
+func errCell(st *widget.Styles, err error) widget.Cell {
 	if kafka.IsNotAuthorized(err) {
-		return styled(notAuthorizedText, st.Bad)
+		return widget.Styled(notAuthorizedText, st.Bad)
 	}
-	return styled("⚠ error", st.Bad)
+	return widget.Styled("⚠ error", st.Bad)
 }
 
 // deniedCell is the cell for a number a denied item cannot show.
-func deniedCell(st *Styles) cell { return styled("—", st.Dim) }
+func deniedCell(st *widget.Styles) widget.Cell { return widget.Styled("—", st.Dim) }
 
 // selectedItemError is the error of the selected row of the focused view,
 // for the status bar: "group x: GROUP_AUTHORIZATION_FAILED: …".

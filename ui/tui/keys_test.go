@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // TestRebindingRenamesHelpAndHints rebinds keys and checks that the help
@@ -66,7 +67,7 @@ func TestConnPanelNamesTheRefreshKey(t *testing.T) {
 	k.Global.Quit = key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quit"))
 	var c connState
 	c = c.failed(errDown, fixedNow)
-	st := PlainStyles()
+	st := widget.PlainStyles()
 	got := connPanel(&st, k.Global, c, fixedNow, false, 100, 10)
 	if !strings.Contains(got, "F5 retries now · Q quits") {
 		t.Errorf("the panel does not name the rebound keys:\n%s", got)

@@ -134,7 +134,7 @@ func (m Model) View() string {
 	} else {
 		body = m.top().View()
 	}
-	return header + "\n" + box(body, m.width, bodyH) + "\n" + m.status.withItem(m.selectedItemError()).view(m.styles, m.width) + "\n" + m.helpView()
+	return header + "\n" + box(body, m.width, bodyH) + "\n" + m.status.WithItem(m.selectedItemError()).View(m.styles, m.width) + "\n" + m.helpView()
 }
 
 // box cuts or pads s to exactly height lines no wider than width, so no

@@ -104,16 +104,6 @@ type clockMsg struct {
 	at  time.Time
 }
 
-// statusMsg puts a line in the status bar; see ReportError and reportInfo.
-type statusMsg struct {
-	level   statusLevel
-	text    string
-	phrases []phrase // text in phrases, when it can drop some to fit; see reportPhrases
-}
-
-// clearStatusMsg clears a transient status line if it is still the one shown.
-type clearStatusMsg struct{ id int }
-
 // target is what a consume, a peek or a commit acts on: one group of the
 // base on its topic, optionally narrowed to one partition.
 type target struct {

@@ -1,35 +1,10 @@
 package tui
 
 import (
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 )
-
-// keyMatches is key.Matches for a key message.
-func keyMatches(msg tea.KeyMsg, b ...key.Binding) bool { return key.Matches(msg, b...) }
-
-// navigate moves a list cursor for the list bindings; ok is false when msg
-// is not a movement key.
-func navigate(k keymap.List, msg tea.KeyMsg, cur listCursor, n, height int) (listCursor, bool) {
-	switch {
-	case keyMatches(msg, k.Up):
-		return cur.move(-1, n, height), true
-	case keyMatches(msg, k.Down):
-		return cur.move(1, n, height), true
-	case keyMatches(msg, k.PageUp):
-		return cur.move(-max(height-1, 1), n, height), true
-	case keyMatches(msg, k.PageDown):
-		return cur.move(max(height-1, 1), n, height), true
-	case keyMatches(msg, k.Top):
-		return cur.move(-n, n, height), true
-	case keyMatches(msg, k.Bottom):
-		return cur.move(n, n, height), true
-	}
-	return cur, false
-}
 
 // intent is what a view asks the root to do after a key: views never
 // navigate or start I/O themselves.

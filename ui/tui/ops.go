@@ -13,6 +13,7 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Offset operations: reset (R), copy from a sibling (S), create a suffix
@@ -119,15 +120,15 @@ type opFlow struct {
 	parts int // partitions of the topic, when known
 
 	focus     opControl
-	formFocus opControl                  // the focus when the form was sent, restored on going back to it
-	mode      int                        // reset: index in resetModes; create: in createStarts; delete: 1 for offsets only
-	vals      [len(resetModes)]lineInput // reset: one value per mode, kept while switching
-	limit     lineInput                  // reset: partitions
-	text      lineInput                  // create: suffix; delete: the typed name
-	at        lineInput                  // create: datetime
+	formFocus opControl                         // the focus when the form was sent, restored on going back to it
+	mode      int                               // reset: index in resetModes; create: in createStarts; delete: 1 for offsets only
+	vals      [len(resetModes)]widget.LineInput // reset: one value per mode, kept while switching
+	limit     widget.LineInput                  // reset: partitions
+	text      widget.LineInput                  // create: suffix; delete: the typed name
+	at        widget.LineInput                  // create: datetime
 
 	siblings []model.Group // copy: groups of the same topic with commits
-	pick     listCursor
+	pick     widget.ListCursor
 
 	plan    model.Plan
 	source  []model.PartitionLag // copy: the sibling's position when the plan was made
@@ -156,13 +157,13 @@ func (intentOp) isIntent() {}
 // opOfKey maps R, S, N and D to their operation.
 func opOfKey(msg tea.KeyMsg, reset, copyFrom, create, del key.Binding) (opKind, bool) {
 	switch {
-	case keyMatches(msg, reset):
+	case widget.KeyMatches(msg, reset):
 		return opReset, true
-	case keyMatches(msg, copyFrom):
+	case widget.KeyMatches(msg, copyFrom):
 		return opCopy, true
-	case keyMatches(msg, create):
+	case widget.KeyMatches(msg, create):
 		return opCreate, true
-	case keyMatches(msg, del):
+	case widget.KeyMatches(msg, del):
 		return opDelete, true
 	}
 	return 0, false
@@ -193,8 +194,8 @@ func (v partitionsView) opIntent(msg tea.KeyMsg) intent {
 		return nil
 	}
 	in := intentOp{op: op, group: v.group, topic: v.group.Name.Topic, missing: v.missing, foreign: v.foreign}
-	if v.cur.index < len(v.group.Partitions) {
-		p := v.group.Partitions[v.cur.index].Partition
+	if v.cur.Index < len(v.group.Partitions) {
+		p := v.group.Partitions[v.cur.Index].Partition
 		in.partition = &p
 	}
 	return in
@@ -202,18 +203,18 @@ func (v partitionsView) opIntent(msg tea.KeyMsg) intent {
 
 // openOp starts the flow in asks for, or says why not.
 func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
-	id := clean(in.group.ID)
+	id := widget.Clean(in.group.ID)
 	switch {
 	case m.deps.ReadOnly:
 		return m, m.readOnly(in.op.String() + " writes offsets, so it")
 	case m.ops.writing != 0:
-		return m, reportWarn("an offset change is still running: wait for it")
+		return m, widget.ReportWarn("an offset change is still running: wait for it")
 	case in.op != opCreate && in.group.ID == "":
-		return m, reportInfo("no group selected")
+		return m, widget.ReportInfo("no group selected")
 	case in.op != opCreate && in.foreign:
-		return m, reportWarn("%s is not a group of the base: %s acts on {base}-{topic}[-{suffix}]", id, in.op)
+		return m, widget.ReportWarn("%s is not a group of the base: %s acts on {base}-{topic}[-{suffix}]", id, in.op)
 	case in.op == opDelete && in.missing:
-		return m, reportInfo("%s does not exist yet: nothing to delete", id)
+		return m, widget.ReportInfo("%s does not exist yet: nothing to delete", id)
 	case in.op != opCreate && len(in.group.Members) > 0:
 		return m.refuseOp(in.group.ID, in.group.Members, in.op), nil
 	}
@@ -228,25 +229,25 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 	case opReset:
 		f.step, f.focus = stepForm, ctlMode
 		for i, rm := range resetModes {
-			f.vals[i] = newLineInput("", "", rm.placeholder)
+			f.vals[i] = widget.NewLineInput("", "", rm.placeholder)
 		}
 		f.vals[modeDatetime].SetValue(m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
 		part := ""
 		if in.partition != nil {
 			part = strconv.Itoa(int(*in.partition))
 		}
-		f.limit = newLineInput("", part, "all")
+		f.limit = widget.NewLineInput("", part, "all")
 	case opCopy:
 		f.siblings = m.siblingsOf(in.group)
 		if len(f.siblings) == 0 {
-			return m, reportInfo("no other group of the base has commits on %s to copy from", clean(in.topic))
+			return m, widget.ReportInfo("no other group of the base has commits on %s to copy from", widget.Clean(in.topic))
 		}
 		f.step = stepPick
 	case opCreate:
 		f.step, f.focus = stepForm, ctlSuffix
 		f.name = model.GroupName{Base: m.base, Topic: in.topic}
-		f.text = newLineInput("", "", "e.g. full-index")
-		f.at = newLineInput("", m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), "2025-01-31T09:00:00Z")
+		f.text = widget.NewLineInput("", "", "e.g. full-index")
+		f.at = widget.NewLineInput("", m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), "2025-01-31T09:00:00Z")
 	case opDelete:
 		f.text = newConfirmInput(f.name)
 		f.focus = ctlName
@@ -317,7 +318,7 @@ func (m Model) request(cmd func(gen int) tea.Cmd) (Model, tea.Cmd) {
 // reject the change or the service would overwrite it.
 func (m Model) refuseOp(group string, members []model.Member, op opKind) Model {
 	m.modal = nil
-	body := []string{fmt.Sprintf("%s has %d live member(s):", clean(group), len(members))}
+	body := []string{fmt.Sprintf("%s has %d live member(s):", widget.Clean(group), len(members))}
 	body = append(body, memberLines(members)...)
 	body = append(body, "", fmt.Sprintf("The broker would reject the %s, or the running service would overwrite it. Stop them first, then try again.", op))
 	return m.openDialog(dialog{
@@ -332,11 +333,11 @@ func (m Model) refuseOp(group string, members []model.Member, op opKind) Model {
 func memberLines(members []model.Member) []string {
 	var out []string
 	for _, mem := range members {
-		line := "  " + clean(mem.ClientID+"@"+mem.Host)
+		line := "  " + widget.Clean(mem.ClientID+"@"+mem.Host)
 		var parts []string
 		for _, tp := range mem.Assigned {
 			for _, p := range tp.Partitions {
-				parts = append(parts, clean(tp.Topic)+"/"+strconv.Itoa(int(p)))
+				parts = append(parts, widget.Clean(tp.Topic)+"/"+strconv.Itoa(int(p)))
 			}
 		}
 		if len(parts) > 0 {
@@ -355,7 +356,7 @@ func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case opClose:
 		if f.step == stepApplying {
 			m.modal = nil
-			return m.resize(), reportInfo("the %s goes on: its outcome will show here", f.op)
+			return m.resize(), widget.ReportInfo("the %s goes on: its outcome will show here", f.op)
 		}
 		m.modal = nil
 		return m.resize(), nil
@@ -387,7 +388,7 @@ func (m Model) submitOp(f opFlow) (Model, tea.Cmd) {
 		}
 		return m.request(func(gen int) tea.Cmd { return planResetCmd(res, cl, gen, f.name.String(), f.topic, spec) })
 	case opCopy:
-		from := f.siblings[f.pick.index]
+		from := f.siblings[f.pick.Index]
 		return m.request(func(gen int) tea.Cmd { return planCopyCmd(res, cl, gen, f.name.String(), from.ID, f.topic) })
 	case opCreate:
 		suffix := strings.TrimSpace(f.text.Value())
@@ -414,7 +415,7 @@ func (m Model) submitOp(f opFlow) (Model, tea.Cmd) {
 }
 
 func (m Model) opInvalid(f opFlow, err error) (Model, tea.Cmd) {
-	f.err = clean(err.Error())
+	f.err = widget.Clean(err.Error())
 	m.modal = &f
 	return m, nil
 }

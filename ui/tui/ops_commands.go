@@ -8,6 +8,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Commands and result messages of the offset operations. Each message
@@ -78,8 +79,8 @@ func (m opDeletedMsg) left() []int32 {
 }
 
 // planResetCmd plans a reset of group on topic.
-func planResetCmd(res *resources, cl *kafka.Cluster, gen int, group, topic string, spec kafka.ResetSpec) tea.Cmd {
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+func planResetCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, topic string, spec kafka.ResetSpec) tea.Cmd {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return opPlanMsg{gen: gen, err: errNoCluster}
 		}
@@ -90,8 +91,8 @@ func planResetCmd(res *resources, cl *kafka.Cluster, gen int, group, topic strin
 
 // planCopyCmd plans copying the offsets of sibling from onto group, and
 // reads the sibling's position to show beside the plan.
-func planCopyCmd(res *resources, cl *kafka.Cluster, gen int, group, from, topic string) tea.Cmd {
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+func planCopyCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, from, topic string) tea.Cmd {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return opPlanMsg{gen: gen, err: errNoCluster}
 		}
@@ -106,8 +107,8 @@ func planCopyCmd(res *resources, cl *kafka.Cluster, gen int, group, from, topic 
 
 // planCreateCmd plans the commits that create group on topic at at
 // ("earliest", "latest" or an RFC 3339 time).
-func planCreateCmd(res *resources, cl *kafka.Cluster, gen int, group, topic, at string) tea.Cmd {
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+func planCreateCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, topic, at string) tea.Cmd {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return opPlanMsg{gen: gen, err: errNoCluster}
 		}
@@ -117,8 +118,8 @@ func planCreateCmd(res *resources, cl *kafka.Cluster, gen int, group, topic, at 
 }
 
 // deletePreviewCmd reads what deleting group would remove.
-func deletePreviewCmd(res *resources, cl *kafka.Cluster, gen int, group, topic string) tea.Cmd {
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+func deletePreviewCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, topic string) tea.Cmd {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		msg := opPreviewMsg{gen: gen}
 		if cl == nil {
 			msg.err = errNoCluster
@@ -135,8 +136,8 @@ func deletePreviewCmd(res *resources, cl *kafka.Cluster, gen int, group, topic s
 
 // applyPlanCmd commits plan and reads it back. The cluster refuses a group
 // with live members and a read-only connection.
-func applyPlanCmd(res *resources, cl *kafka.Cluster, gen int, op opKind, plan model.Plan) tea.Cmd {
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+func applyPlanCmd(res *widget.Resources, cl *kafka.Cluster, gen int, op opKind, plan model.Plan) tea.Cmd {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return opAppliedMsg{gen: gen, op: op, result: model.PlanResult{Plan: plan}, err: errNoCluster}
 		}
@@ -148,14 +149,14 @@ func applyPlanCmd(res *resources, cl *kafka.Cluster, gen int, op opKind, plan mo
 // deleteCmd deletes group, or only its offsets on topic, then reads its
 // position on topic back. shown is the position the user confirmed on: if
 // the group's commits on topic moved since, nothing is deleted.
-func deleteCmd(res *resources, cl *kafka.Cluster, gen int, group, topic string, offsetsOnly bool, shown []model.PartitionLag) tea.Cmd {
+func deleteCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, topic string, offsetsOnly bool, shown []model.PartitionLag) tea.Cmd {
 	before := map[int32]int64{}
 	for _, p := range shown {
 		if p.HasCommitted {
 			before[p.Partition] = p.Committed
 		}
 	}
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		msg := opDeletedMsg{gen: gen, group: group, topic: topic, offsetsOnly: offsetsOnly}
 		if cl == nil {
 			msg.err = errNoCluster

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Keys in an offset operation's dialog: moving between fields and buttons,
@@ -26,7 +27,7 @@ const (
 // update applies a key to the flow. rows is how many table rows its dialog
 // shows, to bound scrolling.
 func (f opFlow) update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int) (opFlow, opEvent) {
-	if keyMatches(msg, k.Cancel) {
+	if widget.KeyMatches(msg, k.Cancel) {
 		if f.step == stepPlan {
 			return f.back(), opBack
 		}
@@ -42,7 +43,7 @@ func (f opFlow) update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int
 	case stepDelete:
 		return f.updateDelete(msg, k, edit, rows)
 	case stepDone:
-		if keyMatches(msg, k.Press) {
+		if widget.KeyMatches(msg, k.Press) {
 			return f, opClose
 		}
 		f.scroll = scrollTable(f.scroll, msg, k, f.tableLen(), rows, true)
@@ -69,28 +70,28 @@ func (f opFlow) asked() (opStep, opControl) {
 
 func (f opFlow) updateForm(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input) (opFlow, opEvent) {
 	switch {
-	case keyMatches(msg, k.Press):
+	case widget.KeyMatches(msg, k.Press):
 		f.formFocus = f.focus
 		return f, opSubmit
-	case keyMatches(msg, k.Next):
+	case widget.KeyMatches(msg, k.Next):
 		return f.move(1), opStay
-	case keyMatches(msg, k.Prev):
+	case widget.KeyMatches(msg, k.Prev):
 		return f.move(-1), opStay
-	case f.focus == ctlMode && keyMatches(msg, k.Up, k.Down):
+	case f.focus == ctlMode && widget.KeyMatches(msg, k.Up, k.Down):
 		d := 1
-		if keyMatches(msg, k.Up) {
+		if widget.KeyMatches(msg, k.Up) {
 			d = -1
 		}
 		f.mode = min(max(f.mode+d, 0), len(resetModes)-1)
 		f.err = ""
 		return f, opStay
-	case keyMatches(msg, k.Down):
+	case widget.KeyMatches(msg, k.Down):
 		return f.move(1), opStay
-	case keyMatches(msg, k.Up):
+	case widget.KeyMatches(msg, k.Up):
 		return f.move(-1), opStay
-	case f.focus == ctlStart && keyMatches(msg, k.Left, k.Right):
+	case f.focus == ctlStart && widget.KeyMatches(msg, k.Left, k.Right):
 		d := 1
-		if keyMatches(msg, k.Left) {
+		if widget.KeyMatches(msg, k.Left) {
 			d = len(createStarts) - 1
 		}
 		f.mode = (f.mode + d) % len(createStarts)
@@ -98,7 +99,7 @@ func (f opFlow) updateForm(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input) (opF
 		return f, opStay
 	}
 	if in := f.input(f.focus); in != nil {
-		*in = in.update(msg, edit)
+		*in = in.Update(msg, edit)
 		f.err = ""
 	}
 	return f, opStay
@@ -106,13 +107,13 @@ func (f opFlow) updateForm(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input) (opF
 
 func (f opFlow) updatePick(msg tea.KeyMsg, k keymap.Ops) (opFlow, opEvent) {
 	switch {
-	case keyMatches(msg, k.Press):
+	case widget.KeyMatches(msg, k.Press):
 		return f, opSubmit
-	case keyMatches(msg, k.Up, k.Prev):
-		f.pick = f.pick.move(-1, len(f.siblings), pickRows)
+	case widget.KeyMatches(msg, k.Up, k.Prev):
+		f.pick = f.pick.Move(-1, len(f.siblings), pickRows)
 		f.err = ""
-	case keyMatches(msg, k.Down, k.Next):
-		f.pick = f.pick.move(1, len(f.siblings), pickRows)
+	case widget.KeyMatches(msg, k.Down, k.Next):
+		f.pick = f.pick.Move(1, len(f.siblings), pickRows)
 		f.err = ""
 	}
 	return f, opStay
@@ -121,16 +122,16 @@ func (f opFlow) updatePick(msg tea.KeyMsg, k keymap.Ops) (opFlow, opEvent) {
 func (f opFlow) updatePlan(msg tea.KeyMsg, k keymap.Ops, rows int) (opFlow, opEvent) {
 	canApply := len(f.plan.Partitions) > 0
 	switch {
-	case keyMatches(msg, k.Apply) && canApply:
+	case widget.KeyMatches(msg, k.Apply) && canApply:
 		return f, opApply
-	case keyMatches(msg, k.Press):
+	case widget.KeyMatches(msg, k.Press):
 		if f.focus == ctlApply && canApply {
 			return f, opApply
 		}
 		if f.focus == ctlCancel {
 			return f, opClose
 		}
-	case keyMatches(msg, k.Next, k.Prev, k.Left, k.Right):
+	case widget.KeyMatches(msg, k.Next, k.Prev, k.Left, k.Right):
 		f.focus = map[opControl]opControl{ctlApply: ctlCancel, ctlCancel: ctlApply}[f.focus]
 	default:
 		f.scroll = scrollTable(f.scroll, msg, k, f.tableLen(), rows, true)
@@ -140,7 +141,7 @@ func (f opFlow) updatePlan(msg tea.KeyMsg, k keymap.Ops, rows int) (opFlow, opEv
 
 func (f opFlow) updateDelete(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int) (opFlow, opEvent) {
 	switch {
-	case keyMatches(msg, k.Press):
+	case widget.KeyMatches(msg, k.Press):
 		if f.focus == ctlCancel {
 			return f, opClose
 		}
@@ -149,28 +150,28 @@ func (f opFlow) updateDelete(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, ro
 			return f, opStay
 		}
 		return f, opApply
-	case keyMatches(msg, k.Next):
+	case widget.KeyMatches(msg, k.Next):
 		return f.move(1), opStay
-	case keyMatches(msg, k.Prev):
+	case widget.KeyMatches(msg, k.Prev):
 		return f.move(-1), opStay
-	case keyMatches(msg, k.Down):
+	case widget.KeyMatches(msg, k.Down):
 		return f.move(1), opStay
-	case keyMatches(msg, k.Up):
+	case widget.KeyMatches(msg, k.Up):
 		return f.move(-1), opStay
-	case keyMatches(msg, k.PageUp, k.PageDown):
+	case widget.KeyMatches(msg, k.PageUp, k.PageDown):
 		f.scroll = scrollTable(f.scroll, msg, k, f.tableLen(), rows, false)
 		return f, opStay
-	case f.focus == ctlScope && keyMatches(msg, k.Left, k.Right):
+	case f.focus == ctlScope && widget.KeyMatches(msg, k.Left, k.Right):
 		if f.preview.hasCommits() {
 			f.mode = 1 - f.mode
 		}
 		return f, opStay
-	case (f.focus == ctlApply || f.focus == ctlCancel) && keyMatches(msg, k.Left, k.Right):
+	case (f.focus == ctlApply || f.focus == ctlCancel) && widget.KeyMatches(msg, k.Left, k.Right):
 		f.focus = map[opControl]opControl{ctlApply: ctlCancel, ctlCancel: ctlApply}[f.focus]
 		return f.refocus(), opStay
 	}
 	if f.focus == ctlName {
-		f.text = f.text.update(msg, edit)
+		f.text = f.text.Update(msg, edit)
 		f.err = ""
 	}
 	return f, opStay
@@ -181,14 +182,14 @@ func (f opFlow) updateDelete(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, ro
 // shown escaped (\t, \x1b), and that is what people can type back.
 func (f opFlow) nameMatches() bool {
 	typed, name := f.text.Value(), f.name.String()
-	return typed != "" && (typed == name || typed == clean(name))
+	return typed != "" && (typed == name || typed == widget.Clean(name))
 }
 
 // newConfirmInput is the field where the group's name is typed to confirm a
 // delete: long enough for the name as shown, however long it is.
-func newConfirmInput(name model.GroupName) lineInput {
-	in := newLineInput("", "", "")
-	in.CharLimit = max(in.CharLimit, len(clean(name.String()))+1)
+func newConfirmInput(name model.GroupName) widget.LineInput {
+	in := widget.NewLineInput("", "", "")
+	in.CharLimit = max(in.CharLimit, len(widget.Clean(name.String()))+1)
 	return in
 }
 
@@ -250,7 +251,7 @@ func (f opFlow) refocus() opFlow {
 }
 
 // input is the text field of control c, nil if c is not one.
-func (f *opFlow) input(c opControl) *lineInput {
+func (f *opFlow) input(c opControl) *widget.LineInput {
 	switch c {
 	case ctlValue:
 		return &f.vals[f.mode]
@@ -270,13 +271,13 @@ func (f *opFlow) input(c opControl) *lineInput {
 func scrollTable(top int, msg tea.KeyMsg, k keymap.Ops, n, rows int, arrows bool) int {
 	rows = max(rows, 1)
 	switch {
-	case arrows && keyMatches(msg, k.Up):
+	case arrows && widget.KeyMatches(msg, k.Up):
 		top--
-	case arrows && keyMatches(msg, k.Down):
+	case arrows && widget.KeyMatches(msg, k.Down):
 		top++
-	case keyMatches(msg, k.PageUp):
+	case widget.KeyMatches(msg, k.PageUp):
 		top -= rows
-	case keyMatches(msg, k.PageDown):
+	case widget.KeyMatches(msg, k.PageDown):
 		top += rows
 	}
 	return min(max(top, 0), max(n-rows, 0))

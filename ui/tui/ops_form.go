@@ -9,6 +9,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Reading the forms of offset operations: everything that can be checked
@@ -113,9 +114,9 @@ func parseOffsetMap(s string, n int) (map[int32]int64, error) {
 		o, oerr := strconv.ParseInt(strings.TrimSpace(os), 10, 64)
 		switch {
 		case !ok || perr != nil || oerr != nil:
-			return nil, fmt.Errorf("offsets: %q is not partition=offset (e.g. 0=10,1=20)", clean(strings.TrimSpace(item)))
+			return nil, fmt.Errorf("offsets: %q is not partition=offset (e.g. 0=10,1=20)", widget.Clean(strings.TrimSpace(item)))
 		case p < 0 || o < 0:
-			return nil, fmt.Errorf("offsets: %q: partition and offset must be 0 or more", clean(strings.TrimSpace(item)))
+			return nil, fmt.Errorf("offsets: %q: partition and offset must be 0 or more", widget.Clean(strings.TrimSpace(item)))
 		}
 		if _, dup := out[int32(p)]; dup {
 			return nil, fmt.Errorf("offsets: partition %d is given twice", p)

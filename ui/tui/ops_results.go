@@ -11,6 +11,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Answers to the requests of offset operation flows: plans, delete
@@ -51,7 +52,7 @@ func (m Model) takePlan(f opFlow, msg opPlanMsg) (Model, tea.Cmd) {
 	if msg.err != nil {
 		// Back to where the request came from, with the reason.
 		f.step, _ = f.asked()
-		f.err = clean(msg.err.Error())
+		f.err = widget.Clean(msg.err.Error())
 		m.modal = &f
 		return m.resize(), nil
 	}
@@ -69,7 +70,7 @@ func (m Model) takePreview(f opFlow, msg opPreviewMsg) (Model, tea.Cmd) {
 	f.wait = 0
 	if msg.err != nil {
 		m.modal = nil
-		return m.resize(), ReportError(msg.err)
+		return m.resize(), widget.ReportError(msg.err)
 	}
 	if len(msg.members) > 0 {
 		return m.refuseOp(f.group.ID, msg.members, opDelete), nil
@@ -77,7 +78,7 @@ func (m Model) takePreview(f opFlow, msg opPreviewMsg) (Model, tea.Cmd) {
 	hasCommits := slices.ContainsFunc(msg.position, func(p model.PartitionLag) bool { return p.HasCommitted })
 	if !hasCommits && (msg.state == "" || msg.state == "Dead") {
 		m.modal = nil
-		return m.resize(), reportInfo("%s does not exist: nothing to delete", clean(f.group.ID))
+		return m.resize(), widget.ReportInfo("%s does not exist: nothing to delete", widget.Clean(f.group.ID))
 	}
 	f.preview = msg
 	f.step, f.focus, f.scroll = stepDelete, ctlName, 0
@@ -90,7 +91,7 @@ func (m Model) takePreview(f opFlow, msg opPreviewMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, tea.Cmd) {
-	group := clean(msg.result.Plan.Group)
+	group := widget.Clean(msg.result.Plan.Group)
 	if ga, ok := groupActive(msg.err); ok {
 		m = m.refuseOp(ga.Group, ga.Members, msg.op)
 		m, cmd := m.refreshAfterWrite()
@@ -105,7 +106,7 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 		m.modal = &g
 		m, replan := m.submitOp(g)
 		m, refresh := m.refreshAfterWrite()
-		return m, tea.Batch(replan, refresh, reportWarn("%s of %s not applied: its offsets moved since the plan was read", msg.op, group))
+		return m, tea.Batch(replan, refresh, widget.ReportWarn("%s of %s not applied: its offsets moved since the plan was read", msg.op, group))
 	}
 	if msg.err == nil {
 		// kgroups moved the offsets itself: not consumption.
@@ -116,11 +117,11 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 		// The dialog was closed while the write ran: report in the status bar.
 		switch {
 		case msg.err != nil:
-			return m, tea.Batch(refresh, ReportError(fmt.Errorf("%s of %s: %w", msg.op, group, msg.err)))
+			return m, tea.Batch(refresh, widget.ReportError(fmt.Errorf("%s of %s: %w", msg.op, group, msg.err)))
 		case !msg.result.OK():
-			return m, tea.Batch(refresh, reportWarn("%s of %s: %d partition(s) did not take their new offset", msg.op, group, len(msg.result.Failed)))
+			return m, tea.Batch(refresh, widget.ReportWarn("%s of %s: %d partition(s) did not take their new offset", msg.op, group, len(msg.result.Failed)))
 		}
-		return m, tea.Batch(refresh, reportInfo("%s of %s: committed and read back", msg.op, group))
+		return m, tea.Batch(refresh, widget.ReportInfo("%s of %s: committed and read back", msg.op, group))
 	}
 	g := *f
 	g.wait, g.step, g.scroll, g.focus = 0, stepDone, 0, ctlNone
@@ -129,7 +130,7 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 		if errors.Is(msg.err, kafka.ErrReadOnly) {
 			g.err = "read-only: nothing was written"
 		} else {
-			g.err = clean(msg.err.Error())
+			g.err = widget.Clean(msg.err.Error())
 		}
 	}
 	m.modal = &g
@@ -138,13 +139,13 @@ func (m Model) takeApplied(f *opFlow, current bool, msg opAppliedMsg) (Model, te
 		return m, refresh
 	}
 	if !msg.result.OK() {
-		return m, tea.Batch(refresh, reportWarn("%s of %s: %d partition(s) did not take their new offset", msg.op, group, len(msg.result.Failed)))
+		return m, tea.Batch(refresh, widget.ReportWarn("%s of %s: %d partition(s) did not take their new offset", msg.op, group, len(msg.result.Failed)))
 	}
-	return m, tea.Batch(refresh, reportInfo("%s of %s: committed and read back", msg.op, group))
+	return m, tea.Batch(refresh, widget.ReportInfo("%s of %s: committed and read back", msg.op, group))
 }
 
 func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, tea.Cmd) {
-	group := clean(msg.group)
+	group := widget.Clean(msg.group)
 	if ga, ok := groupActive(msg.err); ok {
 		m = m.refuseOp(ga.Group, ga.Members, opDelete)
 		return m.refreshAfterWrite()
@@ -159,7 +160,7 @@ func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, te
 		cl, res, name, topic := m.deps.Cluster, m.res, g.group.ID, g.topic
 		m, reread := m.request(func(gen int) tea.Cmd { return deletePreviewCmd(res, cl, gen, name, topic) })
 		m, refresh := m.refreshAfterWrite()
-		return m, tea.Batch(reread, refresh, reportWarn("delete of %s not applied: its offsets moved since they were read", group))
+		return m, tea.Batch(reread, refresh, widget.ReportWarn("delete of %s not applied: its offsets moved since they were read", group))
 	}
 	if msg.err == nil {
 		m = m.forgetHistory(msg.group)
@@ -169,13 +170,13 @@ func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, te
 	var status tea.Cmd
 	switch {
 	case msg.err != nil:
-		status = ReportError(fmt.Errorf("delete of %s: %w", group, msg.err))
+		status = widget.ReportError(fmt.Errorf("delete of %s: %w", group, msg.err))
 	case msg.readErr != nil:
-		status = reportWarn("deleted %s, but reading it back failed: %v", group, msg.readErr)
+		status = widget.ReportWarn("deleted %s, but reading it back failed: %v", group, msg.readErr)
 	case len(left) > 0:
-		status = reportWarn("deleted %s, but it still has commits on partition(s) %s", group, joinInts(left))
+		status = widget.ReportWarn("deleted %s, but it still has commits on partition(s) %s", group, joinInts(left))
 	default:
-		status = reportInfo("deleted %s: read back, no commit left on %s", group, clean(msg.topic))
+		status = widget.ReportInfo("deleted %s: read back, no commit left on %s", group, widget.Clean(msg.topic))
 	}
 	if !current {
 		return m, tea.Batch(refresh, status)
@@ -184,7 +185,7 @@ func (m Model) takeDeleted(f *opFlow, current bool, msg opDeletedMsg) (Model, te
 	g.wait, g.step, g.scroll, g.focus = 0, stepDone, 0, ctlNone
 	g.deleted = msg
 	if msg.err != nil {
-		g.err = clean(msg.err.Error())
+		g.err = widget.Clean(msg.err.Error())
 	}
 	m.modal = &g
 	return m.resize(), tea.Batch(refresh, status)

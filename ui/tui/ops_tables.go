@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // The tables of partitions in offset operation dialogs: a plan, a position,
@@ -22,18 +23,18 @@ func visibleRows(n, room int) (rows int, more bool) {
 }
 
 // renderOpTable draws t from row top in at most room lines.
-func renderOpTable(st *Styles, t table, width, top, room int) []string {
-	n := len(t.rows)
+func renderOpTable(st *widget.Styles, t widget.Table, width, top, room int) []string {
+	n := len(t.Rows)
 	rows, more := visibleRows(n, room)
 	if rows == 0 {
 		return nil
 	}
 	// Widths come from every row, so columns stay put while scrolling.
-	widths := t.widths(max(width-gutterWidth, 1))
+	widths := t.Widths(max(width-widget.GutterWidth, 1))
 	top = min(max(top, 0), max(n-rows, 0))
-	lines := []string{t.header(st, widths)}
+	lines := []string{t.Header(st, widths)}
 	for i := top; i < top+rows && i < n; i++ {
-		lines = append(lines, t.row(st, widths, t.rows[i], false))
+		lines = append(lines, t.Row(st, widths, t.Rows[i], false))
 	}
 	if more {
 		lines = append(lines, st.Dim.Render(fmt.Sprintf("  partitions %d–%d of %d shown · pgup/pgdn scroll", top+1, min(top+rows, n), n)))
@@ -44,10 +45,10 @@ func renderOpTable(st *Styles, t table, width, top, room int) []string {
 // copyPreview is what copying the picked sibling would do, from the last
 // snapshot: the same arithmetic as the cluster's plan.
 func (f opFlow) copyPreview() (model.Plan, []model.PartitionLag) {
-	if f.pick.index >= len(f.siblings) {
+	if f.pick.Index >= len(f.siblings) {
 		return model.Plan{}, nil
 	}
-	sib := f.siblings[f.pick.index]
+	sib := f.siblings[f.pick.Index]
 	targets := make(map[int32]int64, len(f.group.Partitions))
 	for _, p := range f.group.Partitions {
 		targets[p.Partition] = p.Start // a partition the sibling never committed starts at earliest
@@ -62,38 +63,38 @@ func (f opFlow) copyPreview() (model.Plan, []model.PartitionLag) {
 
 // planTable shows a plan per partition: current → new and lag before →
 // after, with the sibling's offset beside it for a copy.
-func planTable(st *Styles, plan model.Plan, source []model.PartitionLag) *table {
-	cols := []column{
-		{Title: "part", Min: 4, Align: alignRight},
-		{Title: "current", Min: 7, Align: alignRight},
+func planTable(st *widget.Styles, plan model.Plan, source []model.PartitionLag) *widget.Table {
+	cols := []widget.Column{
+		{Title: "part", Min: 4, Align: widget.AlignRight},
+		{Title: "current", Min: 7, Align: widget.AlignRight},
 	}
 	if source != nil {
-		cols = append(cols, column{Title: "sibling", Min: 7, Align: alignRight})
+		cols = append(cols, widget.Column{Title: "sibling", Min: 7, Align: widget.AlignRight})
 	}
 	cols = append(cols,
-		column{Title: "", Min: 1},
-		column{Title: "new", Min: 5, Align: alignRight},
-		column{Title: "lag now", Min: 7, Align: alignRight},
-		column{Title: "", Min: 1},
-		column{Title: "lag after", Min: 9, Align: alignRight},
-		column{Title: "change", Min: 6, Flex: true, Fill: true},
+		widget.Column{Title: "", Min: 1},
+		widget.Column{Title: "new", Min: 5, Align: widget.AlignRight},
+		widget.Column{Title: "lag now", Min: 7, Align: widget.AlignRight},
+		widget.Column{Title: "", Min: 1},
+		widget.Column{Title: "lag after", Min: 9, Align: widget.AlignRight},
+		widget.Column{Title: "change", Min: 6, Flex: true, Fill: true},
 	)
-	t := &table{cols: cols}
+	t := &widget.Table{Cols: cols}
 	for _, p := range plan.Partitions {
 		current := "—"
 		if p.HasCurrent {
-			current = count(p.Current)
+			current = widget.Count(p.Current)
 		}
-		newCell := plain(count(p.New))
+		newCell := widget.Plain(widget.Count(p.New))
 		if p.Clamped {
-			newCell = styled(count(p.New)+"*", st.Warn)
+			newCell = widget.Styled(widget.Count(p.New)+"*", st.Warn)
 		}
-		row := []cell{plain(fmt.Sprint(p.Partition)), plain(current)}
+		row := []widget.Cell{widget.Plain(fmt.Sprint(p.Partition)), widget.Plain(current)}
 		if source != nil {
-			row = append(row, plain(siblingOffset(source, p.Partition)))
+			row = append(row, widget.Plain(siblingOffset(source, p.Partition)))
 		}
-		row = append(row, plain("→"), newCell, plain(count(p.LagBefore)), plain("→"), plain(count(p.LagAfter)), changeCell(st, p))
-		t.rows = append(t.rows, row)
+		row = append(row, widget.Plain("→"), newCell, widget.Plain(widget.Count(p.LagBefore)), widget.Plain("→"), widget.Plain(widget.Count(p.LagAfter)), changeCell(st, p))
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
@@ -101,7 +102,7 @@ func planTable(st *Styles, plan model.Plan, source []model.PartitionLag) *table 
 func siblingOffset(source []model.PartitionLag, p int32) string {
 	for _, s := range source {
 		if s.Partition == p && s.HasCommitted {
-			return count(s.Committed)
+			return widget.Count(s.Committed)
 		}
 	}
 	return "—"
@@ -109,88 +110,88 @@ func siblingOffset(source []model.PartitionLag, p int32) string {
 
 // changeCell says what a partition's move does to the group's reading, and
 // what retention had already deleted before the group read it.
-func changeCell(st *Styles, p model.PlanPartition) cell {
+func changeCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
 	c := moveCell(st, p)
 	if n := p.Expired(); n > 0 {
-		c.Text += " · " + count(n) + " expired"
+		c.Text += " · " + widget.Count(n) + " expired"
 		if c.Style == nil {
-			c = styled(c.Text, st.Warn)
+			c = widget.Styled(c.Text, st.Warn)
 		}
 	}
 	return c
 }
 
-func moveCell(st *Styles, p model.PlanPartition) cell {
+func moveCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
 	switch {
 	case !p.Changes():
-		return plain("no change")
+		return widget.Plain("no change")
 	case p.Replayed() > 0:
-		return styled("replays "+count(p.Replayed()), st.Warn)
+		return widget.Styled("replays "+widget.Count(p.Replayed()), st.Warn)
 	case p.Skipped() > 0:
-		return styled("skips "+count(p.Skipped()), st.Warn)
+		return widget.Styled("skips "+widget.Count(p.Skipped()), st.Warn)
 	case !p.HasCurrent:
-		return plain("first commit")
+		return widget.Plain("first commit")
 	}
-	return plain("moves")
+	return widget.Plain("moves")
 }
 
 // positionTable shows a group's position: what a delete removes.
-func positionTable(pos []model.PartitionLag) *table {
-	t := &table{cols: []column{
-		{Title: "part", Min: 4, Align: alignRight},
-		{Title: "start", Min: 5, Align: alignRight},
-		{Title: "committed", Min: 9, Align: alignRight},
-		{Title: "end", Min: 5, Align: alignRight},
-		{Title: "lag", Min: 5, Align: alignRight},
+func positionTable(pos []model.PartitionLag) *widget.Table {
+	t := &widget.Table{Cols: []widget.Column{
+		{Title: "part", Min: 4, Align: widget.AlignRight},
+		{Title: "start", Min: 5, Align: widget.AlignRight},
+		{Title: "committed", Min: 9, Align: widget.AlignRight},
+		{Title: "end", Min: 5, Align: widget.AlignRight},
+		{Title: "lag", Min: 5, Align: widget.AlignRight},
 	}}
 	for _, p := range pos {
 		committed := "—"
 		if p.HasCommitted {
-			committed = count(p.Committed)
+			committed = widget.Count(p.Committed)
 		}
-		t.rows = append(t.rows, []cell{plain(fmt.Sprint(p.Partition)), plain(count(p.Start)), plain(committed), plain(count(p.End)), plain(count(p.Lag))})
+		t.Rows = append(t.Rows, []widget.Cell{widget.Plain(fmt.Sprint(p.Partition)), widget.Plain(widget.Count(p.Start)), widget.Plain(committed), widget.Plain(widget.Count(p.End)), widget.Plain(widget.Count(p.Lag))})
 	}
 	return t
 }
 
 // resultTable shows what an executed plan left committed, read back.
-func resultTable(st *Styles, r model.PlanResult) *table {
-	t := &table{cols: []column{
-		{Title: "part", Min: 4, Align: alignRight},
-		{Title: "planned", Min: 7, Align: alignRight},
-		{Title: "read back", Min: 9, Align: alignRight},
-		{Title: "lag now", Min: 7, Align: alignRight},
+func resultTable(st *widget.Styles, r model.PlanResult) *widget.Table {
+	t := &widget.Table{Cols: []widget.Column{
+		{Title: "part", Min: 4, Align: widget.AlignRight},
+		{Title: "planned", Min: 7, Align: widget.AlignRight},
+		{Title: "read back", Min: 9, Align: widget.AlignRight},
+		{Title: "lag now", Min: 7, Align: widget.AlignRight},
 		{Title: "", Min: 8, Flex: true, Fill: true},
 	}}
 	for _, p := range r.Plan.Partitions {
 		got, ok := r.Committed[p.Partition]
 		back, lag := "nothing", "—"
 		if ok {
-			back = count(got)
+			back = widget.Count(got)
 			l, _ := model.ComputeLag(p.Start, p.End, got, true)
-			lag = count(l)
+			lag = widget.Count(l)
 		}
-		status := styled("✓", st.Good)
+		status := widget.Styled("✓", st.Good)
 		if err := r.Failed[p.Partition]; err != nil {
-			status = styled("did not take: "+clean(err.Error()), st.Bad)
+			status = widget.Styled("did not take: "+widget.Clean(err.Error()), st.Bad)
 		}
-		t.rows = append(t.rows, []cell{plain(fmt.Sprint(p.Partition)), plain(count(p.New)), plain(back), plain(lag), status})
+		t.Rows = append(t.Rows, []widget.Cell{widget.Plain(fmt.Sprint(p.Partition)), widget.Plain(widget.Count(p.New)), widget.Plain(back), widget.Plain(lag), status})
 	}
 	return t
 }
 
 // deletedTable shows a group's commits before a delete and read back after.
-func deletedTable(st *Styles, before, after []model.PartitionLag) *table {
-	t := &table{cols: []column{
-		{Title: "part", Min: 4, Align: alignRight},
-		{Title: "before", Min: 6, Align: alignRight},
-		{Title: "read back", Min: 9, Align: alignRight},
+func deletedTable(st *widget.Styles, before, after []model.PartitionLag) *widget.Table {
+	t := &widget.Table{Cols: []widget.Column{
+		{Title: "part", Min: 4, Align: widget.AlignRight},
+		{Title: "before", Min: 6, Align: widget.AlignRight},
+		{Title: "read back", Min: 9, Align: widget.AlignRight},
 		{Title: "", Min: 8, Flex: true, Fill: true},
 	}}
 	was := map[int32]string{}
 	for _, p := range before {
 		if p.HasCommitted {
-			was[p.Partition] = count(p.Committed)
+			was[p.Partition] = widget.Count(p.Committed)
 		}
 	}
 	for _, p := range after {
@@ -198,14 +199,14 @@ func deletedTable(st *Styles, before, after []model.PartitionLag) *table {
 		if !ok {
 			b = "—"
 		}
-		now, status := "—", plain("")
+		now, status := "—", widget.Plain("")
 		if ok {
-			status = styled("✓ gone", st.Good)
+			status = widget.Styled("✓ gone", st.Good)
 		}
 		if p.HasCommitted {
-			now, status = count(p.Committed), styled("still committed", st.Bad)
+			now, status = widget.Count(p.Committed), widget.Styled("still committed", st.Bad)
 		}
-		t.rows = append(t.rows, []cell{plain(fmt.Sprint(p.Partition)), plain(b), plain(now), status})
+		t.Rows = append(t.Rows, []widget.Cell{widget.Plain(fmt.Sprint(p.Partition)), widget.Plain(b), widget.Plain(now), status})
 	}
 	return t
 }

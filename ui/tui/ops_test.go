@@ -10,6 +10,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Groups of the fixture the offset operations act on.
@@ -256,7 +257,7 @@ func TestOpsResetConfirm(t *testing.T) {
 	if !m.snapLoading {
 		t.Error("no refresh after the reset")
 	}
-	if !hasStatus(cmd, levelWarn, "1 partition(s) did not take") {
+	if !hasStatus(cmd, widget.LevelWarn, "1 partition(s) did not take") {
 		t.Error("the partition that did not take is not reported")
 	}
 	view = m.View()
@@ -296,19 +297,19 @@ func TestOpsApplyClosedEarly(t *testing.T) {
 	m = press(answerPlan(t, m, plan, nil), "y")
 	gen := m.ops.writing
 	m, cmd := update(m, keyMsg("esc"))
-	if m.flow() != nil || !hasStatus(cmd, levelInfo, "goes on") {
+	if m.flow() != nil || !hasStatus(cmd, widget.LevelInfo, "goes on") {
 		t.Fatal("esc while applying did not hide the dialog with a word")
 	}
 	_, cmd = update(press(m, "R"), keyMsg("R"))
-	if !hasStatus(cmd, levelWarn, "still running") {
+	if !hasStatus(cmd, widget.LevelWarn, "still running") {
 		t.Error("a second change started while one is running")
 	}
 	m, cmd = update(m, opAppliedMsg{gen: gen, op: opReset, result: readBack(plan)})
-	if m.ops.writing != 0 || !hasStatus(cmd, levelInfo, "reset of "+fullIndex+": committed and read back") {
+	if m.ops.writing != 0 || !hasStatus(cmd, widget.LevelInfo, "reset of "+fullIndex+": committed and read back") {
 		t.Error("the outcome of a hidden reset is not reported")
 	}
 	m, cmd = update(m, opAppliedMsg{gen: gen, op: opReset, err: errors.New("boom")})
-	if !hasStatus(cmd, levelError, "boom") {
+	if !hasStatus(cmd, widget.LevelError, "boom") {
 		t.Error("a failed hidden reset is not reported")
 	}
 }
@@ -371,7 +372,7 @@ func TestOpsReadOnly(t *testing.T) {
 			if m.flow() != nil || m.prompt() != nil {
 				t.Errorf("%s on %s opened a dialog in read-only mode", k, where)
 			}
-			if !hasStatus(cmd, levelWarn, "read-only") {
+			if !hasStatus(cmd, widget.LevelWarn, "read-only") {
 				t.Errorf("%s on %s: no read-only reason in the status bar", k, where)
 			}
 			help := press(m, "?").View()
@@ -399,7 +400,7 @@ func TestOpsReadOnlyEveryWrite(t *testing.T) {
 	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
 	defer m.Close()
 	m = press(openTopic(m, "spent_detail_topic"), "down")
-	if _, cmd := update(m, keyMsg("c")); !hasStatus(cmd, levelWarn, "read-only") {
+	if _, cmd := update(m, keyMsg("c")); !hasStatus(cmd, widget.LevelWarn, "read-only") {
 		t.Error("c (consume, which commits) is not refused read-only")
 	}
 	m = press(m, "p", "enter")
@@ -412,7 +413,7 @@ func TestOpsReadOnlyEveryWrite(t *testing.T) {
 		t.Fatal("the peeked records are not shown read-only")
 	}
 	m, cmd := update(m, keyMsg("C"))
-	if m.prompt() != nil || !hasStatus(cmd, levelWarn, "read-only") {
+	if m.prompt() != nil || !hasStatus(cmd, widget.LevelWarn, "read-only") {
 		t.Error("C (commit after review) is not refused read-only")
 	}
 	if help := press(m, "?").View(); !strings.Contains(help, "commit off: read-only") {
@@ -430,13 +431,13 @@ func TestOpsNotOnForeignGroups(t *testing.T) {
 	}
 	for _, k := range []string{"R", "S", "D"} {
 		_, cmd := update(m, keyMsg(k))
-		if !hasStatus(cmd, levelWarn, "not a group of the base") {
+		if !hasStatus(cmd, widget.LevelWarn, "not a group of the base") {
 			t.Errorf("%s on an unmatched group is not refused", k)
 		}
 	}
 	m2 := press(openTopic(loaded(fixedSnapshot(), 80, 24), "user_events"), "home")
 	defer m2.Close()
-	if _, cmd := update(m2, keyMsg("D")); !hasStatus(cmd, levelInfo, "nothing to delete") {
+	if _, cmd := update(m2, keyMsg("D")); !hasStatus(cmd, widget.LevelInfo, "nothing to delete") {
 		t.Error("D on the missing default group")
 	}
 	// A reset of a missing default group creates it: allowed.
@@ -445,7 +446,7 @@ func TestOpsNotOnForeignGroups(t *testing.T) {
 	}
 	m4 := onGroup(loaded(fixedSnapshot(), 80, 24), "orders", testBase+"-orders-replay")
 	defer m4.Close()
-	if _, cmd := update(m4, keyMsg("S")); !hasStatus(cmd, levelInfo, "no other group") {
+	if _, cmd := update(m4, keyMsg("S")); !hasStatus(cmd, widget.LevelInfo, "no other group") {
 		t.Error("S with no sibling")
 	}
 }
@@ -473,8 +474,8 @@ func TestOpsCopy(t *testing.T) {
 		}
 	}
 	m = press(m, "down", "down") // stops at the last
-	if m.flow().pick.index != 1 {
-		t.Fatalf("picked %d", m.flow().pick.index)
+	if m.flow().pick.Index != 1 {
+		t.Fatalf("picked %d", m.flow().pick.Index)
 	}
 	if v := m.View(); !strings.Contains(v, "600") {
 		t.Error("the side by side does not follow the pick")
@@ -502,7 +503,7 @@ func TestOpsCopy(t *testing.T) {
 		t.Fatal("y did not apply the copy")
 	}
 	m, cmd = update(m, opAppliedMsg{gen: m.ops.writing, op: opCopy, result: readBack(plan)})
-	if !hasStatus(cmd, levelInfo, "copy of "+incremental+": committed and read back") || !strings.Contains(m.View(), "every partition took") {
+	if !hasStatus(cmd, widget.LevelInfo, "copy of "+incremental+": committed and read back") || !strings.Contains(m.View(), "every partition took") {
 		t.Error("the copy's outcome is not shown")
 	}
 }
@@ -631,7 +632,7 @@ func TestOpsDelete(t *testing.T) {
 		after[i].HasCommitted, after[i].Committed = false, 0
 	}
 	m, cmd := update(m, opDeletedMsg{gen: m.ops.writing, group: incremental, topic: "spent_detail_topic", offsetsOnly: true, after: after})
-	if m.flow().step != stepDone || !m.snapLoading || !hasStatus(cmd, levelInfo, "deleted "+incremental) {
+	if m.flow().step != stepDone || !m.snapLoading || !hasStatus(cmd, widget.LevelInfo, "deleted "+incremental) {
 		t.Fatalf("outcome not shown or no refresh: step %v", m.flow().step)
 	}
 	if v := m.View(); !strings.Contains(v, "no commit left on spent_detail_topic") || !strings.Contains(v, "✓ gone") {
@@ -640,7 +641,7 @@ func TestOpsDelete(t *testing.T) {
 	// A commit left behind is reported.
 	after[1].HasCommitted, after[1].Committed = true, 1300
 	_, cmd = update(m, opDeletedMsg{gen: m.ops.gen + 1, group: incremental, topic: "spent_detail_topic", after: after})
-	if !hasStatus(cmd, levelWarn, "still has commits on partition(s) 1") {
+	if !hasStatus(cmd, widget.LevelWarn, "still has commits on partition(s) 1") {
 		t.Error("a commit left behind is not reported")
 	}
 }
@@ -683,7 +684,7 @@ func TestOpsPlanEscGoesBack(t *testing.T) {
 	})
 	t.Run("copy", func(t *testing.T) {
 		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "S", "down", "enter")
-		picked := m.flow().pick.index
+		picked := m.flow().pick.Index
 		full, _ := fixedSnapshot().Group(fullIndex)
 		plan := fixturePlan(incremental, "copy offsets from "+fullIndex, toOffset(1000))
 		m = press(answerPlan(t, m, plan, full.Partitions), "esc")
@@ -692,8 +693,8 @@ func TestOpsPlanEscGoesBack(t *testing.T) {
 		if f == nil || f.step != stepPick {
 			t.Fatalf("esc on the plan did not go back to the pick: %+v", f)
 		}
-		if picked != 1 || f.pick.index != picked {
-			t.Errorf("pick %d after going back, want %d (the second sibling)", f.pick.index, picked)
+		if picked != 1 || f.pick.Index != picked {
+			t.Errorf("pick %d after going back, want %d (the second sibling)", f.pick.Index, picked)
 		}
 		if m = press(m, "esc"); m.flow() != nil {
 			t.Error("esc on the pick did not close the flow")
@@ -842,7 +843,7 @@ func TestOpsPlanInASmallWindow(t *testing.T) {
 // typing the name as shown, and that anything else is still refused.
 func TestOpsDeleteConfirmTakesTheShownName(t *testing.T) {
 	name := model.GroupName{Base: testBase, Topic: "spent_detail_topic", Suffix: "old\tjob\x1b"}
-	shown := clean(name.String())
+	shown := widget.Clean(name.String())
 	if shown == name.String() || !strings.Contains(shown, `old\tjob\x1b`) {
 		t.Fatalf("the name is not shown escaped: %q", shown)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // The dialogs of the offset operations: one bordered box per flow, with
@@ -27,7 +28,7 @@ func opBoxWidth(width int) int { return min(max(width-4, 20), 100) }
 // table, and the lines left for the table.
 type opLayout struct {
 	top, bottom []string
-	table       *table
+	table       *widget.Table
 	room        int
 }
 
@@ -35,12 +36,12 @@ type opLayout struct {
 // show fewer than three rows, blank lines go first; then the prose above
 // it and the key hint at the bottom (the help bar has the keys), except
 // where the prose is the list to pick from.
-func (f opFlow) layout(st *Styles, width, height int) opLayout {
+func (f opFlow) layout(st *widget.Styles, width, height int) opLayout {
 	top, bottom := f.sections(st, opBoxWidth(width)-4)
 	l := opLayout{top: top, bottom: bottom, table: f.table(st)}
 	short := func() bool {
 		l.room = height - 2 - len(l.top) - len(l.bottom) // 2: the border
-		return l.table != nil && l.room < min(len(l.table.rows), 3)+1
+		return l.table != nil && l.room < min(len(l.table.Rows), 3)+1
 	}
 	if short() {
 		l.top = append(l.top[:1:1], slices.DeleteFunc(slices.Clone(l.top[1:]), isBlank)...) // keep the title
@@ -57,7 +58,7 @@ func (f opFlow) layout(st *Styles, width, height int) opLayout {
 func isBlank(s string) bool { return s == "" }
 
 // view draws the flow's dialog centred in width × height.
-func (f opFlow) view(st *Styles, width, height int) string {
+func (f opFlow) view(st *widget.Styles, width, height int) string {
 	boxW := opBoxWidth(width)
 	inner := boxW - 4 // border and padding
 	l := f.layout(st, width, height)
@@ -80,12 +81,12 @@ func (f opFlow) view(st *Styles, width, height int) string {
 }
 
 // tableRows is how many table rows the dialog shows in width × height.
-func (f opFlow) tableRows(st *Styles, width, height int) int {
+func (f opFlow) tableRows(st *widget.Styles, width, height int) int {
 	l := f.layout(st, width, height)
 	if l.table == nil {
 		return 0
 	}
-	rows, _ := visibleRows(len(l.table.rows), l.room)
+	rows, _ := visibleRows(len(l.table.Rows), l.room)
 	return rows
 }
 
@@ -118,7 +119,7 @@ func (f opFlow) tableLen() int {
 }
 
 // table is the current step's table of partitions, nil when it has none.
-func (f opFlow) table(st *Styles) *table {
+func (f opFlow) table(st *widget.Styles) *widget.Table {
 	switch f.step {
 	case stepPick:
 		plan, source := f.copyPreview()
@@ -143,10 +144,10 @@ func (f opFlow) table(st *Styles) *table {
 }
 
 // sections are the lines above and below the table of the current step.
-func (f opFlow) sections(st *Styles, inner int) (top, bottom []string) {
+func (f opFlow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 	title := func(s string) { top = append(top, st.DialogTitle.Render(ansi.Truncate(s, inner, "…")), "") }
 	prose := func(lines *[]string, s string) { *lines = append(*lines, wrapText(s, inner)...) }
-	group, topic := clean(f.name.String()), clean(f.topic)
+	group, topic := widget.Clean(f.name.String()), widget.Clean(f.topic)
 	errLines := func() {
 		if f.err != "" {
 			bottom = append(bottom, "")
@@ -246,7 +247,7 @@ func styleLines(s lipgloss.Style, lines []string) []string {
 
 // titleText names the operation and its group.
 func (f opFlow) titleText() string {
-	group := clean(f.name.String())
+	group := widget.Clean(f.name.String())
 	switch f.op {
 	case opCopy:
 		return "Copy offsets onto " + group + "?"
@@ -261,7 +262,7 @@ func (f opFlow) titleText() string {
 // planSummary is the line above a plan's table.
 func (f opFlow) planSummary() string {
 	n := len(f.plan.Partitions)
-	s := fmt.Sprintf("%s on %s · %d partition%s", clean(f.plan.Operation), clean(f.plan.Topic), n, plural(n))
+	s := fmt.Sprintf("%s on %s · %d partition%s", widget.Clean(f.plan.Operation), widget.Clean(f.plan.Topic), n, widget.Plural(n))
 	if f.parts > 0 && n < f.parts && f.op == opReset {
 		s += fmt.Sprintf(" of %d", f.parts)
 	}
@@ -286,13 +287,13 @@ func planTotals(plan model.Plan, inner int) []string {
 		skipped += p.Skipped()
 	}
 	s := fmt.Sprintf("total lag %s → %s · %s to read again · %s skipped unread",
-		count(plan.LagBefore()), count(plan.LagAfter()), count(replayed), count(skipped))
+		widget.Count(plan.LagBefore()), widget.Count(plan.LagAfter()), widget.Count(replayed), widget.Count(skipped))
 	return wrapText(s, inner)
 }
 
 // buttons draws the action and Cancel buttons; the focused one in reverse
 // video, a disabled one dim.
-func (f opFlow) buttons(st *Styles, action string, enabled bool) string {
+func (f opFlow) buttons(st *widget.Styles, action string, enabled bool) string {
 	apply := "[ " + action + " ]"
 	switch {
 	case !enabled:
@@ -311,7 +312,7 @@ func (f opFlow) buttons(st *Styles, action string, enabled bool) string {
 	return line
 }
 
-func (f opFlow) closeButton(st *Styles) string { return "  " + st.Selected.Render("[ Close ]") }
+func (f opFlow) closeButton(st *widget.Styles) string { return "  " + st.Selected.Render("[ Close ]") }
 
 // marker points at the focused control.
 func (f opFlow) marker(c opControl) string {
@@ -322,25 +323,25 @@ func (f opFlow) marker(c opControl) string {
 }
 
 // fieldLine draws one labelled field.
-func (f opFlow) fieldLine(st *Styles, c opControl, label string, labelWidth int, value string) string {
+func (f opFlow) fieldLine(st *widget.Styles, c opControl, label string, labelWidth int, value string) string {
 	ls := st.DialogLabel
 	if f.focus == c {
 		ls = st.DialogActive
 	}
-	return f.marker(c) + ls.Render(fit(label, labelWidth, alignLeft)) + "  " + value
+	return f.marker(c) + ls.Render(widget.Fit(label, labelWidth, widget.AlignLeft)) + "  " + value
 }
 
-func (f opFlow) resetFields(st *Styles, inner int) []string {
+func (f opFlow) resetFields(st *widget.Styles, inner int) []string {
 	var lines []string
 	labelW := 0
 	for _, rm := range resetModes {
 		labelW = max(labelW, ansi.StringWidth(rm.label))
 	}
 	for i, rm := range resetModes {
-		marker, radio, label := "  ", "○ ", st.DialogLabel.Render(fit(rm.label, labelW, alignLeft))
+		marker, radio, label := "  ", "○ ", st.DialogLabel.Render(widget.Fit(rm.label, labelW, widget.AlignLeft))
 		if i == f.mode {
 			radio = "● "
-			label = st.DialogActive.Render(fit(rm.label, labelW, alignLeft))
+			label = st.DialogActive.Render(widget.Fit(rm.label, labelW, widget.AlignLeft))
 			if f.focus == ctlMode {
 				marker = "› "
 			}
@@ -351,20 +352,20 @@ func (f opFlow) resetFields(st *Styles, inner int) []string {
 	const fieldW = 10 // "partitions"
 	valueW := max(inner-fieldW-4, 4)
 	if rm := resetModes[f.mode]; rm.field != "" {
-		lines = append(lines, f.fieldLine(st, ctlValue, rm.field, fieldW, f.vals[f.mode].view(st, valueW)))
+		lines = append(lines, f.fieldLine(st, ctlValue, rm.field, fieldW, f.vals[f.mode].View(st, valueW)))
 	}
 	if f.mode != modeOffsetMap {
-		lines = append(lines, f.fieldLine(st, ctlPartitions, "partitions", fieldW, f.limit.view(st, valueW)))
+		lines = append(lines, f.fieldLine(st, ctlPartitions, "partitions", fieldW, f.limit.View(st, valueW)))
 	} else {
-		lines = append(lines, "  "+st.Dim.Render(fit("partitions", fieldW, alignLeft)+"  only those named"))
+		lines = append(lines, "  "+st.Dim.Render(widget.Fit("partitions", fieldW, widget.AlignLeft)+"  only those named"))
 	}
 	return lines
 }
 
-func (f opFlow) createFields(st *Styles, inner int) []string {
+func (f opFlow) createFields(st *widget.Styles, inner int) []string {
 	const fieldW = 6 // "suffix"
 	valueW := max(inner-fieldW-4, 4)
-	lines := []string{f.fieldLine(st, ctlSuffix, "suffix", fieldW, f.text.view(st, valueW))}
+	lines := []string{f.fieldLine(st, ctlSuffix, "suffix", fieldW, f.text.View(st, valueW))}
 	opts := make([]string, len(createStarts))
 	for i, c := range createStarts {
 		if i == f.mode {
@@ -375,37 +376,37 @@ func (f opFlow) createFields(st *Styles, inner int) []string {
 	}
 	lines = append(lines, f.fieldLine(st, ctlStart, "start", fieldW, strings.Join(opts, "")))
 	if f.mode == createAtDatetime {
-		lines = append(lines, f.fieldLine(st, ctlTime, "time", fieldW, f.at.view(st, valueW)))
+		lines = append(lines, f.fieldLine(st, ctlTime, "time", fieldW, f.at.View(st, valueW)))
 	}
 	suffix := strings.TrimSpace(f.text.Value())
 	if suffix == "" {
 		suffix = "{suffix}"
 	}
 	name := model.GroupName{Base: f.name.Base, Topic: f.name.Topic, Suffix: suffix}
-	lines = append(lines, "", st.Dim.Render(ansi.Truncate("new group: "+clean(name.String()), inner, "…")))
+	lines = append(lines, "", st.Dim.Render(ansi.Truncate("new group: "+widget.Clean(name.String()), inner, "…")))
 	return lines
 }
 
 // pickLines lists the siblings a copy can come from, the picked one marked.
-func (f opFlow) pickLines(st *Styles, inner int) []string {
-	cur := f.pick.clamp(len(f.siblings), pickRows)
+func (f opFlow) pickLines(st *widget.Styles, inner int) []string {
+	cur := f.pick.Clamp(len(f.siblings), pickRows)
 	nameW := 0
 	for _, s := range f.siblings {
 		nameW = max(nameW, ansi.StringWidth(siblingName(s)))
 	}
 	nameW = min(nameW, max(inner/2, 10))
 	var lines []string
-	for i := cur.offset; i < len(f.siblings) && i < cur.offset+pickRows; i++ {
+	for i := cur.Offset; i < len(f.siblings) && i < cur.Offset+pickRows; i++ {
 		s := f.siblings[i]
-		line := fit(siblingName(s), nameW, alignLeft) + "  " + fmt.Sprintf("lag %s · %s", count(s.Lag), stateLabel(s))
-		if i == cur.index {
+		line := widget.Fit(siblingName(s), nameW, widget.AlignLeft) + "  " + fmt.Sprintf("lag %s · %s", widget.Count(s.Lag), stateLabel(s))
+		if i == cur.Index {
 			lines = append(lines, st.Selected.Render(ansi.Truncate("› "+line, inner, "…")))
 		} else {
 			lines = append(lines, "  "+line)
 		}
 	}
 	if len(f.siblings) > pickRows {
-		lines = append(lines, st.Dim.Render(fmt.Sprintf("  %d of %d siblings · ↑/↓ for more", cur.index+1, len(f.siblings))))
+		lines = append(lines, st.Dim.Render(fmt.Sprintf("  %d of %d siblings · ↑/↓ for more", cur.Index+1, len(f.siblings))))
 	}
 	return lines
 }
@@ -414,11 +415,11 @@ func siblingName(g model.Group) string {
 	if g.Name.IsDefault() {
 		return "(default)"
 	}
-	return clean(g.Name.Suffix)
+	return widget.Clean(g.Name.Suffix)
 }
 
 // deleteLines describe the group about to go.
-func (f opFlow) deleteLines(st *Styles, inner int) []string {
+func (f opFlow) deleteLines(st *widget.Styles, inner int) []string {
 	p := f.preview
 	commits := 0
 	var lag int64
@@ -433,8 +434,8 @@ func (f opFlow) deleteLines(st *Styles, inner int) []string {
 		state = "unknown"
 	}
 	lines := wrapText(fmt.Sprintf("%s · no live member · lag %s · commits on %d of %d partition%s",
-		clean(state), count(lag), commits, len(p.position), plural(len(p.position))), inner)
-	opts := []string{"whole group", "offsets on " + clean(f.topic) + " only"}
+		widget.Clean(state), widget.Count(lag), commits, len(p.position), widget.Plural(len(p.position))), inner)
+	opts := []string{"whole group", "offsets on " + widget.Clean(f.topic) + " only"}
 	for i, c := range opts {
 		switch {
 		case i == f.mode:
@@ -449,18 +450,18 @@ func (f opFlow) deleteLines(st *Styles, inner int) []string {
 	return lines
 }
 
-func (f opFlow) deleteBottom(st *Styles, inner int, bottom *[]string) {
-	topic := clean(f.topic)
+func (f opFlow) deleteBottom(st *widget.Styles, inner int, bottom *[]string) {
+	topic := widget.Clean(f.topic)
 	if f.mode == 0 {
 		*bottom = append(*bottom, wrapText("Removes the group and all its commits; it would restart from earliest.", inner)...)
 		if len(f.others) > 0 {
-			*bottom = append(*bottom, styleLines(st.Warn, wrapText("That includes its commits on "+clean(strings.Join(f.others, ", "))+".", inner))...)
+			*bottom = append(*bottom, styleLines(st.Warn, wrapText("That includes its commits on "+widget.Clean(strings.Join(f.others, ", "))+".", inner))...)
 		}
 	} else {
 		*bottom = append(*bottom, wrapText("Removes its commits on "+topic+" only; it would restart there from earliest.", inner)...)
 	}
 	*bottom = append(*bottom, "", "Type the group name to confirm:")
-	*bottom = append(*bottom, f.marker(ctlName)+f.text.view(st, max(inner-2, 4)))
+	*bottom = append(*bottom, f.marker(ctlName)+f.text.View(st, max(inner-2, 4)))
 	if f.err != "" {
 		*bottom = append(*bottom, styleLines(st.DialogError, wrapText(f.err, inner))...)
 	}
@@ -472,8 +473,8 @@ func (f opFlow) deleteBottom(st *Styles, inner int, bottom *[]string) {
 	*bottom = append(*bottom, f.buttons(st, label, f.nameMatches()))
 }
 
-func (f opFlow) doneSections(st *Styles, inner int, title func(string), top, bottom *[]string) {
-	group := clean(f.name.String())
+func (f opFlow) doneSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
+	group := widget.Clean(f.name.String())
 	r := f.result
 	switch {
 	case f.err != "":
@@ -487,7 +488,7 @@ func (f opFlow) doneSections(st *Styles, inner int, title func(string), top, bot
 		*top = append(*top, wrapText("Nothing was committed.", inner)...)
 		return
 	}
-	*top = append(*top, wrapText(clean(r.Plan.Operation)+" on "+clean(r.Plan.Topic)+": committed, then read back from the cluster:", inner)...)
+	*top = append(*top, wrapText(widget.Clean(r.Plan.Operation)+" on "+widget.Clean(r.Plan.Topic)+": committed, then read back from the cluster:", inner)...)
 	*top = append(*top, "")
 	if r.OK() {
 		var lag int64
@@ -495,7 +496,7 @@ func (f opFlow) doneSections(st *Styles, inner int, title func(string), top, bot
 			l, _ := model.ComputeLag(p.Start, p.End, r.Committed[p.Partition], true)
 			lag += l
 		}
-		*bottom = append(*bottom, st.Good.Render(ansi.Truncate("every partition took its new offset · lag now "+count(lag), inner, "…")))
+		*bottom = append(*bottom, st.Good.Render(ansi.Truncate("every partition took its new offset · lag now "+widget.Count(lag), inner, "…")))
 		return
 	}
 	var failed []int32
@@ -507,8 +508,8 @@ func (f opFlow) doneSections(st *Styles, inner int, title func(string), top, bot
 	*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("did not take: partition(s) "+joinInts(failed), inner, "…")))
 }
 
-func (f opFlow) deletedSections(st *Styles, inner int, title func(string), top, bottom *[]string) {
-	group, topic := clean(f.name.String()), clean(f.topic)
+func (f opFlow) deletedSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
+	group, topic := widget.Clean(f.name.String()), widget.Clean(f.topic)
 	d := f.deleted
 	what := "the whole group"
 	if d.offsetsOnly {
@@ -521,7 +522,7 @@ func (f opFlow) deletedSections(st *Styles, inner int, title func(string), top, 
 		return
 	case d.readErr != nil:
 		title("Deleted " + group)
-		*top = append(*top, wrapText("Deleted "+what+", but reading it back failed: "+clean(d.readErr.Error()), inner)...)
+		*top = append(*top, wrapText("Deleted "+what+", but reading it back failed: "+widget.Clean(d.readErr.Error()), inner)...)
 		return
 	}
 	title("Deleted " + group)

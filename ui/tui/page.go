@@ -5,6 +5,7 @@ import (
 
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Page is a screen of the TUI. The root keeps them on a stack, draws the
@@ -78,5 +79,5 @@ type basePicker interface{ picksBase() }
 // for: leaving the page cancels them.
 type entry struct {
 	page  Page
-	scope *resources
+	scope *widget.Resources
 }

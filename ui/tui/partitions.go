@@ -10,11 +10,12 @@ import (
 
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // partitionsView shows one group's position on every partition of its topic.
 type partitionsView struct {
-	styles *Styles
+	styles *widget.Styles
 	keys   *keymap.KeyMap
 	now    func() time.Time
 	trends *trendSet // lag verdict on the newest snapshot, set by the root
@@ -23,7 +24,7 @@ type partitionsView struct {
 	group   model.Group
 	missing bool // the group does not exist yet: offsets are what it would start with
 	foreign bool // another prefix's group: not refreshed with the base's snapshot
-	cur     listCursor
+	cur     widget.ListCursor
 	sel     int32 // selected partition, kept across refreshes
 
 	trend  *groupTrend      // the group's lag verdict; nil without history
@@ -32,7 +33,7 @@ type partitionsView struct {
 	width, height int
 }
 
-func newPartitionsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) partitionsView {
+func newPartitionsView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time) partitionsView {
 	return partitionsView{styles: st, keys: keys, now: now}
 }
 
@@ -40,7 +41,7 @@ func newPartitionsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) pa
 // already shown.
 func (v partitionsView) open(g model.Group, missing, foreign bool) partitionsView {
 	if g.ID != v.group.ID {
-		v.cur, v.sel = listCursor{}, 0
+		v.cur, v.sel = widget.ListCursor{}, 0
 	}
 	v.group, v.missing, v.foreign = g, missing, foreign
 	return v.judge().reselect()
@@ -78,16 +79,16 @@ func (v partitionsView) setForeign(groups []model.Group) partitionsView {
 
 func (v partitionsView) reselect() partitionsView {
 	if i := slices.IndexFunc(v.group.Partitions, func(p model.PartitionLag) bool { return p.Partition == v.sel }); i >= 0 {
-		v.cur.index = i
+		v.cur.Index = i
 	}
-	v.cur = v.cur.clamp(len(v.group.Partitions), v.listHeight())
+	v.cur = v.cur.Clamp(len(v.group.Partitions), v.listHeight())
 	v.sync()
 	return v
 }
 
 func (v *partitionsView) sync() {
-	if v.cur.index < len(v.group.Partitions) {
-		v.sel = v.group.Partitions[v.cur.index].Partition
+	if v.cur.Index < len(v.group.Partitions) {
+		v.sel = v.group.Partitions[v.cur.Index].Partition
 	}
 }
 
@@ -98,7 +99,7 @@ func (v partitionsView) setSize(w, h int) partitionsView {
 		v.sparkW = sw
 		v = v.judge()
 	}
-	v.cur = v.cur.clamp(len(v.group.Partitions), v.listHeight())
+	v.cur = v.cur.Clamp(len(v.group.Partitions), v.listHeight())
 	return v
 }
 
@@ -106,23 +107,23 @@ func (v partitionsView) listHeight() int { return max(v.height-5, 1) } // 3 summ
 
 func (v partitionsView) update(msg tea.KeyMsg) (partitionsView, intent) {
 	n := len(v.group.Partitions)
-	if c, ok := navigate(v.keys.List, msg, v.cur, n, v.listHeight()); ok {
+	if c, ok := widget.Navigate(v.keys.List, msg, v.cur, n, v.listHeight()); ok {
 		v.cur = c
 		v.sync()
 		return v, nil
 	}
 	k := v.keys.Partitions
 	switch {
-	case keyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
 		return v, v.opIntent(msg)
-	case keyMatches(msg, k.Consume, k.Peek) && v.foreign:
-		return v, say(reportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", clean(v.group.ID)))
-	case keyMatches(msg, k.Consume):
+	case widget.KeyMatches(msg, k.Consume, k.Peek) && v.foreign:
+		return v, say(widget.ReportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", widget.Clean(v.group.ID)))
+	case widget.KeyMatches(msg, k.Consume):
 		return v, intentConsume{target: target{Group: v.group.Name}}
-	case keyMatches(msg, k.Peek):
+	case widget.KeyMatches(msg, k.Peek):
 		t := target{Group: v.group.Name}
-		if v.cur.index < n {
-			p := v.group.Partitions[v.cur.index].Partition
+		if v.cur.Index < n {
+			p := v.group.Partitions[v.cur.Index].Partition
 			t.Partition = &p
 		}
 		return v, intentPeek{target: t}
@@ -131,7 +132,7 @@ func (v partitionsView) update(msg tea.KeyMsg) (partitionsView, intent) {
 }
 
 func (v partitionsView) scroll(delta int) partitionsView {
-	v.cur = v.cur.move(delta, len(v.group.Partitions), v.listHeight())
+	v.cur = v.cur.Move(delta, len(v.group.Partitions), v.listHeight())
 	v.sync()
 	return v
 }
@@ -143,94 +144,94 @@ func (v partitionsView) View() string {
 	// Narrow windows drop whole phrases, the least needed first: the
 	// expired count, then the members (the line below names them), then
 	// the lag (the table has it per partition).
-	summary := []phrase{
-		{text: "group " + clean(g.ID)},
-		{text: " · " + stateLabel(g), need: 1},
-		{text: fmt.Sprintf(" · %d member%s", len(g.Members), plural(len(g.Members))), need: 3},
-		{text: " · lag " + count(g.Lag), need: 2},
+	summary := []widget.Phrase{
+		{Text: "group " + widget.Clean(g.ID)},
+		{Text: " · " + stateLabel(g), Need: 1},
+		{Text: fmt.Sprintf(" · %d member%s", len(g.Members), widget.Plural(len(g.Members))), Need: 3},
+		{Text: " · lag " + widget.Count(g.Lag), Need: 2},
 	}
 	if g.Expired > 0 {
-		summary = append(summary, phrase{text: " · " + count(g.Expired) + " expired", need: 4})
+		summary = append(summary, widget.Phrase{Text: " · " + widget.Count(g.Expired) + " expired", Need: 4})
 	}
 	if notAuthorized(g.Err) {
-		summary = []phrase{{text: "group " + clean(g.ID)}, {text: " · " + stateLabel(g), need: 1}, {text: " · " + notAuthorizedText}}
+		summary = []widget.Phrase{{Text: "group " + widget.Clean(g.ID)}, {Text: " · " + stateLabel(g), Need: 1}, {Text: " · " + notAuthorizedText}}
 	}
 	second := ""
 	switch {
 	case v.missing:
 		second = st.Tag.Render("not created yet: it would start at earliest, so its lag is end − start")
 	case v.foreign:
-		second = st.Tag.Render("a group of another prefix with commits on " + clean(g.Name.Topic))
+		second = st.Tag.Render("a group of another prefix with commits on " + widget.Clean(g.Name.Topic))
 	case g.Err != nil:
-		second = st.Bad.Render("⚠ " + clean(g.Err.Error()))
+		second = st.Bad.Render("⚠ " + widget.Clean(g.Err.Error()))
 	case len(g.Members) > 0:
 		var ms []string
 		for _, m := range g.Members {
-			ms = append(ms, clean(m.ClientID+"@"+m.Host))
+			ms = append(ms, widget.Clean(m.ClientID+"@"+m.Host))
 		}
 		second = st.Dim.Render("held by " + strings.Join(ms, ", "))
 	default:
 		second = st.Dim.Render("no live member: " + readHint(v.keys.Partitions.Consume, v.keys.Partitions.Peek))
 	}
 	lines := []string{
-		st.Title.Render(fit(fitPhrases(v.width, summary...), v.width, alignLeft)),
-		fit(second, v.width, alignLeft),
-		fit(v.trendLine(), v.width, alignLeft),
+		st.Title.Render(widget.Fit(widget.FitPhrases(v.width, summary...), v.width, widget.AlignLeft)),
+		widget.Fit(second, v.width, widget.AlignLeft),
+		widget.Fit(v.trendLine(), v.width, widget.AlignLeft),
 		"",
 	}
-	t := table{cols: []column{
-		{Title: "part", Min: 4, Align: alignRight},
-		{Title: "start", Min: 5, Align: alignRight},
-		{Title: "committed", Min: 9, Align: alignRight},
-		{Title: "end", Min: 5, Align: alignRight},
-		{Title: "lag", Min: 5, Align: alignRight},
+	t := widget.Table{Cols: []widget.Column{
+		{Title: "part", Min: 4, Align: widget.AlignRight},
+		{Title: "start", Min: 5, Align: widget.AlignRight},
+		{Title: "committed", Min: 9, Align: widget.AlignRight},
+		{Title: "end", Min: 5, Align: widget.AlignRight},
+		{Title: "lag", Min: 5, Align: widget.AlignRight},
 		{Title: "status", Min: 6},
 	}}
 	if v.sparkW > 0 {
-		t.cols = append(t.cols, column{Title: "trend", Min: v.sparkW, Max: v.sparkW})
+		t.Cols = append(t.Cols, widget.Column{Title: "trend", Min: v.sparkW, Max: v.sparkW})
 	}
-	t.cols = append(t.cols,
-		column{Title: "expired", Min: 7, Align: alignRight},
-		column{Title: "oldest unread", Min: 8, Align: alignRight},
-		column{Title: "member", Min: 8, Flex: true, Fill: true},
+	t.Cols = append(t.Cols,
+		widget.Column{Title: "expired", Min: 7, Align: widget.AlignRight},
+		widget.Column{Title: "oldest unread", Min: 8, Align: widget.AlignRight},
+		widget.Column{Title: "member", Min: 8, Flex: true, Fill: true},
 	)
 	for _, p := range g.Partitions {
-		committed := plain("—")
+		committed := widget.Plain("—")
 		if p.HasCommitted {
-			committed = plain(count(p.Committed))
+			committed = widget.Plain(widget.Count(p.Committed))
 		}
-		expired := plain("0")
+		expired := widget.Plain("0")
 		if p.Expired > 0 {
 			// Retention deleted records the group never read: flag it.
-			expired = styled(count(p.Expired), st.Warn)
-			committed = styled(committed.Text+" !", st.Warn)
+			expired = widget.Styled(widget.Count(p.Expired), st.Warn)
+			committed = widget.Styled(committed.Text+" !", st.Warn)
 		}
-		member := plain(clean(p.Member))
-		lag := plain(count(p.Lag))
+		member := widget.Plain(widget.Clean(p.Member))
+		lag := widget.Plain(widget.Count(p.Lag))
 		if p.Err != nil {
 			member = errCell(st, p.Err)
 			if notAuthorized(p.Err) || notAuthorized(g.Err) {
-				member, committed, lag = styled(notAuthorizedText, st.Bad), deniedCell(st), deniedCell(st)
+				member, committed, lag = widget.Styled(notAuthorizedText, st.Bad), deniedCell(st), deniedCell(st)
 			}
 		}
 		status, judged := v.partitionStatus(p.Partition)
-		row := append(make([]cell, 0, len(t.cols)),
-			plain(fmt.Sprint(p.Partition)),
-			plain(count(p.Start)),
+		row := append(make([]widget.Cell, 0, len(t.Cols)),
+			widget.Plain(fmt.Sprint(p.Partition)),
+			widget.Plain(widget.Count(p.Start)),
 			committed,
-			plain(count(p.End)),
+			widget.Plain(widget.Count(p.End)),
 			lag,
 			statusCell(st, status, judged),
 		)
 		if v.sparkW > 0 {
-			row = append(row, cell{Text: v.sparks[p.Partition], Style: &st.Spark})
+			row = append(row, widget.Cell{Text: v.sparks[p.Partition], Style: &st.Spark})
 		}
-		t.rows = append(t.rows, append(row, expired, plain(ageSince(now, p.OldestUnconsumed)), member))
+		t.Rows = append(t.Rows, append(row, expired, widget.Plain(widget.AgeSince(now, p.OldestUnconsumed)), member))
 	}
-	if len(t.rows) == 0 {
+	if len(t.Rows) == 0 {
 		return strings.Join(append(lines, st.Dim.Render("No partition to show.")), "\n")
 	}
-	lines = append(lines, t.render(st, v.width, v.height-len(lines), v.cur)...)
+	lines = append(lines, t.Render(st, v.width, v.height-len(lines), v.cur)...)
 	return strings.Join(lines, "\n")
 }
 
@@ -272,11 +273,11 @@ func (v partitionsView) Resume(prev Page) (Page, bool) {
 // ItemError is the error of the group, or of the selected partition.
 func (v partitionsView) ItemError() string {
 	if notAuthorized(v.group.Err) {
-		return fmt.Sprintf("group %s: %s", v.group.ID, oneLine(v.group.Err.Error()))
+		return fmt.Sprintf("group %s: %s", v.group.ID, widget.OneLine(v.group.Err.Error()))
 	}
-	if v.cur.index < len(v.group.Partitions) {
-		if p := v.group.Partitions[v.cur.index]; p.Err != nil {
-			return fmt.Sprintf("%s/%d: %s", v.group.Name.Topic, p.Partition, oneLine(p.Err.Error()))
+	if v.cur.Index < len(v.group.Partitions) {
+		if p := v.group.Partitions[v.cur.Index]; p.Err != nil {
+			return fmt.Sprintf("%s/%d: %s", v.group.Name.Topic, p.Partition, widget.OneLine(p.Err.Error()))
 		}
 	}
 	return ""

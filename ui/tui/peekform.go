@@ -10,6 +10,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // The peek form: where a peek starts, how many records, which partition.
@@ -37,7 +38,7 @@ var peekFroms = []struct {
 
 func (m Model) askPeek(t target) (Model, tea.Cmd) {
 	if m.batchBusy != 0 {
-		return m, reportWarn("a read is still running: wait for it")
+		return m, widget.ReportWarn("a read is still running: wait for it")
 	}
 	choices := make([]string, len(peekFroms))
 	for i, f := range peekFroms {
@@ -58,7 +59,7 @@ func (m Model) askPeek(t target) (Model, tea.Cmd) {
 	fields[peekFieldTime].ShowIf = &showIf{Field: peekFieldFrom, Choices: []int{3}}
 	return m.openDialog(dialog{
 		kind:   dialogForm,
-		title:  "Peek " + clean(t.ID()),
+		title:  "Peek " + widget.Clean(t.ID()),
 		body:   []string{"Reads without joining the group and without committing. With last N, records is a count per partition."},
 		fields: fields,
 		action: peekAction{target: t},
@@ -93,7 +94,7 @@ func (m Model) peekRequest(t target, d dialog) (kafka.PeekRequest, error) {
 			return req, fmt.Errorf("partition: give a number, or leave it empty for all")
 		}
 		if tp, ok := m.snap.Topic(t.Group.Topic); ok && int(p) >= len(tp.Partitions) && len(tp.Partitions) > 0 {
-			return req, fmt.Errorf("partition: %s has partitions 0 to %d", clean(t.Group.Topic), len(tp.Partitions)-1)
+			return req, fmt.Errorf("partition: %s has partitions 0 to %d", widget.Clean(t.Group.Topic), len(tp.Partitions)-1)
 		}
 		p32 := int32(p)
 		req.Partition = &p32
@@ -104,7 +105,7 @@ func (m Model) peekRequest(t target, d dialog) (kafka.PeekRequest, error) {
 func parseCount(s string) (int, error) {
 	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
 	if err != nil || n < 1 || n > maxBatch {
-		return 0, fmt.Errorf("records: give a number from 1 to %s", count(maxBatch))
+		return 0, fmt.Errorf("records: give a number from 1 to %s", widget.Count(maxBatch))
 	}
 	return n, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Results of reads and commits: what the user sees when a consume, a peek
@@ -28,7 +29,7 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 		// say so.
 		if msg.kind == batchConsume && msg.err == nil {
 			m, cmd := m.refresh()
-			return m, tea.Batch(cmd, reportInfo("an earlier consume of %s committed %d records", clean(msg.target.ID()), len(msg.records)))
+			return m, tea.Batch(cmd, widget.ReportInfo("an earlier consume of %s committed %d records", widget.Clean(msg.target.ID()), len(msg.records)))
 		}
 		return m, nil
 	}
@@ -40,16 +41,16 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 		return m.refuse(ga, false, consumeConfirmAction{target: msg.target, n: msg.max}), nil
 	}
 	if msg.err != nil {
-		return m, ReportError(msg.err)
+		return m, widget.ReportError(msg.err)
 	}
 	if msg.kind == batchConsume {
 		m, cmd := m.refresh()
 		return m, tea.Batch(cmd, consumedReport(msg))
 	}
 	if len(msg.records) == 0 {
-		return m, reportInfo("nothing to read there")
+		return m, widget.ReportInfo("nothing to read there")
 	}
-	return m, reportInfo("peeked %s records, nothing committed: %s commits exactly this batch", count(int64(len(msg.records))), keymap.Name(m.keys.Batch.Commit))
+	return m, widget.ReportInfo("peeked %s records, nothing committed: %s commits exactly this batch", widget.Count(int64(len(msg.records))), keymap.Name(m.keys.Batch.Commit))
 }
 
 // groupActive extracts the refusal of a group with live members.
@@ -66,11 +67,11 @@ func groupActive(err error) (*kafka.GroupActiveError, bool) {
 func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfirmAction) Model {
 	body := []string{fmt.Sprintf("%d live member(s) hold it:", len(ga.Members))}
 	for _, mem := range ga.Members {
-		line := "  " + clean(mem.ClientID+"@"+mem.Host)
+		line := "  " + widget.Clean(mem.ClientID+"@"+mem.Host)
 		var parts []string
 		for _, tp := range mem.Assigned {
 			for _, p := range tp.Partitions {
-				parts = append(parts, clean(tp.Topic)+"/"+strconv.Itoa(int(p)))
+				parts = append(parts, widget.Clean(tp.Topic)+"/"+strconv.Itoa(int(p)))
 			}
 		}
 		if len(parts) > 0 {
@@ -79,9 +80,9 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 		body = append(body, line)
 	}
 	for _, mem := range ga.KgroupsMembers() {
-		body = append(body, "", clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.RegistrySessionTimeout))
+		body = append(body, "", widget.Clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.RegistrySessionTimeout))
 	}
-	d := dialog{kind: dialogRefusal, title: clean(ga.Group) + " is in use: refused"}
+	d := dialog{kind: dialogRefusal, title: widget.Clean(ga.Group) + " is in use: refused"}
 	if commit {
 		body = append(body, "", "Their next commit would overwrite this one. Stop them first, then commit again.")
 		d.action = noticeAction{}
@@ -103,32 +104,32 @@ func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
 		// Show the new figures and ask again: the user decides on them.
 		m = m.openDialog(m.commitDialog(msg.target, msg.id, restale(msg.changes, se), se))
 		m, cmd := m.refresh()
-		return m, tea.Batch(cmd, reportWarn("not committed: %s moved since it was shown", clean(msg.target.ID())))
+		return m, tea.Batch(cmd, widget.ReportWarn("not committed: %s moved since it was shown", widget.Clean(msg.target.ID())))
 	}
 	if msg.err != nil {
-		return m, ReportError(msg.err)
+		return m, widget.ReportError(msg.err)
 	}
 	var moved []string
 	for _, c := range msg.changes {
-		moved = append(moved, fmt.Sprintf("p%d→%s", c.Partition, count(c.After)))
+		moved = append(moved, fmt.Sprintf("p%d→%s", c.Partition, widget.Count(c.After)))
 	}
 	summary := "committed " + strings.Join(moved, " ")
 	m, _ = m.broadcast(batchCommitted{id: msg.id, summary: summary})
 	m, cmd := m.refresh()
-	return m, tea.Batch(cmd, reportInfo("%s: %s", clean(msg.target.ID()), summary))
+	return m, tea.Batch(cmd, widget.ReportInfo("%s: %s", widget.Clean(msg.target.ID()), summary))
 }
 
 // exportReport says what an export wrote: the matches of a search, or all
 // of the batch.
 func exportReport(msg exportMsg) tea.Cmd {
-	to := phrase{" to " + clean(msg.path), 0}
+	to := widget.Phrase{Text: " to " + widget.Clean(msg.path), Need: 0}
 	if msg.scope.query != "" {
-		return reportPhrases(phrase{fmt.Sprintf("exported %s record%s", count(int64(msg.records)), plural(msg.records)), 0},
-			phrase{" matching '" + clean(msg.scope.query) + "'", 0},
-			phrase{" (of " + count(int64(msg.scope.total)) + " in the batch)", 1}, to)
+		return widget.ReportPhrases(widget.Phrase{Text: fmt.Sprintf("exported %s record%s", widget.Count(int64(msg.records)), widget.Plural(msg.records)), Need: 0},
+			widget.Phrase{Text: " matching '" + widget.Clean(msg.scope.query) + "'", Need: 0},
+			widget.Phrase{Text: " (of " + widget.Count(int64(msg.scope.total)) + " in the batch)", Need: 1}, to)
 	}
-	return reportPhrases(phrase{fmt.Sprintf("exported all %s record%s", count(int64(msg.records)), plural(msg.records)), 0},
-		phrase{" of the batch", 1}, to)
+	return widget.ReportPhrases(widget.Phrase{Text: fmt.Sprintf("exported all %s record%s", widget.Count(int64(msg.records)), widget.Plural(msg.records)), Need: 0},
+		widget.Phrase{Text: " of the batch", Need: 1}, to)
 }
 
 // copyReport says what was copied, and why as JSON when the value was
@@ -138,24 +139,24 @@ func copyReport(msg copyMsg) tea.Cmd {
 	if msg.what != "value" {
 		what = "copied " + msg.place + " as a JSON record"
 	}
-	s := []phrase{{what, 0}, {" (" + size(msg.bytes) + ")", 3}, {" to the clipboard", 2}}
+	s := []widget.Phrase{{Text: what, Need: 0}, {Text: " (" + widget.Size(msg.bytes) + ")", Need: 3}, {Text: " to the clipboard", Need: 2}}
 	if msg.why != "" {
-		s = append(s, phrase{": " + msg.why, 1})
+		s = append(s, widget.Phrase{Text: ": " + msg.why, Need: 1})
 	}
-	return reportPhrases(s...)
+	return widget.ReportPhrases(s...)
 }
 
 // consumedReport says what a consume did. An empty batch claims the group
 // has read everything only when its lag, read after the call, is 0.
 func consumedReport(msg batchMsg) tea.Cmd {
-	id, topic := clean(msg.target.ID()), clean(msg.target.Group.Topic)
+	id, topic := widget.Clean(msg.target.ID()), widget.Clean(msg.target.Group.Topic)
 	switch {
 	case len(msg.records) > 0:
-		return reportInfo("consumed %s records as %s: offsets committed", count(int64(len(msg.records))), id)
+		return widget.ReportInfo("consumed %s records as %s: offsets committed", widget.Count(int64(len(msg.records))), id)
 	case !msg.lagKnown:
-		return reportWarn("consumed nothing as %s, nothing committed; its lag could not be read", id)
+		return widget.ReportWarn("consumed nothing as %s, nothing committed; its lag could not be read", id)
 	case msg.lagLeft == 0:
-		return reportInfo("nothing to consume: %s has read all of %s", id, topic)
+		return widget.ReportInfo("nothing to consume: %s has read all of %s", id, topic)
 	}
-	return reportWarn("consumed nothing as %s, nothing committed: its lag on %s is %s, on partitions other members hold", id, topic, count(msg.lagLeft))
+	return widget.ReportWarn("consumed nothing as %s, nothing committed: its lag on %s is %s, on partitions other members hold", id, topic, widget.Count(msg.lagLeft))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Commit after review (C on a peeked batch): the dialog shows the group's
@@ -36,8 +37,8 @@ type commitReadMsg struct {
 }
 
 // readCommitsCmd reads the position of t's group on its topic.
-func readCommitsCmd(res *resources, cl *kafka.Cluster, gen int, t target) tea.Cmd {
-	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
+func readCommitsCmd(res *widget.Resources, cl *kafka.Cluster, gen int, t target) tea.Cmd {
+	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return commitReadMsg{gen: gen, err: errNoCluster}
 		}
@@ -48,7 +49,7 @@ func readCommitsCmd(res *resources, cl *kafka.Cluster, gen int, t target) tea.Cm
 
 // readingCommits is the body of the dialog while the commits are read.
 func readingCommits(spin string, t target) []string {
-	return []string{spin + " reading the current offsets of " + clean(t.ID()) + " from the cluster…"}
+	return []string{spin + " reading the current offsets of " + widget.Clean(t.ID()) + " from the cluster…"}
 }
 
 // startCommitReview opens the commit dialog for records of the batch: first
@@ -79,10 +80,10 @@ func (m Model) handleCommitRead(msg commitReadMsg) (Model, tea.Cmd) {
 		return m, nil // closed, or another dialog since
 	}
 	if a.batch != m.batchGen {
-		return m.closeDialog(), reportWarn("the batch changed: review it again")
+		return m.closeDialog(), widget.ReportWarn("the batch changed: review it again")
 	}
 	if msg.err != nil {
-		return m.closeDialog(), ReportError(fmt.Errorf("reading the offsets of %s: %w; nothing committed", a.target.ID(), msg.err))
+		return m.closeDialog(), widget.ReportError(fmt.Errorf("reading the offsets of %s: %w; nothing committed", a.target.ID(), msg.err))
 	}
 	changes := reviewChanges(a.records, model.Group{ID: a.target.ID(), Partitions: msg.position})
 	return m.openDialog(m.commitDialog(a.target, a.batch, changes, nil)), nil
@@ -93,7 +94,7 @@ func (m Model) handleCommitRead(msg commitReadMsg) (Model, tea.Cmd) {
 // confirmation was refused because the group moved, and changes already
 // hold the new figures.
 func (m Model) commitDialog(t target, batch int, changes []offsetChange, stale *kafka.StaleError) dialog {
-	id := clean(t.ID())
+	id := widget.Clean(t.ID())
 	// The prose gives way to the refusal's note: both do not fit at 80x24.
 	scope := "the whole batch"
 	if b, ok := m.batchShown(); ok && batch == b.batchID() {
@@ -110,17 +111,17 @@ func (m Model) commitDialog(t target, batch int, changes []offsetChange, stale *
 	for _, c := range changes {
 		from, note := "none", "from earliest"
 		if c.HasBefore {
-			from = count(c.Before)
+			from = widget.Count(c.Before)
 			switch d := c.After - c.Before; {
 			case d > 0:
-				note = "+" + count(d)
+				note = "+" + widget.Count(d)
 			case d == 0:
 				note = "no change"
 			default:
-				note = m.styles.Warn.Render("back " + count(-d) + ": re-read")
+				note = m.styles.Warn.Render("back " + widget.Count(-d) + ": re-read")
 			}
 		}
-		body = append(body, fmt.Sprintf("%9d  %14s  → %-14s  %s", c.Partition, from, count(c.After), note))
+		body = append(body, fmt.Sprintf("%9d  %14s  → %-14s  %s", c.Partition, from, widget.Count(c.After), note))
 	}
 	return dialog{
 		kind:   dialogConfirm,
@@ -136,7 +137,7 @@ func movesBack(changes []offsetChange) string {
 	var records int64
 	for _, c := range changes {
 		if c.HasBefore && c.After < c.Before {
-			back = append(back, fmt.Sprintf("partition %d back from %s to %s", c.Partition, count(c.Before), count(c.After)))
+			back = append(back, fmt.Sprintf("partition %d back from %s to %s", c.Partition, widget.Count(c.Before), widget.Count(c.After)))
 			records += c.Before - c.After
 		}
 	}
@@ -148,7 +149,7 @@ func movesBack(changes []offsetChange) string {
 		back = append(back[:shown], fmt.Sprintf("%d more", len(back)-shown))
 	}
 	return fmt.Sprintf("Warning: this moves %s. The group will read %s record%s again.",
-		strings.Join(back, ", "), count(records), plural(int(min(records, 2))))
+		strings.Join(back, ", "), widget.Count(records), widget.Plural(int(min(records, 2))))
 }
 
 // movedText lists what moved, e.g. "partition 0 was 10, now 12".
@@ -164,7 +165,7 @@ func commitWord(o int64, ok bool) string {
 	if !ok {
 		return "none"
 	}
-	return count(o)
+	return widget.Count(o)
 }
 
 // restale applies the figures of a refused commit to its changes: the

@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kgroups/kgroups/kafka/demo"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // moveGroup commits offset on partition 0 of group from outside kgroups,
@@ -76,8 +77,8 @@ func TestEndToEndCommitReviewOnCurrentFigures(t *testing.T) {
 	moveGroup(t, d.cl.Admin(), group, start+10)
 	d.keys("C")
 	// The row of partition 0: the figure read just now, moving back.
-	d.waitAll(fmt.Sprintf("%14s  → %-14s  back %s: re-read", count(start+10), count(start+5), count(5)),
-		"Warning: this moves partition 0 back from "+count(start+10))
+	d.waitAll(fmt.Sprintf("%14s  → %-14s  back %s: re-read", widget.Count(start+10), widget.Count(start+5), widget.Count(5)),
+		"Warning: this moves partition 0 back from "+widget.Count(start+10))
 	moveGroup(t, d.cl.Admin(), group, start+12)
 	d.keys("y")
 	d.wait("Not committed")
@@ -102,8 +103,8 @@ func TestEndToEndCommitReviewOnCurrentFigures(t *testing.T) {
 	}
 	body := strings.Join(fm.prompt().body, "\n")
 	for _, want := range []string{
-		"partition 0 was " + count(start+10) + ", now " + count(start+12),
-		"moves partition 0 back from " + count(start+12) + " to " + count(start+5),
+		"partition 0 was " + widget.Count(start+10) + ", now " + widget.Count(start+12),
+		"moves partition 0 back from " + widget.Count(start+12) + " to " + widget.Count(start+5),
 		"read 7 records again",
 	} {
 		if !strings.Contains(body, want) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // TestCommitReviewReadsFirst: C does not fill the dialog from the last
@@ -45,7 +46,7 @@ func TestCommitReviewReadsFirst(t *testing.T) {
 	m2, _ := update(peeked(80, 24), keyMsg("C"))
 	defer m2.Close()
 	m2, cmd = update(m2, commitReadMsg{gen: m2.reviewing, err: errors.New("boom")})
-	if m2.prompt() != nil || !hasStatus(cmd, levelError, "nothing committed") {
+	if m2.prompt() != nil || !hasStatus(cmd, widget.LevelError, "nothing committed") {
 		t.Error("a failed read did not close the dialog with an error")
 	}
 }
@@ -64,7 +65,7 @@ func TestCommitRefusedOnMovedOffsets(t *testing.T) {
 	if m.batchPage().committed != "" || m.commitBusy {
 		t.Fatal("a refused commit counts as committed or running")
 	}
-	if !hasStatus(cmd, levelWarn, "not committed") {
+	if !hasStatus(cmd, widget.LevelWarn, "not committed") {
 		t.Error("the status bar does not say the commit was refused")
 	}
 	b, ok := m.prompt().action.(commitAction)

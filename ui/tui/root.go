@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // Model is the root of the TUI: it owns the layout, the session with the
@@ -15,9 +16,9 @@ import (
 // message: keys to the modal or the top page, results to every page.
 type Model struct {
 	deps   Deps
-	res    *resources
+	res    *widget.Resources
 	keys   *keymap.KeyMap
-	styles *Styles
+	styles *widget.Styles
 
 	width, height int
 	stack         []entry
@@ -27,7 +28,7 @@ type Model struct {
 
 	modal   modal    // the box open over the page, nil when none
 	ops     opsState // the requests of offset operations
-	status  statusBar
+	status  widget.StatusBar
 	help    help.Model
 	spinner spinner.Model
 }
@@ -39,7 +40,7 @@ func New(d Deps) Model {
 		d.Now = time.Now
 	}
 	// Styles and keys are shared, read-only, by every copy of the model.
-	st := ptrTo(DefaultStyles())
+	st := ptrTo(widget.DefaultStyles())
 	keys := ptrTo(DefaultKeyMap(d.ReadOnly))
 	if d.Keys != nil {
 		keys = ptrTo(keyMap(*d.Keys, d.ReadOnly))
@@ -49,7 +50,7 @@ func New(d Deps) Model {
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 	m := Model{
 		deps:    d,
-		res:     newResources(nil),
+		res:     widget.NewResources(nil),
 		keys:    keys,
 		styles:  st,
 		session: session{base: d.Base, lag: newLagState(d.Window, d.Refresh)},
@@ -89,7 +90,7 @@ func keyMap(k keymap.KeyMap, readOnly bool) keymap.KeyMap {
 
 // Close ends every command still running. Run calls it; tests that drive a
 // Model directly call it too.
-func (m Model) Close() { m.res.close() }
+func (m Model) Close() { m.res.Close() }
 
 // Init implements tea.Model.
 func (m Model) Init() tea.Cmd {
@@ -125,20 +126,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleCommitRead(msg)
 	case exportMsg:
 		if msg.err != nil {
-			return m, ReportError(msg.err)
+			return m, widget.ReportError(msg.err)
 		}
 		return m, exportReport(msg)
 	case copyMsg:
 		if msg.err != nil {
-			return m, ReportError(msg.err)
+			return m, widget.ReportError(msg.err)
 		}
 		return m, copyReport(msg)
-	case statusMsg:
+	case widget.StatusMsg:
 		var cmd tea.Cmd
-		m.status, cmd = m.status.set(m.res, msg)
+		m.status, cmd = m.status.Set(m.res, msg)
 		return m, cmd
-	case clearStatusMsg:
-		m.status = m.status.clear(msg.id)
+	case widget.ClearStatusMsg:
+		m.status = m.status.Clear(msg.ID)
 		return m, nil
 	case clockMsg:
 		return m.handleClock(msg)
@@ -186,7 +187,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	}
-	if keyMatches(msg, m.keys.Global.Interrupt) {
+	if widget.KeyMatches(msg, m.keys.Global.Interrupt) {
 		return m, tea.Quit
 	}
 	if m.modal != nil {
@@ -197,14 +198,14 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	}
 	g := m.keys.Global
 	switch {
-	case keyMatches(msg, g.Quit):
+	case widget.KeyMatches(msg, g.Quit):
 		return m, tea.Quit
-	case keyMatches(msg, g.Help):
+	case widget.KeyMatches(msg, g.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		return m.resize(), nil
-	case keyMatches(msg, g.Refresh):
+	case widget.KeyMatches(msg, g.Refresh):
 		return m.refresh()
-	case keyMatches(msg, g.Back):
+	case widget.KeyMatches(msg, g.Back):
 		return m.back(), nil
 	}
 	return m.routeKey(msg)

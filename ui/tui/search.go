@@ -11,6 +11,7 @@ import (
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // matchSet is the search applied to a batch: the query and the records that
@@ -50,13 +51,13 @@ func (v batchView) shown() []model.Record {
 // nothingShown explains why an action on the shown records does nothing.
 func (v batchView) nothingShown(what string) tea.Cmd {
 	if v.matches.pending {
-		return reportWarn("still searching for '%s': nothing to %s yet", clean(v.matches.query), what)
+		return widget.ReportWarn("still searching for '%s': nothing to %s yet", widget.Clean(v.matches.query), what)
 	}
 	if v.matches.active() {
-		return reportWarnPhrases(phrase{"no record matches '" + clean(v.matches.query) + "'", 0},
-			phrase{": nothing to " + what, 0}, phrase{" (" + keymap.Name(v.keys.Filter.Cancel) + " clears the search)", 1})
+		return widget.ReportWarnPhrases(widget.Phrase{Text: "no record matches '" + widget.Clean(v.matches.query) + "'", Need: 0},
+			widget.Phrase{Text: ": nothing to " + what, Need: 0}, widget.Phrase{Text: " (" + keymap.Name(v.keys.Filter.Cancel) + " clears the search)", Need: 1})
 	}
-	return reportWarn("no record under the cursor: nothing to %s", what)
+	return widget.ReportWarn("no record under the cursor: nothing to %s", what)
 }
 
 // matchCount says how many records match the applied search, for the
@@ -68,7 +69,7 @@ func (v batchView) matchCount() string {
 	case v.matches.pending:
 		return "searching…"
 	}
-	return fmt.Sprintf("%s of %s match", count(int64(len(v.matches.indices))), count(int64(len(v.records))))
+	return fmt.Sprintf("%s of %s match", widget.Count(int64(len(v.matches.indices))), widget.Count(int64(len(v.records))))
 }
 
 // searchCmd finds the records of a batch that contain query (case-insensitive)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // peekedWith is the batch view after a peek that returned records.
@@ -131,7 +132,7 @@ func TestBatchSearchCountBelongsToTheQuery(t *testing.T) {
 	if view := m.View(); !strings.Contains(view, "0 of 4 match") {
 		t.Errorf("the result of 'user-43x':\n%s", view)
 	}
-	if !hasStatus(status, levelInfo, "0 of 4 records match 'user-43x'") {
+	if !hasStatus(status, widget.LevelInfo, "0 of 4 records match 'user-43x'") {
 		t.Errorf("status %+v", statusOf(status))
 	}
 }
@@ -145,8 +146,8 @@ func settle(m Model, cmd tea.Cmd) (Model, []string) {
 		c := queue[0]
 		queue = queue[1:]
 		for _, msg := range msgsOf(c) {
-			if s, ok := msg.(statusMsg); ok {
-				status = append(status, s.text)
+			if s, ok := msg.(widget.StatusMsg); ok {
+				status = append(status, s.Text)
 				continue
 			}
 			var next tea.Cmd
@@ -177,7 +178,7 @@ func TestBatchActionsSayWhatTheyActOn(t *testing.T) {
 	var clip bytes.Buffer
 	start := func(t *testing.T, query string) Model {
 		m := peeked(160, 50)
-		m.res.clipboard = &clip
+		m.res.Clipboard = &clip
 		clip.Reset()
 		if query != "" {
 			m = search(t, m, query, true)

@@ -72,7 +72,7 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	m = m.connOK()
 	m.snap, m.hasSnap = msg.snap, true
 	m.lastRefresh = m.lastResult
-	m.status.partial = msg.snap.Errors
+	m.status.Partial = msg.snap.Errors
 	m = m.observeLag(msg.snap)
 	return m.broadcast(snapshotTaken{snap: msg.snap, trends: m.lag.trends})
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // The page stack: the focused page is the last one. Each page has a scope
@@ -17,7 +19,7 @@ const maxClosed = 8
 func (m Model) top() Page { return m.stack[len(m.stack)-1].page }
 
 // topScope is the lifetime of the focused page's commands.
-func (m Model) topScope() *resources { return m.stack[len(m.stack)-1].scope }
+func (m Model) topScope() *widget.Resources { return m.stack[len(m.stack)-1].scope }
 
 // setTop replaces the focused page by its updated value.
 func (m Model) setTop(p Page) Model {
@@ -38,7 +40,7 @@ func (m Model) push(p Page) Model {
 	if m.hasSnap {
 		p, _ = p.Update(snapshotTaken{snap: m.snap, trends: m.lag.trends, again: true})
 	}
-	m.stack = append(m.stack[:len(m.stack):len(m.stack)], entry{page: p, scope: m.res.scope()})
+	m.stack = append(m.stack[:len(m.stack):len(m.stack)], entry{page: p, scope: m.res.Scope()})
 	return m.resize()
 }
 
@@ -55,7 +57,7 @@ func (m Model) pop() Model {
 // leave takes the focused page off the stack and ends its scope.
 func (m Model) leave() Model {
 	last := m.stack[len(m.stack)-1]
-	last.scope.end()
+	last.scope.End()
 	m.stack = m.stack[: len(m.stack)-1 : len(m.stack)-1]
 	m.closed = append(m.closed, last.page)
 	if len(m.closed) > maxClosed {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // sortOrder is how a list of topics or groups is ordered.
@@ -80,7 +81,7 @@ func topicRows(snap model.Snapshot, trends *trendSet) []topicRow {
 // topicsView lists the topics of the cluster with the lag of the base's
 // groups on each.
 type topicsView struct {
-	styles *Styles
+	styles *widget.Styles
 	keys   *keymap.KeyMap
 	now    func() time.Time
 	trends *trendSet // lag verdict on the newest snapshot, set by the root
@@ -90,27 +91,27 @@ type topicsView struct {
 	loaded       bool
 	order        sortOrder
 	showInternal bool
-	filter       filterLine
-	cur          listCursor
+	filter       widget.FilterLine
+	cur          widget.ListCursor
 	sel          string // selected topic name, kept across refreshes
 
 	width, height int
 }
 
-func newTopicsView(st *Styles, keys *keymap.KeyMap, now func() time.Time) topicsView {
-	return topicsView{styles: st, keys: keys, now: now, filter: newFilterLine("filter: ", true, keys.Topics.Filter, keys.Filter.Cancel)}
+func newTopicsView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time) topicsView {
+	return topicsView{styles: st, keys: keys, now: now, filter: widget.NewFilterLine("filter: ", true, keys.Topics.Filter, keys.Filter.Cancel)}
 }
 
 // SetSize sets the body area the view draws in.
 func (v topicsView) setSize(w, h int) topicsView {
 	v.width, v.height = w, h
-	v.cur = v.cur.clamp(len(v.rows), v.listHeight())
+	v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
 	return v
 }
 
 func (v topicsView) listHeight() int {
 	h := v.height - 2 // title line, column header
-	if v.filter.visible() {
+	if v.filter.Visible() {
 		h--
 	}
 	return max(h, 1)
@@ -126,7 +127,7 @@ func (v topicsView) setSnapshot(snap model.Snapshot) topicsView {
 // rebuild filters and sorts the rows and puts the cursor back on the
 // selected topic (or as close to where it was as the list allows).
 func (v topicsView) rebuild() topicsView {
-	q := strings.ToLower(v.filter.value)
+	q := strings.ToLower(v.filter.Value)
 	rows := make([]topicRow, 0, len(v.all))
 	for _, r := range v.all {
 		if r.Internal && !v.showInternal {
@@ -140,9 +141,9 @@ func (v topicsView) rebuild() topicsView {
 	sortTopicRows(rows, v.order)
 	v.rows = rows
 	if i := slices.IndexFunc(rows, func(r topicRow) bool { return r.Name == v.sel }); i >= 0 {
-		v.cur.index = i
+		v.cur.Index = i
 	}
-	v.cur = v.cur.clamp(len(rows), v.listHeight())
+	v.cur = v.cur.Clamp(len(rows), v.listHeight())
 	v.sync()
 	return v
 }
@@ -182,68 +183,68 @@ func compareOldest(a, b time.Time) int {
 }
 
 func (v *topicsView) sync() {
-	if v.cur.index < len(v.rows) {
-		v.sel = v.rows[v.cur.index].Name
+	if v.cur.Index < len(v.rows) {
+		v.sel = v.rows[v.cur.Index].Name
 	}
 }
 
 // selected returns the topic under the cursor.
 func (v topicsView) selected() (topicRow, bool) {
-	if v.cur.index < len(v.rows) {
-		return v.rows[v.cur.index], true
+	if v.cur.Index < len(v.rows) {
+		return v.rows[v.cur.Index], true
 	}
 	return topicRow{}, false
 }
 
 // capturing reports whether the view wants every key (its filter is open).
-func (v topicsView) capturing() bool { return v.filter.editing }
+func (v topicsView) capturing() bool { return v.filter.Editing }
 
 func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
-	if v.filter.editing {
+	if v.filter.Editing {
 		var changed bool
-		v.filter, changed = v.filter.update(msg, v.keys.Filter, v.keys.Input)
+		v.filter, changed = v.filter.Update(msg, v.keys.Filter, v.keys.Input)
 		if changed {
 			v = v.rebuild()
 		}
 		return v, nil
 	}
-	if c, ok := navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
+	if c, ok := widget.Navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
 		v.cur = c
 		v.sync()
 		return v, nil
 	}
 	k := v.keys.Topics
 	switch {
-	case keyMatches(msg, k.Filter):
-		v.filter = v.filter.start()
-		v.cur = v.cur.clamp(len(v.rows), v.listHeight())
-	case keyMatches(msg, k.Sort):
+	case widget.KeyMatches(msg, k.Filter):
+		v.filter = v.filter.Start()
+		v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
+	case widget.KeyMatches(msg, k.Sort):
 		v.order = (v.order + 1) % sortOrders
 		v = v.rebuild()
-		return v, say(reportInfo("topics sorted by %s", v.order))
-	case keyMatches(msg, k.Internal):
+		return v, say(widget.ReportInfo("topics sorted by %s", v.order))
+	case widget.KeyMatches(msg, k.Internal):
 		v.showInternal = !v.showInternal
 		v = v.rebuild()
 		if v.showInternal {
 			if !v.hasInternal() {
-				return v, say(reportInfo("showing internal topics: the cluster lists none"))
+				return v, say(widget.ReportInfo("showing internal topics: the cluster lists none"))
 			}
-			return v, say(reportInfo("showing internal topics"))
+			return v, say(widget.ReportInfo("showing internal topics"))
 		}
-		return v, say(reportInfo("hiding internal topics"))
+		return v, say(widget.ReportInfo("hiding internal topics"))
 	}
 	row, ok := v.selected()
 	if !ok {
 		return v, nil
 	}
 	switch {
-	case keyMatches(msg, k.Open):
+	case widget.KeyMatches(msg, k.Open):
 		return v, intentOpenTopic{topic: row.Name}
-	case keyMatches(msg, k.Consume):
+	case widget.KeyMatches(msg, k.Consume):
 		return v, intentConsume{target: target{Group: model.GroupName{Topic: row.Name}}}
-	case keyMatches(msg, k.Peek):
+	case widget.KeyMatches(msg, k.Peek):
 		return v, intentPeek{target: target{Group: model.GroupName{Topic: row.Name}}}
-	case keyMatches(msg, k.NewSuffix):
+	case widget.KeyMatches(msg, k.NewSuffix):
 		return v, intentNewSuffix{topic: row.Name}
 	}
 	return v, nil
@@ -252,14 +253,14 @@ func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
 // escape clears an applied filter; it reports false when there was none.
 func (v topicsView) escape() (topicsView, bool) {
 	var cleared bool
-	if v.filter, cleared = v.filter.clear(); !cleared {
+	if v.filter, cleared = v.filter.Clear(); !cleared {
 		return v, false
 	}
 	return v.rebuild(), true
 }
 
 func (v topicsView) scroll(delta int) topicsView {
-	v.cur = v.cur.move(delta, len(v.rows), v.listHeight())
+	v.cur = v.cur.Move(delta, len(v.rows), v.listHeight())
 	v.sync()
 	return v
 }
@@ -285,57 +286,57 @@ func (v topicsView) View() string {
 			hidden++
 		}
 	}
-	title := fmt.Sprintf("%d topic%s", len(v.rows), plural(len(v.rows)))
+	title := fmt.Sprintf("%d topic%s", len(v.rows), widget.Plural(len(v.rows)))
 	if hidden > 0 {
 		title += fmt.Sprintf(" (%d internal hidden, %s shows)", hidden, keymap.Name(v.keys.Topics.Internal))
 	}
 	title += " · sorted by " + v.order.String()
-	lines := []string{st.Title.Render(fit(title, v.width, alignLeft))}
-	if v.filter.visible() {
-		lines = append(lines, v.filter.view(st, v.width, fmt.Sprintf("  %d of %d", len(v.rows), len(v.all))))
+	lines := []string{st.Title.Render(widget.Fit(title, v.width, widget.AlignLeft))}
+	if v.filter.Visible() {
+		lines = append(lines, v.filter.View(st, v.width, fmt.Sprintf("  %d of %d", len(v.rows), len(v.all))))
 	}
 	if len(v.rows) == 0 {
 		return strings.Join(append(lines, st.Dim.Render("No topic to show.")), "\n")
 	}
 	now := v.now()
-	t := table{cols: []column{
+	t := widget.Table{Cols: []widget.Column{
 		{Title: "topic", Min: 12, Max: 80, Flex: true},
-		{Title: "parts", Min: 5, Align: alignRight},
-		{Title: "records", Min: 7, Align: alignRight},
-		{Title: "groups", Min: 6, Align: alignRight},
-		{Title: "lag", Min: 5, Align: alignRight},
-		{Title: "time lag", Min: 8, Align: alignRight},
+		{Title: "parts", Min: 5, Align: widget.AlignRight},
+		{Title: "records", Min: 7, Align: widget.AlignRight},
+		{Title: "groups", Min: 6, Align: widget.AlignRight},
+		{Title: "lag", Min: 5, Align: widget.AlignRight},
+		{Title: "time lag", Min: 8, Align: widget.AlignRight},
 		{Title: "status", Min: 6},
 	}}
-	t.rows = make([][]cell, len(v.rows))
+	t.Rows = make([][]widget.Cell, len(v.rows))
 	for i, r := range v.rows {
-		name := clean(r.Name)
+		name := widget.Clean(r.Name)
 		if r.Internal {
 			name += " (internal)"
 		}
-		nameCell := plain(name)
+		nameCell := widget.Plain(name)
 		if r.Err != nil {
-			nameCell = styled(name+" "+errCell(st, r.Err).Text, st.Bad)
+			nameCell = widget.Styled(name+" "+errCell(st, r.Err).Text, st.Bad)
 		}
-		lag := plain(count(r.Lag))
+		lag := widget.Plain(widget.Count(r.Lag))
 		if r.Groups == 0 {
-			lag = styled("—", st.Dim)
+			lag = widget.Styled("—", st.Dim)
 		}
-		records := plain(count(r.Records))
+		records := widget.Plain(widget.Count(r.Records))
 		if notAuthorized(r.Err) {
 			records, lag = deniedCell(st), deniedCell(st)
 		}
-		t.rows[i] = []cell{
+		t.Rows[i] = []widget.Cell{
 			nameCell,
-			plain(count(int64(r.Partitions))),
+			widget.Plain(widget.Count(int64(r.Partitions))),
 			records,
-			plain(count(int64(r.Groups))),
+			widget.Plain(widget.Count(int64(r.Groups))),
 			lag,
-			plain(ageSince(now, r.Oldest)),
+			widget.Plain(widget.AgeSince(now, r.Oldest)),
 			statusCell(st, r.Status, r.Groups > 0),
 		}
 	}
-	lines = append(lines, t.render(st, v.width, v.height-len(lines), v.cur)...)
+	lines = append(lines, t.Render(st, v.width, v.height-len(lines), v.cur)...)
 	return strings.Join(lines, "\n")
 }
 
@@ -365,7 +366,7 @@ func (v topicsView) Resume(Page) (Page, bool)       { return v, false }
 // ItemError is the error of the selected topic.
 func (v topicsView) ItemError() string {
 	if r, ok := v.selected(); ok && r.Err != nil {
-		return fmt.Sprintf("topic %s: %s", r.Name, oneLine(r.Err.Error()))
+		return fmt.Sprintf("topic %s: %s", r.Name, widget.OneLine(r.Err.Error()))
 	}
 	return ""
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // msgsOf runs cmd and the commands it batches, collecting their messages.
@@ -39,19 +40,19 @@ func msgsOf(cmd tea.Cmd) []tea.Msg {
 }
 
 // statusOf returns the status lines cmd would show.
-func statusOf(cmd tea.Cmd) []statusMsg {
-	var out []statusMsg
+func statusOf(cmd tea.Cmd) []widget.StatusMsg {
+	var out []widget.StatusMsg
 	for _, msg := range msgsOf(cmd) {
-		if s, ok := msg.(statusMsg); ok {
+		if s, ok := msg.(widget.StatusMsg); ok {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-func hasStatus(cmd tea.Cmd, level statusLevel, substr string) bool {
+func hasStatus(cmd tea.Cmd, level widget.StatusLevel, substr string) bool {
 	for _, s := range statusOf(cmd) {
-		if s.level == level && strings.Contains(s.text, substr) {
+		if s.Level == level && strings.Contains(s.Text, substr) {
 			return true
 		}
 	}
@@ -130,8 +131,8 @@ func TestQuit(t *testing.T) {
 			t.Error("q quits while typing a filter")
 		}
 	}
-	if m.topicsPage().filter.input.Value() != "q" {
-		t.Errorf("filter %q, want q", m.topicsPage().filter.input.Value())
+	if m.topicsPage().filter.Input.Value() != "q" {
+		t.Errorf("filter %q, want q", m.topicsPage().filter.Input.Value())
 	}
 }
 
@@ -255,7 +256,7 @@ func TestConsumePrompt(t *testing.T) {
 	}
 	// A second read waits for the first.
 	m2, cmd2 := update(press(m, "esc"), keyMsg("p"))
-	if m2.prompt() != nil || !hasStatus(cmd2, levelWarn, "still running") {
+	if m2.prompt() != nil || !hasStatus(cmd2, widget.LevelWarn, "still running") {
 		t.Error("a second read started while one is running")
 	}
 }
@@ -266,7 +267,7 @@ func TestReadOnly(t *testing.T) {
 	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
 	defer m.Close()
 	m, cmd := update(m, keyMsg("c"))
-	if m.prompt() != nil || !hasStatus(cmd, levelWarn, "read-only") {
+	if m.prompt() != nil || !hasStatus(cmd, widget.LevelWarn, "read-only") {
 		t.Error("consume is not refused in read-only mode")
 	}
 	if !strings.Contains(m.View(), "READ-ONLY") {
@@ -455,14 +456,14 @@ func TestCommitAfterReview(t *testing.T) {
 	}
 	// The commit succeeds.
 	m, cmd = update(m, commitMsg{id: a.batch, target: a.target, changes: a.changes})
-	if m.batchPage().committed == "" || !hasStatus(cmd, levelInfo, "p0→602 p1→52") {
+	if m.batchPage().committed == "" || !hasStatus(cmd, widget.LevelInfo, "p0→602 p1→52") {
 		t.Errorf("success not shown: %q", m.batchPage().committed)
 	}
 	if !m.snapLoading {
 		t.Error("no refresh after the commit")
 	}
 	_, cmd = update(m, keyMsg("C"))
-	if !hasStatus(cmd, levelInfo, "already committed") {
+	if !hasStatus(cmd, widget.LevelInfo, "already committed") {
 		t.Error("C committed the same batch twice")
 	}
 }
@@ -585,12 +586,12 @@ func TestKeyBurst(t *testing.T) {
 	m := loaded(fixedSnapshot(), 80, 24)
 	defer m.Close()
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj/user")})
-	if !m.topicsPage().filter.editing || m.topicsPage().filter.input.Value() != "user" {
-		t.Errorf("filter %q (editing %v), want user", m.topicsPage().filter.input.Value(), m.topicsPage().filter.editing)
+	if !m.topicsPage().filter.Editing || m.topicsPage().filter.Input.Value() != "user" {
+		t.Errorf("filter %q (editing %v), want user", m.topicsPage().filter.Input.Value(), m.topicsPage().filter.Editing)
 	}
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x y"), Paste: true})
-	if m.topicsPage().filter.input.Value() != "userx y" {
-		t.Errorf("paste gave %q", m.topicsPage().filter.input.Value())
+	if m.topicsPage().filter.Input.Value() != "userx y" {
+		t.Errorf("paste gave %q", m.topicsPage().filter.Input.Value())
 	}
 }
 
@@ -600,13 +601,13 @@ func TestStatusBarKeepsTheCause(t *testing.T) {
 	long := "open ./my-batch-consumer-spent_detail_topic-full-index-20261128-101149.jsonl/x: no such file or directory"
 	tests := []struct {
 		name  string
-		msg   statusMsg
+		msg   widget.StatusMsg
 		width int
 		want  []string
 	}{
-		{"error cut in the middle", statusMsg{level: levelError, text: long}, 80, []string{"error: open ./my-batch", "…", "no such file or directory"}},
-		{"error that fits", statusMsg{level: levelError, text: "boom"}, 80, []string{"error: boom"}},
-		{"info cut at the end", statusMsg{level: levelInfo, text: long}, 80, []string{"open ./my-batch"}},
+		{"error cut in the middle", widget.StatusMsg{Level: widget.LevelError, Text: long}, 80, []string{"error: open ./my-batch", "…", "no such file or directory"}},
+		{"error that fits", widget.StatusMsg{Level: widget.LevelError, Text: "boom"}, 80, []string{"error: boom"}},
+		{"info cut at the end", widget.StatusMsg{Level: widget.LevelInfo, Text: long}, 80, []string{"open ./my-batch"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -634,15 +635,15 @@ func TestConsumeEmptyBatchSaysWhy(t *testing.T) {
 	tests := []struct {
 		name   string
 		msg    batchMsg
-		level  statusLevel
+		level  widget.StatusLevel
 		status string // in the status bar
 		screen string // in the batch view
 	}{
-		{"caught up", batchMsg{lagKnown: true}, levelInfo, "has read all of spent_detail_topic", "at the end of every partition"},
-		{"lag left on partitions others hold", batchMsg{lagKnown: true, lagLeft: 600}, levelWarn, "lag on spent_detail_topic is 600", "still has lag 600"},
-		{"lag unknown", batchMsg{}, levelWarn, "could not be read", "c consumes"},
+		{"caught up", batchMsg{lagKnown: true}, widget.LevelInfo, "has read all of spent_detail_topic", "at the end of every partition"},
+		{"lag left on partitions others hold", batchMsg{lagKnown: true, lagLeft: 600}, widget.LevelWarn, "lag on spent_detail_topic is 600", "still has lag 600"},
+		{"lag unknown", batchMsg{}, widget.LevelWarn, "could not be read", "c consumes"},
 		{"assigned no partitions", batchMsg{err: &kafka.NotAssignedError{Group: g, Topic: "spent_detail_topic",
-			Members: []model.Member{{ClientID: "indexer", Host: "10.0.0.7"}}}}, levelError, "assigned no partitions", "indexer@10.0.0.7 kept them"},
+			Members: []model.Member{{ClientID: "indexer", Host: "10.0.0.7"}}}}, widget.LevelError, "assigned no partitions", "indexer@10.0.0.7 kept them"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -657,7 +658,7 @@ func TestConsumeEmptyBatchSaysWhy(t *testing.T) {
 			if !hasStatus(cmd, tt.level, tt.status) {
 				t.Errorf("status %+v, want %q", statusOf(cmd), tt.status)
 			}
-			if hasStatus(cmd, levelInfo, "committed") && !hasStatus(cmd, levelInfo, "nothing committed") {
+			if hasStatus(cmd, widget.LevelInfo, "committed") && !hasStatus(cmd, widget.LevelInfo, "nothing committed") {
 				t.Errorf("an empty consume claims a commit: %+v", statusOf(cmd))
 			}
 			if view := m.View(); !strings.Contains(view, tt.screen) {

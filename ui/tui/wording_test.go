@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // TestTopicsTitleCountsInSingular checks that a filter leaving one topic
@@ -49,7 +50,7 @@ func TestInternalToggleSaysWhenThereIsNone(t *testing.T) {
 			m := loaded(tt.snap(), 80, 24)
 			_, cmd := update(m, keyMsg("i"))
 			got := statusOf(cmd)
-			if len(got) != 1 || got[0].text != tt.want {
+			if len(got) != 1 || got[0].Text != tt.want {
 				t.Errorf("status %+v, want %q", got, tt.want)
 			}
 		})
@@ -69,7 +70,7 @@ func TestBatchSummaryWording(t *testing.T) {
 	for _, tt := range tests {
 		v := batchView{kind: tt.kind, target: target{Group: model.GroupName{Base: "g", Topic: "t"}},
 			records: []model.Record{{Partition: 0}, {Partition: 1}, {Partition: 1}}, keys: ptrTo(DefaultKeyMap(false))}
-		if got := fitPhrases(200, v.summary()...); !strings.HasPrefix(got, tt.want) {
+		if got := widget.FitPhrases(200, v.summary()...); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%v: %q, want it to start with %q", tt.kind, got, tt.want)
 		}
 	}

@@ -1,4 +1,4 @@
-package tui
+package widget
 
 import (
 	"strings"
@@ -7,68 +7,68 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// align says how a cell sits in its column.
-type align int
+// Align says how a cell sits in its column.
+type Align int
 
 const (
-	alignLeft align = iota
-	alignRight
+	AlignLeft Align = iota
+	AlignRight
 )
 
-// column describes one table column. Natural widths come from the content
+// Column describes one table column. Natural widths come from the content
 // (capped by Max). When space runs out, Flex columns shrink first, the last
 // one first, down to Min; then columns are dropped from the right. Spare
 // width goes to the Fill column, if any; otherwise it stays blank at the
 // right, keeping numbers next to their names.
-type column struct {
+type Column struct {
 	Title string
 	Min   int // never narrower than this (unless the column is dropped)
 	Max   int // 0: no cap on the natural width
 	Flex  bool
 	Fill  bool
-	Align align
+	Align Align
 	// Middle cuts a long cell in its middle rather than at its end: names
 	// that share a start (a base, a prefix) differ at their end.
 	Middle bool
 }
 
-// cell is one table cell: plain, already sanitized text and an optional
+// Cell is one table cell: plain, already sanitized text and an optional
 // style (for example the highlight of an expired offset).
-type cell struct {
+type Cell struct {
 	Text  string
 	Style *lipgloss.Style
 }
 
-// plain makes an unstyled cell.
-func plain(s string) cell { return cell{Text: s} }
+// Plain makes an unstyled cell.
+func Plain(s string) Cell { return Cell{Text: s} }
 
-// styled makes a cell rendered with st.
-func styled(s string, st lipgloss.Style) cell { return cell{Text: s, Style: &st} }
+// Styled makes a cell rendered with st.
+func Styled(s string, st lipgloss.Style) Cell { return Cell{Text: s, Style: &st} }
 
-// table is a fixed-layout table: rows never wrap, cells are truncated with
+// Table is a fixed-layout table: rows never wrap, cells are truncated with
 // an ellipsis, and columns that cannot fit even at their minimum are dropped
 // from the right.
-type table struct {
-	cols []column
-	rows [][]cell
+type Table struct {
+	Cols []Column
+	Rows [][]Cell
 }
 
 const (
-	gutterWidth = 2 // "› " marks the selected row without relying on colour
+	GutterWidth = 2 // "› " marks the selected row without relying on colour
 	columnGap   = 2
 )
 
-// widths lays the columns out in total cells (gutter excluded). A width of 0
+// Widths lays the columns out in total cells (gutter excluded). A width of 0
 // means the column is dropped.
-func (t table) widths(total int) []int {
-	w := make([]int, len(t.cols))
-	for i, c := range t.cols {
+func (t Table) Widths(total int) []int {
+	w := make([]int, len(t.Cols))
+	for i, c := range t.Cols {
 		if c.Max > 0 && c.Min >= c.Max {
 			w[i] = c.Max // a fixed width: no need to measure every row
 			continue
 		}
 		w[i] = ansi.StringWidth(c.Title)
-		for _, r := range t.rows {
+		for _, r := range t.Rows {
 			if i < len(r) {
 				w[i] = max(w[i], ansi.StringWidth(r[i].Text))
 			}
@@ -92,8 +92,8 @@ func (t table) widths(total int) []int {
 		return s
 	}
 	// Shrink flex columns, the last first, down to their minimum.
-	for i := len(t.cols) - 1; i >= 0 && used() > total; i-- {
-		if c := t.cols[i]; c.Flex {
+	for i := len(t.Cols) - 1; i >= 0 && used() > total; i-- {
+		if c := t.Cols[i]; c.Flex {
 			w[i] -= min(used()-total, w[i]-max(c.Min, 1))
 		}
 	}
@@ -105,7 +105,7 @@ func (t table) widths(total int) []int {
 		w[0] = max(total, 1)
 	}
 	if spare := total - used(); spare > 0 {
-		for i, c := range t.cols {
+		for i, c := range t.Cols {
 			if c.Fill && w[i] > 0 {
 				w[i] += spare
 				break
@@ -115,8 +115,8 @@ func (t table) widths(total int) []int {
 	return w
 }
 
-// fit truncates s to width cells with an ellipsis and pads it per a.
-func fit(s string, width int, a align) string {
+// Fit truncates s to width cells with an ellipsis and pads it per a.
+func Fit(s string, width int, a Align) string {
 	if width <= 0 {
 		return ""
 	}
@@ -125,26 +125,26 @@ func fit(s string, width int, a align) string {
 	if pad <= 0 {
 		return s
 	}
-	if a == alignRight {
+	if a == AlignRight {
 		return strings.Repeat(" ", pad) + s
 	}
 	return s + strings.Repeat(" ", pad)
 }
 
-// header renders the column titles.
-func (t table) header(st *Styles, widths []int) string {
-	parts := make([]string, 0, len(t.cols))
-	for i, c := range t.cols {
+// Header renders the column titles.
+func (t Table) Header(st *Styles, widths []int) string {
+	parts := make([]string, 0, len(t.Cols))
+	for i, c := range t.Cols {
 		if widths[i] == 0 {
 			continue
 		}
-		parts = append(parts, fit(c.Title, widths[i], c.Align))
+		parts = append(parts, Fit(c.Title, widths[i], c.Align))
 	}
-	return st.ColumnHeader.Render(strings.Repeat(" ", gutterWidth) + strings.Join(parts, strings.Repeat(" ", columnGap)))
+	return st.ColumnHeader.Render(strings.Repeat(" ", GutterWidth) + strings.Join(parts, strings.Repeat(" ", columnGap)))
 }
 
-// row renders one row, selected or not, exactly gutter+sum(widths) wide.
-func (t table) row(st *Styles, widths []int, r []cell, selected bool) string {
+// Row renders one row, selected or not, exactly gutter+sum(widths) wide.
+func (t Table) Row(st *Styles, widths []int, r []Cell, selected bool) string {
 	var b strings.Builder
 	gutter, gap := "  ", strings.Repeat(" ", columnGap)
 	base := st.Row
@@ -154,7 +154,7 @@ func (t table) row(st *Styles, widths []int, r []cell, selected bool) string {
 	}
 	b.WriteString(base.Render(gutter))
 	first := true
-	for i, c := range t.cols {
+	for i, c := range t.Cols {
 		if widths[i] == 0 {
 			continue
 		}
@@ -162,7 +162,7 @@ func (t table) row(st *Styles, widths []int, r []cell, selected bool) string {
 			b.WriteString(base.Render(gap))
 		}
 		first = false
-		var ce cell
+		var ce Cell
 		if i < len(r) {
 			ce = r[i]
 		}
@@ -170,7 +170,7 @@ func (t table) row(st *Styles, widths []int, r []cell, selected bool) string {
 		if c.Middle {
 			text = elideMiddle(text, widths[i])
 		}
-		text = fit(text, widths[i], c.Align)
+		text = Fit(text, widths[i], c.Align)
 		style := base
 		if ce.Style != nil {
 			style = ce.Style.Inherit(base)
@@ -180,47 +180,47 @@ func (t table) row(st *Styles, widths []int, r []cell, selected bool) string {
 	return b.String()
 }
 
-// render draws the header and the rows visible through cur in height lines
+// Render draws the header and the rows visible through cur in height lines
 // (header included) of width cells, padding with blank lines.
-func (t table) render(st *Styles, width, height int, cur listCursor) []string {
+func (t Table) Render(st *Styles, width, height int, cur ListCursor) []string {
 	if height <= 0 {
 		return nil
 	}
-	widths := t.widths(max(width-gutterWidth, 1))
-	lines := []string{t.header(st, widths)}
+	widths := t.Widths(max(width-GutterWidth, 1))
+	lines := []string{t.Header(st, widths)}
 	visible := height - 1
-	for i := cur.offset; i < len(t.rows) && len(lines) < height && i < cur.offset+visible; i++ {
-		lines = append(lines, t.row(st, widths, t.rows[i], i == cur.index))
+	for i := cur.Offset; i < len(t.Rows) && len(lines) < height && i < cur.Offset+visible; i++ {
+		lines = append(lines, t.Row(st, widths, t.Rows[i], i == cur.Index))
 	}
 	return lines
 }
 
-// listCursor is the selected row and the first visible row of a list.
-type listCursor struct {
-	index  int
-	offset int
+// ListCursor is the selected row and the first visible row of a list.
+type ListCursor struct {
+	Index  int
+	Offset int
 }
 
-// clamp keeps the cursor inside n rows and visible in a window of height
+// Clamp keeps the cursor inside n rows and visible in a window of height
 // rows.
-func (c listCursor) clamp(n, height int) listCursor {
+func (c ListCursor) Clamp(n, height int) ListCursor {
 	if n <= 0 {
-		return listCursor{}
+		return ListCursor{}
 	}
-	c.index = min(max(c.index, 0), n-1)
+	c.Index = min(max(c.Index, 0), n-1)
 	height = max(height, 1)
-	if c.index < c.offset {
-		c.offset = c.index
+	if c.Index < c.Offset {
+		c.Offset = c.Index
 	}
-	if c.index >= c.offset+height {
-		c.offset = c.index - height + 1
+	if c.Index >= c.Offset+height {
+		c.Offset = c.Index - height + 1
 	}
-	c.offset = min(max(c.offset, 0), max(n-height, 0))
+	c.Offset = min(max(c.Offset, 0), max(n-height, 0))
 	return c
 }
 
-// move shifts the selection by delta rows.
-func (c listCursor) move(delta, n, height int) listCursor {
-	c.index += delta
-	return c.clamp(n, height)
+// Move shifts the selection by delta rows.
+func (c ListCursor) Move(delta, n, height int) ListCursor {
+	c.Index += delta
+	return c.Clamp(n, height)
 }

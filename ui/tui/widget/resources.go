@@ -1,4 +1,4 @@
-package tui
+package widget
 
 import (
 	"context"
@@ -6,18 +6,18 @@ import (
 	"sync"
 )
 
-// resources is the state shared by the model's copies and the commands it
+// Resources is the state shared by the model's copies and the commands it
 // starts: the lifetime of in-flight commands and where OSC 52 goes. It is
 // the only mutable thing commands touch, and it is safe for concurrent use.
 //
 // The root's resources live as long as the TUI; each page on the stack gets
 // a scope of them (see scope) that ends when the page is left.
-type resources struct {
+type Resources struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	life   *lifetime
 
-	clipboard io.Writer // the terminal; nil disables copying
+	Clipboard io.Writer // the terminal; nil disables copying
 }
 
 // lifetime counts the running commands of the root and of all its scopes,
@@ -28,24 +28,24 @@ type lifetime struct {
 	wg     sync.WaitGroup
 }
 
-func newResources(clipboard io.Writer) *resources {
+func NewResources(clipboard io.Writer) *Resources {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &resources{ctx: ctx, cancel: cancel, life: &lifetime{}, clipboard: clipboard}
+	return &Resources{ctx: ctx, cancel: cancel, life: &lifetime{}, Clipboard: clipboard}
 }
 
-// scope returns resources whose commands are cancelled by end (a page is
+// Scope returns resources whose commands are cancelled by end (a page is
 // left) or by the root's close, which also waits for them.
-func (r *resources) scope() *resources {
+func (r *Resources) Scope() *Resources {
 	ctx, cancel := context.WithCancel(r.ctx)
-	return &resources{ctx: ctx, cancel: cancel, life: r.life, clipboard: r.clipboard}
+	return &Resources{ctx: ctx, cancel: cancel, life: r.life, Clipboard: r.Clipboard}
 }
 
-// end cancels the commands of a scope; they report back as cancelled.
-func (r *resources) end() { r.cancel() }
+// End cancels the commands of a scope; they report back as cancelled.
+func (r *Resources) End() { r.cancel() }
 
 // begin registers a running command; it reports false once close started,
 // and the command must then return at once.
-func (r *resources) begin() bool {
+func (r *Resources) begin() bool {
 	r.life.mu.Lock()
 	defer r.life.mu.Unlock()
 	if r.life.closed {
@@ -56,11 +56,11 @@ func (r *resources) begin() bool {
 }
 
 // done unregisters a command begin registered.
-func (r *resources) done() { r.life.wg.Done() }
+func (r *Resources) done() { r.life.wg.Done() }
 
-// close cancels every in-flight command, of every scope, and waits for
+// Close cancels every in-flight command, of every scope, and waits for
 // them to return, so no goroutine of the TUI outlives it.
-func (r *resources) close() {
+func (r *Resources) Close() {
 	r.life.mu.Lock()
 	r.life.closed = true
 	r.life.mu.Unlock()

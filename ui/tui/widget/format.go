@@ -1,19 +1,20 @@
-package tui
+package widget
 
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kgroups/kgroups/ui/render"
 )
 
-// clean makes a string from the cluster safe to show on one line: control
+// Clean makes a string from the cluster safe to show on one line: control
 // characters and escape sequences become visible, inert text.
-func clean(s string) string { return render.SanitizeLine(s) }
+func Clean(s string) string { return render.SanitizeLine(s) }
 
-// count formats n with thousands separators: 1234567 → 1,234,567.
-func count(n int64) string {
+// Count formats n with thousands separators: 1234567 → 1,234,567.
+func Count(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := n < 0
 	if neg {
@@ -32,8 +33,8 @@ func count(n int64) string {
 	return string(out)
 }
 
-// age formats a duration the way a person reads a lag: 45s, 12m, 3h05m, 4d02h.
-func age(d time.Duration) string {
+// Age formats a duration the way a person reads a lag: 45s, 12m, 3h05m, 4d02h.
+func Age(d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
@@ -49,16 +50,16 @@ func age(d time.Duration) string {
 	}
 }
 
-// ageSince formats now − t, or "—" when t is unknown.
-func ageSince(now, t time.Time) string {
+// AgeSince formats now − t, or "—" when t is unknown.
+func AgeSince(now, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return age(now.Sub(t))
+	return Age(now.Sub(t))
 }
 
-// size formats a byte count: 512 B, 1.5 KiB, 1.0 MiB.
-func size(n int) string {
+// Size formats a byte count: 512 B, 1.5 KiB, 1.0 MiB.
+func Size(n int) string {
 	switch {
 	case n < 1024:
 		return fmt.Sprintf("%d B", n)
@@ -69,10 +70,14 @@ func size(n int) string {
 	}
 }
 
-// stamp formats a record timestamp compactly in UTC, with milliseconds.
-func stamp(t time.Time) string {
+// Stamp formats a record timestamp compactly in UTC, with milliseconds.
+func Stamp(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
 	return t.UTC().Format("2006-01-02 15:04:05.000")
 }
+
+// OneLine folds an error message onto one line: joined errors arrive with
+// a newline between them.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,4 +1,4 @@
-package tui
+package widget
 
 import (
 	"strings"
@@ -10,9 +10,9 @@ import (
 	"github.com/kgroups/kgroups/keymap"
 )
 
-// lineInput is a one-line text field for filters and dialog fields. Typed
+// LineInput is a one-line text field for filters and dialog fields. Typed
 // and pasted text is kept printable: control characters are dropped.
-type lineInput struct {
+type LineInput struct {
 	Prompt      string
 	Placeholder string
 	CharLimit   int
@@ -22,28 +22,28 @@ type lineInput struct {
 	focused bool
 }
 
-func newLineInput(prompt, value, placeholder string) lineInput {
-	in := lineInput{Prompt: prompt, Placeholder: placeholder, CharLimit: 512}
+func NewLineInput(prompt, value, placeholder string) LineInput {
+	in := LineInput{Prompt: prompt, Placeholder: placeholder, CharLimit: 512}
 	in.SetValue(value)
 	return in
 }
 
 // Value returns the text.
-func (in lineInput) Value() string { return string(in.value) }
+func (in LineInput) Value() string { return string(in.value) }
 
 // SetValue replaces the text and puts the cursor at its end.
-func (in *lineInput) SetValue(s string) {
+func (in *LineInput) SetValue(s string) {
 	in.value = in.value[:0:0]
 	in.insert([]rune(s))
 }
 
 // Focus shows the cursor and lets update edit the text.
-func (in *lineInput) Focus() { in.focused = true }
+func (in *LineInput) Focus() { in.focused = true }
 
 // Blur hides the cursor.
-func (in *lineInput) Blur() { in.focused = false }
+func (in *LineInput) Blur() { in.focused = false }
 
-func (in *lineInput) insert(rs []rune) {
+func (in *LineInput) insert(rs []rune) {
 	clean := rs[:0:0]
 	for _, r := range rs {
 		if unicode.IsPrint(r) || r == ' ' {
@@ -64,30 +64,30 @@ func (in *lineInput) insert(rs []rune) {
 	}
 }
 
-// update edits the text for one key; other keys are ignored.
-func (in lineInput) update(msg tea.KeyMsg, k keymap.Input) lineInput {
+// Update edits the text for one key; other keys are ignored.
+func (in LineInput) Update(msg tea.KeyMsg, k keymap.Input) LineInput {
 	if !in.focused {
 		return in
 	}
 	switch {
-	case keyMatches(msg, k.Left):
+	case KeyMatches(msg, k.Left):
 		in.pos = max(in.pos-1, 0)
-	case keyMatches(msg, k.Right):
+	case KeyMatches(msg, k.Right):
 		in.pos = min(in.pos+1, len(in.value))
-	case keyMatches(msg, k.Home):
+	case KeyMatches(msg, k.Home):
 		in.pos = 0
-	case keyMatches(msg, k.End):
+	case KeyMatches(msg, k.End):
 		in.pos = len(in.value)
-	case keyMatches(msg, k.DeleteBack):
+	case KeyMatches(msg, k.DeleteBack):
 		if in.pos > 0 {
 			in.value = append(in.value[:in.pos-1:in.pos-1], in.value[in.pos:]...)
 			in.pos--
 		}
-	case keyMatches(msg, k.DeleteForward):
+	case KeyMatches(msg, k.DeleteForward):
 		if in.pos < len(in.value) {
 			in.value = append(in.value[:in.pos:in.pos], in.value[in.pos+1:]...)
 		}
-	case keyMatches(msg, k.DeleteWordBack):
+	case KeyMatches(msg, k.DeleteWordBack):
 		start := in.pos
 		for start > 0 && in.value[start-1] == ' ' {
 			start--
@@ -97,10 +97,10 @@ func (in lineInput) update(msg tea.KeyMsg, k keymap.Input) lineInput {
 		}
 		in.value = append(in.value[:start:start], in.value[in.pos:]...)
 		in.pos = start
-	case keyMatches(msg, k.DeleteToStart):
+	case KeyMatches(msg, k.DeleteToStart):
 		in.value = in.value[in.pos:]
 		in.pos = 0
-	case keyMatches(msg, k.DeleteToEnd):
+	case KeyMatches(msg, k.DeleteToEnd):
 		in.value = in.value[:in.pos]
 	case msg.Type == tea.KeyRunes:
 		in.insert(msg.Runes)
@@ -110,9 +110,9 @@ func (in lineInput) update(msg tea.KeyMsg, k keymap.Input) lineInput {
 	return in
 }
 
-// view draws the prompt and the text in width cells, scrolled so the cursor
+// View draws the prompt and the text in width cells, scrolled so the cursor
 // shows, the cursor in reverse video when focused.
-func (in lineInput) view(st *Styles, width int) string {
+func (in LineInput) View(st *Styles, width int) string {
 	prompt := in.Prompt
 	room := max(width-ansi.StringWidth(prompt), 1)
 	if len(in.value) == 0 && !in.focused {
