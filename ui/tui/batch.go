@@ -424,7 +424,7 @@ func (v batchView) View() string {
 		// Wrapped, not cut: the reason is the point (who kept the
 		// partitions, what to do).
 		lines = append(lines, "")
-		for _, l := range wrapText(widget.Clean("failed: "+v.err.Error()), v.width) {
+		for _, l := range widget.WrapText(widget.Clean("failed: "+v.err.Error()), v.width) {
 			lines = append(lines, st.Bad.Render(widget.Fit(l, v.width, widget.AlignLeft)))
 		}
 		return strings.Join(append(lines, "", st.Dim.Render(v.readHint())), "\n")

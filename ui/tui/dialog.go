@@ -208,7 +208,7 @@ func (d dialog) view(st *widget.Styles, k keymap.Dialog, width, height int) stri
 	if d.err != "" {
 		// Wrapped, not cut: the end of a reason is often what to do.
 		lines = append(lines, "")
-		lines = append(lines, styleLines(st.DialogError, wrapText(d.err, inner))...)
+		lines = append(lines, styleLines(st.DialogError, widget.WrapText(d.err, inner))...)
 	}
 	lines = append(lines, "", st.Dim.Render(d.hint(k)))
 	// Keep the box inside the area: drop body lines from the middle if needed.

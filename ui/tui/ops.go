@@ -323,7 +323,7 @@ func (m Model) refuseOp(group string, members []model.Member, op opKind) Model {
 	body = append(body, "", fmt.Sprintf("The broker would reject the %s, or the running service would overwrite it. Stop them first, then try again.", op))
 	return m.openDialog(dialog{
 		kind:   dialogRefusal,
-		title:  capitalize(op.String()) + " refused: the group is in use",
+		title:  widget.Capitalize(op.String()) + " refused: the group is in use",
 		body:   body,
 		action: noticeAction{},
 	})

@@ -44,8 +44,8 @@ func (f opFlow) layout(st *widget.Styles, width, height int) opLayout {
 		return l.table != nil && l.room < min(len(l.table.Rows), 3)+1
 	}
 	if short() {
-		l.top = append(l.top[:1:1], slices.DeleteFunc(slices.Clone(l.top[1:]), isBlank)...) // keep the title
-		l.bottom = slices.DeleteFunc(slices.Clone(l.bottom), isBlank)
+		l.top = append(l.top[:1:1], slices.DeleteFunc(slices.Clone(l.top[1:]), widget.IsBlank)...) // keep the title
+		l.bottom = slices.DeleteFunc(slices.Clone(l.bottom), widget.IsBlank)
 	}
 	if f.step != stepPick && short() {
 		l.top = l.top[:1]
@@ -54,8 +54,6 @@ func (f opFlow) layout(st *widget.Styles, width, height int) opLayout {
 	}
 	return l
 }
-
-func isBlank(s string) bool { return s == "" }
 
 // view draws the flow's dialog centred in width × height.
 func (f opFlow) view(st *widget.Styles, width, height int) string {
@@ -88,15 +86,6 @@ func (f opFlow) tableRows(st *widget.Styles, width, height int) int {
 	}
 	rows, _ := visibleRows(len(l.table.Rows), l.room)
 	return rows
-}
-
-// wrapText wraps prose to width; a word longer than the width is cut.
-func wrapText(s string, width int) []string {
-	lines := strings.Split(ansi.Wordwrap(s, width, " "), "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, width, "…")
-	}
-	return lines
 }
 
 // tableLen is how many rows the current step's table has.
@@ -146,12 +135,12 @@ func (f opFlow) table(st *widget.Styles) *widget.Table {
 // sections are the lines above and below the table of the current step.
 func (f opFlow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 	title := func(s string) { top = append(top, st.DialogTitle.Render(ansi.Truncate(s, inner, "…")), "") }
-	prose := func(lines *[]string, s string) { *lines = append(*lines, wrapText(s, inner)...) }
+	prose := func(lines *[]string, s string) { *lines = append(*lines, widget.WrapText(s, inner)...) }
 	group, topic := widget.Clean(f.name.String()), widget.Clean(f.topic)
 	errLines := func() {
 		if f.err != "" {
 			bottom = append(bottom, "")
-			bottom = append(bottom, styleLines(st.DialogError, wrapText(f.err, inner))...)
+			bottom = append(bottom, styleLines(st.DialogError, widget.WrapText(f.err, inner))...)
 		}
 	}
 	hint := func(s string) { bottom = append(bottom, st.Dim.Render(ansi.Truncate(s, inner, "…"))) }
@@ -195,7 +184,7 @@ func (f opFlow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 	case stepPlan:
 		title(f.titleText())
 		if f.note != "" {
-			top = append(top, styleLines(st.Warn, wrapText(f.note, inner))...)
+			top = append(top, styleLines(st.Warn, widget.WrapText(f.note, inner))...)
 			top = append(top, "")
 		}
 		prose(&top, f.planSummary())
@@ -210,7 +199,7 @@ func (f opFlow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 	case stepDelete:
 		title("Delete " + group + "?")
 		if f.note != "" {
-			top = append(top, styleLines(st.Warn, wrapText(f.note, inner))...)
+			top = append(top, styleLines(st.Warn, widget.WrapText(f.note, inner))...)
 			top = append(top, "")
 		}
 		top = append(top, f.deleteLines(st, inner)...)
@@ -288,7 +277,7 @@ func planTotals(plan model.Plan, inner int) []string {
 	}
 	s := fmt.Sprintf("total lag %s → %s · %s to read again · %s skipped unread",
 		widget.Count(plan.LagBefore()), widget.Count(plan.LagAfter()), widget.Count(replayed), widget.Count(skipped))
-	return wrapText(s, inner)
+	return widget.WrapText(s, inner)
 }
 
 // buttons draws the action and Cancel buttons; the focused one in reverse
@@ -433,7 +422,7 @@ func (f opFlow) deleteLines(st *widget.Styles, inner int) []string {
 	if state == "" {
 		state = "unknown"
 	}
-	lines := wrapText(fmt.Sprintf("%s · no live member · lag %s · commits on %d of %d partition%s",
+	lines := widget.WrapText(fmt.Sprintf("%s · no live member · lag %s · commits on %d of %d partition%s",
 		widget.Clean(state), widget.Count(lag), commits, len(p.position), widget.Plural(len(p.position))), inner)
 	opts := []string{"whole group", "offsets on " + widget.Clean(f.topic) + " only"}
 	for i, c := range opts {
@@ -453,17 +442,17 @@ func (f opFlow) deleteLines(st *widget.Styles, inner int) []string {
 func (f opFlow) deleteBottom(st *widget.Styles, inner int, bottom *[]string) {
 	topic := widget.Clean(f.topic)
 	if f.mode == 0 {
-		*bottom = append(*bottom, wrapText("Removes the group and all its commits; it would restart from earliest.", inner)...)
+		*bottom = append(*bottom, widget.WrapText("Removes the group and all its commits; it would restart from earliest.", inner)...)
 		if len(f.others) > 0 {
-			*bottom = append(*bottom, styleLines(st.Warn, wrapText("That includes its commits on "+widget.Clean(strings.Join(f.others, ", "))+".", inner))...)
+			*bottom = append(*bottom, styleLines(st.Warn, widget.WrapText("That includes its commits on "+widget.Clean(strings.Join(f.others, ", "))+".", inner))...)
 		}
 	} else {
-		*bottom = append(*bottom, wrapText("Removes its commits on "+topic+" only; it would restart there from earliest.", inner)...)
+		*bottom = append(*bottom, widget.WrapText("Removes its commits on "+topic+" only; it would restart there from earliest.", inner)...)
 	}
 	*bottom = append(*bottom, "", "Type the group name to confirm:")
 	*bottom = append(*bottom, f.marker(ctlName)+f.text.View(st, max(inner-2, 4)))
 	if f.err != "" {
-		*bottom = append(*bottom, styleLines(st.DialogError, wrapText(f.err, inner))...)
+		*bottom = append(*bottom, styleLines(st.DialogError, widget.WrapText(f.err, inner))...)
 	}
 	*bottom = append(*bottom, "")
 	label := "Delete"
@@ -478,17 +467,17 @@ func (f opFlow) doneSections(st *widget.Styles, inner int, title func(string), t
 	r := f.result
 	switch {
 	case f.err != "":
-		title(capitalize(f.op.String()) + " of " + group + " failed")
+		title(widget.Capitalize(f.op.String()) + " of " + group + " failed")
 	case !r.OK():
-		title(fmt.Sprintf("%s of %s: %d partition(s) did not take", capitalize(f.op.String()), group, len(r.Failed)))
+		title(fmt.Sprintf("%s of %s: %d partition(s) did not take", widget.Capitalize(f.op.String()), group, len(r.Failed)))
 	default:
-		title(capitalize(f.op.String()) + " of " + group + ": done")
+		title(widget.Capitalize(f.op.String()) + " of " + group + ": done")
 	}
 	if r.Committed == nil {
-		*top = append(*top, wrapText("Nothing was committed.", inner)...)
+		*top = append(*top, widget.WrapText("Nothing was committed.", inner)...)
 		return
 	}
-	*top = append(*top, wrapText(widget.Clean(r.Plan.Operation)+" on "+widget.Clean(r.Plan.Topic)+": committed, then read back from the cluster:", inner)...)
+	*top = append(*top, widget.WrapText(widget.Clean(r.Plan.Operation)+" on "+widget.Clean(r.Plan.Topic)+": committed, then read back from the cluster:", inner)...)
 	*top = append(*top, "")
 	if r.OK() {
 		var lag int64
@@ -518,26 +507,19 @@ func (f opFlow) deletedSections(st *widget.Styles, inner int, title func(string)
 	switch {
 	case d.err != nil:
 		title("Delete of " + group + " failed")
-		*top = append(*top, wrapText("Nothing was deleted.", inner)...)
+		*top = append(*top, widget.WrapText("Nothing was deleted.", inner)...)
 		return
 	case d.readErr != nil:
 		title("Deleted " + group)
-		*top = append(*top, wrapText("Deleted "+what+", but reading it back failed: "+widget.Clean(d.readErr.Error()), inner)...)
+		*top = append(*top, widget.WrapText("Deleted "+what+", but reading it back failed: "+widget.Clean(d.readErr.Error()), inner)...)
 		return
 	}
 	title("Deleted " + group)
-	*top = append(*top, wrapText("Deleted "+what+". Read back from the cluster:", inner)...)
+	*top = append(*top, widget.WrapText("Deleted "+what+". Read back from the cluster:", inner)...)
 	*top = append(*top, "")
 	if left := d.left(); len(left) > 0 {
 		*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("still committed on partition(s) "+joinInts(left), inner, "…")))
 		return
 	}
 	*bottom = append(*bottom, st.Good.Render(ansi.Truncate("no commit left on "+topic+": it would restart from earliest", inner, "…")))
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
