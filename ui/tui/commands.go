@@ -35,7 +35,7 @@ const (
 func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string) tea.Cmd {
 	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
-			return snapshotMsg{gen: gen, base: base, err: errNoCluster}
+			return snapshotMsg{gen: gen, base: base, err: widget.ErrNoCluster}
 		}
 		var snap model.Snapshot
 		// Diagnose says why a snapshot failed as a whole: an unreachable
@@ -52,7 +52,7 @@ func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string)
 func basesCmd(res *widget.Resources, cl *kafka.Cluster, gen int) tea.Cmd {
 	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
-			return basesMsg{gen: gen, err: errNoCluster}
+			return basesMsg{gen: gen, err: widget.ErrNoCluster}
 		}
 		var bases []model.BaseCount
 		err := cl.Diagnose(func() (err error) {
@@ -67,7 +67,7 @@ func basesCmd(res *widget.Resources, cl *kafka.Cluster, gen int) tea.Cmd {
 func othersCmd(res *widget.Resources, cl *kafka.Cluster, gen int, topic, base string) tea.Cmd {
 	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
-			return othersMsg{gen: gen, topic: topic, err: errNoCluster}
+			return othersMsg{gen: gen, topic: topic, err: widget.ErrNoCluster}
 		}
 		groups, err := cl.GroupsOnTopic(ctx, topic, base)
 		return othersMsg{gen: gen, topic: topic, groups: groups, err: err}
@@ -79,7 +79,7 @@ func peekCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, req kaf
 	return widget.Run(res, peekTimeout, func(ctx context.Context) tea.Msg {
 		msg := batchMsg{id: id, kind: batchPeek, target: t, req: req, max: req.Max}
 		if cl == nil {
-			msg.err = errNoCluster
+			msg.err = widget.ErrNoCluster
 			return msg
 		}
 		msg.records, msg.err = cl.Peek(ctx, req)
@@ -130,7 +130,7 @@ func commitCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, chang
 	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		msg := commitMsg{id: id, target: t, changes: changes}
 		if cl == nil {
-			msg.err = errNoCluster
+			msg.err = widget.ErrNoCluster
 			return msg
 		}
 		msg.err = cl.CommitOffsetsIfUnchanged(ctx, t.ID(), t.Group.Topic, before, offsets)
@@ -241,5 +241,3 @@ func pasteSafe(b []byte) bool {
 func clockCmd(res *widget.Resources, gen int) tea.Cmd {
 	return widget.After(res, time.Second, func(t time.Time) tea.Msg { return clockMsg{gen: gen, at: t} })
 }
-
-var errNoCluster = errors.New("not connected to a cluster")

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -208,7 +209,7 @@ func (d dialog) view(st *widget.Styles, k keymap.Dialog, width, height int) stri
 	if d.err != "" {
 		// Wrapped, not cut: the end of a reason is often what to do.
 		lines = append(lines, "")
-		lines = append(lines, styleLines(st.DialogError, widget.WrapText(d.err, inner))...)
+		lines = append(lines, ops.StyleLines(st.DialogError, widget.WrapText(d.err, inner))...)
 	}
 	lines = append(lines, "", st.Dim.Render(d.hint(k)))
 	// Keep the box inside the area: drop body lines from the middle if needed.

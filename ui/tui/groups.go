@@ -45,17 +45,6 @@ func oldestUnconsumed(g model.Group) time.Time {
 	return oldest
 }
 
-// stateLabel folds the broker's group states into the words the view uses.
-func stateLabel(g model.Group) string {
-	switch g.State {
-	case "":
-		return "—"
-	case "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling":
-		return "rebalancing"
-	}
-	return g.State
-}
-
 // missingDefault is what the default group of topic would be if it started
 // now: no commits, so it starts at earliest and its lag is end − start.
 func missingDefault(base string, t model.Topic) model.Group {
@@ -356,7 +345,7 @@ func (v groupsView) View() string {
 		if g.Name.IsDefault() {
 			name = "(default)"
 		}
-		state := widget.Plain(stateLabel(g))
+		state := widget.Plain(widget.StateLabel(g))
 		members := widget.Plain(widget.Count(int64(len(g.Members))))
 		lag := widget.Plain(widget.Count(g.Lag))
 		note := widget.Plain("")

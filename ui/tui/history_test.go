@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -383,10 +384,10 @@ func TestOffsetWritesForgetHistory(t *testing.T) {
 		msg  tea.Msg
 		want string
 	}{
-		{"reset applied", opAppliedMsg{op: opReset, result: model.PlanResult{Plan: model.Plan{Group: fullIndex}}}, "…"},
-		{"reset failed", opAppliedMsg{op: opReset, result: model.PlanResult{Plan: model.Plan{Group: fullIndex}}, err: errors.New("boom")}, "CATCHING UP"},
-		{"deleted", opDeletedMsg{group: fullIndex, topic: "spent_detail_topic"}, "…"},
-		{"delete failed", opDeletedMsg{group: fullIndex, topic: "spent_detail_topic", err: errors.New("boom")}, "CATCHING UP"},
+		{"reset applied", ops.AppliedMsg{Op: ops.Reset, Result: model.PlanResult{Plan: model.Plan{Group: fullIndex}}}, "…"},
+		{"reset failed", ops.AppliedMsg{Op: ops.Reset, Result: model.PlanResult{Plan: model.Plan{Group: fullIndex}}, Err: errors.New("boom")}, "CATCHING UP"},
+		{"deleted", ops.DeletedMsg{Group: fullIndex, Topic: "spent_detail_topic"}, "…"},
+		{"delete failed", ops.DeletedMsg{Group: fullIndex, Topic: "spent_detail_topic", Err: errors.New("boom")}, "CATCHING UP"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

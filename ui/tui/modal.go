@@ -4,6 +4,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 )
 
 // modal is the one box open over the focused page: a prompt (dialog) or an
@@ -24,11 +25,14 @@ func (d *dialog) modalView(m Model, height int) string {
 }
 func (d *dialog) modalHelp(m Model) keymap.Help { return m.dialogHelp(*d) }
 
-func (f *opFlow) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) { return m.handleOpKey(msg) }
-func (f *opFlow) modalView(m Model, height int) string {
-	return f.view(m.styles, m.width, height)
+// flowModal is an offset operation open as the modal.
+type flowModal struct{ f *ops.Flow }
+
+func (o flowModal) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) { return m.handleOpKey(msg) }
+func (o flowModal) modalView(m Model, height int) string {
+	return o.f.View(m.styles, m.width, height)
 }
-func (f *opFlow) modalHelp(m Model) keymap.Help { return m.opHelp() }
+func (o flowModal) modalHelp(m Model) keymap.Help { return m.opHelp() }
 
 // prompt is the open dialog, nil when none (or an operation is open).
 func (m Model) prompt() *dialog {
@@ -37,7 +41,7 @@ func (m Model) prompt() *dialog {
 }
 
 // flow is the open offset operation, nil when none (or a dialog is open).
-func (m Model) flow() *opFlow {
-	f, _ := m.modal.(*opFlow)
-	return f
+func (m Model) flow() *ops.Flow {
+	o, _ := m.modal.(flowModal)
+	return o.f
 }

@@ -13,7 +13,7 @@ func TestDialogOverAnOperation(t *testing.T) {
 	m := onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", testBase+"-spent_detail_topic-full-index")
 	defer m.Close()
 	m = press(m, "R", "down")
-	if m.flow() == nil || m.flow().mode != 1 {
+	if m.flow() == nil || m.flow().Mode != 1 {
 		t.Fatal("R did not open the reset form")
 	}
 	m, _ = update(m, commitMsg{id: 7, err: &kafka.GroupActiveError{Group: "g", State: "Stable"}})
@@ -21,7 +21,7 @@ func TestDialogOverAnOperation(t *testing.T) {
 		t.Fatal("the refusal did not show over the reset")
 	}
 	m = press(m, "esc")
-	if m.prompt() != nil || m.flow() == nil || m.flow().mode != 1 {
+	if m.prompt() != nil || m.flow() == nil || m.flow().Mode != 1 {
 		t.Fatalf("closing the refusal did not bring the reset back as it was: %+v", m.modal)
 	}
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -21,78 +21,6 @@ import (
 // as a flow in one dialog: a form, the plan the cluster computes, an
 // explicit Apply, then what was read back. Nothing is written before Apply;
 // the kafka layer refuses live groups and read-only connections as well.
-
-// opKind is the operation a flow performs.
-type opKind int
-
-const (
-	opReset opKind = iota
-	opCopy
-	opCreate
-	opDelete
-)
-
-// String names the operation as a noun, for titles and status lines.
-func (k opKind) String() string {
-	return [...]string{"reset", "copy", "creation", "deletion"}[k]
-}
-
-// opStep is where a flow stands.
-type opStep int
-
-const (
-	stepForm     opStep = iota // reset: the mode; create: the suffix and start
-	stepPick                   // copy: the sibling to copy from
-	stepLoading                // a plan or a delete preview is being read
-	stepPlan                   // the plan, waiting for Apply
-	stepDelete                 // what a delete removes, and the typed name
-	stepApplying               // the write is running
-	stepDone                   // what is committed now, read back
-)
-
-// opControl is a focusable part of a flow's dialog.
-type opControl int
-
-const (
-	ctlNone       opControl = iota
-	ctlMode                 // reset: the list of modes
-	ctlValue                // reset: the value the mode needs
-	ctlPartitions           // reset: the partitions to limit it to
-	ctlSuffix               // create: the new suffix
-	ctlStart                // create: earliest, latest or datetime
-	ctlTime                 // create: the datetime
-	ctlScope                // delete: the whole group or its offsets only
-	ctlName                 // delete: the typed group name
-	ctlApply                // the Apply (or Delete) button
-	ctlCancel               // the Cancel button
-)
-
-// resetModes lists the reset form's modes in order, as the CLI has them.
-var resetModes = [...]struct {
-	label, about string
-	mode         kafka.ResetMode
-	field        string // label of the value field; "" when the mode needs none
-	placeholder  string
-}{
-	{"earliest", "the log start of each partition", kafka.ResetToEarliest, "", ""},
-	{"latest", "the log end: skip everything not read yet", kafka.ResetToLatest, "", ""},
-	{"offset", "one offset on every partition", kafka.ResetToOffset, "offset", "e.g. 1000"},
-	{"per partition", "one offset each, e.g. 0=10,1=20", kafka.ResetToOffsetMap, "offsets", "0=10,1=20"},
-	{"datetime", "the first record at or after an RFC 3339 time", kafka.ResetToDatetime, "time", "2025-01-31T09:00:00Z"},
-	{"duration ago", "the first record at or after that long ago", kafka.ResetByDuration, "ago", "1h, 30m, 1h30m"},
-	{"shift by", "±N records from where the group is", kafka.ResetShiftBy, "shift", "-100 or +50"},
-}
-
-// Indices of resetModes the form treats specially.
-const (
-	modeOffsetMap = 3
-	modeDatetime  = 4
-)
-
-// createStarts are where a created group can start.
-var createStarts = []string{"earliest", "latest", "datetime"}
-
-const createAtDatetime = 2
 
 // opsState is the root's part in offset operations: the requests the flows
 // made. The open flow is the root's modal.
@@ -104,47 +32,12 @@ type opsState struct {
 // opsWaiting reports whether the user waits for an operation's answer.
 func (m Model) opsWaiting() bool {
 	f := m.flow()
-	return m.ops.writing != 0 || (f != nil && f.wait != 0)
-}
-
-// opFlow is one operation from its form to its result. Its dialog is drawn
-// by view (ops_view.go).
-type opFlow struct {
-	keys  keymap.Ops // named by the dialog's hints
-	op    opKind
-	step  opStep
-	wait  int // the request whose answer the flow waits for; 0 if none
-	group model.Group
-	name  model.GroupName // the group acted on (for create: the new one, once named)
-	topic string
-	parts int // partitions of the topic, when known
-
-	focus     opControl
-	formFocus opControl                         // the focus when the form was sent, restored on going back to it
-	mode      int                               // reset: index in resetModes; create: in createStarts; delete: 1 for offsets only
-	vals      [len(resetModes)]widget.LineInput // reset: one value per mode, kept while switching
-	limit     widget.LineInput                  // reset: partitions
-	text      widget.LineInput                  // create: suffix; delete: the typed name
-	at        widget.LineInput                  // create: datetime
-
-	siblings []model.Group // copy: groups of the same topic with commits
-	pick     widget.ListCursor
-
-	plan    model.Plan
-	source  []model.PartitionLag // copy: the sibling's position when the plan was made
-	preview opPreviewMsg         // delete: the group as read before deleting
-	others  []string             // delete: other topics the group holds commits on
-
-	result  model.PlanResult // after Apply
-	deleted opDeletedMsg     // after a delete
-	scroll  int              // first table row shown
-	err     string           // a validation failure or an error, shown in the dialog
-	note    string           // above a plan: why it was computed again
+	return m.ops.writing != 0 || (f != nil && f.Wait != 0)
 }
 
 // intentOp asks the root to start an offset operation.
 type intentOp struct {
-	op        opKind
+	op        ops.Kind
 	group     model.Group // the group acted on; for create, the view's topic is enough
 	topic     string
 	partition *int32 // the partition selected in the partitions view
@@ -154,25 +47,10 @@ type intentOp struct {
 
 func (intentOp) isIntent() {}
 
-// opOfKey maps R, S, N and D to their operation.
-func opOfKey(msg tea.KeyMsg, reset, copyFrom, create, del key.Binding) (opKind, bool) {
-	switch {
-	case widget.KeyMatches(msg, reset):
-		return opReset, true
-	case widget.KeyMatches(msg, copyFrom):
-		return opCopy, true
-	case widget.KeyMatches(msg, create):
-		return opCreate, true
-	case widget.KeyMatches(msg, del):
-		return opDelete, true
-	}
-	return 0, false
-}
-
 // opIntent is what R, S, N or D asks for on the groups view.
 func (v groupsView) opIntent(msg tea.KeyMsg) intent {
 	k := v.keys.Groups
-	op, ok := opOfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete)
+	op, ok := ops.OfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete)
 	if !ok {
 		return nil
 	}
@@ -189,7 +67,7 @@ func (v groupsView) opIntent(msg tea.KeyMsg) intent {
 // starts limited to the selected partition.
 func (v partitionsView) opIntent(msg tea.KeyMsg) intent {
 	k := v.keys.Partitions
-	op, ok := opOfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete)
+	op, ok := ops.OfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete)
 	if !ok {
 		return nil
 	}
@@ -209,56 +87,56 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 		return m, m.readOnly(in.op.String() + " writes offsets, so it")
 	case m.ops.writing != 0:
 		return m, widget.ReportWarn("an offset change is still running: wait for it")
-	case in.op != opCreate && in.group.ID == "":
+	case in.op != ops.Create && in.group.ID == "":
 		return m, widget.ReportInfo("no group selected")
-	case in.op != opCreate && in.foreign:
+	case in.op != ops.Create && in.foreign:
 		return m, widget.ReportWarn("%s is not a group of the base: %s acts on {base}-{topic}[-{suffix}]", id, in.op)
-	case in.op == opDelete && in.missing:
+	case in.op == ops.Delete && in.missing:
 		return m, widget.ReportInfo("%s does not exist yet: nothing to delete", id)
-	case in.op != opCreate && len(in.group.Members) > 0:
+	case in.op != ops.Create && len(in.group.Members) > 0:
 		return m.refuseOp(in.group.ID, in.group.Members, in.op), nil
 	}
-	f := opFlow{op: in.op, group: in.group, name: in.group.Name, topic: in.topic, keys: m.keys.Ops}
+	f := ops.Flow{Op: in.op, Group: in.group, Name: in.group.Name, Topic: in.topic, Keys: m.keys.Ops}
 	if t, ok := m.snap.Topic(in.topic); ok {
-		f.parts = len(t.Partitions)
+		f.Parts = len(t.Partitions)
 	}
-	if f.name.Base == "" {
-		f.name.Base = m.base
+	if f.Name.Base == "" {
+		f.Name.Base = m.base
 	}
 	switch in.op {
-	case opReset:
-		f.step, f.focus = stepForm, ctlMode
-		for i, rm := range resetModes {
-			f.vals[i] = widget.NewLineInput("", "", rm.placeholder)
+	case ops.Reset:
+		f.Step, f.Focus = ops.StepForm, ops.CtlMode
+		for i, rm := range ops.ResetModes {
+			f.Vals[i] = widget.NewLineInput("", "", rm.Placeholder)
 		}
-		f.vals[modeDatetime].SetValue(m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
+		f.Vals[ops.ModeDatetime].SetValue(m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339))
 		part := ""
 		if in.partition != nil {
 			part = strconv.Itoa(int(*in.partition))
 		}
-		f.limit = widget.NewLineInput("", part, "all")
-	case opCopy:
-		f.siblings = m.siblingsOf(in.group)
-		if len(f.siblings) == 0 {
+		f.Limit = widget.NewLineInput("", part, "all")
+	case ops.Copy:
+		f.Siblings = m.siblingsOf(in.group)
+		if len(f.Siblings) == 0 {
 			return m, widget.ReportInfo("no other group of the base has commits on %s to copy from", widget.Clean(in.topic))
 		}
-		f.step = stepPick
-	case opCreate:
-		f.step, f.focus = stepForm, ctlSuffix
-		f.name = model.GroupName{Base: m.base, Topic: in.topic}
-		f.text = widget.NewLineInput("", "", "e.g. full-index")
-		f.at = widget.NewLineInput("", m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), "2025-01-31T09:00:00Z")
-	case opDelete:
-		f.text = newConfirmInput(f.name)
-		f.focus = ctlName
-		f.others = otherTopics(in.group)
-		m.modal = &f
+		f.Step = ops.StepPick
+	case ops.Create:
+		f.Step, f.Focus = ops.StepForm, ops.CtlSuffix
+		f.Name = model.GroupName{Base: m.base, Topic: in.topic}
+		f.Text = widget.NewLineInput("", "", "e.g. full-index")
+		f.At = widget.NewLineInput("", m.deps.Now().UTC().Truncate(time.Minute).Format(time.RFC3339), "2025-01-31T09:00:00Z")
+	case ops.Delete:
+		f.Text = ops.NewConfirmInput(f.Name)
+		f.Focus = ops.CtlName
+		f.Others = ops.OtherTopics(in.group)
+		m.modal = flowModal{&f}
 		return m.request(func(gen int) tea.Cmd {
-			return deletePreviewCmd(m.res, m.deps.Cluster, gen, f.group.ID, f.topic)
+			return ops.DeletePreviewCmd(m.res, m.deps.Cluster, gen, f.Group.ID, f.Topic)
 		})
 	}
-	f = f.refocus()
-	m.modal = &f
+	f = f.Refocus()
+	m.modal = flowModal{&f}
 	return m.resize(), nil
 }
 
@@ -287,36 +165,23 @@ func (m Model) siblingsOf(g model.Group) []model.Group {
 	return out
 }
 
-// otherTopics lists the topics other than its own a group has commits on:
-// deleting the whole group removes those too.
-func otherTopics(g model.Group) []string {
-	var out []string
-	for _, c := range g.OtherCommits {
-		if !slices.Contains(out, c.Topic) {
-			out = append(out, c.Topic)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // request starts a command of the open flow under a new generation; the
 // flow waits for its answer.
 func (m Model) request(cmd func(gen int) tea.Cmd) (Model, tea.Cmd) {
 	m.ops.gen++
 	f := *m.flow()
-	f.wait = m.ops.gen
-	f.err = ""
-	if f.step != stepApplying {
-		f.step = stepLoading
+	f.Wait = m.ops.gen
+	f.Err = ""
+	if f.Step != ops.StepApplying {
+		f.Step = ops.StepLoading
 	}
-	m.modal = &f
+	m.modal = flowModal{&f}
 	return m.resize(), tea.Batch(cmd(m.ops.gen), m.spinner.Tick)
 }
 
 // refuseOp explains that live members hold the group: the broker would
 // reject the change or the service would overwrite it.
-func (m Model) refuseOp(group string, members []model.Member, op opKind) Model {
+func (m Model) refuseOp(group string, members []model.Member, op ops.Kind) Model {
 	m.modal = nil
 	body := []string{fmt.Sprintf("%s has %d live member(s):", widget.Clean(group), len(members))}
 	body = append(body, memberLines(members)...)
@@ -350,22 +215,22 @@ func memberLines(members []model.Member) []string {
 
 // handleOpKey gives a key to the open flow and acts on what it did.
 func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	f, ev := m.flow().update(msg, m.keys.Ops, m.keys.Input, m.opRows())
-	m.modal = &f
+	f, ev := m.flow().Update(msg, m.keys.Ops, m.keys.Input, m.opRows())
+	m.modal = flowModal{&f}
 	switch ev {
-	case opClose:
-		if f.step == stepApplying {
+	case ops.Close:
+		if f.Step == ops.StepApplying {
 			m.modal = nil
-			return m.resize(), widget.ReportInfo("the %s goes on: its outcome will show here", f.op)
+			return m.resize(), widget.ReportInfo("the %s goes on: its outcome will show here", f.Op)
 		}
 		m.modal = nil
 		return m.resize(), nil
-	case opBack:
+	case ops.Back:
 		return m.resize(), nil
-	case opSubmit:
-		f.note = ""
+	case ops.Submit:
+		f.Note = ""
 		return m.submitOp(f)
-	case opApply:
+	case ops.Apply:
 		return m.applyOp(f)
 	}
 	return m, nil
@@ -374,67 +239,69 @@ func (m Model) handleOpKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 // opRows is how many table rows the open flow's dialog shows at the
 // current size.
 func (m Model) opRows() int {
-	return m.flow().tableRows(m.styles, m.width, m.bodyHeight())
+	return m.flow().TableRows(m.styles, m.width, m.bodyHeight())
 }
 
 // submitOp checks the form (or the pick) and asks the cluster for the plan.
-func (m Model) submitOp(f opFlow) (Model, tea.Cmd) {
+func (m Model) submitOp(f ops.Flow) (Model, tea.Cmd) {
 	cl, res := m.deps.Cluster, m.res
-	switch f.op {
-	case opReset:
-		spec, err := f.resetSpec(m.deps.Now)
+	switch f.Op {
+	case ops.Reset:
+		spec, err := f.ResetSpec(m.deps.Now)
 		if err != nil {
 			return m.opInvalid(f, err)
 		}
-		return m.request(func(gen int) tea.Cmd { return planResetCmd(res, cl, gen, f.name.String(), f.topic, spec) })
-	case opCopy:
-		from := f.siblings[f.pick.Index]
-		return m.request(func(gen int) tea.Cmd { return planCopyCmd(res, cl, gen, f.name.String(), from.ID, f.topic) })
-	case opCreate:
-		suffix := strings.TrimSpace(f.text.Value())
+		return m.request(func(gen int) tea.Cmd { return ops.PlanResetCmd(res, cl, gen, f.Name.String(), f.Topic, spec) })
+	case ops.Copy:
+		from := f.Siblings[f.Pick.Index]
+		return m.request(func(gen int) tea.Cmd { return ops.PlanCopyCmd(res, cl, gen, f.Name.String(), from.ID, f.Topic) })
+	case ops.Create:
+		suffix := strings.TrimSpace(f.Text.Value())
 		if err := validSuffix(suffix); err != nil {
 			return m.opInvalid(f, err)
 		}
-		name := model.GroupName{Base: m.base, Topic: f.topic, Suffix: suffix}
+		name := model.GroupName{Base: m.base, Topic: f.Topic, Suffix: suffix}
 		if g, ok := m.snap.Group(name.String()); ok && g.Exists() {
 			return m.opInvalid(f, fmt.Errorf("%s already exists: move it with %s instead", name, keymap.Name(m.keys.Groups.Reset)))
 		}
-		at := createStarts[f.mode]
-		if f.mode == createAtDatetime {
-			t, err := parseRFC3339(f.at.Value())
+		at := ops.CreateStarts[f.Mode]
+		if f.Mode == ops.CreateAtDatetime {
+			t, err := ops.ParseRFC3339(f.At.Value())
 			if err != nil {
 				return m.opInvalid(f, err)
 			}
 			at = t.Format(time.RFC3339Nano)
 		}
-		f.name = name
-		m.modal = &f
-		return m.request(func(gen int) tea.Cmd { return planCreateCmd(res, cl, gen, name.String(), f.topic, at) })
+		f.Name = name
+		m.modal = flowModal{&f}
+		return m.request(func(gen int) tea.Cmd { return ops.PlanCreateCmd(res, cl, gen, name.String(), f.Topic, at) })
 	}
 	return m, nil
 }
 
-func (m Model) opInvalid(f opFlow, err error) (Model, tea.Cmd) {
-	f.err = widget.Clean(err.Error())
-	m.modal = &f
+func (m Model) opInvalid(f ops.Flow, err error) (Model, tea.Cmd) {
+	f.Err = widget.Clean(err.Error())
+	m.modal = flowModal{&f}
 	return m, nil
 }
 
 // applyOp runs the confirmed write.
-func (m Model) applyOp(f opFlow) (Model, tea.Cmd) {
+func (m Model) applyOp(f ops.Flow) (Model, tea.Cmd) {
 	if m.ops.writing != 0 {
 		return m.opInvalid(f, fmt.Errorf("an offset change is still running: wait for it"))
 	}
-	f.step = stepApplying
-	m.modal = &f
+	f.Step = ops.StepApplying
+	m.modal = flowModal{&f}
 	cl, res := m.deps.Cluster, m.res
 	var cmd func(gen int) tea.Cmd
-	if f.op == opDelete {
-		offsetsOnly, shown := f.mode == 1, f.preview.position
-		cmd = func(gen int) tea.Cmd { return deleteCmd(res, cl, gen, f.name.String(), f.topic, offsetsOnly, shown) }
+	if f.Op == ops.Delete {
+		offsetsOnly, shown := f.Mode == 1, f.Preview.Position
+		cmd = func(gen int) tea.Cmd {
+			return ops.DeleteCmd(res, cl, gen, f.Name.String(), f.Topic, offsetsOnly, shown)
+		}
 	} else {
-		plan := f.plan
-		cmd = func(gen int) tea.Cmd { return applyPlanCmd(res, cl, gen, f.op, plan) }
+		plan := f.Plan
+		cmd = func(gen int) tea.Cmd { return ops.ApplyPlanCmd(res, cl, gen, f.Op, plan) }
 	}
 	m, c := m.request(cmd)
 	m.ops.writing = m.ops.gen
@@ -447,31 +314,31 @@ func (m Model) opHelp() keymap.Help {
 	f := m.flow()
 	press, cancel := k.Press, k.Cancel
 	var short []key.Binding
-	switch f.step {
-	case stepForm:
+	switch f.Step {
+	case ops.StepForm:
 		press = keymap.Relabel(press, "show the plan")
 		short = []key.Binding{press, k.Next, k.Up, cancel}
-		if f.op == opCreate {
+		if f.Op == ops.Create {
 			short = []key.Binding{press, k.Next, k.Left, cancel}
 		}
-	case stepPick:
+	case ops.StepPick:
 		press = keymap.Relabel(press, "show the plan")
 		up := keymap.Relabel(k.Up, "pick")
 		short = []key.Binding{press, up, cancel}
-	case stepLoading:
+	case ops.StepLoading:
 		short = []key.Binding{cancel}
-	case stepPlan:
+	case ops.StepPlan:
 		press = keymap.Relabel(press, "press button")
 		next := keymap.Relabel(k.Next, "button")
 		cancel = keymap.Relabel(cancel, "back")
 		short = []key.Binding{k.Apply, next, press, k.PageUp, cancel}
-	case stepDelete:
+	case ops.StepDelete:
 		press = keymap.Relabel(press, "delete (once the name matches)")
 		short = []key.Binding{press, k.Next, k.Left, k.PageUp, cancel}
-	case stepApplying:
+	case ops.StepApplying:
 		cancel = keymap.Relabel(cancel, "hide (it goes on)")
 		short = []key.Binding{cancel}
-	case stepDone:
+	case ops.StepDone:
 		press = keymap.Relabel(press, "close")
 		cancel = keymap.Relabel(cancel, "close")
 		short = []key.Binding{press, k.PageUp, cancel}

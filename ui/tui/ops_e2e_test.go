@@ -76,7 +76,7 @@ func TestEndToEndResetToEarliest(t *testing.T) {
 	d.wait("every partition took its new offset")
 	fm := d.quit()
 
-	plan := fm.flow().result.Plan
+	plan := fm.flow().Result.Plan
 	if plan.Group != group || plan.Topic != demo.SpentTopic {
 		t.Fatalf("plan of %s on %s", plan.Group, plan.Topic)
 	}
@@ -123,7 +123,7 @@ func TestEndToEndDeleteWithTypedName(t *testing.T) {
 	d.wait("no commit left on " + demo.SpentTopic)
 	fm := d.quit()
 
-	if fm.flow() == nil || fm.flow().deleted.err != nil {
+	if fm.flow() == nil || fm.flow().Deleted.Err != nil {
 		t.Fatalf("no delete outcome: %+v", fm.flow())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

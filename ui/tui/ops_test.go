@@ -10,6 +10,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -52,10 +53,10 @@ func toOffset(o int64) func(model.PartitionLag) (int64, bool) {
 // answerPlan feeds the open flow the plan it waits for.
 func answerPlan(t *testing.T, m Model, plan model.Plan, source []model.PartitionLag) Model {
 	t.Helper()
-	if m.flow() == nil || m.flow().wait == 0 {
+	if m.flow() == nil || m.flow().Wait == 0 {
 		t.Fatalf("no flow waiting for a plan: %+v", m.flow())
 	}
-	m, _ = update(m, opPlanMsg{gen: m.flow().wait, plan: plan, source: source})
+	m, _ = update(m, ops.PlanMsg{Gen: m.flow().Wait, Plan: plan, Source: source})
 	return m
 }
 
@@ -75,11 +76,11 @@ func readBack(plan model.Plan, failed ...int32) model.PlanResult {
 }
 
 // focusField puts the focus of the open flow on c.
-func focusOp(m Model, c opControl) Model {
+func focusOp(m Model, c ops.Control) Model {
 	f := *m.flow()
-	f.focus = c
-	f = f.refocus()
-	m.modal = &f
+	f.Focus = c
+	f = f.Refocus()
+	m.modal = flowModal{&f}
 	return m
 }
 
@@ -126,7 +127,7 @@ func TestOpsResetForm(t *testing.T) {
 			m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R")
 			defer m.Close()
 			f := m.flow()
-			if f == nil || f.op != opReset || f.step != stepForm || f.focus != ctlMode {
+			if f == nil || f.Op != ops.Reset || f.Step != ops.StepForm || f.Focus != ops.CtlMode {
 				t.Fatalf("R opened %+v", f)
 			}
 			for range tt.modes {
@@ -136,21 +137,21 @@ func TestOpsResetForm(t *testing.T) {
 				m = typeText(press(m, "tab", "ctrl+u"), tt.value)
 			}
 			if tt.limit != nil {
-				m = typeText(press(focusOp(m, ctlPartitions), "ctrl+u"), *tt.limit)
+				m = typeText(press(focusOp(m, ops.CtlPartitions), "ctrl+u"), *tt.limit)
 			}
-			spec, specErr := m.flow().resetSpec(nowFixed)
+			spec, specErr := m.flow().ResetSpec(nowFixed)
 			m, cmd := update(m, keyMsg("enter"))
 			f = m.flow()
 			if tt.wantErr != "" {
-				if specErr == nil || f.step != stepForm || !strings.Contains(f.err, tt.wantErr) || cmd != nil {
-					t.Fatalf("step %v, error %q (spec error %v), want %q and no request", f.step, f.err, specErr, tt.wantErr)
+				if specErr == nil || f.Step != ops.StepForm || !strings.Contains(f.Err, tt.wantErr) || cmd != nil {
+					t.Fatalf("step %v, error %q (spec error %v), want %q and no request", f.Step, f.Err, specErr, tt.wantErr)
 				}
 				if !strings.Contains(m.View(), tt.wantErr) {
 					t.Error("the reason is not shown")
 				}
 				// Editing clears the reason.
 				m = press(m, "backspace")
-				if m.flow().err != "" && m.flow().focus != ctlMode {
+				if m.flow().Err != "" && m.flow().Focus != ops.CtlMode {
 					t.Error("editing kept the reason")
 				}
 				return
@@ -158,8 +159,8 @@ func TestOpsResetForm(t *testing.T) {
 			if specErr != nil {
 				t.Fatalf("rejected: %v", specErr)
 			}
-			if f.step != stepLoading || f.wait == 0 || cmd == nil {
-				t.Fatalf("enter did not ask for the plan: step %v wait %d", f.step, f.wait)
+			if f.Step != ops.StepLoading || f.Wait == 0 || cmd == nil {
+				t.Fatalf("enter did not ask for the plan: step %v wait %d", f.Step, f.Wait)
 			}
 			if spec.Mode != tt.want.Mode || spec.Offset != tt.want.Offset || spec.Shift != tt.want.Shift ||
 				spec.Duration != tt.want.Duration || !spec.Time.Equal(tt.want.Time) ||
@@ -178,10 +179,10 @@ func TestOpsResetForm(t *testing.T) {
 func TestOpsResetFromPartitions(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "enter", "down", "down", "R")
 	defer m.Close()
-	if m.flow() == nil || m.flow().limit.Value() != "2" {
-		t.Fatalf("partitions field %q, want 2", m.flow().limit.Value())
+	if m.flow() == nil || m.flow().Limit.Value() != "2" {
+		t.Fatalf("partitions field %q, want 2", m.flow().Limit.Value())
 	}
-	spec, err := m.flow().resetSpec(nowFixed)
+	spec, err := m.flow().ResetSpec(nowFixed)
 	if err != nil || !slices.Equal(spec.Partitions, []int32{2}) {
 		t.Errorf("spec partitions %v (%v), want [2]", spec.Partitions, err)
 	}
@@ -216,8 +217,8 @@ func TestOpsResetConfirm(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := planned()
 			defer m.Close()
-			if f := m.flow(); f.step != stepPlan || f.focus != ctlCancel {
-				t.Fatalf("plan step %v focus %v", f.step, f.focus)
+			if f := m.flow(); f.Step != ops.StepPlan || f.Focus != ops.CtlCancel {
+				t.Fatalf("plan step %v focus %v", f.Step, f.Focus)
 			}
 			m = press(m, tt.keys...)
 			if applying := m.ops.writing != 0; applying != tt.wantApply {
@@ -226,8 +227,8 @@ func TestOpsResetConfirm(t *testing.T) {
 			if open := m.flow() != nil; open != tt.wantOpen {
 				t.Fatalf("open = %v, want %v", open, tt.wantOpen)
 			}
-			if tt.wantApply && m.flow().step != stepApplying {
-				t.Errorf("step %v, want applying", m.flow().step)
+			if tt.wantApply && m.flow().Step != ops.StepApplying {
+				t.Errorf("step %v, want applying", m.flow().Step)
 			}
 		})
 	}
@@ -245,14 +246,14 @@ func TestOpsResetConfirm(t *testing.T) {
 	// A stale plan is dropped; the outcome of the write is shown and
 	// triggers a refresh.
 	m = press(m, "y")
-	gen := m.flow().wait
-	m, _ = update(m, opPlanMsg{gen: gen - 1, err: errors.New("stale")})
-	if m.flow().step != stepApplying {
+	gen := m.flow().Wait
+	m, _ = update(m, ops.PlanMsg{Gen: gen - 1, Err: errors.New("stale")})
+	if m.flow().Step != ops.StepApplying {
 		t.Fatal("a stale answer moved the flow")
 	}
-	m, cmd := update(m, opAppliedMsg{gen: gen, op: opReset, result: readBack(plan, 2)})
-	if f := m.flow(); f.step != stepDone || m.ops.writing != 0 {
-		t.Fatalf("step %v writing %d after the outcome", f.step, m.ops.writing)
+	m, cmd := update(m, ops.AppliedMsg{Gen: gen, Op: ops.Reset, Result: readBack(plan, 2)})
+	if f := m.flow(); f.Step != ops.StepDone || m.ops.writing != 0 {
+		t.Fatalf("step %v writing %d after the outcome", f.Step, m.ops.writing)
 	}
 	if !m.snapLoading {
 		t.Error("no refresh after the reset")
@@ -277,9 +278,9 @@ func TestOpsResetConfirm(t *testing.T) {
 func TestOpsPlanErrors(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R", "enter")
 	defer m.Close()
-	m, _ = update(m, opPlanMsg{gen: m.flow().wait, err: errors.New("topic spent_detail_topic has no partition 9")})
-	if f := m.flow(); f.step != stepForm || !strings.Contains(f.err, "no partition 9") {
-		t.Fatalf("step %v err %q", f.step, f.err)
+	m, _ = update(m, ops.PlanMsg{Gen: m.flow().Wait, Err: errors.New("topic spent_detail_topic has no partition 9")})
+	if f := m.flow(); f.Step != ops.StepForm || !strings.Contains(f.Err, "no partition 9") {
+		t.Fatalf("step %v err %q", f.Step, f.Err)
 	}
 	m = answerPlan(t, press(m, "enter"), model.Plan{Group: fullIndex, Topic: "spent_detail_topic", Operation: "reset to earliest"}, nil)
 	m = press(m, "y", "tab", "enter")
@@ -304,11 +305,11 @@ func TestOpsApplyClosedEarly(t *testing.T) {
 	if !hasStatus(cmd, widget.LevelWarn, "still running") {
 		t.Error("a second change started while one is running")
 	}
-	m, cmd = update(m, opAppliedMsg{gen: gen, op: opReset, result: readBack(plan)})
+	m, cmd = update(m, ops.AppliedMsg{Gen: gen, Op: ops.Reset, Result: readBack(plan)})
 	if m.ops.writing != 0 || !hasStatus(cmd, widget.LevelInfo, "reset of "+fullIndex+": committed and read back") {
 		t.Error("the outcome of a hidden reset is not reported")
 	}
-	m, cmd = update(m, opAppliedMsg{gen: gen, op: opReset, err: errors.New("boom")})
+	m, cmd = update(m, ops.AppliedMsg{Gen: gen, Op: ops.Reset, Err: errors.New("boom")})
 	if !hasStatus(cmd, widget.LevelError, "boom") {
 		t.Error("a failed hidden reset is not reported")
 	}
@@ -338,7 +339,7 @@ func TestOpsLiveRefusal(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R", "enter")
 	defer m.Close()
 	m = press(answerPlan(t, m, fixturePlan(fullIndex, "reset to latest", func(p model.PartitionLag) (int64, bool) { return p.End, true }), nil), "y")
-	m, _ = update(m, opAppliedMsg{gen: m.ops.writing, op: opReset, err: &kafka.GroupActiveError{Group: fullIndex, Op: kafka.OpReset,
+	m, _ = update(m, ops.AppliedMsg{Gen: m.ops.writing, Op: ops.Reset, Err: &kafka.GroupActiveError{Group: fullIndex, Op: kafka.OpReset,
 		Members: []model.Member{{ClientID: "indexer-2", Host: "/10.0.0.9"}}}})
 	if m.flow() != nil || m.prompt() == nil || !strings.Contains(m.View(), "indexer-2@/10.0.0.9") {
 		t.Error("the cluster's refusal is not shown with the member")
@@ -350,7 +351,7 @@ func TestOpsLiveRefusal(t *testing.T) {
 	// A delete preview that finds members refuses too.
 	m = press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "D")
 	defer m.Close()
-	m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Stable", members: []model.Member{{ClientID: "job", Host: "/10.0.0.3"}}})
+	m, _ = update(m, ops.PreviewMsg{Gen: m.flow().Wait, State: "Stable", Members: []model.Member{{ClientID: "job", Host: "/10.0.0.3"}}})
 	if m.flow() != nil || m.prompt() == nil || !strings.Contains(m.View(), "job@/10.0.0.3") {
 		t.Error("a delete of a group found live is not refused")
 	}
@@ -455,11 +456,11 @@ func TestOpsCopy(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "S")
 	defer m.Close()
 	f := m.flow()
-	if f == nil || f.step != stepPick {
+	if f == nil || f.Step != ops.StepPick {
 		t.Fatalf("S opened %+v", f)
 	}
 	var ids []string
-	for _, s := range f.siblings {
+	for _, s := range f.Siblings {
 		ids = append(ids, s.ID)
 	}
 	if want := []string{spentGroup, fullIndex}; !slices.Equal(ids, want) {
@@ -474,14 +475,14 @@ func TestOpsCopy(t *testing.T) {
 		}
 	}
 	m = press(m, "down", "down") // stops at the last
-	if m.flow().pick.Index != 1 {
-		t.Fatalf("picked %d", m.flow().pick.Index)
+	if m.flow().Pick.Index != 1 {
+		t.Fatalf("picked %d", m.flow().Pick.Index)
 	}
 	if v := m.View(); !strings.Contains(v, "600") {
 		t.Error("the side by side does not follow the pick")
 	}
 	m, cmd := update(m, keyMsg("enter"))
-	if m.flow().step != stepLoading || cmd == nil {
+	if m.flow().Step != ops.StepLoading || cmd == nil {
 		t.Fatal("enter did not ask for the plan")
 	}
 	full, _ := fixedSnapshot().Group(fullIndex)
@@ -502,7 +503,7 @@ func TestOpsCopy(t *testing.T) {
 	if m.ops.writing == 0 {
 		t.Fatal("y did not apply the copy")
 	}
-	m, cmd = update(m, opAppliedMsg{gen: m.ops.writing, op: opCopy, result: readBack(plan)})
+	m, cmd = update(m, ops.AppliedMsg{Gen: m.ops.writing, Op: ops.Copy, Result: readBack(plan)})
 	if !hasStatus(cmd, widget.LevelInfo, "copy of "+incremental+": committed and read back") || !strings.Contains(m.View(), "every partition took") {
 		t.Error("the copy's outcome is not shown")
 	}
@@ -531,7 +532,7 @@ func TestOpsCreate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := press(openTopic(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic"), "N")
 			defer m.Close()
-			if f := m.flow(); f == nil || f.op != opCreate || f.focus != ctlSuffix {
+			if f := m.flow(); f == nil || f.Op != ops.Create || f.Focus != ops.CtlSuffix {
 				t.Fatalf("N opened %+v", f)
 			}
 			m = press(typeText(m, tt.suffix), "tab")
@@ -544,18 +545,18 @@ func TestOpsCreate(t *testing.T) {
 			m, cmd := update(m, keyMsg("enter"))
 			f := m.flow()
 			if tt.wantErr != "" {
-				if f.step != stepForm || !strings.Contains(f.err, tt.wantErr) || cmd != nil {
-					t.Fatalf("step %v err %q", f.step, f.err)
+				if f.Step != ops.StepForm || !strings.Contains(f.Err, tt.wantErr) || cmd != nil {
+					t.Fatalf("step %v err %q", f.Step, f.Err)
 				}
 				return
 			}
-			if f.step != stepLoading || cmd == nil || f.name.String() != testBase+"-spent_detail_topic-audit" {
-				t.Fatalf("step %v group %q", f.step, f.name)
+			if f.Step != ops.StepLoading || cmd == nil || f.Name.String() != testBase+"-spent_detail_topic-audit" {
+				t.Fatalf("step %v group %q", f.Step, f.Name)
 			}
-			if got := createStarts[f.mode]; tt.wantAt != "" && got != tt.wantAt && f.at.Value() != tt.wantAt {
-				t.Errorf("start %q (%q), want %q", got, f.at.Value(), tt.wantAt)
+			if got := ops.CreateStarts[f.Mode]; tt.wantAt != "" && got != tt.wantAt && f.At.Value() != tt.wantAt {
+				t.Errorf("start %q (%q), want %q", got, f.At.Value(), tt.wantAt)
 			}
-			plan := model.BuildPlan(f.name.String(), "spent_detail_topic", "create at earliest", missingDefault(testBase, fixedSnapshot().Topics[3]).Partitions,
+			plan := model.BuildPlan(f.Name.String(), "spent_detail_topic", "create at earliest", missingDefault(testBase, fixedSnapshot().Topics[3]).Partitions,
 				map[int32]int64{0: 0, 1: 100, 2: 0})
 			m = press(answerPlan(t, m, plan, nil), "y")
 			if m.ops.writing == 0 {
@@ -568,17 +569,17 @@ func TestOpsCreate(t *testing.T) {
 func TestOpsDelete(t *testing.T) {
 	g, _ := fixedSnapshot().Group(incremental)
 	preview := func(m Model) Model {
-		m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Empty", position: g.Partitions})
+		m, _ = update(m, ops.PreviewMsg{Gen: m.flow().Wait, State: "Empty", Position: g.Partitions})
 		return m
 	}
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "D")
 	defer m.Close()
-	if f := m.flow(); f == nil || f.step != stepLoading || f.wait == 0 {
+	if f := m.flow(); f == nil || f.Step != ops.StepLoading || f.Wait == 0 {
 		t.Fatalf("D did not read the group first: %+v", f)
 	}
 	m = preview(m)
-	if f := m.flow(); f.step != stepDelete || f.focus != ctlName {
-		t.Fatalf("step %v focus %v", f.step, f.focus)
+	if f := m.flow(); f.Step != ops.StepDelete || f.Focus != ops.CtlName {
+		t.Fatalf("step %v focus %v", f.Step, f.Focus)
 	}
 	view := m.View()
 	for _, s := range []string{"Delete " + incremental + "?", "Empty · no live member · lag 230", "commits on 3 of 3", "1,100", "Type the group name"} {
@@ -608,7 +609,7 @@ func TestOpsDelete(t *testing.T) {
 			if got := m.ops.writing != 0; got != tt.want {
 				t.Fatalf("deleting = %v, want %v", got, tt.want)
 			}
-			if !tt.want && m.flow() != nil && tt.keys[len(tt.keys)-1] == "enter" && m.flow().err == "" {
+			if !tt.want && m.flow() != nil && tt.keys[len(tt.keys)-1] == "enter" && m.flow().Err == "" {
 				t.Error("no reason given for not deleting")
 			}
 		})
@@ -624,23 +625,23 @@ func TestOpsDelete(t *testing.T) {
 	// Offsets only, then the outcome read back.
 	m = press(typeText(press(m, "shift+tab", "right", "tab"), incremental), "enter")
 	f := m.flow()
-	if f.mode != 1 || m.ops.writing == 0 {
-		t.Fatalf("scope %d writing %d", f.mode, m.ops.writing)
+	if f.Mode != 1 || m.ops.writing == 0 {
+		t.Fatalf("scope %d writing %d", f.Mode, m.ops.writing)
 	}
 	after := slices.Clone(g.Partitions)
 	for i := range after {
 		after[i].HasCommitted, after[i].Committed = false, 0
 	}
-	m, cmd := update(m, opDeletedMsg{gen: m.ops.writing, group: incremental, topic: "spent_detail_topic", offsetsOnly: true, after: after})
-	if m.flow().step != stepDone || !m.snapLoading || !hasStatus(cmd, widget.LevelInfo, "deleted "+incremental) {
-		t.Fatalf("outcome not shown or no refresh: step %v", m.flow().step)
+	m, cmd := update(m, ops.DeletedMsg{Gen: m.ops.writing, Group: incremental, Topic: "spent_detail_topic", OffsetsOnly: true, After: after})
+	if m.flow().Step != ops.StepDone || !m.snapLoading || !hasStatus(cmd, widget.LevelInfo, "deleted "+incremental) {
+		t.Fatalf("outcome not shown or no refresh: step %v", m.flow().Step)
 	}
 	if v := m.View(); !strings.Contains(v, "no commit left on spent_detail_topic") || !strings.Contains(v, "✓ gone") {
 		t.Errorf("the read back is not shown:\n%s", v)
 	}
 	// A commit left behind is reported.
 	after[1].HasCommitted, after[1].Committed = true, 1300
-	_, cmd = update(m, opDeletedMsg{gen: m.ops.gen + 1, group: incremental, topic: "spent_detail_topic", after: after})
+	_, cmd = update(m, ops.DeletedMsg{Gen: m.ops.gen + 1, Group: incremental, Topic: "spent_detail_topic", After: after})
 	if !hasStatus(cmd, widget.LevelWarn, "still has commits on partition(s) 1") {
 		t.Error("a commit left behind is not reported")
 	}
@@ -650,10 +651,10 @@ func TestOpsDelete(t *testing.T) {
 func TestOpsStalePreview(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "D")
 	defer m.Close()
-	gen := m.flow().wait
+	gen := m.flow().Wait
 	m = press(m, "esc", "R")
-	m, _ = update(m, opPreviewMsg{gen: gen, state: "Empty"})
-	if f := m.flow(); f == nil || f.op != opReset || f.step != stepForm {
+	m, _ = update(m, ops.PreviewMsg{Gen: gen, State: "Empty"})
+	if f := m.flow(); f == nil || f.Op != ops.Reset || f.Step != ops.StepForm {
 		t.Errorf("a stale preview changed the open flow: %+v", f)
 	}
 }
@@ -664,16 +665,16 @@ func TestOpsPlanEscGoesBack(t *testing.T) {
 	t.Run("reset", func(t *testing.T) {
 		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R", "down", "down", "tab")
 		m = press(typeText(m, "1000"), "enter")
-		mode := m.flow().mode
+		mode := m.flow().Mode
 		m = press(answerPlan(t, m, fixturePlan(fullIndex, "reset to offset 1000", toOffset(1000)), nil), "esc")
 		defer m.Close()
 		f := m.flow()
-		if f == nil || f.step != stepForm {
+		if f == nil || f.Step != ops.StepForm {
 			t.Fatalf("esc on the plan did not go back to the form: %+v", f)
 		}
-		if f.mode != mode || f.vals[mode].Value() != "1000" || f.focus != ctlValue || len(f.plan.Partitions) != 0 {
+		if f.Mode != mode || f.Vals[mode].Value() != "1000" || f.Focus != ops.CtlValue || len(f.Plan.Partitions) != 0 {
 			t.Errorf("the form lost the choice: mode %d (want %d), value %q, focus %v, plan %d partitions",
-				f.mode, mode, f.vals[f.mode].Value(), f.focus, len(f.plan.Partitions))
+				f.Mode, mode, f.Vals[f.Mode].Value(), f.Focus, len(f.Plan.Partitions))
 		}
 		if v := m.View(); !strings.Contains(v, "1000") || strings.Contains(v, "[ Apply ]") {
 			t.Errorf("the form is not shown with the value:\n%s", v)
@@ -684,17 +685,17 @@ func TestOpsPlanEscGoesBack(t *testing.T) {
 	})
 	t.Run("copy", func(t *testing.T) {
 		m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", incremental), "S", "down", "enter")
-		picked := m.flow().pick.Index
+		picked := m.flow().Pick.Index
 		full, _ := fixedSnapshot().Group(fullIndex)
 		plan := fixturePlan(incremental, "copy offsets from "+fullIndex, toOffset(1000))
 		m = press(answerPlan(t, m, plan, full.Partitions), "esc")
 		defer m.Close()
 		f := m.flow()
-		if f == nil || f.step != stepPick {
+		if f == nil || f.Step != ops.StepPick {
 			t.Fatalf("esc on the plan did not go back to the pick: %+v", f)
 		}
-		if picked != 1 || f.pick.Index != picked {
-			t.Errorf("pick %d after going back, want %d (the second sibling)", f.pick.Index, picked)
+		if picked != 1 || f.Pick.Index != picked {
+			t.Errorf("pick %d after going back, want %d (the second sibling)", f.Pick.Index, picked)
 		}
 		if m = press(m, "esc"); m.flow() != nil {
 			t.Error("esc on the pick did not close the flow")
@@ -719,7 +720,7 @@ var opScreens = []struct {
 		m := press(onGroup(loaded(fixedSnapshot(), w, h), "spent_detail_topic", fullIndex), "R", "enter")
 		plan := fixturePlan(fullIndex, "reset to earliest", func(p model.PartitionLag) (int64, bool) { return p.Start, true })
 		m = press(answerPlan(t, m, plan, nil), "y")
-		m, _ = update(m, opAppliedMsg{gen: m.ops.writing, op: opReset, result: readBack(plan, 1)})
+		m, _ = update(m, ops.AppliedMsg{Gen: m.ops.writing, Op: ops.Reset, Result: readBack(plan, 1)})
 		return m
 	}},
 	{"ops_copy_pick", func(t *testing.T, w, h int) Model {
@@ -743,19 +744,19 @@ var opScreens = []struct {
 	{"ops_delete", func(t *testing.T, w, h int) Model {
 		m := press(onGroup(loaded(fixedSnapshot(), w, h), "spent_detail_topic", incremental), "D")
 		g, _ := fixedSnapshot().Group(incremental)
-		m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Empty", position: g.Partitions})
+		m, _ = update(m, ops.PreviewMsg{Gen: m.flow().Wait, State: "Empty", Position: g.Partitions})
 		return typeText(m, testBase+"-spent")
 	}},
 	{"ops_delete_done", func(t *testing.T, w, h int) Model {
 		m := press(onGroup(loaded(fixedSnapshot(), w, h), "spent_detail_topic", incremental), "D")
 		g, _ := fixedSnapshot().Group(incremental)
-		m, _ = update(m, opPreviewMsg{gen: m.flow().wait, state: "Empty", position: g.Partitions})
+		m, _ = update(m, ops.PreviewMsg{Gen: m.flow().Wait, State: "Empty", Position: g.Partitions})
 		m = press(typeText(m, incremental), "enter")
 		after := slices.Clone(g.Partitions)
 		for i := range after {
 			after[i].HasCommitted = false
 		}
-		m, _ = update(m, opDeletedMsg{gen: m.ops.writing, group: incremental, topic: "spent_detail_topic", after: after})
+		m, _ = update(m, ops.DeletedMsg{Gen: m.ops.writing, Group: incremental, Topic: "spent_detail_topic", After: after})
 		return m
 	}},
 }
@@ -819,8 +820,8 @@ func TestOpsScrollLongPlan(t *testing.T) {
 		t.Errorf("pgdown does not reach the last partition:\n%s", v)
 	}
 	m = press(m, "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup")
-	if m.flow().scroll != 0 {
-		t.Errorf("pgup stops at %d", m.flow().scroll)
+	if m.flow().Scroll != 0 {
+		t.Errorf("pgup stops at %d", m.flow().Scroll)
 	}
 }
 
@@ -860,12 +861,12 @@ func TestOpsDeleteConfirmTakesTheShownName(t *testing.T) {
 		{long, long.String(), true},
 	}
 	for _, tt := range tests {
-		f := opFlow{op: opDelete, name: tt.name}
-		f.text = newConfirmInput(tt.name)
+		f := ops.Flow{Op: ops.Delete, Name: tt.name}
+		f.Text = ops.NewConfirmInput(tt.name)
 		for _, r := range tt.typed {
-			f.text.SetValue(f.text.Value() + string(r))
+			f.Text.SetValue(f.Text.Value() + string(r))
 		}
-		if got := f.nameMatches(); got != tt.want {
+		if got := f.NameMatches(); got != tt.want {
 			t.Errorf("typed %q for %q: matches %v, want %v", tt.typed, tt.name, got, tt.want)
 		}
 	}

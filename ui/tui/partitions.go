@@ -146,7 +146,7 @@ func (v partitionsView) View() string {
 	// the lag (the table has it per partition).
 	summary := []widget.Phrase{
 		{Text: "group " + widget.Clean(g.ID)},
-		{Text: " · " + stateLabel(g), Need: 1},
+		{Text: " · " + widget.StateLabel(g), Need: 1},
 		{Text: fmt.Sprintf(" · %d member%s", len(g.Members), widget.Plural(len(g.Members))), Need: 3},
 		{Text: " · lag " + widget.Count(g.Lag), Need: 2},
 	}
@@ -154,7 +154,7 @@ func (v partitionsView) View() string {
 		summary = append(summary, widget.Phrase{Text: " · " + widget.Count(g.Expired) + " expired", Need: 4})
 	}
 	if notAuthorized(g.Err) {
-		summary = []widget.Phrase{{Text: "group " + widget.Clean(g.ID)}, {Text: " · " + stateLabel(g), Need: 1}, {Text: " · " + notAuthorizedText}}
+		summary = []widget.Phrase{{Text: "group " + widget.Clean(g.ID)}, {Text: " · " + widget.StateLabel(g), Need: 1}, {Text: " · " + notAuthorizedText}}
 	}
 	second := ""
 	switch {

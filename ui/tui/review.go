@@ -40,7 +40,7 @@ type commitReadMsg struct {
 func readCommitsCmd(res *widget.Resources, cl *kafka.Cluster, gen int, t target) tea.Cmd {
 	return widget.Run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
-			return commitReadMsg{gen: gen, err: errNoCluster}
+			return commitReadMsg{gen: gen, err: widget.ErrNoCluster}
 		}
 		pos, err := cl.Position(ctx, t.ID(), t.Group.Topic)
 		return commitReadMsg{gen: gen, position: pos, err: err}

@@ -136,7 +136,7 @@ func TestEndToEndResetRefusedOnMovedOffsets(t *testing.T) {
 	d.wait("every partition took its new offset")
 	fm := d.quit()
 
-	plan := fm.flow().result.Plan
+	plan := fm.flow().Result.Plan
 	if len(plan.Partitions) == 0 || plan.Partitions[0].Partition != 0 || !plan.Partitions[0].HasCurrent || plan.Partitions[0].Current != 13 {
 		t.Fatalf("the applied plan was not computed on the new figures: %+v", plan.Partitions)
 	}

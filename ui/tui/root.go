@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -118,7 +119,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleBases(msg)
 	case batchMsg:
 		return m.handleBatch(msg)
-	case opMsg:
+	case ops.Msg:
 		return m.handleOpMsg(msg)
 	case commitMsg:
 		return m.handleCommit(msg)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -81,3 +82,14 @@ func Stamp(t time.Time) string {
 // OneLine folds an error message onto one line: joined errors arrive with
 // a newline between them.
 func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// StateLabel folds the broker's group states into the words the view uses.
+func StateLabel(g model.Group) string {
+	switch g.State {
+	case "":
+		return "—"
+	case "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling":
+		return "rebalancing"
+	}
+	return g.State
+}

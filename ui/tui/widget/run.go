@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -35,3 +36,6 @@ func After(res *Resources, d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd 
 		}
 	}
 }
+
+// ErrNoCluster is what a command returns when the TUI has no cluster.
+var ErrNoCluster = errors.New("not connected to a cluster")

@@ -1,7 +1,9 @@
-package tui
+package ops
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -10,9 +12,9 @@ import (
 // The tables of partitions in offset operation dialogs: a plan, a position,
 // an outcome read back; drawn a window of rows at a time.
 
-// visibleRows is how many of n rows fit in room lines (the column header
+// VisibleRows is how many of n rows fit in room lines (the column header
 // included), and whether a line says that more are hidden.
-func visibleRows(n, room int) (rows int, more bool) {
+func VisibleRows(n, room int) (rows int, more bool) {
 	switch {
 	case room < 2:
 		return 0, false
@@ -22,10 +24,10 @@ func visibleRows(n, room int) (rows int, more bool) {
 	return max(room-2, 1), true
 }
 
-// renderOpTable draws t from row top in at most room lines.
-func renderOpTable(st *widget.Styles, t widget.Table, width, top, room int) []string {
+// RenderTable draws t from row top in at most room lines.
+func RenderTable(st *widget.Styles, t widget.Table, width, top, room int) []string {
 	n := len(t.Rows)
-	rows, more := visibleRows(n, room)
+	rows, more := VisibleRows(n, room)
 	if rows == 0 {
 		return nil
 	}
@@ -44,13 +46,13 @@ func renderOpTable(st *widget.Styles, t widget.Table, width, top, room int) []st
 
 // copyPreview is what copying the picked sibling would do, from the last
 // snapshot: the same arithmetic as the cluster's plan.
-func (f opFlow) copyPreview() (model.Plan, []model.PartitionLag) {
-	if f.pick.Index >= len(f.siblings) {
+func (f Flow) copyPreview() (model.Plan, []model.PartitionLag) {
+	if f.Pick.Index >= len(f.Siblings) {
 		return model.Plan{}, nil
 	}
-	sib := f.siblings[f.pick.Index]
-	targets := make(map[int32]int64, len(f.group.Partitions))
-	for _, p := range f.group.Partitions {
+	sib := f.Siblings[f.Pick.Index]
+	targets := make(map[int32]int64, len(f.Group.Partitions))
+	for _, p := range f.Group.Partitions {
 		targets[p.Partition] = p.Start // a partition the sibling never committed starts at earliest
 	}
 	for _, p := range sib.Partitions {
@@ -58,12 +60,12 @@ func (f opFlow) copyPreview() (model.Plan, []model.PartitionLag) {
 			targets[p.Partition] = p.Committed
 		}
 	}
-	return model.BuildPlan(f.group.ID, f.topic, "copy offsets from "+sib.ID, f.group.Partitions, targets), sib.Partitions
+	return model.BuildPlan(f.Group.ID, f.Topic, "copy offsets from "+sib.ID, f.Group.Partitions, targets), sib.Partitions
 }
 
-// planTable shows a plan per partition: current → new and lag before →
+// PlanTable shows a plan per partition: current → new and lag before →
 // after, with the sibling's offset beside it for a copy.
-func planTable(st *widget.Styles, plan model.Plan, source []model.PartitionLag) *widget.Table {
+func PlanTable(st *widget.Styles, plan model.Plan, source []model.PartitionLag) *widget.Table {
 	cols := []widget.Column{
 		{Title: "part", Min: 4, Align: widget.AlignRight},
 		{Title: "current", Min: 7, Align: widget.AlignRight},
@@ -91,15 +93,15 @@ func planTable(st *widget.Styles, plan model.Plan, source []model.PartitionLag) 
 		}
 		row := []widget.Cell{widget.Plain(fmt.Sprint(p.Partition)), widget.Plain(current)}
 		if source != nil {
-			row = append(row, widget.Plain(siblingOffset(source, p.Partition)))
+			row = append(row, widget.Plain(SiblingOffset(source, p.Partition)))
 		}
-		row = append(row, widget.Plain("→"), newCell, widget.Plain(widget.Count(p.LagBefore)), widget.Plain("→"), widget.Plain(widget.Count(p.LagAfter)), changeCell(st, p))
+		row = append(row, widget.Plain("→"), newCell, widget.Plain(widget.Count(p.LagBefore)), widget.Plain("→"), widget.Plain(widget.Count(p.LagAfter)), ChangeCell(st, p))
 		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
 
-func siblingOffset(source []model.PartitionLag, p int32) string {
+func SiblingOffset(source []model.PartitionLag, p int32) string {
 	for _, s := range source {
 		if s.Partition == p && s.HasCommitted {
 			return widget.Count(s.Committed)
@@ -108,10 +110,10 @@ func siblingOffset(source []model.PartitionLag, p int32) string {
 	return "—"
 }
 
-// changeCell says what a partition's move does to the group's reading, and
+// ChangeCell says what a partition's move does to the group's reading, and
 // what retention had already deleted before the group read it.
-func changeCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
-	c := moveCell(st, p)
+func ChangeCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
+	c := MoveCell(st, p)
 	if n := p.Expired(); n > 0 {
 		c.Text += " · " + widget.Count(n) + " expired"
 		if c.Style == nil {
@@ -121,7 +123,7 @@ func changeCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
 	return c
 }
 
-func moveCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
+func MoveCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
 	switch {
 	case !p.Changes():
 		return widget.Plain("no change")
@@ -135,8 +137,8 @@ func moveCell(st *widget.Styles, p model.PlanPartition) widget.Cell {
 	return widget.Plain("moves")
 }
 
-// positionTable shows a group's position: what a delete removes.
-func positionTable(pos []model.PartitionLag) *widget.Table {
+// PositionTable shows a group's position: what a delete removes.
+func PositionTable(pos []model.PartitionLag) *widget.Table {
 	t := &widget.Table{Cols: []widget.Column{
 		{Title: "part", Min: 4, Align: widget.AlignRight},
 		{Title: "start", Min: 5, Align: widget.AlignRight},
@@ -154,8 +156,8 @@ func positionTable(pos []model.PartitionLag) *widget.Table {
 	return t
 }
 
-// resultTable shows what an executed plan left committed, read back.
-func resultTable(st *widget.Styles, r model.PlanResult) *widget.Table {
+// ResultTable shows what an executed plan left committed, read back.
+func ResultTable(st *widget.Styles, r model.PlanResult) *widget.Table {
 	t := &widget.Table{Cols: []widget.Column{
 		{Title: "part", Min: 4, Align: widget.AlignRight},
 		{Title: "planned", Min: 7, Align: widget.AlignRight},
@@ -180,8 +182,8 @@ func resultTable(st *widget.Styles, r model.PlanResult) *widget.Table {
 	return t
 }
 
-// deletedTable shows a group's commits before a delete and read back after.
-func deletedTable(st *widget.Styles, before, after []model.PartitionLag) *widget.Table {
+// DeletedTable shows a group's commits before a delete and read back after.
+func DeletedTable(st *widget.Styles, before, after []model.PartitionLag) *widget.Table {
 	t := &widget.Table{Cols: []widget.Column{
 		{Title: "part", Min: 4, Align: widget.AlignRight},
 		{Title: "before", Min: 6, Align: widget.AlignRight},
@@ -209,4 +211,13 @@ func deletedTable(st *widget.Styles, before, after []model.PartitionLag) *widget
 		t.Rows = append(t.Rows, []widget.Cell{widget.Plain(fmt.Sprint(p.Partition)), widget.Plain(b), widget.Plain(now), status})
 	}
 	return t
+}
+
+// JoinInts lists partitions for a line: "0,2,5".
+func JoinInts(ps []int32) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = strconv.Itoa(int(p))
+	}
+	return strings.Join(s, ",")
 }

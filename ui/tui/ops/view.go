@@ -1,4 +1,4 @@
-package tui
+package ops
 
 import (
 	"fmt"
@@ -17,16 +17,16 @@ import (
 // prose above, a table of partitions in the middle that scrolls when the
 // window is short, and the fields or buttons below.
 
-// pickRows is how many siblings the copy picker shows at once.
-const pickRows = 5
+// PickRows is how many siblings the copy picker shows at once.
+const PickRows = 5
 
-// opBoxWidth is the outer width of an operation's dialog: wider than the
+// BoxWidth is the outer width of an operation's dialog: wider than the
 // other dialogs, so a plan's columns fit on large screens.
-func opBoxWidth(width int) int { return min(max(width-4, 20), 100) }
+func BoxWidth(width int) int { return min(max(width-4, 20), 100) }
 
-// opLayout is a dialog cut to its window: the lines above and below the
+// Layout is a dialog cut to its window: the lines above and below the
 // table, and the lines left for the table.
-type opLayout struct {
+type Layout struct {
 	top, bottom []string
 	table       *widget.Table
 	room        int
@@ -36,9 +36,9 @@ type opLayout struct {
 // show fewer than three rows, blank lines go first; then the prose above
 // it and the key hint at the bottom (the help bar has the keys), except
 // where the prose is the list to pick from.
-func (f opFlow) layout(st *widget.Styles, width, height int) opLayout {
-	top, bottom := f.sections(st, opBoxWidth(width)-4)
-	l := opLayout{top: top, bottom: bottom, table: f.table(st)}
+func (f Flow) layout(st *widget.Styles, width, height int) Layout {
+	top, bottom := f.sections(st, BoxWidth(width)-4)
+	l := Layout{top: top, bottom: bottom, table: f.table(st)}
 	short := func() bool {
 		l.room = height - 2 - len(l.top) - len(l.bottom) // 2: the border
 		return l.table != nil && l.room < min(len(l.table.Rows), 3)+1
@@ -47,7 +47,7 @@ func (f opFlow) layout(st *widget.Styles, width, height int) opLayout {
 		l.top = append(l.top[:1:1], slices.DeleteFunc(slices.Clone(l.top[1:]), widget.IsBlank)...) // keep the title
 		l.bottom = slices.DeleteFunc(slices.Clone(l.bottom), widget.IsBlank)
 	}
-	if f.step != stepPick && short() {
+	if f.Step != StepPick && short() {
 		l.top = l.top[:1]
 		l.bottom = l.bottom[:len(l.bottom)-1] // the hint is always last
 		short()
@@ -55,14 +55,14 @@ func (f opFlow) layout(st *widget.Styles, width, height int) opLayout {
 	return l
 }
 
-// view draws the flow's dialog centred in width × height.
-func (f opFlow) view(st *widget.Styles, width, height int) string {
-	boxW := opBoxWidth(width)
+// View draws the flow's dialog centred in width × height.
+func (f Flow) View(st *widget.Styles, width, height int) string {
+	boxW := BoxWidth(width)
 	inner := boxW - 4 // border and padding
 	l := f.layout(st, width, height)
 	lines := append([]string(nil), l.top...)
 	if l.table != nil {
-		lines = append(lines, renderOpTable(st, *l.table, inner, f.scroll, l.room)...)
+		lines = append(lines, RenderTable(st, *l.table, inner, f.Scroll, l.room)...)
 	}
 	lines = append(lines, l.bottom...)
 	for i, l := range lines {
@@ -78,77 +78,77 @@ func (f opFlow) view(st *widget.Styles, width, height int) string {
 	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box)
 }
 
-// tableRows is how many table rows the dialog shows in width × height.
-func (f opFlow) tableRows(st *widget.Styles, width, height int) int {
+// TableRows is how many table rows the dialog shows in width × height.
+func (f Flow) TableRows(st *widget.Styles, width, height int) int {
 	l := f.layout(st, width, height)
 	if l.table == nil {
 		return 0
 	}
-	rows, _ := visibleRows(len(l.table.Rows), l.room)
+	rows, _ := VisibleRows(len(l.table.Rows), l.room)
 	return rows
 }
 
 // tableLen is how many rows the current step's table has.
-func (f opFlow) tableLen() int {
-	switch f.step {
-	case stepPick:
+func (f Flow) tableLen() int {
+	switch f.Step {
+	case StepPick:
 		plan, _ := f.copyPreview()
 		return len(plan.Partitions)
-	case stepPlan:
-		return len(f.plan.Partitions)
-	case stepDelete:
-		return len(f.preview.position)
-	case stepDone:
-		if f.op == opDelete {
-			return len(f.deleted.after)
+	case StepPlan:
+		return len(f.Plan.Partitions)
+	case StepDelete:
+		return len(f.Preview.Position)
+	case StepDone:
+		if f.Op == Delete {
+			return len(f.Deleted.After)
 		}
-		return len(f.result.Plan.Partitions)
+		return len(f.Result.Plan.Partitions)
 	}
 	return 0
 }
 
 // table is the current step's table of partitions, nil when it has none.
-func (f opFlow) table(st *widget.Styles) *widget.Table {
-	switch f.step {
-	case stepPick:
+func (f Flow) table(st *widget.Styles) *widget.Table {
+	switch f.Step {
+	case StepPick:
 		plan, source := f.copyPreview()
-		return planTable(st, plan, source)
-	case stepPlan:
-		return planTable(st, f.plan, f.source)
-	case stepDelete:
-		return positionTable(f.preview.position)
-	case stepDone:
-		if f.op == opDelete {
-			if f.deleted.err != nil {
+		return PlanTable(st, plan, source)
+	case StepPlan:
+		return PlanTable(st, f.Plan, f.Source)
+	case StepDelete:
+		return PositionTable(f.Preview.Position)
+	case StepDone:
+		if f.Op == Delete {
+			if f.Deleted.Err != nil {
 				return nil
 			}
-			return deletedTable(st, f.preview.position, f.deleted.after)
+			return DeletedTable(st, f.Preview.Position, f.Deleted.After)
 		}
-		if f.result.Committed == nil {
+		if f.Result.Committed == nil {
 			return nil
 		}
-		return resultTable(st, f.result)
+		return ResultTable(st, f.Result)
 	}
 	return nil
 }
 
 // sections are the lines above and below the table of the current step.
-func (f opFlow) sections(st *widget.Styles, inner int) (top, bottom []string) {
+func (f Flow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 	title := func(s string) { top = append(top, st.DialogTitle.Render(ansi.Truncate(s, inner, "…")), "") }
 	prose := func(lines *[]string, s string) { *lines = append(*lines, widget.WrapText(s, inner)...) }
-	group, topic := widget.Clean(f.name.String()), widget.Clean(f.topic)
+	group, topic := widget.Clean(f.Name.String()), widget.Clean(f.Topic)
 	errLines := func() {
-		if f.err != "" {
+		if f.Err != "" {
 			bottom = append(bottom, "")
-			bottom = append(bottom, styleLines(st.DialogError, widget.WrapText(f.err, inner))...)
+			bottom = append(bottom, StyleLines(st.DialogError, widget.WrapText(f.Err, inner))...)
 		}
 	}
 	hint := func(s string) { bottom = append(bottom, st.Dim.Render(ansi.Truncate(s, inner, "…"))) }
 	tail := func(s string) { bottom = append(bottom, ""); hint(s) }
-	k := f.keys
-	switch f.step {
-	case stepForm:
-		if f.op == opCreate {
+	k := f.Keys
+	switch f.Step {
+	case StepForm:
+		if f.Op == Create {
 			title("Create a group on " + topic)
 			prose(&top, fmt.Sprintf("Commits a starting offset on every partition of %s for a new group, without consuming anything. The plan shows first; nothing is written until you apply.", topic))
 			top = append(top, "")
@@ -163,59 +163,59 @@ func (f opFlow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 		top = append(top, f.resetFields(st, inner)...)
 		errLines()
 		tail(keymap.Hints(keymap.Hint("show the plan", k.Press), keymap.Hint("mode", k.Up), keymap.Hint("next field", k.Next), keymap.Hint("cancel", k.Cancel)))
-	case stepPick:
+	case StepPick:
 		title("Copy offsets onto " + group)
 		prose(&top, "Pick the sibling to copy from: this group moves to where the sibling is, partition by partition. The cluster's plan shows next.")
 		top = append(top, "")
 		top = append(top, f.pickLines(st, inner)...)
 		top = append(top, "", st.Dim.Render(ansi.Truncate("side by side, from the last refresh:", inner, "…")))
 		plan, _ := f.copyPreview()
-		bottom = append(bottom, planTotals(plan, inner)...)
+		bottom = append(bottom, PlanTotals(plan, inner)...)
 		errLines()
 		tail(keymap.Hints(keymap.Hint("show the plan", k.Press), keymap.Hint("pick", k.Up), keymap.Hint("scroll", k.PageUp), keymap.Hint("cancel", k.Cancel)))
-	case stepLoading:
+	case StepLoading:
 		title(f.titleText())
 		what := "Asking the cluster for the plan…"
-		if f.op == opDelete {
+		if f.Op == Delete {
 			what = "Reading the group's state and commits…"
 		}
 		top = append(top, st.Dim.Render(what))
 		tail(keymap.Hint("cancel", k.Cancel))
-	case stepPlan:
+	case StepPlan:
 		title(f.titleText())
-		if f.note != "" {
-			top = append(top, styleLines(st.Warn, widget.WrapText(f.note, inner))...)
+		if f.Note != "" {
+			top = append(top, StyleLines(st.Warn, widget.WrapText(f.Note, inner))...)
 			top = append(top, "")
 		}
 		prose(&top, f.planSummary())
 		top = append(top, "")
-		bottom = append(bottom, planTotals(f.plan, inner)...)
+		bottom = append(bottom, PlanTotals(f.Plan, inner)...)
 		if f.hasClamped() {
 			prose(&bottom, "* clamped to [start, end]: the requested offset is not in the log")
 		}
 		errLines()
-		bottom = append(bottom, "", f.buttons(st, "Apply", len(f.plan.Partitions) > 0))
+		bottom = append(bottom, "", f.buttons(st, "Apply", len(f.Plan.Partitions) > 0))
 		hint(keymap.Hints("nothing is written until you apply", keymap.Hint("apply", k.Apply), keymap.Hint("back", k.Cancel)))
-	case stepDelete:
+	case StepDelete:
 		title("Delete " + group + "?")
-		if f.note != "" {
-			top = append(top, styleLines(st.Warn, widget.WrapText(f.note, inner))...)
+		if f.Note != "" {
+			top = append(top, StyleLines(st.Warn, widget.WrapText(f.Note, inner))...)
 			top = append(top, "")
 		}
 		top = append(top, f.deleteLines(st, inner)...)
 		top = append(top, "")
 		f.deleteBottom(st, inner, &bottom)
 		hint(keymap.Hints("type the name", keymap.Hint("delete", k.Press), keymap.Hint("next", k.Next), keymap.Hint("choose", k.Left), keymap.Hint("cancel", k.Cancel)))
-	case stepApplying:
+	case StepApplying:
 		title(f.titleText())
 		what := "Committing the plan, then reading it back…"
-		if f.op == opDelete {
+		if f.Op == Delete {
 			what = "Deleting, then reading the group back…"
 		}
 		top = append(top, st.Dim.Render(what))
 		tail(keymap.Hint("hide this dialog; the outcome shows in the status bar", k.Cancel))
-	case stepDone:
-		if f.op == opDelete {
+	case StepDone:
+		if f.Op == Delete {
 			f.deletedSections(st, inner, title, &top, &bottom)
 		} else {
 			f.doneSections(st, inner, title, &top, &bottom)
@@ -227,7 +227,7 @@ func (f opFlow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 	return top, bottom
 }
 
-func styleLines(s lipgloss.Style, lines []string) []string {
+func StyleLines(s lipgloss.Style, lines []string) []string {
 	for i, l := range lines {
 		lines[i] = s.Render(l)
 	}
@@ -235,31 +235,31 @@ func styleLines(s lipgloss.Style, lines []string) []string {
 }
 
 // titleText names the operation and its group.
-func (f opFlow) titleText() string {
-	group := widget.Clean(f.name.String())
-	switch f.op {
-	case opCopy:
+func (f Flow) titleText() string {
+	group := widget.Clean(f.Name.String())
+	switch f.Op {
+	case Copy:
 		return "Copy offsets onto " + group + "?"
-	case opCreate:
+	case Create:
 		return "Create " + group + "?"
-	case opDelete:
+	case Delete:
 		return "Delete " + group + "?"
 	}
 	return "Reset " + group + "?"
 }
 
 // planSummary is the line above a plan's table.
-func (f opFlow) planSummary() string {
-	n := len(f.plan.Partitions)
-	s := fmt.Sprintf("%s on %s · %d partition%s", widget.Clean(f.plan.Operation), widget.Clean(f.plan.Topic), n, widget.Plural(n))
-	if f.parts > 0 && n < f.parts && f.op == opReset {
-		s += fmt.Sprintf(" of %d", f.parts)
+func (f Flow) planSummary() string {
+	n := len(f.Plan.Partitions)
+	s := fmt.Sprintf("%s on %s · %d partition%s", widget.Clean(f.Plan.Operation), widget.Clean(f.Plan.Topic), n, widget.Plural(n))
+	if f.Parts > 0 && n < f.Parts && f.Op == Reset {
+		s += fmt.Sprintf(" of %d", f.Parts)
 	}
 	return s
 }
 
-func (f opFlow) hasClamped() bool {
-	for _, p := range f.plan.Partitions {
+func (f Flow) hasClamped() bool {
+	for _, p := range f.Plan.Partitions {
 		if p.Clamped {
 			return true
 		}
@@ -267,9 +267,9 @@ func (f opFlow) hasClamped() bool {
 	return false
 }
 
-// planTotals sums a plan up: lag before → after, records re-read and
+// PlanTotals sums a plan up: lag before → after, records re-read and
 // skipped.
-func planTotals(plan model.Plan, inner int) []string {
+func PlanTotals(plan model.Plan, inner int) []string {
 	var replayed, skipped int64
 	for _, p := range plan.Partitions {
 		replayed += p.Replayed()
@@ -282,125 +282,125 @@ func planTotals(plan model.Plan, inner int) []string {
 
 // buttons draws the action and Cancel buttons; the focused one in reverse
 // video, a disabled one dim.
-func (f opFlow) buttons(st *widget.Styles, action string, enabled bool) string {
+func (f Flow) buttons(st *widget.Styles, action string, enabled bool) string {
 	apply := "[ " + action + " ]"
 	switch {
 	case !enabled:
 		apply = st.Dim.Render(apply)
-	case f.focus == ctlApply:
+	case f.Focus == CtlApply:
 		apply = st.Selected.Render(apply)
 	}
 	cancel := "[ Cancel ]"
-	if f.focus == ctlCancel {
+	if f.Focus == CtlCancel {
 		cancel = st.Selected.Render(cancel)
 	}
 	line := "  " + apply + "  " + cancel
-	if !enabled && f.op == opDelete {
+	if !enabled && f.Op == Delete {
 		line += st.Dim.Render("  ← type the name first")
 	}
 	return line
 }
 
-func (f opFlow) closeButton(st *widget.Styles) string { return "  " + st.Selected.Render("[ Close ]") }
+func (f Flow) closeButton(st *widget.Styles) string { return "  " + st.Selected.Render("[ Close ]") }
 
 // marker points at the focused control.
-func (f opFlow) marker(c opControl) string {
-	if f.focus == c {
+func (f Flow) marker(c Control) string {
+	if f.Focus == c {
 		return "› "
 	}
 	return "  "
 }
 
 // fieldLine draws one labelled field.
-func (f opFlow) fieldLine(st *widget.Styles, c opControl, label string, labelWidth int, value string) string {
+func (f Flow) fieldLine(st *widget.Styles, c Control, label string, labelWidth int, value string) string {
 	ls := st.DialogLabel
-	if f.focus == c {
+	if f.Focus == c {
 		ls = st.DialogActive
 	}
 	return f.marker(c) + ls.Render(widget.Fit(label, labelWidth, widget.AlignLeft)) + "  " + value
 }
 
-func (f opFlow) resetFields(st *widget.Styles, inner int) []string {
+func (f Flow) resetFields(st *widget.Styles, inner int) []string {
 	var lines []string
 	labelW := 0
-	for _, rm := range resetModes {
-		labelW = max(labelW, ansi.StringWidth(rm.label))
+	for _, rm := range ResetModes {
+		labelW = max(labelW, ansi.StringWidth(rm.Label))
 	}
-	for i, rm := range resetModes {
-		marker, radio, label := "  ", "○ ", st.DialogLabel.Render(widget.Fit(rm.label, labelW, widget.AlignLeft))
-		if i == f.mode {
+	for i, rm := range ResetModes {
+		marker, radio, label := "  ", "○ ", st.DialogLabel.Render(widget.Fit(rm.Label, labelW, widget.AlignLeft))
+		if i == f.Mode {
 			radio = "● "
-			label = st.DialogActive.Render(widget.Fit(rm.label, labelW, widget.AlignLeft))
-			if f.focus == ctlMode {
+			label = st.DialogActive.Render(widget.Fit(rm.Label, labelW, widget.AlignLeft))
+			if f.Focus == CtlMode {
 				marker = "› "
 			}
 		}
-		lines = append(lines, marker+radio+label+"  "+st.Dim.Render(rm.about))
+		lines = append(lines, marker+radio+label+"  "+st.Dim.Render(rm.About))
 	}
 	lines = append(lines, "")
 	const fieldW = 10 // "partitions"
 	valueW := max(inner-fieldW-4, 4)
-	if rm := resetModes[f.mode]; rm.field != "" {
-		lines = append(lines, f.fieldLine(st, ctlValue, rm.field, fieldW, f.vals[f.mode].View(st, valueW)))
+	if rm := ResetModes[f.Mode]; rm.Field != "" {
+		lines = append(lines, f.fieldLine(st, CtlValue, rm.Field, fieldW, f.Vals[f.Mode].View(st, valueW)))
 	}
-	if f.mode != modeOffsetMap {
-		lines = append(lines, f.fieldLine(st, ctlPartitions, "partitions", fieldW, f.limit.View(st, valueW)))
+	if f.Mode != ModeOffsetMap {
+		lines = append(lines, f.fieldLine(st, CtlPartitions, "partitions", fieldW, f.Limit.View(st, valueW)))
 	} else {
 		lines = append(lines, "  "+st.Dim.Render(widget.Fit("partitions", fieldW, widget.AlignLeft)+"  only those named"))
 	}
 	return lines
 }
 
-func (f opFlow) createFields(st *widget.Styles, inner int) []string {
+func (f Flow) createFields(st *widget.Styles, inner int) []string {
 	const fieldW = 6 // "suffix"
 	valueW := max(inner-fieldW-4, 4)
-	lines := []string{f.fieldLine(st, ctlSuffix, "suffix", fieldW, f.text.View(st, valueW))}
-	opts := make([]string, len(createStarts))
-	for i, c := range createStarts {
-		if i == f.mode {
+	lines := []string{f.fieldLine(st, CtlSuffix, "suffix", fieldW, f.Text.View(st, valueW))}
+	opts := make([]string, len(CreateStarts))
+	for i, c := range CreateStarts {
+		if i == f.Mode {
 			opts[i] = st.DialogActive.Render("[" + c + "]")
 		} else {
 			opts[i] = " " + c + " "
 		}
 	}
-	lines = append(lines, f.fieldLine(st, ctlStart, "start", fieldW, strings.Join(opts, "")))
-	if f.mode == createAtDatetime {
-		lines = append(lines, f.fieldLine(st, ctlTime, "time", fieldW, f.at.View(st, valueW)))
+	lines = append(lines, f.fieldLine(st, CtlStart, "start", fieldW, strings.Join(opts, "")))
+	if f.Mode == CreateAtDatetime {
+		lines = append(lines, f.fieldLine(st, CtlTime, "time", fieldW, f.At.View(st, valueW)))
 	}
-	suffix := strings.TrimSpace(f.text.Value())
+	suffix := strings.TrimSpace(f.Text.Value())
 	if suffix == "" {
 		suffix = "{suffix}"
 	}
-	name := model.GroupName{Base: f.name.Base, Topic: f.name.Topic, Suffix: suffix}
+	name := model.GroupName{Base: f.Name.Base, Topic: f.Name.Topic, Suffix: suffix}
 	lines = append(lines, "", st.Dim.Render(ansi.Truncate("new group: "+widget.Clean(name.String()), inner, "…")))
 	return lines
 }
 
 // pickLines lists the siblings a copy can come from, the picked one marked.
-func (f opFlow) pickLines(st *widget.Styles, inner int) []string {
-	cur := f.pick.Clamp(len(f.siblings), pickRows)
+func (f Flow) pickLines(st *widget.Styles, inner int) []string {
+	cur := f.Pick.Clamp(len(f.Siblings), PickRows)
 	nameW := 0
-	for _, s := range f.siblings {
-		nameW = max(nameW, ansi.StringWidth(siblingName(s)))
+	for _, s := range f.Siblings {
+		nameW = max(nameW, ansi.StringWidth(SiblingName(s)))
 	}
 	nameW = min(nameW, max(inner/2, 10))
 	var lines []string
-	for i := cur.Offset; i < len(f.siblings) && i < cur.Offset+pickRows; i++ {
-		s := f.siblings[i]
-		line := widget.Fit(siblingName(s), nameW, widget.AlignLeft) + "  " + fmt.Sprintf("lag %s · %s", widget.Count(s.Lag), stateLabel(s))
+	for i := cur.Offset; i < len(f.Siblings) && i < cur.Offset+PickRows; i++ {
+		s := f.Siblings[i]
+		line := widget.Fit(SiblingName(s), nameW, widget.AlignLeft) + "  " + fmt.Sprintf("lag %s · %s", widget.Count(s.Lag), widget.StateLabel(s))
 		if i == cur.Index {
 			lines = append(lines, st.Selected.Render(ansi.Truncate("› "+line, inner, "…")))
 		} else {
 			lines = append(lines, "  "+line)
 		}
 	}
-	if len(f.siblings) > pickRows {
-		lines = append(lines, st.Dim.Render(fmt.Sprintf("  %d of %d siblings · ↑/↓ for more", cur.Index+1, len(f.siblings))))
+	if len(f.Siblings) > PickRows {
+		lines = append(lines, st.Dim.Render(fmt.Sprintf("  %d of %d siblings · ↑/↓ for more", cur.Index+1, len(f.Siblings))))
 	}
 	return lines
 }
 
-func siblingName(g model.Group) string {
+func SiblingName(g model.Group) string {
 	if g.Name.IsDefault() {
 		return "(default)"
 	}
@@ -408,26 +408,26 @@ func siblingName(g model.Group) string {
 }
 
 // deleteLines describe the group about to go.
-func (f opFlow) deleteLines(st *widget.Styles, inner int) []string {
-	p := f.preview
+func (f Flow) deleteLines(st *widget.Styles, inner int) []string {
+	p := f.Preview
 	commits := 0
 	var lag int64
-	for _, pl := range p.position {
+	for _, pl := range p.Position {
 		if pl.HasCommitted {
 			commits++
 		}
 		lag += pl.Lag
 	}
-	state := p.state
+	state := p.State
 	if state == "" {
 		state = "unknown"
 	}
 	lines := widget.WrapText(fmt.Sprintf("%s · no live member · lag %s · commits on %d of %d partition%s",
-		widget.Clean(state), widget.Count(lag), commits, len(p.position), widget.Plural(len(p.position))), inner)
-	opts := []string{"whole group", "offsets on " + widget.Clean(f.topic) + " only"}
+		widget.Clean(state), widget.Count(lag), commits, len(p.Position), widget.Plural(len(p.Position))), inner)
+	opts := []string{"whole group", "offsets on " + widget.Clean(f.Topic) + " only"}
 	for i, c := range opts {
 		switch {
-		case i == f.mode:
+		case i == f.Mode:
 			opts[i] = st.DialogActive.Render("[" + c + "]")
 		case i == 1 && !p.hasCommits():
 			opts[i] = st.Dim.Render(" " + c + " (none) ")
@@ -435,43 +435,43 @@ func (f opFlow) deleteLines(st *widget.Styles, inner int) []string {
 			opts[i] = " " + c + " "
 		}
 	}
-	lines = append(lines, f.fieldLine(st, ctlScope, "delete", 6, strings.Join(opts, "")))
+	lines = append(lines, f.fieldLine(st, CtlScope, "delete", 6, strings.Join(opts, "")))
 	return lines
 }
 
-func (f opFlow) deleteBottom(st *widget.Styles, inner int, bottom *[]string) {
-	topic := widget.Clean(f.topic)
-	if f.mode == 0 {
+func (f Flow) deleteBottom(st *widget.Styles, inner int, bottom *[]string) {
+	topic := widget.Clean(f.Topic)
+	if f.Mode == 0 {
 		*bottom = append(*bottom, widget.WrapText("Removes the group and all its commits; it would restart from earliest.", inner)...)
-		if len(f.others) > 0 {
-			*bottom = append(*bottom, styleLines(st.Warn, widget.WrapText("That includes its commits on "+widget.Clean(strings.Join(f.others, ", "))+".", inner))...)
+		if len(f.Others) > 0 {
+			*bottom = append(*bottom, StyleLines(st.Warn, widget.WrapText("That includes its commits on "+widget.Clean(strings.Join(f.Others, ", "))+".", inner))...)
 		}
 	} else {
 		*bottom = append(*bottom, widget.WrapText("Removes its commits on "+topic+" only; it would restart there from earliest.", inner)...)
 	}
 	*bottom = append(*bottom, "", "Type the group name to confirm:")
-	*bottom = append(*bottom, f.marker(ctlName)+f.text.View(st, max(inner-2, 4)))
-	if f.err != "" {
-		*bottom = append(*bottom, styleLines(st.DialogError, widget.WrapText(f.err, inner))...)
+	*bottom = append(*bottom, f.marker(CtlName)+f.Text.View(st, max(inner-2, 4)))
+	if f.Err != "" {
+		*bottom = append(*bottom, StyleLines(st.DialogError, widget.WrapText(f.Err, inner))...)
 	}
 	*bottom = append(*bottom, "")
 	label := "Delete"
-	if f.mode == 1 {
+	if f.Mode == 1 {
 		label = "Delete offsets"
 	}
-	*bottom = append(*bottom, f.buttons(st, label, f.nameMatches()))
+	*bottom = append(*bottom, f.buttons(st, label, f.NameMatches()))
 }
 
-func (f opFlow) doneSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
-	group := widget.Clean(f.name.String())
-	r := f.result
+func (f Flow) doneSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
+	group := widget.Clean(f.Name.String())
+	r := f.Result
 	switch {
-	case f.err != "":
-		title(widget.Capitalize(f.op.String()) + " of " + group + " failed")
+	case f.Err != "":
+		title(widget.Capitalize(f.Op.String()) + " of " + group + " failed")
 	case !r.OK():
-		title(fmt.Sprintf("%s of %s: %d partition(s) did not take", widget.Capitalize(f.op.String()), group, len(r.Failed)))
+		title(fmt.Sprintf("%s of %s: %d partition(s) did not take", widget.Capitalize(f.Op.String()), group, len(r.Failed)))
 	default:
-		title(widget.Capitalize(f.op.String()) + " of " + group + ": done")
+		title(widget.Capitalize(f.Op.String()) + " of " + group + ": done")
 	}
 	if r.Committed == nil {
 		*top = append(*top, widget.WrapText("Nothing was committed.", inner)...)
@@ -494,31 +494,31 @@ func (f opFlow) doneSections(st *widget.Styles, inner int, title func(string), t
 			failed = append(failed, p.Partition)
 		}
 	}
-	*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("did not take: partition(s) "+joinInts(failed), inner, "…")))
+	*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("did not take: partition(s) "+JoinInts(failed), inner, "…")))
 }
 
-func (f opFlow) deletedSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
-	group, topic := widget.Clean(f.name.String()), widget.Clean(f.topic)
-	d := f.deleted
+func (f Flow) deletedSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
+	group, topic := widget.Clean(f.Name.String()), widget.Clean(f.Topic)
+	d := f.Deleted
 	what := "the whole group"
-	if d.offsetsOnly {
+	if d.OffsetsOnly {
 		what = "its commits on " + topic
 	}
 	switch {
-	case d.err != nil:
+	case d.Err != nil:
 		title("Delete of " + group + " failed")
 		*top = append(*top, widget.WrapText("Nothing was deleted.", inner)...)
 		return
-	case d.readErr != nil:
+	case d.ReadErr != nil:
 		title("Deleted " + group)
-		*top = append(*top, widget.WrapText("Deleted "+what+", but reading it back failed: "+widget.Clean(d.readErr.Error()), inner)...)
+		*top = append(*top, widget.WrapText("Deleted "+what+", but reading it back failed: "+widget.Clean(d.ReadErr.Error()), inner)...)
 		return
 	}
 	title("Deleted " + group)
 	*top = append(*top, widget.WrapText("Deleted "+what+". Read back from the cluster:", inner)...)
 	*top = append(*top, "")
-	if left := d.left(); len(left) > 0 {
-		*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("still committed on partition(s) "+joinInts(left), inner, "…")))
+	if left := d.Left(); len(left) > 0 {
+		*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("still committed on partition(s) "+JoinInts(left), inner, "…")))
 		return
 	}
 	*bottom = append(*bottom, st.Good.Render(ansi.Truncate("no commit left on "+topic+": it would restart from earliest", inner, "…")))

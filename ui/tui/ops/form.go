@@ -1,4 +1,4 @@
-package tui
+package ops
 
 import (
 	"fmt"
@@ -15,13 +15,13 @@ import (
 // Reading the forms of offset operations: everything that can be checked
 // before the cluster is asked for a plan.
 
-// resetSpec reads the reset form. It checks everything that can be checked
+// ResetSpec reads the reset form. It checks everything that can be checked
 // before asking the cluster.
-func (f opFlow) resetSpec(now func() time.Time) (kafka.ResetSpec, error) {
-	rm := resetModes[f.mode]
-	spec := kafka.ResetSpec{Mode: rm.mode, Now: now}
-	val := strings.TrimSpace(f.vals[f.mode].Value())
-	switch rm.mode {
+func (f Flow) ResetSpec(now func() time.Time) (kafka.ResetSpec, error) {
+	rm := ResetModes[f.Mode]
+	spec := kafka.ResetSpec{Mode: rm.Mode, Now: now}
+	val := strings.TrimSpace(f.Vals[f.Mode].Value())
+	switch rm.Mode {
 	case kafka.ResetToOffset:
 		o, err := strconv.ParseInt(strings.ReplaceAll(val, ",", ""), 10, 64)
 		if err != nil || o < 0 {
@@ -29,13 +29,13 @@ func (f opFlow) resetSpec(now func() time.Time) (kafka.ResetSpec, error) {
 		}
 		spec.Offset = o
 	case kafka.ResetToOffsetMap:
-		m, err := parseOffsetMap(val, f.parts)
+		m, err := ParseOffsetMap(val, f.Parts)
 		if err != nil {
 			return spec, err
 		}
 		spec.OffsetMap = m
 	case kafka.ResetToDatetime:
-		t, err := parseRFC3339(val)
+		t, err := ParseRFC3339(val)
 		if err != nil {
 			return spec, err
 		}
@@ -56,8 +56,8 @@ func (f opFlow) resetSpec(now func() time.Time) (kafka.ResetSpec, error) {
 		}
 		spec.Shift = n
 	}
-	if f.mode != modeOffsetMap {
-		parts, err := parsePartitions(f.limit.Value(), f.parts)
+	if f.Mode != ModeOffsetMap {
+		parts, err := ParsePartitions(f.Limit.Value(), f.Parts)
 		if err != nil {
 			return spec, err
 		}
@@ -66,8 +66,8 @@ func (f opFlow) resetSpec(now func() time.Time) (kafka.ResetSpec, error) {
 	return spec, nil
 }
 
-// parseRFC3339 reads a datetime field.
-func parseRFC3339(s string) (time.Time, error) {
+// ParseRFC3339 reads a datetime field.
+func ParseRFC3339(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
 	if err != nil {
 		return t, fmt.Errorf("time: give an RFC 3339 time such as 2025-01-31T09:00:00Z")
@@ -78,9 +78,9 @@ func parseRFC3339(s string) (time.Time, error) {
 	return t, nil
 }
 
-// parsePartitions reads "0,2" ("" or "all": every partition). n is the
+// ParsePartitions reads "0,2" ("" or "all": every partition). n is the
 // topic's partition count, 0 when unknown.
-func parsePartitions(s string, n int) ([]int32, error) {
+func ParsePartitions(s string, n int) ([]int32, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "all" {
 		return nil, nil
@@ -91,7 +91,7 @@ func parsePartitions(s string, n int) ([]int32, error) {
 		if err != nil || p < 0 {
 			return nil, fmt.Errorf("partitions: give numbers like 0,2 (empty: all)")
 		}
-		if err := partitionInRange(int32(p), n); err != nil {
+		if err := PartitionInRange(int32(p), n); err != nil {
 			return nil, err
 		}
 		if !slices.Contains(out, int32(p)) {
@@ -102,8 +102,8 @@ func parsePartitions(s string, n int) ([]int32, error) {
 	return out, nil
 }
 
-// parseOffsetMap reads "0=10,1=20".
-func parseOffsetMap(s string, n int) (map[int32]int64, error) {
+// ParseOffsetMap reads "0=10,1=20".
+func ParseOffsetMap(s string, n int) (map[int32]int64, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, fmt.Errorf("offsets: give partition=offset pairs, e.g. 0=10,1=20")
 	}
@@ -121,7 +121,7 @@ func parseOffsetMap(s string, n int) (map[int32]int64, error) {
 		if _, dup := out[int32(p)]; dup {
 			return nil, fmt.Errorf("offsets: partition %d is given twice", p)
 		}
-		if err := partitionInRange(int32(p), n); err != nil {
+		if err := PartitionInRange(int32(p), n); err != nil {
 			return nil, err
 		}
 		out[int32(p)] = o
@@ -129,7 +129,7 @@ func parseOffsetMap(s string, n int) (map[int32]int64, error) {
 	return out, nil
 }
 
-func partitionInRange(p int32, n int) error {
+func PartitionInRange(p int32, n int) error {
 	if n > 0 && int(p) >= n {
 		return fmt.Errorf("partitions: the topic has partitions 0 to %d", n-1)
 	}
