@@ -746,8 +746,10 @@ func TestRegistryEvictsUnderConcurrentCalls(t *testing.T) {
 // call's context ends while the handler runs.
 func TestRegistryConsumeFuncCommitsOnlyWhatWasHandled(t *testing.T) {
 	t.Parallel()
-	f := newRegFixture(t, 2, []string{"spent"})
-	f.produce(t, "spent", map[int32]int{0: 6, 1: 6})
+	// One partition: which partition a poll serves first is the client's
+	// choice, and the same records must come back.
+	f := newRegFixture(t, 1, []string{"spent"})
+	f.produce(t, "spent", map[int32]int{0: 12})
 	ctx := regCtx(t)
 	group := regBase + "-spent-jobs"
 
@@ -795,7 +797,7 @@ func TestRegistryConsumeFuncCommitsOnlyWhatWasHandled(t *testing.T) {
 
 	// Caught up: the handler is not called and nothing fails.
 	n := 0
-	for range 4 {
+	for range 3 {
 		if err := f.reg.ConsumeFunc(ctx, "spent", "jobs", 5, func(recs []model.Record) error {
 			n += len(recs)
 			return nil
