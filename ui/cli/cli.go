@@ -40,6 +40,10 @@ func run(ctx context.Context, a *app, args []string) int {
 	}
 	fmt.Fprintln(a.stderr, errorLine(ctx, err))
 	code := exitCode(err)
+	if se, ok := signalOf(ctx); ok && code == ExitError {
+		// Stopped by SIGINT or SIGTERM: exit as the shell reports it.
+		code = signalExit(se)
+	}
 	if code == ExitUsage {
 		fmt.Fprintf(a.stderr, "run '%s --help' for usage\n", cmd.CommandPath())
 	}

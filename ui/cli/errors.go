@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/ui/render"
@@ -16,6 +17,15 @@ const (
 	ExitError   = 1 // the command failed (cluster unreachable, unknown topic, ...)
 	ExitUsage   = 2 // bad flags or arguments: nothing was attempted
 	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode)
+
+	// ExitBrokenPipe: stdout's reader went away (consume ... | head). It is
+	// what shells report for a process killed by SIGPIPE; kgroups exits
+	// with it after saying what it delivered and committed.
+	ExitBrokenPipe = 141
+	// Stopped by SIGINT (130) or SIGTERM (143) after finishing what it was
+	// writing: 128 plus the signal's number, as shells report it.
+	ExitInterrupted = 130
+	ExitTerminated  = 143
 )
 
 // ErrRefused is matched (errors.Is) by every error that refuses an action
@@ -56,6 +66,8 @@ func exitCode(err error) int {
 	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive),
 		errors.Is(err, kafka.ErrReadOnly):
 		return ExitRefused
+	case errors.Is(err, syscall.EPIPE):
+		return ExitBrokenPipe
 	default:
 		return ExitError
 	}
