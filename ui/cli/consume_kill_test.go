@@ -252,7 +252,9 @@ func (k killRun) String() string {
 // fully written (nothing committed was lost), SIGINT and SIGTERM commit
 // exactly what was written, and the next consume starts at the commit.
 func TestConsumeKilledNeverCommitsUnwritten(t *testing.T) {
+	setup := time.Now()
 	f := newKillFixture(t)
+	t.Logf("set up in %v", time.Since(setup).Round(time.Millisecond))
 	_, err := os.Stat("/dev/full")
 	haveFull := err == nil
 
