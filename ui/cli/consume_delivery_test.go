@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/kafka/demo"
 )
@@ -82,4 +86,43 @@ func TestConsumeWriteFailureCommitsNothingUnwritten(t *testing.T) {
 // completeLines drops a last line cut short.
 func completeLines(s string) string {
 	return s[:strings.LastIndexByte(s, '\n')+1]
+}
+
+// TestConsumeFailedCommitSaysWhatIsReadAgain checks that when the commit of
+// a written chunk fails, consume exits 1 with one line that does not claim
+// the chunk was committed.
+func TestConsumeFailedCommitSaysWhatIsReadAgain(t *testing.T) {
+	f := newOpsFixture(t)
+	f.cluster.ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		f.cluster.KeepControl()
+		creq := req.(*kmsg.OffsetCommitRequest)
+		if creq.Group != opsIncr {
+			return nil, nil, false
+		}
+		resp := creq.ResponseKind().(*kmsg.OffsetCommitResponse)
+		for _, rt := range creq.Topics {
+			st := kmsg.NewOffsetCommitResponseTopic()
+			st.Topic = rt.Topic
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewOffsetCommitResponseTopicPartition()
+				sp.Partition = rp.Partition
+				sp.ErrorCode = kerr.GroupAuthorizationFailed.Code
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	r := f.run(t, "consume", "--topic", opsTopic, "--suffix", "incremental", "-n", "15", "-o", "jsonl")
+	n := strings.Count(r.stdout, "\n")
+	if r.code != ExitError || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("exit %d, stderr %q; want exit %d and one line", r.code, r.stderr, ExitError)
+	}
+	if n == 0 || !strings.Contains(r.stderr, "0 record(s) committed") ||
+		!strings.Contains(r.stderr, fmt.Sprintf("%d more written but not committed", n)) {
+		t.Errorf("wrote %d records; stderr %q does not say that none was committed and %d will be read again", n, r.stderr, n)
+	}
+	if c := f.committedOn(t, opsIncr); len(c) != 0 {
+		t.Errorf("committed %v", c)
+	}
 }
