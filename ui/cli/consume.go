@@ -232,15 +232,15 @@ func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consume
 		case errors.As(err, &werr):
 			return fmt.Errorf("consume %s: writing records failed: %w; %s; the next consume reads the rest again",
 				o.topic, werr.err, delivered(committed, group))
-		case err != nil && ctx.Err() != nil:
-			// Interrupted while reading a chunk: it was not written, and
-			// the registry committed none of it.
+		case err != nil && ctx.Err() != nil && got == 0:
+			// Interrupted while reading a chunk: none of it was written,
+			// and the registry committed none of it.
 		case errors.Is(err, kafka.ErrGroupActive) && committed == 0:
 			return err // it names the group, its members and what to do
 		case err != nil:
-			written := committed + got // written, then the commit failed
+			// got > 0: the chunk was written, then its commit failed.
 			return fmt.Errorf("consume %s as group %s on %s: %w; %s%s", o.topic, group, conn.Bootstrap(), err,
-				delivered(committed, group), notCommitted(written-committed))
+				delivered(committed, group), notCommitted(got))
 		}
 		committed += got
 		if got < want {
