@@ -39,8 +39,11 @@ func newConsumeCommand(a *app) *cobra.Command {
 		Long: `Read up to N records of a topic.
 
 Without --peek, consume joins the group {base}-{topic} (or {base}-{topic}-{suffix}
-with --suffix) the way the service does, and commits exactly the records it
-prints: the next call continues where this one stopped. A new group starts at
+with --suffix) the way the service does, in chunks of at most 1,000 records:
+each chunk is written and flushed to stdout first and committed after, so a
+record is never committed before it was written (a failed write commits none
+of its chunk; SIGINT or SIGTERM commits what was written, then exits 130 or
+143): the next call continues where this one stopped. A new group starts at
 the earliest offset. It refuses (exit 3) to join a group that has live members,
 since that would rebalance the running service; --force joins anyway.
 
