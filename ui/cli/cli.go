@@ -40,6 +40,10 @@ func run(ctx context.Context, a *app, args []string) int {
 	}
 	code := exitCode(err)
 	line := errorLine(ctx, err)
+	if se, ok := signalOf(ctx); ok && code == ExitError {
+		// Stopped by SIGINT or SIGTERM: exit as the shell reports it.
+		code = signalExit(se)
+	}
 	if code == ExitUsage {
 		// The hint shares the error's line: one line per failure, always.
 		line += fmt.Sprintf(" (see '%s --help')", cmd.CommandPath())
