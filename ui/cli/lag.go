@@ -105,4 +105,3 @@ func stateCell(state, err string) string {
 	}
 	return render.Sanitize(state)
 }
-
