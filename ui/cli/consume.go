@@ -47,7 +47,9 @@ since that would rebalance the running service; --force joins anyway.
 With --peek, it reads without joining any group and never commits: from the
 group's committed position (earliest where none), or from --from-offset,
 --from-time or the --last N records of each partition, optionally of one
---partition.
+--partition. A peek prints records as they arrive: by partition, then
+offset, within each fetch from the brokers (one partition's records are
+always in offset order; a later fetch may bring a lower partition).
 
 -o jsonl prints one JSON object per record, a stable format for scripts:
   {"topic","partition","offset","timestamp","key","value","headers":[{"key","value"}]}
@@ -105,19 +107,22 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	if s.Base != "" {
 		group = model.GroupName{Base: s.Base, Topic: o.topic, Suffix: o.suffix}.String()
 	}
-	var recs []model.Record
 	if o.peek {
-		if recs, err = conn.Cluster.Peek(ctx, req); err != nil {
+		n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value)
+		if err != nil {
 			return fmt.Errorf("peek %s on %s: %w", o.topic, conn.Bootstrap(), err)
 		}
-	} else {
-		recs, err = consumeWithRegistry(cmd, conn, o)
-		if errors.Is(err, kafka.ErrGroupActive) {
-			return err // it names the group, its members and what to do
+		if o.output.value == "pretty" {
+			a.summarize(n, o, group)
 		}
-		if err != nil {
-			return fmt.Errorf("consume %s as group %s on %s: %w", o.topic, group, conn.Bootstrap(), err)
-		}
+		return nil
+	}
+	recs, err := consumeWithRegistry(cmd, conn, o)
+	if errors.Is(err, kafka.ErrGroupActive) {
+		return err // it names the group, its members and what to do
+	}
+	if err != nil {
+		return fmt.Errorf("consume %s as group %s on %s: %w", o.topic, group, conn.Bootstrap(), err)
 	}
 
 	if err := a.writeRecords(recs, o.output.value); err != nil {
