@@ -2,7 +2,9 @@ package model
 
 import (
 	"fmt"
+	"os"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 	"unsafe"
@@ -167,5 +169,53 @@ func TestHistoryBudgetSharedByPartitions(t *testing.T) {
 	}
 	if span := time.Duration(ps[len(ps)-1].At - ps[0].At); span < 15*time.Minute {
 		t.Errorf("thinned samples reach back %v; want older samples thinned, not dropped", span)
+	}
+}
+
+// BenchmarkHistoryRefresh is one refresh of the TUI's lag history once the
+// window is full: observe a snapshot, then evaluate every group. The default
+// run has 2,000 groups × 8 partitions (16,000); KGROUPS_BENCH_SCALE=s2 has
+// 10,000 × 16 (160,000), with the default window and refresh (5 minutes
+// every 5 s) and the default budget. It reports the heap the history holds.
+func BenchmarkHistoryRefresh(b *testing.B) {
+	nGroups, nParts := 2000, 8
+	if os.Getenv("KGROUPS_BENCH_SCALE") == "s2" {
+		nGroups, nParts = 10000, 16
+	}
+	cfg := DefaultEvalConfig()
+	capacity := int(cfg.Window/(5*time.Second)) + 2
+	groups := benchGroups(nGroups, nParts)
+	for i := range groups {
+		groups[i].ID = fmt.Sprintf("g%05d", i)
+	}
+	h := NewHistoryWith(HistoryOptions{Capacity: capacity})
+	i := 0
+	step := func() {
+		for g := range groups {
+			for p := range groups[g].Partitions {
+				pl := &groups[g].Partitions[p]
+				pl.End += int64(1 + g%3)
+				pl.Committed += int64(1 + (g+i)%3)
+				pl.Lag, _ = ComputeLag(0, pl.End, pl.Committed, true)
+			}
+		}
+		h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * 5 * time.Second), Groups: groups})
+		for g := range groups {
+			h.EvaluateGroup(groups[g].ID, cfg)
+		}
+		i++
+	}
+	for range capacity {
+		step()
+	}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MiB-heap")
+	b.ReportMetric(float64(h.Memory().Bytes)/(1<<20), "MiB-history")
+	b.ResetTimer()
+	b.ReportAllocs()
+	for b.Loop() {
+		step()
 	}
 }

@@ -102,3 +102,49 @@ func BenchmarkWatchSoak(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLagOutput writes lag -o json and -o table of a snapshot of the
+// bench scale (built in memory, see s1Snapshot; KGROUPS_BENCH_SCALE=s2
+// repeats it five times over: 2,500 topics, 10,000 groups) to a discarding
+// writer: "stream" is the writer lag uses, "reference" the one it replaced.
+func BenchmarkLagOutput(b *testing.B) {
+	snap := s1Snapshot()
+	if scale, _, _, _ := benchScale(); scale == "s2" {
+		snap = s2Snapshot(snap)
+	}
+	now := time.Date(2026, 3, 1, 13, 0, 0, 0, time.UTC)
+	writers := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"json/stream", func(w io.Writer) error { return writeLagJSON(w, snap) }},
+		{"json/reference", func(w io.Writer) error { return referenceLagJSON(w, snap) }},
+		{"table/stream", func(w io.Writer) error { return writeLagTable(w, snap, false, now) }},
+		{"table/reference", func(w io.Writer) error { return referenceLagTable(w, snap, false, now) }},
+	}
+	for _, wr := range writers {
+		b.Run(wr.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := wr.write(io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// s2Snapshot repeats an S1 snapshot's groups five times under new topic
+// names, sorted as a snapshot is.
+func s2Snapshot(s1 model.Snapshot) model.Snapshot {
+	s2 := s1
+	s2.Groups = nil
+	for k := range 5 {
+		for _, g := range s1.Groups {
+			g.Name.Topic = fmt.Sprintf("r%d-%s", k, g.Name.Topic)
+			g.ID = g.Name.String()
+			s2.Groups = append(s2.Groups, g)
+		}
+	}
+	return s2
+}
