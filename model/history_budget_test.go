@@ -208,14 +208,13 @@ func BenchmarkHistoryRefresh(b *testing.B) {
 	for range capacity {
 		step()
 	}
+	b.ReportAllocs()
+	for b.Loop() {
+		step()
+	}
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MiB-heap")
 	b.ReportMetric(float64(h.Memory().Bytes)/(1<<20), "MiB-history")
-	b.ResetTimer()
-	b.ReportAllocs()
-	for b.Loop() {
-		step()
-	}
 }

@@ -22,7 +22,7 @@ import (
 const sparkMax = 32
 
 // maxHistoryCapacity bounds the samples kept per partition however long the
-// window is against the refresh: 1,024 samples are 64 KiB per partition.
+// window is against the refresh: 1,024 samples are 48 KiB per partition.
 const maxHistoryCapacity = 1024
 
 // lagState is the root's lag history and its verdict on the newest snapshot.

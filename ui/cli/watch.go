@@ -26,7 +26,7 @@ import (
 const (
 	defaultWatchInterval = 5 * time.Second
 	// maxWatchCapacity bounds the samples kept per partition however long
-	// the window is against the interval: 4096 samples are 320 KiB per
+	// the window is against the interval: 4096 samples are 192 KiB per
 	// partition. A window holding more samples is evaluated over the newest.
 	maxWatchCapacity = 4096
 )
