@@ -102,6 +102,8 @@ Run without a command to open the terminal UI.`,
 	addSettingsFlags(root)
 	root.Flags().Duration("refresh", defaultRefresh, "TUI auto-refresh interval (0 disables it)")
 	root.Flags().Duration("window", defaultWindow, "TUI: how far back lag statuses and rates look (at least 2 refreshes)")
+	tuiBudget := defaultHistoryBudget
+	root.Flags().Var(&tuiBudget, "history-budget", "TUI: memory for the lag history of all groups; older samples are thinned to fit")
 
 	root.AddCommand(
 		newLagCommand(a),

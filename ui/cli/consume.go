@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -52,7 +50,9 @@ group has read all of the topic only when its lag is 0 (else exit 5).
 With --peek, it reads without joining any group and never commits: from the
 group's committed position (earliest where none), or from --from-offset,
 --from-time or the --last N records of each partition, optionally of one
---partition.
+--partition. A peek prints records as they arrive: by partition, then
+offset, within each fetch from the brokers (one partition's records are
+always in offset order; a later fetch may bring a lower partition).
 
 -o jsonl prints one JSON object per record, a stable format for scripts:
   {"topic","partition","offset","timestamp","key","value","headers":[{"key","value"}]}
@@ -113,16 +113,12 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	if !o.peek {
 		return a.consumeDelivered(ctx, conn, o, group)
 	}
-	recs, err := conn.Cluster.Peek(ctx, req)
+	n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value)
 	if err != nil {
 		return fmt.Errorf("peek %s on %s: %w", o.topic, conn.Bootstrap(), err)
 	}
-	out := a.newRecordWriter(o.output.value)
-	if err := out.write(recs); err != nil {
-		return fmt.Errorf("writing records failed: %w", err)
-	}
 	if o.output.value == "pretty" {
-		a.summarize(len(recs), o, group)
+		a.summarize(n, o, group)
 	}
 	return nil
 }
@@ -292,47 +288,6 @@ func notCommitted(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%d more written but not committed: they will be read again)", n)
-}
-
-// recordWriter prints records to stdout as jsonl (one EncodeRecordJSON line
-// each) or pretty: indented, coloured when a.colour(), everything from the
-// cluster sanitized, one blank line between records.
-type recordWriter struct {
-	w       *bufio.Writer
-	format  string
-	theme   render.Theme
-	written int // records written so far, for the separators
-}
-
-func (a *app) newRecordWriter(format string) *recordWriter {
-	theme := render.PlainTheme()
-	if format == "pretty" && a.colour() {
-		theme = render.ColorThemeFor(lipgloss.NewRenderer(a.stdout))
-	}
-	return &recordWriter{w: bufio.NewWriter(a.stdout), format: format, theme: theme}
-}
-
-// write prints recs and flushes them: when it returns nil, every record was
-// handed to the operating system.
-func (rw *recordWriter) write(recs []model.Record) error {
-	for _, r := range recs {
-		if rw.format == "pretty" {
-			if rw.written > 0 {
-				rw.w.WriteString("\n")
-			}
-			rw.w.WriteString(render.Record(r, rw.theme, render.DefaultLimits()))
-			rw.w.WriteString("\n")
-		} else {
-			line, err := model.EncodeRecordJSON(r)
-			if err != nil {
-				return fmt.Errorf("encode %s/%d@%d: %w", r.Topic, r.Partition, r.Offset, err)
-			}
-			rw.w.Write(line)
-			rw.w.WriteString("\n")
-		}
-		rw.written++
-	}
-	return rw.w.Flush()
 }
 
 // summarize tells people on stderr what was read and whether it committed.
