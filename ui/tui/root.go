@@ -54,7 +54,7 @@ func New(d Deps) Model {
 		res:     widget.NewResources(nil),
 		keys:    keys,
 		styles:  st,
-		session: session{base: d.Base, lag: newLagState(d.Window, d.Refresh)},
+		session: session{base: d.Base, lag: newLagState(d.Window, d.Refresh, d.HistoryBudget)},
 		help:    h,
 		spinner: sp,
 		width:   80,
