@@ -32,7 +32,7 @@ func (o flowModal) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) { return m
 func (o flowModal) modalView(m Model, height int) string {
 	return o.f.View(m.styles, m.width, height)
 }
-func (o flowModal) modalHelp(m Model) keymap.Help { return m.opHelp() }
+func (o flowModal) modalHelp(m Model) keymap.Help { return o.f.Help(m.keys.Ops) }
 
 // prompt is the open dialog, nil when none (or an operation is open).
 func (m Model) prompt() *dialog {

@@ -2,12 +2,10 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/keymap"
@@ -116,7 +114,7 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 		}
 		f.Limit = widget.NewLineInput("", part, "all")
 	case ops.Copy:
-		f.Siblings = m.siblingsOf(in.group)
+		f.Siblings = ops.Siblings(m.snap, in.group)
 		if len(f.Siblings) == 0 {
 			return m, widget.ReportInfo("no other group of the base has commits on %s to copy from", widget.Clean(in.topic))
 		}
@@ -138,31 +136,6 @@ func (m Model) openOp(in intentOp) (Model, tea.Cmd) {
 	f = f.Refocus()
 	m.modal = flowModal{&f}
 	return m.resize(), nil
-}
-
-// siblingsOf lists the groups of the base on g's topic that a copy can take
-// offsets from: every one but g that holds a commit there.
-func (m Model) siblingsOf(g model.Group) []model.Group {
-	var out []model.Group
-	for _, s := range m.snap.GroupsOf(g.Name.Topic) {
-		if s.ID == g.ID || s.Err != nil {
-			continue
-		}
-		if slices.ContainsFunc(s.Partitions, func(p model.PartitionLag) bool { return p.HasCommitted }) {
-			out = append(out, s)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b model.Group) int {
-		// The default group first, as in the groups view.
-		if a.Name.IsDefault() != b.Name.IsDefault() {
-			if a.Name.IsDefault() {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return out
 }
 
 // request starts a command of the open flow under a new generation; the
@@ -306,42 +279,4 @@ func (m Model) applyOp(f ops.Flow) (Model, tea.Cmd) {
 	m, c := m.request(cmd)
 	m.ops.writing = m.ops.gen
 	return m, c
-}
-
-// opHelp is the help bar while a flow is open.
-func (m Model) opHelp() keymap.Help {
-	k := m.keys.Ops
-	f := m.flow()
-	press, cancel := k.Press, k.Cancel
-	var short []key.Binding
-	switch f.Step {
-	case ops.StepForm:
-		press = keymap.Relabel(press, "show the plan")
-		short = []key.Binding{press, k.Next, k.Up, cancel}
-		if f.Op == ops.Create {
-			short = []key.Binding{press, k.Next, k.Left, cancel}
-		}
-	case ops.StepPick:
-		press = keymap.Relabel(press, "show the plan")
-		up := keymap.Relabel(k.Up, "pick")
-		short = []key.Binding{press, up, cancel}
-	case ops.StepLoading:
-		short = []key.Binding{cancel}
-	case ops.StepPlan:
-		press = keymap.Relabel(press, "press button")
-		next := keymap.Relabel(k.Next, "button")
-		cancel = keymap.Relabel(cancel, "back")
-		short = []key.Binding{k.Apply, next, press, k.PageUp, cancel}
-	case ops.StepDelete:
-		press = keymap.Relabel(press, "delete (once the name matches)")
-		short = []key.Binding{press, k.Next, k.Left, k.PageUp, cancel}
-	case ops.StepApplying:
-		cancel = keymap.Relabel(cancel, "hide (it goes on)")
-		short = []key.Binding{cancel}
-	case ops.StepDone:
-		press = keymap.Relabel(press, "close")
-		cancel = keymap.Relabel(cancel, "close")
-		short = []key.Binding{press, k.PageUp, cancel}
-	}
-	return keymap.Help{Short: short, Full: [][]key.Binding{short}}
 }
