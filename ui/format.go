@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"fmt"
-	"strconv"
 	"time"
 
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -12,62 +11,12 @@ import (
 // characters and escape sequences become visible, inert text.
 func clean(s string) string { return render.SanitizeLine(s) }
 
-// count formats n with thousands separators: 1234567 → 1,234,567.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3+1)
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
-
-// age formats a duration the way a person reads a lag: 45s, 12m, 3h05m, 4d02h.
-func age(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	default:
-		return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
-	}
-}
-
-// ageSince formats now − t, or "—" when t is unknown.
-func ageSince(now, t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return age(now.Sub(t))
-}
-
-// size formats a byte count: 512 B, 1.5 KiB, 1.0 MiB.
-func size(n int) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-	default:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
-	}
-}
+// count, age, ageSince and size are the shared vocabulary of ui/format,
+// under the short names the views use.
+func count(n int64) string             { return format.Count(n) }
+func age(d time.Duration) string       { return format.Age(d) }
+func ageSince(now, t time.Time) string { return format.AgeSince(now, t) }
+func size(n int) string                { return format.Size(n) }
 
 // stamp formats a record timestamp compactly in UTC, with milliseconds.
 func stamp(t time.Time) string {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -256,5 +257,5 @@ func oldestCell(parts []lagPartition, now time.Time) string {
 	if oldest.IsZero() {
 		return "-"
 	}
-	return formatAge(now, oldest) + " ago"
+	return format.AgeSince(now, oldest) + " ago"
 }

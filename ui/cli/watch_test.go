@@ -321,23 +321,6 @@ func TestWatchTableColour(t *testing.T) {
 	}
 }
 
-func TestWatchCapacityCoversTheWindow(t *testing.T) {
-	tests := []struct {
-		interval, window time.Duration
-		want             int
-	}{
-		{5 * time.Second, 5 * time.Minute, model.DefaultHistoryCapacity},
-		{time.Second, 10 * time.Minute, 602},
-		{time.Millisecond, 24 * time.Hour, maxWatchCapacity},
-	}
-	for _, tt := range tests {
-		o := watchOptions{Interval: tt.interval, Window: tt.window}
-		if got := o.capacity(); got != tt.want {
-			t.Errorf("interval %s window %s: capacity %d, want %d", tt.interval, tt.window, got, tt.want)
-		}
-	}
-}
-
 func TestWatchFlagErrors(t *testing.T) {
 	tests := []struct {
 		args []string

@@ -1,0 +1,25 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
+)
+
+// TestLagStatusLooksLikeLagWatch checks that a status word has the same
+// colour and weight in the TUI as in lag --watch: both take it from
+// ui/format.
+func TestLagStatusLooksLikeLagWatch(t *testing.T) {
+	st := DefaultStyles()
+	for _, s := range []model.Status{model.StatusUnknown, model.StatusOK, model.StatusCatchingUp,
+		model.StatusFallingBehind, model.StatusStalled, model.StatusStopped} {
+		tui, cli := st.lagStatus(s), format.StatusStyle(lipgloss.NewStyle(), s)
+		if tui.GetForeground() != cli.GetForeground() || tui.GetBold() != cli.GetBold() || tui.GetReverse() != cli.GetReverse() {
+			t.Errorf("%s: TUI %v bold %v reverse %v, lag --watch %v bold %v reverse %v", s,
+				tui.GetForeground(), tui.GetBold(), tui.GetReverse(), cli.GetForeground(), cli.GetBold(), cli.GetReverse())
+		}
+	}
+}
