@@ -4,7 +4,8 @@ import "time"
 
 // MaxHistoryCapacity bounds the samples kept per partition however long a
 // window is against the interval between samples: 4,096 samples are
-// 256 KiB per partition. A window holding more is evaluated over the newest.
+// 192 KiB per partition (48 bytes a sample). A window holding more is
+// evaluated over the newest.
 const MaxHistoryCapacity = 4096
 
 // HistoryCapacity is how many samples per partition a window needs when a

@@ -33,12 +33,13 @@ type lagState struct {
 
 // newLagState sizes the history to hold the window at the refresh interval
 // (plus the widest sparkline), and no more.
-func newLagState(window, refresh time.Duration) lagState {
+func newLagState(window, refresh time.Duration, budget int64) lagState {
 	cfg := model.DefaultEvalConfig()
 	if window > 0 {
 		cfg.Window = window
 	}
-	return lagState{history: model.NewHistory(model.HistoryCapacity(cfg.Window, refresh)), cfg: cfg}
+	h := model.NewHistoryWith(model.HistoryOptions{Capacity: model.HistoryCapacity(cfg.Window, refresh), Budget: budget})
+	return lagState{history: h, cfg: cfg}
 }
 
 // observe records snap and evaluates every group in it.

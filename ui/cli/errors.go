@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/ui/render"
@@ -20,6 +21,15 @@ const (
 	// nothing while the group has lag: live members kept the partitions.
 	// (4 is kept for lag checks that fail.)
 	ExitNothingRead = 5
+
+	// ExitBrokenPipe: stdout's reader went away (consume ... | head). It is
+	// what shells report for a process killed by SIGPIPE; kgroups exits
+	// with it after saying what it delivered and committed.
+	ExitBrokenPipe = 141
+	// Stopped by SIGINT (130) or SIGTERM (143) after finishing what it was
+	// writing: 128 plus the signal's number, as shells report it.
+	ExitInterrupted = 130
+	ExitTerminated  = 143
 )
 
 // ErrRefused is matched (errors.Is) by every error that refuses an action
@@ -62,6 +72,8 @@ func exitCode(err error) int {
 	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive),
 		errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved):
 		return ExitRefused
+	case errors.Is(err, syscall.EPIPE):
+		return ExitBrokenPipe
 	default:
 		return ExitError
 	}
