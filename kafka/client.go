@@ -68,6 +68,10 @@ func (c Config) Opts() []kgo.Opt {
 	return append(opts, c.Extra...)
 }
 
+// ErrNoBrokers is returned by Connect and Dial when the configuration names
+// no broker.
+var ErrNoBrokers = errors.New("no brokers given")
+
 // Cluster is an admin connection to one cluster: the read side of kgroups
 // (snapshots, peeks) and the offset operations.
 type Cluster struct {
@@ -84,7 +88,7 @@ type Cluster struct {
 // Diagnose explains failed requests the way Dial does.
 func Connect(cfg Config) (*Cluster, error) {
 	if len(cfg.Brokers) == 0 {
-		return nil, errors.New("no brokers given: pass --brokers host:port or use --demo")
+		return nil, ErrNoBrokers
 	}
 	watch := new(dialWatch)
 	cl, err := kgo.NewClient(append(cfg.Opts(), kgo.WithHooks(watch))...)
@@ -181,8 +185,7 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach Kafka at %s: %v (check --brokers and that the cluster is up)",
-		strings.Join(e.Brokers, ","), e.Err)
+	return fmt.Sprintf("cannot reach Kafka at %s: %v", strings.Join(e.Brokers, ","), e.Err)
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }

@@ -343,24 +343,36 @@ func errOr(err error, s string) string {
 	return s
 }
 
-// PlanCreate computes the commits that would create group on topic at the
-// earliest offsets (at == "" or "earliest"), the latest ("latest"), or an
-// RFC 3339 time. It fails with ErrGroupExists when the group already exists.
-func (c *Cluster) PlanCreate(ctx context.Context, group, topic, at string) (model.Plan, error) {
+// CreateAt says where a group created by PlanCreate starts.
+type CreateAt int
+
+const (
+	CreateAtEarliest CreateAt = iota // the log start of every partition (the zero value)
+	CreateAtLatest                   // the log end: only records produced from now on
+	CreateAtTime                     // the first record at or after CreateStart.Time
+)
+
+// CreateStart is where PlanCreate starts a new group.
+type CreateStart struct {
+	At   CreateAt
+	Time time.Time // with CreateAtTime; Kafka timestamps start in 1970
+}
+
+// PlanCreate computes the commits that would create group on topic at
+// start. It fails with ErrGroupExists when the group already exists.
+func (c *Cluster) PlanCreate(ctx context.Context, group, topic string, start CreateStart) (model.Plan, error) {
 	spec := ResetSpec{Mode: ResetToEarliest}
-	switch at {
-	case "", "earliest":
-	case "latest":
+	switch start.At {
+	case CreateAtEarliest:
+	case CreateAtLatest:
 		spec.Mode = ResetToLatest
-	default:
-		t, err := time.Parse(time.RFC3339, at)
-		if err != nil {
-			return model.Plan{}, fmt.Errorf("--at %q: want earliest, latest or an RFC 3339 time", at)
-		}
-		if err := model.CheckKafkaTime(t); err != nil {
+	case CreateAtTime:
+		if err := model.CheckKafkaTime(start.Time); err != nil {
 			return model.Plan{}, fmt.Errorf("create at %w", err)
 		}
-		spec = ResetSpec{Mode: ResetToDatetime, Time: t}
+		spec = ResetSpec{Mode: ResetToDatetime, Time: start.Time}
+	default:
+		return model.Plan{}, fmt.Errorf("create at: unknown start %d", start.At)
 	}
 	if err := c.checkAbsent(ctx, group); err != nil {
 		return model.Plan{}, err
@@ -390,7 +402,7 @@ func (c *Cluster) checkAbsent(ctx context.Context, group string) error {
 
 // checkWritable refuses writes on a read-only connection and on groups that
 // live members hold.
-func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
+func (c *Cluster) checkWritable(ctx context.Context, group string, op Op) error {
 	if c.cfg.ReadOnly {
 		return ErrReadOnly
 	}

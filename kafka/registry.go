@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ type GroupActiveError struct {
 	Group   string
 	State   string // the group's state when it was described, if known
 	Members []model.Member
-	Op      string // OpJoin (the zero value) or OpCommit
+	Op      Op // OpJoin (the zero value), OpCommit, OpReset or OpDelete
 
 	// OwnClientID is the client id this kgroups announces, when known: a
 	// live member with the same id is most likely a kgroups process that
@@ -41,15 +42,37 @@ type GroupActiveError struct {
 // its group until this long after its last heartbeat.
 const RegistrySessionTimeout = 45 * time.Second
 
+// Op is the operation a GroupActiveError refused.
+type Op int
+
 // Operations a GroupActiveError can refuse.
 const (
-	OpJoin   = ""       // joining the group to consume
-	OpCommit = "commit" // committing offsets without joining
-	OpReset  = "reset"  // moving offsets by a plan
-	OpDelete = "delete" // deleting the group or its offsets
+	OpJoin   Op = iota // joining the group to consume (the zero value)
+	OpCommit           // committing offsets without joining
+	OpReset            // moving offsets by a plan
+	OpDelete           // deleting the group or its offsets
 )
 
-var opAdvice = map[string]string{
+// String names the operation in a word: "join", "commit", "reset", "delete".
+func (o Op) String() string {
+	switch o {
+	case OpJoin:
+		return "join"
+	case OpCommit:
+		return "commit"
+	case OpReset:
+		return "reset"
+	case OpDelete:
+		return "delete"
+	}
+	return "Op(" + strconv.Itoa(int(o)) + ")"
+}
+
+// opAdvice says, in words of no front end, why the operation waits for
+// the members to stop. Flags or keys that force a join are the front end's
+// to add.
+var opAdvice = map[Op]string{
+	OpJoin:   "joining would rebalance them",
 	OpCommit: "stop them before committing offsets",
 	OpReset:  "stop them before resetting its offsets",
 	OpDelete: "stop them before deleting the group or its offsets",
@@ -60,10 +83,7 @@ func (e *GroupActiveError) Error() string {
 	for _, m := range e.Members {
 		ids = append(ids, m.ClientID+"@"+m.Host)
 	}
-	advice, ok := opAdvice[e.Op]
-	if !ok {
-		advice = "joining would rebalance them; use --force to join anyway"
-	}
+	advice := opAdvice[e.Op]
 	msg := fmt.Sprintf("group %s has %d live member(s) (%s): %s",
 		e.Group, len(e.Members), strings.Join(ids, ", "), advice)
 	if own := e.memberIDs(e.KgroupsMembers()); len(own) > 0 {

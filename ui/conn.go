@@ -123,7 +123,7 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // does not answer: what failed, in full, and what happens next.
 func connPanel(st *Styles, c connState, now time.Time, loading bool, width, height int) string {
 	lines := []string{st.Bad.Render(connTitle(c.err)), ""}
-	msg := ansi.Wrap(clean(oneLine(c.err.Error())), max(width, 10), " ,")
+	msg := ansi.Wrap(clean(oneLine(c.err.Error()))+connAdvice(c.err), max(width, 10), " ,")
 	lines = append(lines, strings.Split(msg, "\n")...)
 	lines = append(lines, "")
 	next := fmt.Sprintf("%s (%d attempt%s failed) · r retries now · q quits",
@@ -133,6 +133,16 @@ func connPanel(st *Styles, c connState, now time.Time, loading bool, width, heig
 	}
 	lines = append(lines, st.Dim.Render(ansi.Wrap(next, max(width, 10), " ")))
 	return strings.Join(lines, "\n")
+}
+
+// connAdvice is what a TUI user can check about err, ready to append to
+// its message: the kafka layer names no way out, the CLI names its flags.
+func connAdvice(err error) string {
+	var unreachable *kafka.UnreachableError
+	if errors.As(err, &unreachable) {
+		return " (check the broker addresses and that the cluster is up)"
+	}
+	return ""
 }
 
 // connFailed keeps what is shown (marked stale by the header) and plans

@@ -91,6 +91,9 @@ const (
 // createStarts are where a created group can start.
 var createStarts = []string{"earliest", "latest", "datetime"}
 
+// createKinds are createStarts as the kafka layer takes them.
+var createKinds = []kafka.CreateAt{kafka.CreateAtEarliest, kafka.CreateAtLatest, kafka.CreateAtTime}
+
 const createAtDatetime = 2
 
 // opsState is the root's part in offset operations: the open flow and the
@@ -413,13 +416,13 @@ func (m Model) submitOp(f opFlow) (Model, tea.Cmd) {
 		if g, ok := m.snap.Group(name.String()); ok && g.Exists() {
 			return m.opInvalid(f, fmt.Errorf("%s already exists: move it with R instead", name))
 		}
-		at := createStarts[f.mode]
+		at := kafka.CreateStart{At: createKinds[f.mode]}
 		if f.mode == createAtDatetime {
 			t, err := parseRFC3339(f.at.Value())
 			if err != nil {
 				return m.opInvalid(f, err)
 			}
-			at = t.Format(time.RFC3339Nano)
+			at.Time = t
 		}
 		f.name = name
 		m.ops.flow = &f

@@ -104,9 +104,8 @@ func planCopyCmd(res *resources, cl *kafka.Cluster, gen int, group, from, topic 
 	})
 }
 
-// planCreateCmd plans the commits that create group on topic at at
-// ("earliest", "latest" or an RFC 3339 time).
-func planCreateCmd(res *resources, cl *kafka.Cluster, gen int, group, topic, at string) tea.Cmd {
+// planCreateCmd plans the commits that create group on topic at at.
+func planCreateCmd(res *resources, cl *kafka.Cluster, gen int, group, topic string, at kafka.CreateStart) tea.Cmd {
 	return run(res, commitTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return opPlanMsg{gen: gen, err: errNoCluster}
