@@ -85,7 +85,7 @@ type Cluster struct {
 // the first request says whether the cluster is reachable, and the client
 // keeps trying the brokers for every later one. The TUI starts with it, so
 // that it can show an unreachable cluster and recover once it comes back;
-// Diagnose explains failed requests the way Dial does.
+// every call explains its failure the way Dial does.
 func Connect(cfg Config) (*Cluster, error) {
 	if len(cfg.Brokers) == 0 {
 		return nil, ErrNoBrokers
@@ -115,17 +115,23 @@ func Dial(ctx context.Context, cfg Config) (*Cluster, error) {
 	return c, nil
 }
 
-// Diagnose runs request, a call on c, and explains its failure as a whole
-// the way Dial does: an *AuthError or a *TLSError when a connection it
-// made failed authentication or TLS, an *UnreachableError naming the
-// brokers when none could be reached. Any other error (a broker answered
-// with one, ctx ended) comes back as it is. Once the cluster has answered,
-// a broker hanging up is taken for a broker going away, never for missing
-// SASL or TLS.
-func (c *Cluster) Diagnose(request func() error) error {
-	mark := c.watch.mark()
-	err := request()
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) {
+// diagnose explains *err, the failure of a call on c that began when the
+// watch stood at mark, as a whole, the way Dial does: an *AuthError or a
+// *TLSError when a connection it made failed authentication or TLS, an
+// *UnreachableError naming the brokers when none could be reached. Any other
+// error (a broker answered with one, ctx ended) stays as it is, and so does
+// an error already explained (calls that call each other explain once).
+// Once the cluster has answered, a broker hanging up is taken for a broker
+// going away, never for missing SASL or TLS. Every exported call that talks
+// to the cluster defers it, so that no caller has to remember to:
+//
+//	defer c.diagnose(c.watch.mark(), &err)
+func (c *Cluster) diagnose(mark int, err *error) {
+	*err = c.diagnosed(mark, *err)
+}
+
+func (c *Cluster) diagnosed(mark int, err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) || IsConnectionError(err) {
 		return err
 	}
 	failures := c.watch.since(mark)

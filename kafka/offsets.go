@@ -91,7 +91,8 @@ func sortedKeys[V any](m map[int32]V) []int32 {
 
 // Position returns group's position on every partition of topic: log start,
 // end, commit and lag, without joining the group.
-func (c *Cluster) Position(ctx context.Context, group, topic string) ([]model.PartitionLag, error) {
+func (c *Cluster) Position(ctx context.Context, group, topic string) (_ []model.PartitionLag, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	parts, err := c.partitionOffsets(ctx, topic)
 	if err != nil {
 		return nil, err
@@ -192,7 +193,8 @@ func (c *Cluster) commitsAny(ctx context.Context, group string) (int, error) {
 
 // CommittedTopics lists every topic group has commits on, with the
 // partitions committed, sorted: what deleting the whole group drops.
-func (c *Cluster) CommittedTopics(ctx context.Context, group string) ([]model.TopicPartitions, error) {
+func (c *Cluster) CommittedTopics(ctx context.Context, group string) (_ []model.TopicPartitions, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	resp, err := c.adm.FetchOffsets(ctx, group)
 	if errors.Is(err, kerr.GroupIDNotFound) {
 		return nil, nil
@@ -228,7 +230,8 @@ func cmpErr(have, next error) error {
 
 // PlanReset computes what a reset of group on topic would do. It writes
 // nothing.
-func (c *Cluster) PlanReset(ctx context.Context, group, topic string, spec ResetSpec) (model.Plan, error) {
+func (c *Cluster) PlanReset(ctx context.Context, group, topic string, spec ResetSpec) (_ model.Plan, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	current, err := c.Position(ctx, group, topic)
 	if err != nil {
 		return model.Plan{}, err
@@ -360,7 +363,8 @@ type CreateStart struct {
 
 // PlanCreate computes the commits that would create group on topic at
 // start. It fails with ErrGroupExists when the group already exists.
-func (c *Cluster) PlanCreate(ctx context.Context, group, topic string, start CreateStart) (model.Plan, error) {
+func (c *Cluster) PlanCreate(ctx context.Context, group, topic string, start CreateStart) (_ model.Plan, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	spec := ResetSpec{Mode: ResetToEarliest}
 	switch start.At {
 	case CreateAtEarliest:
@@ -421,7 +425,8 @@ func (c *Cluster) checkWritable(ctx context.Context, group string, op Op) error 
 // *StaleError, writing nothing, when the group's commits on the plan's
 // partitions are no longer those the plan was computed from. Partitions
 // that did not take are in the result's Failed.
-func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResult, error) {
+func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (_ model.PlanResult, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	res := model.PlanResult{Plan: plan, Failed: map[int32]error{}}
 	if err := c.checkWritable(ctx, plan.Group, OpReset); err != nil {
 		return res, err
@@ -473,14 +478,16 @@ func readBack(o int64, ok bool) string {
 }
 
 // DeleteGroup deletes group entirely. Refused read-only and while live.
-func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
+func (c *Cluster) DeleteGroup(ctx context.Context, group string) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroup(ctx, group, nil)
 }
 
 // DeleteGroupIfUnchanged is DeleteGroup for a delete confirmed on figures:
 // before holds the group's commits on topic as they were shown. If they
 // changed since, nothing is deleted and the error is a *StaleError.
-func (c *Cluster) DeleteGroupIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+func (c *Cluster) DeleteGroupIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroup(ctx, group, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
 }
 
@@ -508,7 +515,8 @@ func (c *Cluster) deleteGroup(ctx context.Context, group string, verify func() e
 
 // DeleteGroupOffsets deletes group's commits on topic only. Refused
 // read-only and while live.
-func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) error {
+func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroupOffsets(ctx, group, topic, nil)
 }
 
@@ -516,7 +524,8 @@ func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) e
 // confirmed on figures: before holds the group's commits on topic as they
 // were shown. If they changed since, nothing is deleted and the error is a
 // *StaleError.
-func (c *Cluster) DeleteGroupOffsetsIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+func (c *Cluster) DeleteGroupOffsetsIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroupOffsets(ctx, group, topic, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
 }
 

@@ -404,7 +404,24 @@ func ConsumeMessagesAsWithGroup[T any](ctx context.Context, r *Registry, topic s
 
 // consume runs one batch on the consumer of key. accept sees the records
 // before they are committed; if it fails, nothing is committed.
-func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept func([]*kgo.Record) error) error {
+//
+// Its failures are explained as the Cluster's calls explain theirs (see
+// Cluster.diagnose); an error of accept comes back as it is.
+func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept func([]*kgo.Record) error) (err error) {
+	var accepted error
+	defer func(mark int) {
+		if accepted == nil || !errors.Is(err, accepted) {
+			r.admin.diagnose(mark, &err)
+		}
+	}(r.admin.watch.mark())
+	caller := accept
+	accept = func(recs []*kgo.Record) error {
+		if err := caller(recs); err != nil {
+			accepted = err
+			return err
+		}
+		return nil
+	}
 	if key.Topic == "" {
 		return errors.New("consume: empty topic")
 	}
@@ -559,6 +576,8 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 		kgo.OnPartitionsAssigned(c.onAssigned),
 		kgo.OnPartitionsRevoked(c.onRevoked),
 		kgo.OnPartitionsLost(c.onRevoked),
+		// Failed connections are explained as the admin client's are.
+		kgo.WithHooks(r.admin.watch),
 	)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {

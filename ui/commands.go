@@ -50,13 +50,9 @@ func snapshotCmd(res *resources, cl *kafka.Cluster, gen int, base string) tea.Cm
 		if cl == nil {
 			return snapshotMsg{gen: gen, base: base, err: errNoCluster}
 		}
-		var snap model.Snapshot
-		// Diagnose says why a snapshot failed as a whole: an unreachable
+		// The error says why a snapshot failed as a whole: an unreachable
 		// cluster is retried, an authentication or TLS failure is not.
-		err := cl.Diagnose(func() (err error) {
-			snap, err = cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
-			return err
-		})
+		snap, err := cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
 		return snapshotMsg{gen: gen, base: base, snap: snap, err: err}
 	})
 }
@@ -67,11 +63,7 @@ func basesCmd(res *resources, cl *kafka.Cluster, gen int) tea.Cmd {
 		if cl == nil {
 			return basesMsg{gen: gen, err: errNoCluster}
 		}
-		var bases []model.BaseCount
-		err := cl.Diagnose(func() (err error) {
-			bases, err = cl.DetectBases(ctx)
-			return err
-		})
+		bases, err := cl.DetectBases(ctx)
 		return basesMsg{gen: gen, bases: bases, err: err}
 	})
 }
