@@ -222,7 +222,7 @@ func TestEntriesMaskAndSources(t *testing.T) {
 			}
 
 			var text bytes.Buffer
-			if err := r.WriteText(&text); err != nil {
+			if err := WriteEntries(&text, r.Entries()); err != nil {
 				t.Fatal(err)
 			}
 			js, err := json.Marshal(r.Entries())

@@ -295,10 +295,10 @@ func (a *app) summarize(n int, o *consumeOptions, group string) {
 	what := fmt.Sprintf("%d record(s) of %s", n, o.topic)
 	switch {
 	case o.peek:
-		fmt.Fprintf(a.stderr, "%s peeked; nothing committed\n", render.Sanitize(what))
+		fmt.Fprintf(a.stderr, "%s peeked; nothing committed\n", render.SanitizeLine(what))
 	case n == 0:
-		fmt.Fprintf(a.stderr, "no records: group %s has read all of %s\n", render.Sanitize(group), render.Sanitize(o.topic))
+		fmt.Fprintf(a.stderr, "no records: group %s has read all of %s\n", render.SanitizeLine(group), render.SanitizeLine(o.topic))
 	default:
-		fmt.Fprintf(a.stderr, "%s consumed and committed as group %s\n", render.Sanitize(what), render.Sanitize(group))
+		fmt.Fprintf(a.stderr, "%s consumed and committed as group %s\n", render.SanitizeLine(what), render.SanitizeLine(group))
 	}
 }

@@ -239,7 +239,7 @@ func writeDeleteTable(w io.Writer, r deleteReport) error {
 	if !r.DryRun {
 		state = "executed"
 	}
-	fmt.Fprintf(w, "%s: group %s on topic %s, %s\n", r.Operation, render.Sanitize(r.Group), render.Sanitize(r.Topic), state)
+	fmt.Fprintf(w, "%s: group %s on topic %s, %s\n", r.Operation, render.SanitizeLine(r.Group), render.SanitizeLine(r.Topic), state)
 	fmt.Fprintf(w, "state %s, %d live member(s), lag %d\n\n", stateCell(r.State, ""), len(r.Members), r.Lag)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if r.DryRun {
@@ -271,11 +271,11 @@ func writeDeleteTable(w io.Writer, r deleteReport) error {
 		what = fmt.Sprintf("the whole group, with its commits on %d topics", len(r.Topics))
 	}
 	if r.Operation == opDeleteOffsets {
-		what = "the group's commits on " + render.Sanitize(r.Topic) + " only"
+		what = "the group's commits on " + render.SanitizeLine(r.Topic) + " only"
 	} else if len(r.Topics) > 0 {
 		names := make([]string, 0, len(r.Topics))
 		for _, t := range r.Topics {
-			names = append(names, fmt.Sprintf("%s (partitions %s)", render.Sanitize(t.Topic), joinPartitions(t.Partitions)))
+			names = append(names, fmt.Sprintf("%s (partitions %s)", render.SanitizeLine(t.Topic), joinPartitions(t.Partitions)))
 		}
 		what += ": " + strings.Join(names, ", ")
 	}

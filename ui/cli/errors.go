@@ -89,7 +89,7 @@ func errorLine(ctx context.Context, err error) string {
 		msg = "interrupted"
 	}
 	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", "; ")), " ")
-	return "kgroups: " + render.Sanitize(msg)
+	return "kgroups: " + render.SanitizeLine(msg)
 }
 
 // flagAdvice is what a CLI user can do about err, in flags, ready to append

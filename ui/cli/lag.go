@@ -93,15 +93,15 @@ func suffixCell(suffix string) string {
 	if suffix == "" {
 		return "(default)"
 	}
-	return render.Sanitize(suffix)
+	return render.SanitizeLine(suffix)
 }
 
 func stateCell(state, err string) string {
 	switch {
 	case err != "":
-		return "error: " + render.Sanitize(err)
+		return "error: " + render.SanitizeLine(err)
 	case state == "":
 		return "?"
 	}
-	return render.Sanitize(state)
+	return render.SanitizeLine(state)
 }

@@ -103,19 +103,19 @@ func referenceLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, no
 		total += g.Lag
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "base %s: %d group(s), total lag %d\n\n", render.Sanitize(r.Base), len(r.Groups), total)
+	fmt.Fprintf(tw, "base %s: %d group(s), total lag %d\n\n", render.SanitizeLine(r.Base), len(r.Groups), total)
 	if len(r.Groups) == 0 {
-		fmt.Fprintf(tw, "no groups named %s-{topic}[-{suffix}]\n", render.Sanitize(r.Base))
+		fmt.Fprintf(tw, "no groups named %s-{topic}[-{suffix}]\n", render.SanitizeLine(r.Base))
 	} else {
 		fmt.Fprintln(tw, "TOPIC\tSUFFIX\tSTATE\tMEMBERS\tLAG\tEXPIRED\tOLDEST UNCONSUMED")
 		for _, g := range r.Groups {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.Sanitize(g.Topic), suffixCell(g.Suffix),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.SanitizeLine(g.Topic), suffixCell(g.Suffix),
 				stateCell(g.State, g.Error), g.Members, g.Lag, expiredTotal(g), oldestCell(g.Partitions, now))
 		}
 	}
 	if withPartitions {
 		for _, g := range r.Groups {
-			fmt.Fprintf(tw, "\n%s (%s, %d member(s), lag %d)\n", render.Sanitize(g.Group), stateCell(g.State, g.Error), g.Members, g.Lag)
+			fmt.Fprintf(tw, "\n%s (%s, %d member(s), lag %d)\n", render.SanitizeLine(g.Group), stateCell(g.State, g.Error), g.Members, g.Lag)
 			fmt.Fprintln(tw, "  PARTITION\tSTART\tCOMMITTED\tEND\tLAG\tEXPIRED\tOLDEST UNCONSUMED")
 			for _, p := range g.Partitions {
 				committed := "-"
@@ -125,13 +125,13 @@ func referenceLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, no
 				fmt.Fprintf(tw, "  %d\t%d\t%s\t%d\t%d\t%d\t%s\n", p.Partition, p.Start, committed, p.End, p.Lag, p.Expired,
 					oldestCell([]lagPartition{p}, now))
 				if p.Error != "" {
-					fmt.Fprintf(tw, "    error: %s\n", render.Sanitize(p.Error))
+					fmt.Fprintf(tw, "    error: %s\n", render.SanitizeLine(p.Error))
 				}
 			}
 		}
 	}
 	if len(r.Unmatched) > 0 {
-		fmt.Fprintf(tw, "\nunder the base but fitting no topic: %s\n", render.Sanitize(strings.Join(r.Unmatched, ", ")))
+		fmt.Fprintf(tw, "\nunder the base but fitting no topic: %s\n", render.SanitizeLine(strings.Join(r.Unmatched, ", ")))
 	}
 	return tw.Flush()
 }

@@ -232,7 +232,7 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 		total += snap.Groups[i].Lag
 	}
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	base := render.Sanitize(snap.Base)
+	base := render.SanitizeLine(snap.Base)
 	fmt.Fprintf(tw, "base %s: %d group(s), total lag %d\n\n", base, len(snap.Groups), total)
 	if len(order) == 0 {
 		fmt.Fprintf(tw, "no groups named %s-{topic}[-{suffix}]\n", base)
@@ -246,7 +246,7 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 				expired += g.Partitions[i].Expired
 				oldest = olderUnconsumed(oldest, g.Partitions[i].OldestUnconsumed)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.Sanitize(g.Name.Topic), suffixCell(g.Name.Suffix),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.SanitizeLine(g.Name.Topic), suffixCell(g.Name.Suffix),
 				stateCell(g.State, errText(g.Err)), len(g.Members), g.Lag, expired, ageCell(oldest, now))
 		}
 	}
@@ -254,7 +254,7 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 		var parts []int
 		for _, gi := range order {
 			g := &snap.Groups[gi]
-			fmt.Fprintf(tw, "\n%s (%s, %d member(s), lag %d)\n", render.Sanitize(g.ID), stateCell(g.State, errText(g.Err)), len(g.Members), g.Lag)
+			fmt.Fprintf(tw, "\n%s (%s, %d member(s), lag %d)\n", render.SanitizeLine(g.ID), stateCell(g.State, errText(g.Err)), len(g.Members), g.Lag)
 			fmt.Fprintln(tw, "  PARTITION\tSTART\tCOMMITTED\tEND\tLAG\tEXPIRED\tOLDEST UNCONSUMED")
 			parts = partitionOrder(parts[:0], g.Partitions)
 			for _, pi := range parts {
@@ -266,14 +266,14 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 				fmt.Fprintf(tw, "  %d\t%d\t%s\t%d\t%d\t%d\t%s\n", p.Partition, p.Start, committed, p.End, p.Lag, p.Expired,
 					ageCell(olderUnconsumed(time.Time{}, p.OldestUnconsumed), now))
 				if p.Err != nil {
-					fmt.Fprintf(tw, "    error: %s\n", render.Sanitize(p.Err.Error()))
+					fmt.Fprintf(tw, "    error: %s\n", render.SanitizeLine(p.Err.Error()))
 				}
 			}
 		}
 	}
 	if len(snap.Unmatched) > 0 {
 		unmatched := slices.Sorted(slices.Values(snap.Unmatched))
-		fmt.Fprintf(tw, "\nunder the base but fitting no topic: %s\n", render.Sanitize(strings.Join(unmatched, ", ")))
+		fmt.Fprintf(tw, "\nunder the base but fitting no topic: %s\n", render.SanitizeLine(strings.Join(unmatched, ", ")))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

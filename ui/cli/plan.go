@@ -250,7 +250,7 @@ func writePlanTable(w io.Writer, r planReport) error {
 	if !r.DryRun {
 		state = "executed"
 	}
-	fmt.Fprintf(tw, "%s: group %s on topic %s, %s\n\n", render.Sanitize(r.Operation), render.Sanitize(r.Group), render.Sanitize(r.Topic), state)
+	fmt.Fprintf(tw, "%s: group %s on topic %s, %s\n\n", render.SanitizeLine(r.Operation), render.SanitizeLine(r.Group), render.SanitizeLine(r.Topic), state)
 	header := "PARTITION\tCURRENT\t\tNEW\tLAG BEFORE\t\tLAG AFTER"
 	if !r.DryRun {
 		header += "\tCOMMITTED"

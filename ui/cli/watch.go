@@ -317,15 +317,15 @@ func writeWatchTable(w io.Writer, r watchReport, o watchOptions) error {
 		total += g.Lag
 	}
 	fmt.Fprintf(w, "%s  base %s: %d group(s), total lag %d, window %s\n", r.taken.Format("15:04:05"),
-		render.Sanitize(r.Base), len(r.Groups), total, format.Duration(r.window))
+		render.SanitizeLine(r.Base), len(r.Groups), total, format.Duration(r.window))
 	if len(r.Groups) == 0 {
-		fmt.Fprintf(w, "no groups named %s-{topic}[-{suffix}]\n\n", render.Sanitize(r.Base))
+		fmt.Fprintf(w, "no groups named %s-{topic}[-{suffix}]\n\n", render.SanitizeLine(r.Base))
 		return nil
 	}
 	rows := [][]string{watchColumns}
 	statuses := []model.Status{-1}
 	for _, g := range r.Groups {
-		rows = append(rows, watchRow(render.Sanitize(g.Topic), suffixCell(g.Suffix), g.status, g.eval, g.Lag, g.samples))
+		rows = append(rows, watchRow(render.SanitizeLine(g.Topic), suffixCell(g.Suffix), g.status, g.eval, g.Lag, g.samples))
 		statuses = append(statuses, g.status)
 		if !o.Partitions {
 			continue
@@ -345,7 +345,7 @@ func writeWatchTable(w io.Writer, r watchReport, o watchOptions) error {
 	// Below the table, so a long message does not widen the columns.
 	for _, g := range r.Groups {
 		if g.Error != "" {
-			fmt.Fprintf(w, "%s: error: %s\n", render.Sanitize(g.Group), render.Sanitize(g.Error))
+			fmt.Fprintf(w, "%s: error: %s\n", render.SanitizeLine(g.Group), render.SanitizeLine(g.Error))
 		}
 	}
 	_, err := io.WriteString(w, "\n")

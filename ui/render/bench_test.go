@@ -21,7 +21,7 @@ func BenchmarkSanitize(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(c.in)))
 			for b.Loop() {
-				benchOut = Sanitize(c.in)
+				benchOut = SanitizeLine(c.in)
 			}
 		})
 	}

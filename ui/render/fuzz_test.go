@@ -77,7 +77,7 @@ func FuzzSanitize(f *testing.F) {
 		if msg := checkInert(line, false); msg != "" {
 			t.Fatalf("SanitizeLine(%q): %s", s, msg)
 		}
-		if Sanitize(s) != line {
+		if SanitizeLine(s) != line {
 			t.Fatalf("Sanitize and SanitizeLine differ on %q", s)
 		}
 		block := SanitizeBlock(s)

@@ -32,7 +32,7 @@ func Record(r model.Record, theme Theme, limit Limits) string {
 	pal := theme.palette()
 	var b strings.Builder
 
-	b.WriteString(pal.title.wrap(Sanitize(r.Topic) + "/" + strconv.Itoa(int(r.Partition)) + "@" + strconv.FormatInt(r.Offset, 10)))
+	b.WriteString(pal.title.wrap(SanitizeLine(r.Topic) + "/" + strconv.Itoa(int(r.Partition)) + "@" + strconv.FormatInt(r.Offset, 10)))
 	if !r.Timestamp.IsZero() {
 		b.WriteString("  ")
 		b.WriteString(pal.muted.wrap(r.Timestamp.Format(timestampLayout)))

@@ -150,7 +150,7 @@ func TestHostilePayloadsRenderInert(t *testing.T) {
 			"SanitizeBlock": func(Theme) string { return SanitizeBlock(s) },
 		}
 		singleLine := map[string]string{
-			"Sanitize": Sanitize(s),
+			"SanitizeLine": SanitizeLine(s),
 			"Preview":  Preview(v, 80),
 		}
 		for fn, render := range outputs {

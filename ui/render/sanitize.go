@@ -5,13 +5,10 @@ import "unicode/utf8"
 // tabWidth is the tab stop used when a block of text has its tabs expanded.
 const tabWidth = 4
 
-// Sanitize returns s as a single line in which nothing can change a terminal's
-// state or hide text. It is SanitizeLine; use it for names, keys, client ids
-// and header values.
-func Sanitize(s string) string { return SanitizeLine(s) }
-
-// SanitizeLine returns s with every unsafe character replaced by a visible,
-// inert escape, newlines and tabs included (`\n`, `\t`, `\r`), so the result
+// SanitizeLine returns s as a single line in which nothing can change a
+// terminal's state or hide text: use it for names, keys, client ids and
+// header values. Every unsafe character is replaced by a visible, inert
+// escape, newlines and tabs included (`\n`, `\t`, `\r`), so the result
 // always fits on one line. Unsafe characters are:
 //   - C0 controls and DEL: `\x1b`, `\x07`, `\x00`, `\x7f`;
 //   - bytes that are not valid UTF-8: `\xff`;
