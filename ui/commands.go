@@ -100,7 +100,7 @@ func peekCmd(res *resources, cl *kafka.Cluster, id int, t target, req kafka.Peek
 func consumeCmd(res *resources, cfg kafka.Config, id int, t target, n int, force bool) tea.Cmd {
 	return run(res, consumeTimeout, func(ctx context.Context) tea.Msg {
 		msg := batchMsg{id: id, kind: batchConsume, target: t, max: n, forced: force}
-		reg, err := kafka.NewRegistry(t.Group.Base, cfg, kafka.WithForce(force))
+		reg, err := kafka.NewConsumerPool(t.Group.Base, cfg, kafka.WithForce(force))
 		if err != nil {
 			msg.err = err
 			return msg

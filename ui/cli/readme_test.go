@@ -949,7 +949,7 @@ func TestReadmeLayout(t *testing.T) {
 		"## Performance":       {"go test -run '^$' -bench"},
 		// The delivery rule: nothing is committed before it was written.
 		"## Safety rules":    {"Delivery before commit", "only then commits", "130 or 143", "TestConsumeKilledNeverCommitsUnwritten"},
-		"## Go API":          {"Registry.ConsumeFunc", "process, then commit", "reg.ConsumeFunc("},
+		"## Go API":          {"ConsumerPool.ConsumeFunc", "process, then commit", "pool.ConsumeFunc("},
 		"## How it compares": {"kcat", "kaf", "kafkactl", "ktea"},
 	} {
 		body := section(heading)

@@ -151,7 +151,7 @@ func TestHostilePayloadsRenderInert(t *testing.T) {
 		}
 		singleLine := map[string]string{
 			"SanitizeLine": SanitizeLine(s),
-			"Preview":  Preview(v, 80),
+			"Preview":      Preview(v, 80),
 		}
 		for fn, render := range outputs {
 			plain, colored := render(PlainTheme()), render(color)
