@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -134,13 +135,12 @@ func TestDiagnoseClusterGone(t *testing.T) {
 		t.Skipf("cannot listen on %s again: %v", addr, err)
 	}
 	defer kc.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for snapshotDiagnosed(c) != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the Cluster did not recover once the brokers were back")
+	kafkatest.Eventually(t, 20*time.Second, func() error {
+		if err := snapshotDiagnosed(c); err != nil {
+			return fmt.Errorf("the Cluster did not recover once the brokers were back: %w", err)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // TestEveryCallExplainsItsFailure calls every exported call of a Cluster

@@ -264,19 +264,15 @@ func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 	// consume that never left would.
 	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit(), kgo.ClientID("kgroups"))
 	// Wait until the member joined: polling drives the join.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	kafkatest.Eventually(t, 20*time.Second, func() error {
 		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		member.PollFetches(pctx)
 		cancel()
-		described, err := f.adm.DescribeGroups(ctx, "g")
-		if err == nil && described["g"].State == "Stable" {
-			break
+		if described, err := f.adm.DescribeGroups(ctx, "g"); err != nil || described["g"].State != "Stable" {
+			return fmt.Errorf("member never joined: %v", err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("member never joined")
-		}
-	}
+		return nil
+	})
 	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToEarliest})
 	if err != nil {
 		t.Fatal(err)

@@ -125,17 +125,13 @@ func (f *regFixture) liveMember(t testing.TB, group, topic string) *kgo.Client {
 		kgo.ConsumeTopics(topic),
 		kgo.HeartbeatInterval(100*time.Millisecond),
 	)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		state, members := f.groupState(t, group)
-		if state == "Stable" && len(members) == 1 {
-			return cl
+	kafkatest.Eventually(t, 20*time.Second, func() error {
+		if state, members := f.groupState(t, group); state != "Stable" || len(members) != 1 {
+			return fmt.Errorf("live member never joined %s: state %s, %d members", group, state, len(members))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("live member never joined %s: state %s, %d members", group, state, len(members))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return cl
 }
 
 func offsetsOf(recs []model.Record) []string {
@@ -337,17 +333,13 @@ func TestPoolCommitsPastTransactionMarkers(t *testing.T) {
 // markers are written asynchronously) and returns it.
 func waitEnd(t *testing.T, f *regFixture, topic string, p int32, want int64) int64 {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := f.endOffsets(t, topic)[p]
-		if got == want {
-			return got
+	kafkatest.Eventually(t, 10*time.Second, func() error {
+		if got := f.endOffsets(t, topic)[p]; got != want {
+			return fmt.Errorf("end offset of %s/%d: %d, want %d", topic, p, got, want)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("end offset of %s/%d: %d, want %d", topic, p, got, want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
+	return want
 }
 
 func TestPoolBatchesCoverEveryOffsetOnce(t *testing.T) {
@@ -638,18 +630,13 @@ func TestPoolCloseLeaksNoGoroutine(t *testing.T) {
 		t.Errorf("call after Close: %v, want ErrPoolClosed", err)
 	}
 
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		now := runtime.NumGoroutine()
-		if now <= before {
-			break
-		}
-		if time.Now().After(deadline) {
+	kafkatest.Eventually(t, 10*time.Second, func() error {
+		if now := runtime.NumGoroutine(); now > before {
 			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines after Close, %d before:\n%s", now, before, buf[:runtime.Stack(buf, true)])
+			return fmt.Errorf("%d goroutines after Close, %d before:\n%s", now, before, buf[:runtime.Stack(buf, true)])
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func TestPoolCallsOnOneKeySerialise(t *testing.T) {
@@ -793,18 +780,15 @@ func TestPoolNamesKilledKgroups(t *testing.T) {
 	join := func(group, clientID string) {
 		cl := kafkatest.Client(t, f.brokers, kgo.ClientID(clientID), kgo.ConsumerGroup(group),
 			kgo.ConsumeTopics("user_events"), kgo.HeartbeatInterval(100*time.Millisecond))
-		deadline := time.Now().Add(20 * time.Second)
-		for {
+		kafkatest.Eventually(t, 20*time.Second, func() error {
 			pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 			cl.PollFetches(pctx) // polling drives the join
 			cancel()
-			if state, members := f.groupState(t, group); state == "Stable" && len(members) == 1 {
-				return
+			if state, members := f.groupState(t, group); state != "Stable" || len(members) != 1 {
+				return fmt.Errorf("%s never joined %s", clientID, group)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s never joined %s", clientID, group)
-			}
-		}
+			return nil
+		})
 	}
 	join(regBase+"-user_events-killed", "kgroups")
 	join(regBase+"-user_events-service", "billing")
