@@ -17,6 +17,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka/demo"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/uitest"
 )
 
 // watchT0 is when the synthetic run's first snapshot is taken.
@@ -382,7 +383,7 @@ func TestWatchOnDemo(t *testing.T) {
 	if n := strings.Count(table.stdout, "TOPIC  "); n != 3 || !strings.Contains(table.stdout, "never at this rate") {
 		t.Errorf("%d tables, want 3 with catch-up times:\n%s", n, table.stdout)
 	}
-	if r := kgroups(t, "lag", "-o", "json", "--brokers", brokers, "--base", demo.Base); !*update {
+	if r := kgroups(t, "lag", "-o", "json", "--brokers", brokers, "--base", demo.Base); !uitest.Updating() {
 		checkGolden(t, "lag.json", r.stdout)
 	}
 }
