@@ -310,7 +310,8 @@ func (c *Cluster) readTopicsAndGroups(ctx context.Context, topics ...string) (*c
 
 // DetectBases lists the cluster's groups and topics and returns the base
 // prefixes their names suggest, most groups first (see model.DetectBases).
-func (c *Cluster) DetectBases(ctx context.Context) ([]model.BaseCount, error) {
+func (c *Cluster) DetectBases(ctx context.Context) (_ []model.BaseCount, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	ct, groups, _, err := c.readTopicsAndGroups(ctx)
 	if err != nil {
 		return nil, err
@@ -329,7 +330,8 @@ func (c *Cluster) DetectBases(ctx context.Context) ([]model.BaseCount, error) {
 // OffsetFetch for that topic alone over every such group. A group whose
 // offsets could not be read is left out, since nothing says it touches
 // topic; a describe failure lands in the group's Err.
-func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) ([]model.Group, error) {
+func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) (_ []model.Group, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	ct, listed, _, err := c.readTopicsAndGroups(ctx, topic)
 	if err != nil {
 		return nil, err

@@ -68,6 +68,10 @@ func (c Config) Opts() []kgo.Opt {
 	return append(opts, c.Extra...)
 }
 
+// ErrNoBrokers is returned by Connect and Dial when the configuration names
+// no broker.
+var ErrNoBrokers = errors.New("no brokers given")
+
 // Cluster is an admin connection to one cluster: the read side of kgroups
 // (snapshots, peeks) and the offset operations.
 type Cluster struct {
@@ -81,10 +85,10 @@ type Cluster struct {
 // the first request says whether the cluster is reachable, and the client
 // keeps trying the brokers for every later one. The TUI starts with it, so
 // that it can show an unreachable cluster and recover once it comes back;
-// Diagnose explains failed requests the way Dial does.
+// every call explains its failure the way Dial does.
 func Connect(cfg Config) (*Cluster, error) {
 	if len(cfg.Brokers) == 0 {
-		return nil, errors.New("no brokers given: pass --brokers host:port or use --demo")
+		return nil, ErrNoBrokers
 	}
 	watch := new(dialWatch)
 	cl, err := kgo.NewClient(append(cfg.Opts(), kgo.WithHooks(watch))...)
@@ -111,17 +115,23 @@ func Dial(ctx context.Context, cfg Config) (*Cluster, error) {
 	return c, nil
 }
 
-// Diagnose runs request, a call on c, and explains its failure as a whole
-// the way Dial does: an *AuthError or a *TLSError when a connection it
-// made failed authentication or TLS, an *UnreachableError naming the
-// brokers when none could be reached. Any other error (a broker answered
-// with one, ctx ended) comes back as it is. Once the cluster has answered,
-// a broker hanging up is taken for a broker going away, never for missing
-// SASL or TLS.
-func (c *Cluster) Diagnose(request func() error) error {
-	mark := c.watch.mark()
-	err := request()
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) {
+// diagnose explains *err, the failure of a call on c that began when the
+// watch stood at mark, as a whole, the way Dial does: an *AuthError or a
+// *TLSError when a connection it made failed authentication or TLS, an
+// *UnreachableError naming the brokers when none could be reached. Any other
+// error (a broker answered with one, ctx ended) stays as it is, and so does
+// an error already explained (calls that call each other explain once).
+// Once the cluster has answered, a broker hanging up is taken for a broker
+// going away, never for missing SASL or TLS. Every exported call that talks
+// to the cluster defers it, so that no caller has to remember to:
+//
+//	defer c.diagnose(c.watch.mark(), &err)
+func (c *Cluster) diagnose(mark int, err *error) {
+	*err = c.diagnosed(mark, *err)
+}
+
+func (c *Cluster) diagnosed(mark int, err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) || IsConnectionError(err) {
 		return err
 	}
 	failures := c.watch.since(mark)
@@ -181,8 +191,7 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach Kafka at %s: %v (check --brokers and that the cluster is up)",
-		strings.Join(e.Brokers, ","), e.Err)
+	return fmt.Sprintf("cannot reach Kafka at %s: %v", strings.Join(e.Brokers, ","), e.Err)
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }

@@ -17,7 +17,8 @@ import (
 // Kafka rejects a member-less commit on a live group anyway. Partitions that
 // did not take are reported together in a *CommitError. A read-only Cluster
 // refuses with ErrReadOnly.
-func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offsets map[int32]int64) error {
+func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offsets map[int32]int64) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	if group == "" || topic == "" {
 		return errors.New("commit offsets: group and topic are required")
 	}
@@ -51,7 +52,8 @@ func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offset
 // compare-and-set for offsets, so a commit landing between the read and the
 // write can still be overwritten: the check narrows that window to one
 // round trip, and the refusal of live groups closes it for members.
-func (c *Cluster) CommitOffsetsIfUnchanged(ctx context.Context, group, topic string, before, offsets map[int32]int64) error {
+func (c *Cluster) CommitOffsetsIfUnchanged(ctx context.Context, group, topic string, before, offsets map[int32]int64) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	if group == "" || topic == "" {
 		return errors.New("commit offsets: group and topic are required")
 	}

@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -14,20 +15,20 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 
 	"github.com/kgroups/kgroups/kafka/kafkatest"
+	"github.com/kgroups/kgroups/model"
 )
 
-// snapshotDiagnosed takes a snapshot through Diagnose, as the TUI does.
+// snapshotDiagnosed takes a snapshot as the TUI does; Snapshot explains
+// its failure itself.
 func snapshotDiagnosed(c *Cluster) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return c.Diagnose(func() error {
-		_, err := c.Snapshot(ctx, "svc", SnapshotOptions{SkipTimestamps: true})
-		return err
-	})
+	_, err := c.Snapshot(ctx, "svc", SnapshotOptions{SkipTimestamps: true})
+	return err
 }
 
 // TestConnectDoesNotWait checks Connect returns a usable Cluster at once for
-// an address nothing listens on, and Diagnose explains the failed requests.
+// an address nothing listens on, and its calls explain their failures.
 func TestConnectDoesNotWait(t *testing.T) {
 	addrs := []string{closedPort(t), closedPort(t)}
 	start := time.Now()
@@ -94,10 +95,10 @@ func TestDiagnose(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.Diagnose(func() error { return kerr.GroupAuthorizationFailed }); !errors.Is(err, kerr.GroupAuthorizationFailed) || IsConnectionError(err) {
+	if err := c.diagnosed(c.watch.mark(), kerr.GroupAuthorizationFailed); !errors.Is(err, kerr.GroupAuthorizationFailed) || IsConnectionError(err) {
 		t.Errorf("a broker's answer became %T %v", err, err)
 	}
-	if err := c.Diagnose(func() error { return nil }); err != nil {
+	if err := c.diagnosed(c.watch.mark(), nil); err != nil {
 		t.Errorf("success became %v", err)
 	}
 }
@@ -134,11 +135,60 @@ func TestDiagnoseClusterGone(t *testing.T) {
 		t.Skipf("cannot listen on %s again: %v", addr, err)
 	}
 	defer kc.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for snapshotDiagnosed(c) != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the Cluster did not recover once the brokers were back")
+	kafkatest.Eventually(t, 20*time.Second, func() error {
+		if err := snapshotDiagnosed(c); err != nil {
+			return fmt.Errorf("the Cluster did not recover once the brokers were back: %w", err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		return nil
+	})
+}
+
+// TestEveryCallExplainsItsFailure calls every exported call of a Cluster
+// that talks to the cluster on one that refuses kgroups' password: each
+// says so with an *AuthError, with no wrapping by the caller.
+func TestEveryCallExplainsItsFailure(t *testing.T) {
+	_, brokers := kafkatest.NewCluster(t, kfake.EnableSASL(), kfake.User("PLAIN", "alice", testPassword))
+	c, err := Connect(Config{Brokers: brokers, Timeout: time.Second, SASL: plain.Auth{User: "alice", Pass: "nope"}.AsMechanism()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	offsets := map[int32]int64{0: 1}
+	calls := map[string]func(ctx context.Context) error{
+		"Snapshot":        func(ctx context.Context) error { _, err := c.Snapshot(ctx, "svc", SnapshotOptions{}); return err },
+		"DetectBases":     func(ctx context.Context) error { _, err := c.DetectBases(ctx); return err },
+		"GroupsOnTopic":   func(ctx context.Context) error { _, err := c.GroupsOnTopic(ctx, "t", "svc"); return err },
+		"LiveMembers":     func(ctx context.Context) error { _, _, err := c.LiveMembers(ctx, "g"); return err },
+		"Position":        func(ctx context.Context) error { _, err := c.Position(ctx, "g", "t"); return err },
+		"CommittedTopics": func(ctx context.Context) error { _, err := c.CommittedTopics(ctx, "g"); return err },
+		"PlanReset": func(ctx context.Context) error {
+			_, err := c.PlanReset(ctx, "g", "t", ResetSpec{Mode: ResetToEarliest})
+			return err
+		},
+		"PlanCreate":         func(ctx context.Context) error { _, err := c.PlanCreate(ctx, "g", "t", CreateStart{}); return err },
+		"CommitOffsets":      func(ctx context.Context) error { return c.CommitOffsets(ctx, "g", "t", offsets) },
+		"CommitIfUnchanged":  func(ctx context.Context) error { return c.CommitOffsetsIfUnchanged(ctx, "g", "t", offsets, offsets) },
+		"DeleteGroup":        func(ctx context.Context) error { return c.DeleteGroup(ctx, "g") },
+		"DeleteGroupOffsets": func(ctx context.Context) error { return c.DeleteGroupOffsets(ctx, "g", "t") },
+		"Peek":               func(ctx context.Context) error { _, err := c.Peek(ctx, PeekRequest{Topic: "t", Max: 1}); return err },
+		"PeekPlan": func(ctx context.Context) error {
+			_, err := c.PeekPlan(ctx, PeekRequest{Topic: "t", Max: 1})
+			return err
+		},
+		"PeekEach": func(ctx context.Context) error {
+			_, err := c.PeekEach(ctx, PeekRequest{Topic: "t", Max: 1}, func([]model.Record) error { return nil })
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := call(ctx)
+			var auth *AuthError
+			if !errors.As(err, &auth) || auth.Reason != AuthBadCredentials {
+				t.Errorf("error = %T %v, want *AuthError for a wrong password", err, err)
+			}
+		})
 	}
 }

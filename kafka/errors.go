@@ -102,7 +102,7 @@ func IsConnectionError(err error) bool {
 // dialWatch is a kgo hook that remembers why connections failed while Dial
 // pinged the cluster: kgo's Ping returns only the last broker's error, and
 // for a broker that hangs up mid-SASL that error is a bare EOF. It keeps the
-// most recent failures for the life of the client, so that Diagnose can
+// most recent failures for the life of the client, so that a call can
 // explain a request that failed later.
 type dialWatch struct {
 	mu       sync.Mutex

@@ -11,12 +11,12 @@ import (
 
 // A service processes each batch before it is committed: if store fails,
 // nothing of the batch is committed and the next call hands it again.
-func ExampleRegistry_ConsumeFunc() {
-	reg, err := kafka.NewRegistry("my-batch-consumer", kafka.Config{Brokers: []string{"localhost:9092"}})
+func ExampleConsumerPool_ConsumeFunc() {
+	pool, err := kafka.NewConsumerPool("my-batch-consumer", kafka.Config{Brokers: []string{"localhost:9092"}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer reg.Close()
+	defer pool.Close()
 
 	store := func(recs []model.Record) error {
 		for _, r := range recs {
@@ -24,7 +24,7 @@ func ExampleRegistry_ConsumeFunc() {
 		}
 		return nil
 	}
-	err = reg.ConsumeFunc(context.Background(), "spent_detail_topic", "incremental", 500, store)
+	err = pool.ConsumeFunc(context.Background(), "spent_detail_topic", "incremental", 500, store)
 	if err != nil {
 		log.Printf("batch not committed, it will be read again: %v", err)
 	}

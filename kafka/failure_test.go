@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"sync"
@@ -347,15 +348,10 @@ func TestClusterComesBack(t *testing.T) {
 
 	kc = start()
 	defer kc.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		o := boundedSnapshot(t, c, 2*time.Second)
-		if o.err == nil && len(o.snap.Topics) == 1 {
-			break
+	kafkatest.Eventually(t, 20*time.Second, func() error {
+		if o := boundedSnapshot(t, c, 2*time.Second); o.err != nil || len(o.snap.Topics) != 1 {
+			return fmt.Errorf("the session did not recover after the cluster came back: %v", o.err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the session did not recover after the cluster came back: %v", o.err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 }

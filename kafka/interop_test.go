@@ -125,7 +125,7 @@ func TestInteropKafkaPythonCommitsShowInSnapshot(t *testing.T) {
 	}
 }
 
-// What the registry commits is what kafka-python reads back as committed.
+// What the pool commits is what kafka-python reads back as committed.
 const pythonCommitted = `
 import json, sys
 from kafka import KafkaConsumer, TopicPartition
@@ -134,10 +134,10 @@ print(json.dumps({str(p): c.committed(TopicPartition("t", p)) for p in range(3)}
 c.close()
 `
 
-func TestInteropRegistryCommitsReadByKafkaPython(t *testing.T) {
+func TestInteropPoolCommitsReadByKafkaPython(t *testing.T) {
 	needTool(t, pythonBin, "-c", "import kafka")
 	brokers, _ := interopCluster(t)
-	reg, err := kafka.NewRegistry("base", kafka.Config{Brokers: brokers})
+	reg, err := kafka.NewConsumerPool("base", kafka.Config{Brokers: brokers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestInteropRegistryCommitsReadByKafkaPython(t *testing.T) {
 	for p := range 3 {
 		k := fmt.Sprint(p)
 		if fmt.Sprint(deref(got[k])) != fmt.Sprint(deref(want[k])) {
-			t.Fatalf("partition %s: kafka-python reads %v committed, the registry returned up to %v", k, deref(got[k]), deref(want[k]))
+			t.Fatalf("partition %s: kafka-python reads %v committed, the pool returned up to %v", k, deref(got[k]), deref(want[k]))
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 // Kafka's refusal to commit offsets or join safely hinges on this answer, so
 // any failure to describe the group is returned rather than read as "empty".
 func (c *Cluster) LiveMembers(ctx context.Context, group string) (state string, members []model.Member, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	classic, err := c.adm.DescribeGroups(ctx, group)
 	if err != nil {
 		return "", nil, fmt.Errorf("describe group %s: %w", group, err)

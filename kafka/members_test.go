@@ -3,6 +3,7 @@ package kafka_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -41,20 +42,22 @@ func memberWorld(t *testing.T, opts ...kfake.Opt) (*kfake.Cluster, []string, *ka
 // waitMembers polls LiveMembers until the group lists n members.
 func waitMembers(t *testing.T, cl *kafka.Cluster, group string, n int) (string, []model.Member) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		state, members, err := cl.LiveMembers(context.Background(), group)
+	var (
+		state   string
+		members []model.Member
+	)
+	kafkatest.Eventually(t, 20*time.Second, func() error {
+		var err error
+		state, members, err = cl.LiveMembers(context.Background(), group)
 		if err != nil {
 			t.Fatalf("LiveMembers(%s): %v", group, err)
 		}
 		if len(members) == n && (n == 0 || state == "Stable") {
-			return state, members
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("group %s: state %s with %d members, want %d", group, state, len(members), n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fmt.Errorf("group %s: state %s with %d members, want %d", group, state, len(members), n)
+	})
+	return state, members
 }
 
 func TestLiveMembers(t *testing.T) {
@@ -102,15 +105,14 @@ func TestLiveMembers(t *testing.T) {
 				t.Errorf("member %+v, want id, client id and host", m)
 			}
 			// A KIP-848 member reconciles its assignment in steps.
-			deadline := time.Now().Add(20 * time.Second)
-			for len(m.Assigned) != 1 || !slices.Equal(m.Assigned[0].Partitions, []int32{0, 1, 2}) {
-				if time.Now().After(deadline) {
-					t.Fatalf("assignment %+v, want users 0,1,2", m.Assigned)
+			kafkatest.Eventually(t, 20*time.Second, func() error {
+				if len(m.Assigned) == 1 && slices.Equal(m.Assigned[0].Partitions, []int32{0, 1, 2}) {
+					return nil
 				}
-				time.Sleep(20 * time.Millisecond)
 				_, members = waitMembers(t, cl, c.group, 1)
 				m = members[0]
-			}
+				return fmt.Errorf("assignment %+v, want users 0,1,2", m.Assigned)
+			})
 		})
 	}
 }

@@ -91,7 +91,8 @@ func sortedKeys[V any](m map[int32]V) []int32 {
 
 // Position returns group's position on every partition of topic: log start,
 // end, commit and lag, without joining the group.
-func (c *Cluster) Position(ctx context.Context, group, topic string) ([]model.PartitionLag, error) {
+func (c *Cluster) Position(ctx context.Context, group, topic string) (_ []model.PartitionLag, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	parts, err := c.partitionOffsets(ctx, topic)
 	if err != nil {
 		return nil, err
@@ -192,7 +193,8 @@ func (c *Cluster) commitsAny(ctx context.Context, group string) (int, error) {
 
 // CommittedTopics lists every topic group has commits on, with the
 // partitions committed, sorted: what deleting the whole group drops.
-func (c *Cluster) CommittedTopics(ctx context.Context, group string) ([]model.TopicPartitions, error) {
+func (c *Cluster) CommittedTopics(ctx context.Context, group string) (_ []model.TopicPartitions, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	resp, err := c.adm.FetchOffsets(ctx, group)
 	if errors.Is(err, kerr.GroupIDNotFound) {
 		return nil, nil
@@ -228,7 +230,8 @@ func cmpErr(have, next error) error {
 
 // PlanReset computes what a reset of group on topic would do. It writes
 // nothing.
-func (c *Cluster) PlanReset(ctx context.Context, group, topic string, spec ResetSpec) (model.Plan, error) {
+func (c *Cluster) PlanReset(ctx context.Context, group, topic string, spec ResetSpec) (_ model.Plan, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	current, err := c.Position(ctx, group, topic)
 	if err != nil {
 		return model.Plan{}, err
@@ -343,24 +346,37 @@ func errOr(err error, s string) string {
 	return s
 }
 
-// PlanCreate computes the commits that would create group on topic at the
-// earliest offsets (at == "" or "earliest"), the latest ("latest"), or an
-// RFC 3339 time. It fails with ErrGroupExists when the group already exists.
-func (c *Cluster) PlanCreate(ctx context.Context, group, topic, at string) (model.Plan, error) {
+// CreateAt says where a group created by PlanCreate starts.
+type CreateAt int
+
+const (
+	CreateAtEarliest CreateAt = iota // the log start of every partition (the zero value)
+	CreateAtLatest                   // the log end: only records produced from now on
+	CreateAtTime                     // the first record at or after CreateStart.Time
+)
+
+// CreateStart is where PlanCreate starts a new group.
+type CreateStart struct {
+	At   CreateAt
+	Time time.Time // with CreateAtTime; Kafka timestamps start in 1970
+}
+
+// PlanCreate computes the commits that would create group on topic at
+// start. It fails with ErrGroupExists when the group already exists.
+func (c *Cluster) PlanCreate(ctx context.Context, group, topic string, start CreateStart) (_ model.Plan, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	spec := ResetSpec{Mode: ResetToEarliest}
-	switch at {
-	case "", "earliest":
-	case "latest":
+	switch start.At {
+	case CreateAtEarliest:
+	case CreateAtLatest:
 		spec.Mode = ResetToLatest
-	default:
-		t, err := time.Parse(time.RFC3339, at)
-		if err != nil {
-			return model.Plan{}, fmt.Errorf("--at %q: want earliest, latest or an RFC 3339 time", at)
-		}
-		if err := model.CheckKafkaTime(t); err != nil {
+	case CreateAtTime:
+		if err := model.CheckKafkaTime(start.Time); err != nil {
 			return model.Plan{}, fmt.Errorf("create at %w", err)
 		}
-		spec = ResetSpec{Mode: ResetToDatetime, Time: t}
+		spec = ResetSpec{Mode: ResetToDatetime, Time: start.Time}
+	default:
+		return model.Plan{}, fmt.Errorf("create at: unknown start %d", start.At)
 	}
 	if err := c.checkAbsent(ctx, group); err != nil {
 		return model.Plan{}, err
@@ -390,7 +406,7 @@ func (c *Cluster) checkAbsent(ctx context.Context, group string) error {
 
 // checkWritable refuses writes on a read-only connection and on groups that
 // live members hold.
-func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
+func (c *Cluster) checkWritable(ctx context.Context, group string, op Op) error {
 	if c.cfg.ReadOnly {
 		return ErrReadOnly
 	}
@@ -409,7 +425,8 @@ func (c *Cluster) checkWritable(ctx context.Context, group, op string) error {
 // *StaleError, writing nothing, when the group's commits on the plan's
 // partitions are no longer those the plan was computed from. Partitions
 // that did not take are in the result's Failed.
-func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResult, error) {
+func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (_ model.PlanResult, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	res := model.PlanResult{Plan: plan, Failed: map[int32]error{}}
 	if err := c.checkWritable(ctx, plan.Group, OpReset); err != nil {
 		return res, err
@@ -461,14 +478,16 @@ func readBack(o int64, ok bool) string {
 }
 
 // DeleteGroup deletes group entirely. Refused read-only and while live.
-func (c *Cluster) DeleteGroup(ctx context.Context, group string) error {
+func (c *Cluster) DeleteGroup(ctx context.Context, group string) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroup(ctx, group, nil)
 }
 
 // DeleteGroupIfUnchanged is DeleteGroup for a delete confirmed on figures:
 // before holds the group's commits on topic as they were shown. If they
 // changed since, nothing is deleted and the error is a *StaleError.
-func (c *Cluster) DeleteGroupIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+func (c *Cluster) DeleteGroupIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroup(ctx, group, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
 }
 
@@ -496,7 +515,8 @@ func (c *Cluster) deleteGroup(ctx context.Context, group string, verify func() e
 
 // DeleteGroupOffsets deletes group's commits on topic only. Refused
 // read-only and while live.
-func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) error {
+func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroupOffsets(ctx, group, topic, nil)
 }
 
@@ -504,7 +524,8 @@ func (c *Cluster) DeleteGroupOffsets(ctx context.Context, group, topic string) e
 // confirmed on figures: before holds the group's commits on topic as they
 // were shown. If they changed since, nothing is deleted and the error is a
 // *StaleError.
-func (c *Cluster) DeleteGroupOffsetsIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) error {
+func (c *Cluster) DeleteGroupOffsetsIfUnchanged(ctx context.Context, group, topic string, before map[int32]int64) (err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	return c.deleteGroupOffsets(ctx, group, topic, func() error { return c.checkUnchanged(ctx, group, topic, before, nil) })
 }
 

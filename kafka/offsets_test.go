@@ -162,7 +162,7 @@ func TestPlanResetBadInput(t *testing.T) {
 	if _, err := f.c.PlanReset(ctx, "g", "events", long); err == nil || !strings.Contains(err.Error(), "before 1970") {
 		t.Errorf("reset to 100 years ago: err %v, want an error saying it is before 1970", err)
 	}
-	if _, err := f.c.PlanCreate(ctx, "g-new", "events", "1969-12-31T23:59:59.999Z"); err == nil || !strings.Contains(err.Error(), "before 1970") {
+	if _, err := f.c.PlanCreate(ctx, "g-new", "events", kafka.CreateStart{At: kafka.CreateAtTime, Time: time.UnixMilli(-1)}); err == nil || !strings.Contains(err.Error(), "before 1970") {
 		t.Errorf("create before 1970: err %v, want an error saying it is before 1970", err)
 	}
 }
@@ -209,10 +209,10 @@ func TestCopyFromSibling(t *testing.T) {
 func TestCreateGroup(t *testing.T) {
 	f := newOpsFixture(t, false)
 	ctx := context.Background()
-	if _, err := f.c.PlanCreate(ctx, "g", "events", "earliest"); !errors.Is(err, kafka.ErrGroupExists) {
+	if _, err := f.c.PlanCreate(ctx, "g", "events", kafka.CreateStart{}); !errors.Is(err, kafka.ErrGroupExists) {
 		t.Fatalf("creating an existing group: err %v, want ErrGroupExists", err)
 	}
-	plan, err := f.c.PlanCreate(ctx, "g-new", "events", "latest")
+	plan, err := f.c.PlanCreate(ctx, "g-new", "events", kafka.CreateStart{At: kafka.CreateAtLatest})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,8 +225,8 @@ func TestCreateGroup(t *testing.T) {
 	if got := committed(t, f.adm, "g-new", "events"); fmt.Sprint(got) != "map[0:10 1:10]" {
 		t.Fatalf("created at %v, want latest", got)
 	}
-	at := f.t0.Add(5 * time.Second).Format(time.RFC3339)
-	plan, err = f.c.PlanCreate(ctx, "g-at", "events", at)
+	at := f.t0.Add(5 * time.Second)
+	plan, err = f.c.PlanCreate(ctx, "g-at", "events", kafka.CreateStart{At: kafka.CreateAtTime, Time: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,19 +264,15 @@ func TestLiveGroupRefusesEveryWrite(t *testing.T) {
 	// consume that never left would.
 	member := kafkatest.Client(t, f.brokers, kgo.ConsumerGroup("g"), kgo.ConsumeTopics("events"), kgo.DisableAutoCommit(), kgo.ClientID("kgroups"))
 	// Wait until the member joined: polling drives the join.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	kafkatest.Eventually(t, 20*time.Second, func() error {
 		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		member.PollFetches(pctx)
 		cancel()
-		described, err := f.adm.DescribeGroups(ctx, "g")
-		if err == nil && described["g"].State == "Stable" {
-			break
+		if described, err := f.adm.DescribeGroups(ctx, "g"); err != nil || described["g"].State != "Stable" {
+			return fmt.Errorf("member never joined: %v", err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("member never joined")
-		}
-	}
+		return nil
+	})
 	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToEarliest})
 	if err != nil {
 		t.Fatal(err)
@@ -396,7 +392,7 @@ func TestExecuteRefusesAPlanOnStaleFigures(t *testing.T) {
 	}
 
 	// A create planned on a group nobody had, which someone else created meanwhile.
-	create, err := f.c.PlanCreate(ctx, "g-new", "events", "earliest")
+	create, err := f.c.PlanCreate(ctx, "g-new", "events", kafka.CreateStart{At: kafka.CreateAtEarliest})
 	if err != nil {
 		t.Fatal(err)
 	}

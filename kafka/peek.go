@@ -92,7 +92,8 @@ type PeekRange struct {
 //
 // An unknown topic or partition fails with an error matching
 // kerr.UnknownTopicOrPartition.
-func (c *Cluster) Peek(ctx context.Context, req PeekRequest) ([]model.Record, error) {
+func (c *Cluster) Peek(ctx context.Context, req PeekRequest) (_ []model.Record, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	ranges, err := c.PeekPlan(ctx, req)
 	if err != nil {
 		return nil, err
@@ -103,7 +104,8 @@ func (c *Cluster) Peek(ctx context.Context, req PeekRequest) ([]model.Record, er
 // PeekPlan computes, without reading any record, the range of each partition
 // a Peek with req would read, sorted by partition. Partitions outside
 // req.Partition are left out; caught-up ones are present with From == To.
-func (c *Cluster) PeekPlan(ctx context.Context, req PeekRequest) ([]PeekRange, error) {
+func (c *Cluster) PeekPlan(ctx context.Context, req PeekRequest) (_ []PeekRange, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	if req.Topic == "" {
 		return nil, errors.New("peek: no topic given")
 	}
@@ -291,12 +293,24 @@ func shareOut(req PeekRequest, ranges []PeekRange) {
 // partition). The batch is only valid during the call: emit must copy what
 // it keeps. An error from emit stops the read and is returned as it is.
 // It returns the number of records emitted.
-func (c *Cluster) PeekEach(ctx context.Context, req PeekRequest, emit func([]model.Record) error) (int, error) {
+func (c *Cluster) PeekEach(ctx context.Context, req PeekRequest, emit func([]model.Record) error) (_ int, err error) {
+	var emitted error
+	defer func(mark int) {
+		if emitted == nil || !errors.Is(err, emitted) {
+			c.diagnose(mark, &err)
+		}
+	}(c.watch.mark())
 	ranges, err := c.PeekPlan(ctx, req)
 	if err != nil {
 		return 0, err
 	}
-	return c.streamRanges(ctx, req.Topic, ranges, emit)
+	return c.streamRanges(ctx, req.Topic, ranges, func(recs []model.Record) error {
+		if err := emit(recs); err != nil {
+			emitted = err
+			return err
+		}
+		return nil
+	})
 }
 
 // readRanges fetches [From, To) of every range with a direct client and

@@ -447,14 +447,14 @@ func TestPeekLeaksNoGoroutine(t *testing.T) {
 // peekSettledGoroutines waits up to wait for the goroutine count to fall to at
 // most target and returns the last count seen.
 func peekSettledGoroutines(target int, wait time.Duration) int {
-	deadline := time.Now().Add(wait)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= target || time.Now().After(deadline) {
-			return n
+	n := runtime.NumGoroutine()
+	_ = kafkatest.Poll(wait, func() error {
+		if n = runtime.NumGoroutine(); n > target {
+			return errors.New("goroutines left")
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return n
 }
 
 // TestPeekBeforeEpoch checks that a peek from a time before 1970 fails

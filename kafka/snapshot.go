@@ -50,7 +50,8 @@ var errOffsetsUnknown = errors.New("committed offsets unavailable")
 // adds to Snapshot.Errors. The error is non-nil only when nothing useful
 // could be read: the metadata request or ListGroups failed on every broker,
 // or ctx ended.
-func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions) (model.Snapshot, error) {
+func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions) (_ model.Snapshot, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	snap := model.Snapshot{
 		Base:      base,
 		TakenAt:   time.Now(),

@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -92,21 +93,17 @@ func TestSnapshotBatchesRequests(t *testing.T) {
 	t.Cleanup(c.Close)
 
 	var snap model.Snapshot
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	kafkatest.Eventually(t, 20*time.Second, func() error {
 		counter.reset()
 		snap, err = c.Snapshot(context.Background(), snapBase, kafka.SnapshotOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := snap.Group("svc-a-live"); ok && len(snap.Groups) == len(groups)+1 {
-			break
+		if _, ok := snap.Group("svc-a-live"); !ok || len(snap.Groups) != len(groups)+1 {
+			return fmt.Errorf("the live group never showed: %d groups", len(snap.Groups))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the live group never showed: %d groups", len(snap.Groups))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 	if len(snap.Errors) > 0 {
 		t.Fatalf("errors: %v", snap.Errors)
 	}

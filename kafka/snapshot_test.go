@@ -344,8 +344,7 @@ func TestSnapshotLiveMembers(t *testing.T) {
 
 	want := map[string]string{"svc-jobs": "classic", "svc-jobs-rt": "consumer"}
 	var snap model.Snapshot
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	kafkatest.Eventually(t, 20*time.Second, func() error {
 		var err error
 		snap, err = c.Snapshot(context.Background(), snapBase, kafka.SnapshotOptions{})
 		if err != nil {
@@ -356,14 +355,11 @@ func TestSnapshotLiveMembers(t *testing.T) {
 			ready = ready && g.State == "Stable" && len(g.Members) == 1 &&
 				len(g.Members[0].Assigned) == 1 && len(g.Members[0].Assigned[0].Partitions) == 4
 		}
-		if ready {
-			break
+		if !ready {
+			return fmt.Errorf("groups never settled with their members: %+v", snap.Groups)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("groups never settled with their members: %+v", snap.Groups)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 	for _, g := range snap.Groups {
 		if g.Protocol != want[g.ID] {
 			t.Errorf("%s: protocol %q, want %q", g.ID, g.Protocol, want[g.ID])

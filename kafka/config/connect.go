@@ -23,14 +23,29 @@ type Prompt func(label string) (Secret, error)
 // is no terminal to ask on.
 var ErrNoPrompt = errors.New("sasl.password-prompt needs an interactive terminal; use password-env or password-file")
 
-// KafkaConfig builds the client configuration: brokers, client id,
-// timeout, TLS and SASL. It reads the password now (from the environment,
-// the file, or prompt), once, so that no prompt happens mid-session.
+// DefaultClientID names kgroups to the brokers unless a flag or a context
+// says otherwise.
+const DefaultClientID = "kgroups"
+
+// KafkaConfig builds the one client configuration kgroups runs with:
+// brokers, client id (DefaultClientID when none is set), timeout, read-only
+// mode, and the context's TLS and SASL (none when the file was ignored, as
+// for the demo cluster, whose brokers the caller fills in once it runs). It
+// reads the password now (from the environment, the file, or prompt), once,
+// so that no prompt happens mid-session.
 func (r *Resolved) KafkaConfig(prompt Prompt) (kafka.Config, error) {
 	cfg := kafka.Config{
 		Brokers:  r.Brokers.Value,
 		ClientID: r.ClientID.Value,
 		Timeout:  r.Timeout.Value,
+		ReadOnly: r.ReadOnly.Value,
+	}
+	if cfg.ClientID == "" {
+		cfg.ClientID = DefaultClientID
+	}
+	if r.ConfigIgnored {
+		cfg.Brokers = nil
+		return cfg, nil
 	}
 	var err error
 	if cfg.TLS, err = r.TLSConfig(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -221,7 +222,7 @@ func TestEntriesMaskAndSources(t *testing.T) {
 			}
 
 			var text bytes.Buffer
-			if err := r.WriteText(&text); err != nil {
+			if err := WriteEntries(&text, r.Entries()); err != nil {
 				t.Fatal(err)
 			}
 			js, err := json.Marshal(r.Entries())
@@ -235,6 +236,52 @@ func TestEntriesMaskAndSources(t *testing.T) {
 			}
 			if !strings.Contains(text.String(), "env KGROUPS_BASE") {
 				t.Errorf("text output lacks sources:\n%s", text.String())
+			}
+		})
+	}
+}
+
+// TestKafkaConfigCarriesEverySetting checks that the one builder of the
+// client configuration carries every resolved setting the binary runs
+// with: brokers, timeout, read-only mode from the flags, the environment or
+// the file, and the client id with its default.
+func TestKafkaConfigCarriesEverySetting(t *testing.T) {
+	dir := t.TempDir()
+	file := writeConfig(t, dir, "current-context: c\ncontexts:\n  c:\n    brokers: [f:1]\n    read-only: true\n    client-id: from-file\n", 0o600)
+	tests := []struct {
+		name   string
+		flags  Layer
+		env    fakeEnv
+		noFile bool
+		want   kafka.Config
+	}{
+		{"defaults", Layer{Brokers: []string{"a:1"}}, nil, false,
+			kafka.Config{Brokers: []string{"a:1"}, ClientID: DefaultClientID, Timeout: 3 * time.Second}},
+		{"flags", Layer{Brokers: []string{"a:1", "b:2"}, ReadOnly: ptr(true), ClientID: ptr("ops"), Timeout: ptr(time.Second)}, nil, false,
+			kafka.Config{Brokers: []string{"a:1", "b:2"}, ClientID: "ops", Timeout: time.Second, ReadOnly: true}},
+		{"environment", Layer{}, fakeEnv{EnvBrokers: "e:1", EnvReadOnly: "true"}, false,
+			kafka.Config{Brokers: []string{"e:1"}, ClientID: DefaultClientID, Timeout: 3 * time.Second, ReadOnly: true}},
+		{"file", Layer{Config: &file}, nil, false,
+			kafka.Config{Brokers: []string{"f:1"}, ClientID: "from-file", Timeout: 3 * time.Second, ReadOnly: true}},
+		{"demo: no file, brokers filled in later", Layer{ReadOnly: ptr(true)}, fakeEnv{EnvBrokers: "e:1"}, true,
+			kafka.Config{ClientID: DefaultClientID, Timeout: 3 * time.Second, ReadOnly: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env == nil {
+				tt.env = fakeEnv{}
+			}
+			r, err := Resolve(Options{Flags: tt.flags, Defaults: Layer{Timeout: ptr(3 * time.Second)}, Env: tt.env.lookup, Home: noHome, NoFile: tt.noFile})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.KafkaConfig(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Brokers, tt.want.Brokers) || got.ClientID != tt.want.ClientID || got.Timeout != tt.want.Timeout ||
+				got.ReadOnly != tt.want.ReadOnly || got.TLS != nil || got.SASL != nil {
+				t.Errorf("config = %+v, want %+v", got, tt.want)
 			}
 		})
 	}

@@ -63,9 +63,6 @@ func (r *Resolved) Entries() []Entry {
 	return out
 }
 
-// WriteText writes Entries as an aligned table.
-func (r *Resolved) WriteText(w io.Writer) error { return WriteEntries(w, r.Entries()) }
-
 // WriteEntries writes entries as an aligned table of key, value and source.
 func WriteEntries(w io.Writer, entries []Entry) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"reflect"
@@ -59,14 +60,14 @@ func start(t *testing.T, opt demo.Options) *demo.Demo {
 // settled waits up to wait for the goroutine count to fall to at most
 // target and returns the last count seen.
 func settled(target int, wait time.Duration) int {
-	deadline := time.Now().Add(wait)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= target || time.Now().After(deadline) {
-			return n
+	n := runtime.NumGoroutine()
+	_ = kafkatest.Poll(wait, func() error {
+		if n = runtime.NumGoroutine(); n > target {
+			return errors.New("goroutines left")
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return n
 }
 
 func TestStartSeedsTheServiceLayout(t *testing.T) {
@@ -327,14 +328,13 @@ func TestStartRunsTheBatchJobs(t *testing.T) {
 		}
 		return false
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !(moved(fullIndex, demo.SpentTopic) && moved(incremental, demo.SpentTopic) && moved(analytics, demo.UserEventsTopic)) {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 20s the jobs had not all committed: full-index %v, incremental %v, analytics %v",
-				committed(fullIndex, demo.SpentTopic), committed(incremental, demo.SpentTopic), committed(analytics, demo.UserEventsTopic))
+	kafkatest.Eventually(t, 20*time.Second, func() error {
+		if moved(fullIndex, demo.SpentTopic) && moved(incremental, demo.SpentTopic) && moved(analytics, demo.UserEventsTopic) {
+			return nil
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fmt.Errorf("the jobs had not all committed: full-index %v, incremental %v, analytics %v",
+			committed(fullIndex, demo.SpentTopic), committed(incremental, demo.SpentTopic), committed(analytics, demo.UserEventsTopic))
+	})
 	// A batch job never jumps: incremental moves at most one step per run
 	// and stays behind the end while its backlog lasts.
 	ends, err := adm.ListEndOffsets(ctx, demo.SpentTopic)

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"net"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,9 +14,8 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/demo"
+	"github.com/kgroups/kgroups/ui/uitest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/cli")
 
 // goldenDir holds the CLI's golden output, at the repository's top level.
 var goldenDir = filepath.Join("..", "..", "testdata", "cli")
@@ -58,23 +55,11 @@ func startDemo(t *testing.T) string {
 	return strings.Join(d.Brokers(), ",")
 }
 
-// checkGolden compares got with testdata/cli/name, or rewrites it with -update.
+// checkGolden compares got with testdata/cli/name.golden; go test ./ui/cli
+// -update rewrites it.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join(goldenDir, name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/cli -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test ./ui/cli -update after checking the change):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	uitest.RequireGolden(t, filepath.Join(goldenDir, name+".golden"), []byte(got))
 }
 
 // mustSucceed fails the test unless r exited 0 with nothing on stderr.
@@ -128,7 +113,7 @@ func TestGoldenOutput(t *testing.T) {
 	}
 
 	// Every peek above left the offsets where they were.
-	if r := kgroups(t, "lag", "-o", "json", "--brokers", brokers, "--base", base); !*update {
+	if r := kgroups(t, "lag", "-o", "json", "--brokers", brokers, "--base", base); !uitest.Updating() {
 		checkGolden(t, "lag.json", r.stdout)
 	}
 }

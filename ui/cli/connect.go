@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -34,7 +35,13 @@ func (a *app) connect(ctx context.Context, s Settings) (*connection, error) {
 // prepare resolves the client configuration (asking for a prompted
 // password) and starts the demo cluster when s.Demo; it does not connect.
 func (a *app) prepare(ctx context.Context, s Settings) (*connection, error) {
-	cfg, err := s.KafkaConfig()
+	if s.Resolved == nil {
+		return nil, errors.New("connection settings were not resolved")
+	}
+	// The one builder of the client configuration; a password-prompt
+	// password is asked for here, once, before any screen takes over the
+	// terminal. The demo's brokers are filled in once it runs.
+	cfg, err := s.Resolved.KafkaConfig(s.prompt)
 	if err != nil {
 		return nil, err
 	}

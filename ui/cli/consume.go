@@ -219,7 +219,7 @@ func (e *deliveryError) Unwrap() error { return e.err }
 // reading, and what was written by then is committed.
 func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consumeOptions, group string) error {
 	defer catchSIGPIPE()()
-	reg, err := kafka.NewRegistry(conn.Settings.Base, conn.Config, kafka.WithForce(o.force))
+	reg, err := kafka.NewConsumerPool(conn.Settings.Base, conn.Config, kafka.WithForce(o.force))
 	if err != nil {
 		return fmt.Errorf("consume %s as group %s on %s: %w", o.topic, group, conn.Bootstrap(), err)
 	}

@@ -42,8 +42,11 @@ offsets are committed and read back. -o json prints the plan in reset's shape.`,
 			if err := checkNewGroupName(s, o.topic, o.suffix); err != nil {
 				return err
 			}
+			var start kafka.CreateStart
 			switch at {
-			case "earliest", "latest":
+			case "earliest":
+			case "latest":
+				start.At = kafka.CreateAtLatest
 			default:
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
@@ -52,6 +55,7 @@ offsets are committed and read back. -o json prints the plan in reset's shape.`,
 				if t.Before(model.KafkaEpoch) {
 					return usagef("--at %s is before %s: Kafka timestamps start there", at, model.KafkaEpoch.Format(time.RFC3339))
 				}
+				start = kafka.CreateStart{At: kafka.CreateAtTime, Time: t}
 			}
 			ctx := cmd.Context()
 			conn, err := a.connect(ctx, s)
@@ -61,7 +65,7 @@ offsets are committed and read back. -o json prints the plan in reset's shape.`,
 			defer conn.Close()
 
 			group := o.group(s)
-			plan, err := conn.Cluster.PlanCreate(ctx, group, o.topic, at)
+			plan, err := conn.Cluster.PlanCreate(ctx, group, o.topic, start)
 			if errors.Is(err, kafka.ErrGroupExists) {
 				return fmt.Errorf("%w; move it with kgroups reset instead", err)
 			}

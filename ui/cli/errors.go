@@ -84,10 +84,29 @@ func exitCode(err error) int {
 // so they are sanitized; line breaks are folded so the message stays on one
 // line.
 func errorLine(ctx context.Context, err error) string {
-	msg := err.Error()
+	msg := err.Error() + flagAdvice(err)
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		msg = "interrupted"
 	}
 	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", "; ")), " ")
 	return "kgroups: " + render.SanitizeLine(msg)
+}
+
+// flagAdvice is what a CLI user can do about err, in flags, ready to append
+// to its message: the kafka layer says what happened in words of no front
+// end, and each front end names its own way out. "" when no flag helps.
+func flagAdvice(err error) string {
+	var (
+		active      *kafka.GroupActiveError
+		unreachable *kafka.UnreachableError
+	)
+	switch {
+	case errors.Is(err, kafka.ErrNoBrokers):
+		return ": pass --brokers host:port or use --demo"
+	case errors.As(err, &unreachable):
+		return " (check --brokers and that the cluster is up)"
+	case errors.As(err, &active) && active.Op == kafka.OpJoin:
+		return "; use --force to join anyway"
+	}
+	return ""
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -159,5 +160,5 @@ func oldestCell(parts []lagPartition, now time.Time) string {
 	if oldest.IsZero() {
 		return "-"
 	}
-	return formatAge(now, oldest) + " ago"
+	return format.AgeSince(now, oldest) + " ago"
 }

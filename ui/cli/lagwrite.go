@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -311,5 +312,5 @@ func ageCell(oldest time.Time, now time.Time) string {
 	if oldest.IsZero() {
 		return "-"
 	}
-	return formatAge(now, oldest) + " ago"
+	return format.AgeSince(now, oldest) + " ago"
 }

@@ -119,19 +119,15 @@ func (f *opsFixture) joinMember(t *testing.T, group, clientID string) {
 	ctx := context.Background()
 	member := kafkatest.Client(t, strings.Split(f.brokers, ","), kgo.ConsumerGroup(group), kgo.ConsumeTopics(opsTopic),
 		kgo.DisableAutoCommit(), kgo.ClientID(clientID))
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	kafkatest.Eventually(t, 20*time.Second, func() error {
 		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		member.PollFetches(pctx) // polling drives the join
 		cancel()
-		described, err := f.adm.DescribeGroups(ctx, group)
-		if err == nil && described[group].State == "Stable" {
-			return
+		if described, err := f.adm.DescribeGroups(ctx, group); err != nil || described[group].State != "Stable" {
+			return fmt.Errorf("member never joined %s: %v", group, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("member never joined %s", group)
-		}
-	}
+		return nil
+	})
 }
 
 // planJSON is the -o json output of reset and create.
@@ -853,19 +849,15 @@ func TestConsumeForcedButNotAssigned(t *testing.T) {
 	join := func(group, clientID string) {
 		member := kafkatest.Client(t, brokers, kgo.ConsumerGroup(group), kgo.ConsumeTopics(solo),
 			kgo.DisableAutoCommit(), kgo.ClientID(clientID))
-		deadline := time.Now().Add(20 * time.Second)
-		for {
+		kafkatest.Eventually(t, 20*time.Second, func() error {
 			pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 			member.PollFetches(pctx) // polling drives the join
 			cancel()
-			described, err := f.adm.DescribeGroups(ctx, group)
-			if err == nil && described[group].State == "Stable" {
-				return
+			if described, err := f.adm.DescribeGroups(ctx, group); err != nil || described[group].State != "Stable" {
+				return fmt.Errorf("member never joined %s: %v", group, err)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("member never joined %s", group)
-			}
-		}
+			return nil
+		})
 	}
 	group := opsBase + "-" + solo
 	join(group, "indexer")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // outputFlag is a -o/--output value restricted to a fixed set of formats;
@@ -32,22 +31,3 @@ func (o *outputFlag) Set(v string) error {
 // timeLayout is RFC 3339 in UTC with milliseconds, Kafka's timestamp
 // precision; the same layout as the jsonl record timestamps.
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
-
-// formatAge formats how long before now t was, coarsely, for people: "45s",
-// "12m", "3h04m", "2d05h".
-func formatAge(now, t time.Time) string {
-	d := now.Sub(t)
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	default:
-		return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
-	}
-}

@@ -26,7 +26,7 @@ const (
 
 // defaultClientID names kgroups to the brokers unless a context says
 // otherwise.
-const defaultClientID = "kgroups"
+const defaultClientID = config.DefaultClientID
 
 // Settings is the resolved connection configuration every command starts
 // from: flags first, then environment variables, then the configuration
@@ -196,34 +196,6 @@ func durationDefault(cmd *cobra.Command, name string, def time.Duration) *time.D
 		}
 	}
 	return &def
-}
-
-// KafkaConfig builds the client configuration for s: brokers, client id,
-// timeout, and the context's TLS and SASL (never for the demo). A
-// password-prompt password is asked for here, once, before any screen
-// takes over the terminal. For the demo cluster the brokers are filled in
-// once it is started.
-func (s Settings) KafkaConfig() (kafka.Config, error) {
-	cfg := kafka.Config{
-		Brokers:  s.Brokers,
-		ClientID: s.ClientID,
-		Timeout:  s.Timeout,
-		ReadOnly: s.ReadOnly,
-	}
-	if cfg.ClientID == "" {
-		cfg.ClientID = defaultClientID
-	}
-	if s.Demo || s.Resolved == nil {
-		return cfg, nil
-	}
-	var err error
-	if cfg.TLS, err = s.Resolved.TLSConfig(); err != nil {
-		return kafka.Config{}, err
-	}
-	if cfg.SASL, err = s.Resolved.Mechanism(s.prompt); err != nil {
-		return kafka.Config{}, err
-	}
-	return cfg, nil
 }
 
 // terminalPrompt asks for a password on the controlling terminal without

@@ -316,7 +316,7 @@ func TestPromptedPassword(t *testing.T) {
 		}
 		return config.Secret(password), nil
 	}
-	cfg, err := s.KafkaConfig()
+	cfg, err := s.Resolved.KafkaConfig(s.prompt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestPromptedPassword(t *testing.T) {
 
 	// With no terminal to ask on, the error says what to do instead.
 	s.prompt = func(string) (config.Secret, error) { return "", config.ErrNoPrompt }
-	if _, err := s.KafkaConfig(); err == nil || !strings.Contains(err.Error(), "password-env") {
+	if _, err := s.Resolved.KafkaConfig(s.prompt); err == nil || !strings.Contains(err.Error(), "password-env") {
 		t.Errorf("KafkaConfig without a terminal = %v, want advice to use password-env", err)
 	}
 }
@@ -347,7 +347,7 @@ func TestDemoIgnoresContextSecurity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := s.KafkaConfig()
+	cfg, err := s.Resolved.KafkaConfig(s.prompt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -105,13 +106,32 @@ func TestResolveSettings(t *testing.T) {
 	}
 }
 
+// TestKafkaConfig checks that the flags reach the client configuration
+// the commands and the TUI connect with, read-only mode and client id
+// included.
 func TestKafkaConfig(t *testing.T) {
-	s := Settings{Brokers: []string{"a:1", "b:2"}, Timeout: 3 * time.Second}
-	cfg, err := s.KafkaConfig()
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		args     []string
+		readOnly bool
+		clientID string
+	}{
+		{[]string{"--brokers", "a:1,b:2", "--timeout", "3s"}, false, "kgroups"},
+		{[]string{"--brokers", "a:1,b:2", "--timeout", "3s", "--read-only", "--client-id", "ops-laptop"}, true, "ops-laptop"},
 	}
-	if !slices.Equal(cfg.Brokers, s.Brokers) || cfg.Timeout != s.Timeout || cfg.ClientID != "kgroups" {
-		t.Errorf("config = %+v, want brokers %v, timeout %s, client id kgroups", cfg, s.Brokers, s.Timeout)
+	for _, tt := range tests {
+		s, err := resolveSettings(parsedCommand(t, append([]string{"lag"}, tt.args...)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := (&app{now: time.Now}).prepare(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := conn.Config
+		if !slices.Equal(cfg.Brokers, []string{"a:1", "b:2"}) || cfg.Timeout != 3*time.Second ||
+			cfg.ReadOnly != tt.readOnly || cfg.ClientID != tt.clientID {
+			t.Errorf("%v: config = %+v, want brokers a:1,b:2, timeout 3s, read-only %v, client id %s",
+				tt.args, cfg, tt.readOnly, tt.clientID)
+		}
 	}
 }

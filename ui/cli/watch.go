@@ -19,16 +19,13 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
 // Defaults of lag --watch.
 const (
 	defaultWatchInterval = 5 * time.Second
-	// maxWatchCapacity bounds the samples kept per partition however long
-	// the window is against the interval: 4096 samples are 192 KiB per
-	// partition. A window holding more samples is evaluated over the newest.
-	maxWatchCapacity = 4096
 )
 
 // watchFlags are the flags of lag --watch.
@@ -102,13 +99,6 @@ type watchOptions struct {
 // snapshotFunc takes one snapshot of the cluster.
 type snapshotFunc func(context.Context) (model.Snapshot, error)
 
-// capacity is how many samples per partition the window needs at the
-// interval, with room for two more, bounded by maxWatchCapacity.
-func (o watchOptions) capacity() int {
-	need := int(min(o.Window/o.Interval, maxWatchCapacity)) + 2
-	return min(max(need, model.DefaultHistoryCapacity), maxWatchCapacity)
-}
-
 // watchLag takes a snapshot every interval, feeds a History and prints, for
 // each snapshot, every group's status, lag, rates and catch-up time: a table
 // for people or one JSON object per line. It returns nil when ctx ends (an
@@ -127,7 +117,7 @@ func (a *app) watchLag(ctx context.Context, o watchOptions, snapshot snapshotFun
 	ticks, stop := ticker(o.Interval)
 	defer stop()
 
-	history := model.NewHistoryWith(model.HistoryOptions{Capacity: o.capacity(), Budget: o.HistoryBudget})
+	history := model.NewHistoryWith(model.HistoryOptions{Capacity: model.HistoryCapacity(o.Window, o.Interval), Budget: o.HistoryBudget})
 	cfg := model.DefaultEvalConfig()
 	cfg.Window = o.Window
 	out := bufio.NewWriter(a.stdout)
@@ -327,7 +317,7 @@ func writeWatchTable(w io.Writer, r watchReport, o watchOptions) error {
 		total += g.Lag
 	}
 	fmt.Fprintf(w, "%s  base %s: %d group(s), total lag %d, window %s\n", r.taken.Format("15:04:05"),
-		render.SanitizeLine(r.Base), len(r.Groups), total, shortDuration(r.window))
+		render.SanitizeLine(r.Base), len(r.Groups), total, format.Duration(r.window))
 	if len(r.Groups) == 0 {
 		fmt.Fprintf(w, "no groups named %s-{topic}[-{suffix}]\n\n", render.SanitizeLine(r.Base))
 		return nil
@@ -364,65 +354,22 @@ func writeWatchTable(w io.Writer, r watchReport, o watchOptions) error {
 
 // watchRow formats the cells of one group or partition.
 func watchRow(topic, suffix string, st model.Status, ev model.Evaluation, lag int64, samples int) []string {
-	delta, consume, produce := "—", "—", "—"
+	delta, consume, produce := format.None, format.None, format.None
 	if samples >= 2 {
-		delta = signed(ev.LagDelta)
-		consume, produce = formatRate(ev.ConsumeRate), formatRate(ev.ProduceRate)
+		delta = format.Signed(ev.LagDelta)
+		consume, produce = format.Rate(ev.ConsumeRate), format.Rate(ev.ProduceRate)
 	}
-	timeLag := "—"
+	timeLag := format.None
 	if ev.TimeLag > 0 {
-		timeLag = shortDuration(ev.TimeLag)
+		timeLag = format.Duration(ev.TimeLag)
 	}
-	return []string{topic, suffix, st.String(), strconv.FormatInt(lag, 10), delta, consume, produce,
-		etaCell(st, ev, lag), timeLag}
-}
-
-// etaCell is the catch-up time: "—" when caught up or the status is UNKNOWN,
-// "keeping pace" when the status is OK but the consumer is not faster than
-// the producer (a steady stream always leaves some lag), "never at this rate"
-// when it is not faster and the status is not OK.
-func etaCell(st model.Status, ev model.Evaluation, lag int64) string {
-	switch {
-	case st == model.StatusUnknown || lag == 0:
-		return "—"
-	case ev.CatchUpNever && st == model.StatusOK:
-		return "keeping pace"
-	case ev.CatchUpNever:
-		return "never at this rate"
+	// The row's status and lag are the ones shown; judge the estimate on them.
+	ev.Status, ev.Lag = st, lag
+	eta := format.None
+	if st != model.StatusUnknown {
+		eta = format.ETA(ev)
 	}
-	return shortDuration(ev.CatchUp)
-}
-
-func signed(n int64) string {
-	if n > 0 {
-		return "+" + strconv.FormatInt(n, 10)
-	}
-	return strconv.FormatInt(n, 10)
-}
-
-// formatRate shows records/s with about three significant digits.
-func formatRate(v float64) string {
-	switch {
-	case v == 0:
-		return "0"
-	case v < 0.01:
-		return "<0.01"
-	case v < 10:
-		return strconv.FormatFloat(v, 'f', 2, 64)
-	case v < 100:
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(v, 'f', 0, 64)
-}
-
-// shortDuration formats d for people like ages: "45s", "12m", "3h04m",
-// "2d05h"; under a second is "<1s".
-func shortDuration(d time.Duration) string {
-	if d > 0 && d < time.Second {
-		return "<1s"
-	}
-	var zero time.Time
-	return formatAge(zero.Add(d), zero)
+	return []string{topic, suffix, st.String(), strconv.FormatInt(lag, 10), delta, consume, produce, eta, timeLag}
 }
 
 // writeColumns writes rows as left-aligned columns two spaces apart, with no
@@ -455,26 +402,11 @@ func writeColumns(w io.Writer, rows [][]string, paint func(row int, cell string)
 	}
 }
 
-// statusPainter colours status words on r: the word is always there, the
-// colour only helps.
+// statusPainter colours status words on r with the statuses' shared look:
+// the word is always there, the colour only helps.
 func statusPainter(r *lipgloss.Renderer) func(model.Status, string) string {
-	fg := func(light, dark string) lipgloss.Style {
-		return r.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: light, Dark: dark})
-	}
-	styles := map[model.Status]lipgloss.Style{
-		model.StatusUnknown:       fg("245", "243"),
-		model.StatusOK:            fg("28", "114"),
-		model.StatusCatchingUp:    fg("25", "75"),
-		model.StatusFallingBehind: fg("130", "215").Bold(true),
-		model.StatusStalled:       fg("160", "203").Bold(true),
-		model.StatusStopped:       fg("160", "203").Bold(true).Reverse(true),
-	}
 	return func(st model.Status, word string) string {
-		s, ok := styles[st]
-		if !ok {
-			return word
-		}
-		return s.Render(word)
+		return format.StatusStyle(r.NewStyle(), st).Render(word)
 	}
 }
 

@@ -76,7 +76,7 @@ func BenchmarkWatchSoak(b *testing.B) {
 	b.Logf("scale %s: %d groups × %d partitions", scale, groups, partitions)
 	for b.Loop() {
 		snap := soakSnapshot(groups, partitions)
-		history := model.NewHistoryWith(model.HistoryOptions{Capacity: o.capacity(), Budget: int64(defaultHistoryBudget)})
+		history := model.NewHistoryWith(model.HistoryOptions{Capacity: model.HistoryCapacity(o.Window, o.Interval), Budget: int64(defaultHistoryBudget)})
 		out := bufio.NewWriter(io.Discard)
 		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		perMinute := make([]time.Duration, minutes)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka/demo"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/uitest"
 )
 
 // watchT0 is when the synthetic run's first snapshot is taken.
@@ -321,23 +322,6 @@ func TestWatchTableColour(t *testing.T) {
 	}
 }
 
-func TestWatchCapacityCoversTheWindow(t *testing.T) {
-	tests := []struct {
-		interval, window time.Duration
-		want             int
-	}{
-		{5 * time.Second, 5 * time.Minute, model.DefaultHistoryCapacity},
-		{time.Second, 10 * time.Minute, 602},
-		{time.Millisecond, 24 * time.Hour, maxWatchCapacity},
-	}
-	for _, tt := range tests {
-		o := watchOptions{Interval: tt.interval, Window: tt.window}
-		if got := o.capacity(); got != tt.want {
-			t.Errorf("interval %s window %s: capacity %d, want %d", tt.interval, tt.window, got, tt.want)
-		}
-	}
-}
-
 func TestWatchFlagErrors(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -399,7 +383,7 @@ func TestWatchOnDemo(t *testing.T) {
 	if n := strings.Count(table.stdout, "TOPIC  "); n != 3 || !strings.Contains(table.stdout, "never at this rate") {
 		t.Errorf("%d tables, want 3 with catch-up times:\n%s", n, table.stdout)
 	}
-	if r := kgroups(t, "lag", "-o", "json", "--brokers", brokers, "--base", demo.Base); !*update {
+	if r := kgroups(t, "lag", "-o", "json", "--brokers", brokers, "--base", demo.Base); !uitest.Updating() {
 		checkGolden(t, "lag.json", r.stdout)
 	}
 }

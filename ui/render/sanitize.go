@@ -6,10 +6,10 @@ import "unicode/utf8"
 const tabWidth = 4
 
 // SanitizeLine returns s as a single line in which nothing can change a
-// terminal's state or hide text; use it for names, keys, client ids and header
-// values. Every unsafe character is replaced by a visible, inert escape,
-// newlines and tabs included (`\n`, `\t`, `\r`), so the result always
-// fits on one line. Unsafe characters are:
+// terminal's state or hide text: use it for names, keys, client ids and
+// header values. Every unsafe character is replaced by a visible, inert
+// escape, newlines and tabs included (`\n`, `\t`, `\r`), so the result
+// always fits on one line. Unsafe characters are:
 //   - C0 controls and DEL: `\x1b`, `\x07`, `\x00`, `\x7f`;
 //   - bytes that are not valid UTF-8: `\xff`;
 //   - C1 controls encoded as UTF-8 (U+0080–U+009F): `\u009b`;

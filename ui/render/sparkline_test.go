@@ -1,17 +1,15 @@
 package render
 
 import (
-	"flag"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/render")
+	"github.com/kgroups/kgroups/ui/uitest"
+)
 
 // sparkCases are the sparklines kept in testdata/render/sparkline.golden.
 var sparkCases = []struct {
@@ -43,20 +41,7 @@ func TestSparklineGolden(t *testing.T) {
 		fmt.Fprintf(&b, "%-45s width %2d  |%s|  |%s|\n", c.name, c.width,
 			Sparkline(c.values, c.width), SparklineASCII(c.values, c.width))
 	}
-	path := filepath.Join("..", "..", "testdata", "render", "sparkline.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/render -run Sparkline -update to create it)", err)
-	}
-	if got := b.String(); got != string(want) {
-		t.Errorf("sparklines differ from %s (run with -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	uitest.RequireGolden(t, filepath.Join("..", "..", "testdata", "render", "sparkline.golden"), []byte(b.String()))
 }
 
 func TestSparklineShape(t *testing.T) {

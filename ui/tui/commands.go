@@ -37,13 +37,9 @@ func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string)
 		if cl == nil {
 			return snapshotMsg{gen: gen, base: base, err: widget.ErrNoCluster}
 		}
-		var snap model.Snapshot
-		// Diagnose says why a snapshot failed as a whole: an unreachable
+		// The error says why a snapshot failed as a whole: an unreachable
 		// cluster is retried, an authentication or TLS failure is not.
-		err := cl.Diagnose(func() (err error) {
-			snap, err = cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
-			return err
-		})
+		snap, err := cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
 		return snapshotMsg{gen: gen, base: base, snap: snap, err: err}
 	})
 }
@@ -54,11 +50,7 @@ func basesCmd(res *widget.Resources, cl *kafka.Cluster, gen int) tea.Cmd {
 		if cl == nil {
 			return basesMsg{gen: gen, err: widget.ErrNoCluster}
 		}
-		var bases []model.BaseCount
-		err := cl.Diagnose(func() (err error) {
-			bases, err = cl.DetectBases(ctx)
-			return err
-		})
+		bases, err := cl.DetectBases(ctx)
 		return basesMsg{gen: gen, bases: bases, err: err}
 	})
 }
@@ -95,7 +87,7 @@ func peekCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, req kaf
 func consumeCmd(res *widget.Resources, cfg kafka.Config, id int, t target, n int, force bool) tea.Cmd {
 	return widget.Run(res, consumeTimeout, func(ctx context.Context) tea.Msg {
 		msg := batchMsg{id: id, kind: batchConsume, target: t, max: n, forced: force}
-		reg, err := kafka.NewRegistry(t.Group.Base, cfg, kafka.WithForce(force))
+		reg, err := kafka.NewConsumerPool(t.Group.Base, cfg, kafka.WithForce(force))
 		if err != nil {
 			msg.err = err
 			return msg

@@ -122,7 +122,7 @@ func (c connState) retryText(now time.Time, loading bool, k keymap.Global) strin
 // does not answer: what failed, in full, and what happens next.
 func connPanel(st *widget.Styles, k keymap.Global, c connState, now time.Time, loading bool, width, height int) string {
 	lines := []string{st.Bad.Render(connTitle(c.err)), ""}
-	msg := ansi.Wrap(widget.Clean(widget.OneLine(c.err.Error())), max(width, 10), " ,")
+	msg := ansi.Wrap(widget.Clean(widget.OneLine(c.err.Error()))+connAdvice(c.err), max(width, 10), " ,")
 	lines = append(lines, strings.Split(msg, "\n")...)
 	lines = append(lines, "")
 	retry, quit := keymap.Name(k.Refresh), keymap.Name(k.Quit)
@@ -133,6 +133,16 @@ func connPanel(st *widget.Styles, k keymap.Global, c connState, now time.Time, l
 	}
 	lines = append(lines, st.Dim.Render(ansi.Wrap(next, max(width, 10), " ")))
 	return strings.Join(lines, "\n")
+}
+
+// connAdvice is what a TUI user can check about err, ready to append to
+// its message: the kafka layer names no way out, the CLI names its flags.
+func connAdvice(err error) string {
+	var unreachable *kafka.UnreachableError
+	if errors.As(err, &unreachable) {
+		return " (check the broker addresses and that the cluster is up)"
+	}
+	return ""
 }
 
 // connFailed keeps what is shown (marked stale by the header) and plans

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
@@ -21,10 +22,6 @@ import (
 
 // sparkMax is the number of samples kept for a sparkline: the widest drawn.
 const sparkMax = 32
-
-// maxHistoryCapacity bounds the samples kept per partition however long the
-// window is against the refresh: 1,024 samples are 48 KiB per partition.
-const maxHistoryCapacity = 1024
 
 // lagState is the root's lag history and its verdict on the newest snapshot.
 type lagState struct {
@@ -42,20 +39,8 @@ func newLagState(window, refresh time.Duration, budget int64) lagState {
 	if window > 0 {
 		cfg.Window = window
 	}
-	h := model.NewHistoryWith(model.HistoryOptions{Capacity: historyCapacity(cfg.Window, refresh), Budget: budget})
+	h := model.NewHistoryWith(model.HistoryOptions{Capacity: model.HistoryCapacity(cfg.Window, refresh), Budget: budget})
 	return lagState{history: h, cfg: cfg}
-}
-
-// historyCapacity is how many samples per partition a window needs at a
-// refresh interval, with two to spare and room for the widest sparkline.
-// Without auto-refresh, samples come as the user asks: keep the model's
-// default.
-func historyCapacity(window, refresh time.Duration) int {
-	if refresh <= 0 {
-		return model.DefaultHistoryCapacity
-	}
-	need := int(min(window/refresh, maxHistoryCapacity)) + 2
-	return min(max(need, sparkMax), maxHistoryCapacity)
 }
 
 // observe records snap and evaluates every group in it.
@@ -183,12 +168,12 @@ func trendLine(st *widget.Styles, prefix string, t *groupTrend, cfg model.EvalCo
 	ev := t.Evaluation
 	parts := []trendPart{{prefix + lagStatus(st, ev.Status).Render(ev.Status.String()), 0}}
 	if ev.Samples >= 2 {
-		parts = append(parts, trendPart{"consume " + rate(ev.ConsumeRate) + ", produce " + rate(ev.ProduceRate), 3})
+		parts = append(parts, trendPart{"consume " + format.PerSecond(ev.ConsumeRate) + ", produce " + format.PerSecond(ev.ProduceRate), 3})
 	}
 	if ev.Status == model.StatusUnknown {
 		parts = append(parts, trendPart{st.Dim.Render(samplesNote(ev.Samples, cfg)), 1})
 	} else {
-		parts = append(parts, trendPart{catchUp(ev), 1})
+		parts = append(parts, trendPart{format.CatchUp(ev), 1})
 	}
 	if ev.Samples >= 2 && (ev.TimeLag > 0 || ev.TimeLagDelta != 0) {
 		parts = append(parts, trendPart{timeLagTrend(ev.TimeLagDelta), 2})
@@ -224,21 +209,6 @@ func samplesNote(n int, cfg model.EvalConfig) string {
 	return strconv.Itoa(n) + " of " + strconv.Itoa(cfg.MinSamples) + " samples in the " + widget.Age(cfg.Window) + " window"
 }
 
-// catchUp is the catch-up estimate in words.
-func catchUp(ev model.Evaluation) string {
-	switch {
-	case ev.Lag == 0:
-		return "caught up"
-	case ev.CatchUpNever && ev.Status == model.StatusOK:
-		return "keeping pace"
-	case ev.CatchUpNever:
-		return "never at this rate"
-	case ev.CatchUp < time.Second:
-		return "catches up in <1s"
-	}
-	return "catches up in " + widget.Age(ev.CatchUp)
-}
-
 // timeLagTrend says where the time lag went over the window. The time lag
 // itself is in the table, aged by the clock.
 func timeLagTrend(delta time.Duration) string {
@@ -249,25 +219,6 @@ func timeLagTrend(delta time.Duration) string {
 		return "time lag shrinking ↓"
 	}
 	return "time lag steady"
-}
-
-// rate formats records per second with about three significant digits, as
-// lag --watch does.
-func rate(v float64) string {
-	var s string
-	switch {
-	case v == 0:
-		s = "0"
-	case v < 0.01:
-		s = "<0.01"
-	case v < 10:
-		s = strconv.FormatFloat(v, 'f', 2, 64)
-	case v < 100:
-		s = strconv.FormatFloat(v, 'f', 1, 64)
-	default:
-		s = strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return s + "/s"
 }
 
 // observeLag feeds a successful snapshot to the history; the pages get the

@@ -309,7 +309,7 @@ func bigSnapshotAt(step int) model.Snapshot {
 func bigHistory(b *testing.B) (Model, int) {
 	clock := fixedNow
 	m := sized(New(Deps{Base: testBase, Refresh: trendEvery, Now: func() time.Time { return clock }}), 160, 50)
-	steps := historyCapacity(model.DefaultEvalConfig().Window, trendEvery)
+	steps := model.HistoryCapacity(model.DefaultEvalConfig().Window, trendEvery)
 	for i := range steps {
 		m = feed(m, &clock, bigSnapshotAt(i))
 	}

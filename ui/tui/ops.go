@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/ops"
@@ -237,13 +238,13 @@ func (m Model) submitOp(f ops.Flow) (Model, tea.Cmd) {
 		if g, ok := m.snap.Group(name.String()); ok && g.Exists() {
 			return m.opInvalid(f, fmt.Errorf("%s already exists: move it with %s instead", name, keymap.Name(m.keys.Groups.Reset)))
 		}
-		at := ops.CreateStarts[f.Mode]
+		at := kafka.CreateStart{At: ops.CreateKinds[f.Mode]}
 		if f.Mode == ops.CreateAtDatetime {
 			t, err := ops.ParseRFC3339(f.At.Value())
 			if err != nil {
 				return m.opInvalid(f, err)
 			}
-			at = t.Format(time.RFC3339Nano)
+			at.Time = t
 		}
 		f.Name = name
 		m.modal = flowModal{&f}

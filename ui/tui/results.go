@@ -80,7 +80,7 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 		body = append(body, line)
 	}
 	for _, mem := range ga.KgroupsMembers() {
-		body = append(body, "", widget.Clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.RegistrySessionTimeout))
+		body = append(body, "", widget.Clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.ConsumerSessionTimeout))
 	}
 	d := dialog{kind: dialogRefusal, title: widget.Clean(ga.Group) + " is in use: refused"}
 	if commit {

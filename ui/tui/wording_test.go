@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -89,7 +90,7 @@ func TestCatchUpKeepingPace(t *testing.T) {
 		{model.Evaluation{Status: model.StatusCatchingUp, Lag: 30, CatchUp: 90 * time.Second}, "catches up in 1m30s"},
 	}
 	for _, tt := range tests {
-		if got := catchUp(tt.ev); got != tt.want {
+		if got := format.CatchUp(tt.ev); got != tt.want {
 			t.Errorf("%+v: %q, want %q", tt.ev, got, tt.want)
 		}
 	}

@@ -109,9 +109,8 @@ func PlanCopyCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, from,
 	})
 }
 
-// PlanCreateCmd plans the commits that create group on topic at at
-// ("earliest", "latest" or an RFC 3339 time).
-func PlanCreateCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, topic, at string) tea.Cmd {
+// PlanCreateCmd plans the commits that create group on topic at at.
+func PlanCreateCmd(res *widget.Resources, cl *kafka.Cluster, gen int, group, topic string, at kafka.CreateStart) tea.Cmd {
 	return widget.Run(res, writeTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return PlanMsg{Gen: gen, Err: widget.ErrNoCluster}

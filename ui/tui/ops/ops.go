@@ -82,6 +82,9 @@ const (
 // CreateStarts are where a created group can start.
 var CreateStarts = []string{"earliest", "latest", "datetime"}
 
+// CreateKinds are CreateStarts as the kafka layer takes them.
+var CreateKinds = []kafka.CreateAt{kafka.CreateAtEarliest, kafka.CreateAtLatest, kafka.CreateAtTime}
+
 const CreateAtDatetime = 2
 
 // Flow is one operation from its form to its result. Its dialog is drawn

@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -98,13 +100,13 @@ func DefaultStyles() Styles {
 	s.Tag = s.Tag.Foreground(warn)
 	s.Title = s.Title.Foreground(accent)
 	s.FilterPrompt = s.FilterPrompt.Foreground(accent)
-	// The colours of lag --watch.
-	s.LagUnknown = s.LagUnknown.Foreground(lipgloss.AdaptiveColor{Light: "245", Dark: "243"})
-	s.LagOK = s.LagOK.Foreground(lipgloss.AdaptiveColor{Light: "28", Dark: "114"})
-	s.LagCatchingUp = s.LagCatchingUp.Foreground(lipgloss.AdaptiveColor{Light: "25", Dark: "75"})
-	s.LagFallingBehind = s.LagFallingBehind.Foreground(lipgloss.AdaptiveColor{Light: "130", Dark: "215"})
-	s.LagStalled = s.LagStalled.Foreground(lipgloss.AdaptiveColor{Light: "160", Dark: "203"})
-	s.LagStopped = s.LagStopped.Foreground(lipgloss.AdaptiveColor{Light: "160", Dark: "203"})
+	// The colours of lag statuses, the same as lag --watch's.
+	s.LagUnknown = s.LagUnknown.Foreground(format.StatusColor(model.StatusUnknown))
+	s.LagOK = s.LagOK.Foreground(format.StatusColor(model.StatusOK))
+	s.LagCatchingUp = s.LagCatchingUp.Foreground(format.StatusColor(model.StatusCatchingUp))
+	s.LagFallingBehind = s.LagFallingBehind.Foreground(format.StatusColor(model.StatusFallingBehind))
+	s.LagStalled = s.LagStalled.Foreground(format.StatusColor(model.StatusStalled))
+	s.LagStopped = s.LagStopped.Foreground(format.StatusColor(model.StatusStopped))
 	s.Spark = s.Spark.Foreground(accent)
 	s.StatusError = s.StatusError.Foreground(bad)
 	s.StatusWarn = s.StatusWarn.Foreground(warn)
@@ -163,12 +165,12 @@ func PlainStyles() Styles {
 		Theme: render.PlainTheme(),
 
 		// Severity by weight: bold needs attention, reverse needs it now.
-		LagUnknown:       n(),
-		LagOK:            n(),
-		LagCatchingUp:    n(),
-		LagFallingBehind: n().Bold(true),
-		LagStalled:       n().Bold(true),
-		LagStopped:       n().Bold(true).Reverse(true),
+		LagUnknown:       format.StatusEmphasis(n(), model.StatusUnknown),
+		LagOK:            format.StatusEmphasis(n(), model.StatusOK),
+		LagCatchingUp:    format.StatusEmphasis(n(), model.StatusCatchingUp),
+		LagFallingBehind: format.StatusEmphasis(n(), model.StatusFallingBehind),
+		LagStalled:       format.StatusEmphasis(n(), model.StatusStalled),
+		LagStopped:       format.StatusEmphasis(n(), model.StatusStopped),
 		Spark:            n(),
 	}
 }

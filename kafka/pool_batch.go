@@ -14,9 +14,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
-// registryBounds is what one call knows of the consumer's partitions: the
+// poolBounds is what one call knows of the consumer's partitions: the
 // next offset to return and the end (last stable offset) of each.
-type registryBounds struct {
+type poolBounds struct {
 	parts []int32
 	gen   uint64
 	pos   map[int32]int64
@@ -24,7 +24,7 @@ type registryBounds struct {
 }
 
 // more reports whether some assigned partition has records left.
-func (b *registryBounds) more() bool {
+func (b *poolBounds) more() bool {
 	for _, p := range b.parts {
 		if b.pos[p] < b.end[p] {
 			return true
@@ -34,28 +34,28 @@ func (b *registryBounds) more() bool {
 }
 
 // errNoPartitions is batch's signal that the consumer holds no partition;
-// Registry.consume turns it into a *NotAssignedError naming the members.
+// ConsumerPool.consume turns it into a *NotAssignedError naming the members.
 var errNoPartitions = errors.New("no partitions assigned")
 
-// registryAssignWait bounds how long a call that joined with no partition
+// poolAssignWait bounds how long a call that joined with no partition
 // waits for one: long enough for a cooperative rebalance's second round at
 // kgo's default 3 s heartbeats.
-const registryAssignWait = 10 * time.Second
+const poolAssignWait = 10 * time.Second
 
 // batch polls up to max records from the consumer's assigned partitions,
 // hands them to accept and commits them. The caller holds the turn.
-func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int, accept func([]*kgo.Record) error) error {
+func (c *poolConsumer) batch(ctx context.Context, adm *kadm.Client, max int, accept func([]*kgo.Record) error) error {
 	if err := c.waitSettled(ctx); err != nil {
 		return err
 	}
-	if ok, err := c.waitAssigned(ctx, registryAssignWait); err != nil {
+	if ok, err := c.waitAssigned(ctx, poolAssignWait); err != nil {
 		return err
 	} else if !ok {
 		// Never an empty "caught up" batch: the group may have lag on
 		// partitions other members kept.
 		return errNoPartitions
 	}
-	b := &registryBounds{pos: make(map[int32]int64), end: make(map[int32]int64)}
+	b := &poolBounds{pos: make(map[int32]int64), end: make(map[int32]int64)}
 	if err := c.refresh(ctx, adm, b, nil); err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int,
 	first := make(map[int32]int64)          // first offset polled per partition, to rewind to
 	next := make(map[int32]kgo.EpochOffset) // offset after the last polled, to commit
 	for len(recs) < max && b.more() {
-		pctx, cancel := context.WithTimeout(ctx, registryIdleWait)
+		pctx, cancel := context.WithTimeout(ctx, poolIdleWait)
 		fetches := c.cl.PollRecords(pctx, max-len(recs))
 		cancel()
 
@@ -123,7 +123,7 @@ func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int,
 	// The records are accepted (a handler may have processed them): finish
 	// their commit even if ctx ends now, or they would be processed twice
 	// for nothing but a badly timed cancellation.
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), registryCommitTimeout)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), poolCommitTimeout)
 	defer cancel()
 	if err := c.commit(cctx, next); err != nil {
 		c.rewind(first)
@@ -134,7 +134,7 @@ func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int,
 
 // fetchErr sorts a poll's errors: idle is a poll that timed out with the
 // call's context still alive; err is anything that fails the call.
-func (c *registryConsumer) fetchErr(ctx context.Context, fetches kgo.Fetches) (idle bool, err error) {
+func (c *poolConsumer) fetchErr(ctx context.Context, fetches kgo.Fetches) (idle bool, err error) {
 	fetches.EachError(func(topic string, p int32, ferr error) {
 		var dataLoss *kgo.ErrDataLoss
 		switch {
@@ -159,7 +159,7 @@ func (c *registryConsumer) fetchErr(ctx context.Context, fetches kgo.Fetches) (i
 // refresh re-reads the assignment and, for partitions this call has not
 // polled yet, where the group stands (its commit, or the log start when it
 // has none or the commit was deleted by retention) and the end of the log.
-func (c *registryConsumer) refresh(ctx context.Context, adm *kadm.Client, b *registryBounds, polled map[int32]int64) error {
+func (c *poolConsumer) refresh(ctx context.Context, adm *kadm.Client, b *poolBounds, polled map[int32]int64) error {
 	parts, gen := c.assignment()
 	b.parts, b.gen = parts, gen
 	if len(parts) == 0 {
@@ -204,7 +204,7 @@ func (c *registryConsumer) refresh(ctx context.Context, adm *kadm.Client, b *reg
 
 // endsMoved re-reads the end offsets and reports whether any assigned
 // partition's end moved since the call read it.
-func (c *registryConsumer) endsMoved(ctx context.Context, adm *kadm.Client, b *registryBounds) (bool, error) {
+func (c *poolConsumer) endsMoved(ctx context.Context, adm *kadm.Client, b *poolBounds) (bool, error) {
 	starts, ends, err := listBounds(ctx, adm, c.key.Topic)
 	if err != nil {
 		return false, err
@@ -263,7 +263,7 @@ func partitionBounds(topic string, p int32, starts, ends kadm.ListedOffsets) (st
 // each partition, dropping what it buffered past it, so that records the
 // call does not return are read again by the next call rather than lost.
 // It runs before AllowRebalance, while the partitions are still ours.
-func (c *registryConsumer) rewind(first map[int32]int64) {
+func (c *poolConsumer) rewind(first map[int32]int64) {
 	if len(first) == 0 {
 		return
 	}
@@ -276,7 +276,7 @@ func (c *registryConsumer) rewind(first map[int32]int64) {
 
 // commit synchronously commits next (per partition, the offset after the
 // last record polled) and fails if any partition did not take.
-func (c *registryConsumer) commit(ctx context.Context, next map[int32]kgo.EpochOffset) error {
+func (c *poolConsumer) commit(ctx context.Context, next map[int32]kgo.EpochOffset) error {
 	if len(next) == 0 {
 		return nil
 	}

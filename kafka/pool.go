@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ type GroupActiveError struct {
 	Group   string
 	State   string // the group's state when it was described, if known
 	Members []model.Member
-	Op      string // OpJoin (the zero value) or OpCommit
+	Op      Op // OpJoin (the zero value), OpCommit, OpReset or OpDelete
 
 	// OwnClientID is the client id this kgroups announces, when known: a
 	// live member with the same id is most likely a kgroups process that
@@ -36,20 +37,42 @@ type GroupActiveError struct {
 	OwnClientID string
 }
 
-// RegistrySessionTimeout is the session timeout of the registry's group
+// ConsumerSessionTimeout is the session timeout of the pool's group
 // members: a member that stops without leaving (a killed process) stays in
 // its group until this long after its last heartbeat.
-const RegistrySessionTimeout = 45 * time.Second
+const ConsumerSessionTimeout = 45 * time.Second
+
+// Op is the operation a GroupActiveError refused.
+type Op int
 
 // Operations a GroupActiveError can refuse.
 const (
-	OpJoin   = ""       // joining the group to consume
-	OpCommit = "commit" // committing offsets without joining
-	OpReset  = "reset"  // moving offsets by a plan
-	OpDelete = "delete" // deleting the group or its offsets
+	OpJoin   Op = iota // joining the group to consume (the zero value)
+	OpCommit           // committing offsets without joining
+	OpReset            // moving offsets by a plan
+	OpDelete           // deleting the group or its offsets
 )
 
-var opAdvice = map[string]string{
+// String names the operation in a word: "join", "commit", "reset", "delete".
+func (o Op) String() string {
+	switch o {
+	case OpJoin:
+		return "join"
+	case OpCommit:
+		return "commit"
+	case OpReset:
+		return "reset"
+	case OpDelete:
+		return "delete"
+	}
+	return "Op(" + strconv.Itoa(int(o)) + ")"
+}
+
+// opAdvice says, in words of no front end, why the operation waits for
+// the members to stop. Flags or keys that force a join are the front end's
+// to add.
+var opAdvice = map[Op]string{
+	OpJoin:   "joining would rebalance them",
 	OpCommit: "stop them before committing offsets",
 	OpReset:  "stop them before resetting its offsets",
 	OpDelete: "stop them before deleting the group or its offsets",
@@ -60,22 +83,19 @@ func (e *GroupActiveError) Error() string {
 	for _, m := range e.Members {
 		ids = append(ids, m.ClientID+"@"+m.Host)
 	}
-	advice, ok := opAdvice[e.Op]
-	if !ok {
-		advice = "joining would rebalance them; use --force to join anyway"
-	}
+	advice := opAdvice[e.Op]
 	msg := fmt.Sprintf("group %s has %d live member(s) (%s): %s",
 		e.Group, len(e.Members), strings.Join(ids, ", "), advice)
 	if own := e.memberIDs(e.KgroupsMembers()); len(own) > 0 {
 		msg += fmt.Sprintf("; %s %s kgroups' client id %q: probably a kgroups consume that was killed before it could leave; the broker drops it once its session times out, %s after its last heartbeat",
-			strings.Join(own, ", "), plural(len(own), "uses", "use"), e.OwnClientID, RegistrySessionTimeout)
+			strings.Join(own, ", "), plural(len(own), "uses", "use"), e.OwnClientID, ConsumerSessionTimeout)
 	}
 	return msg
 }
 
 // KgroupsMembers returns the members that announce kgroups' own client id
 // (OwnClientID): most likely kgroups processes killed before they could
-// leave, which the broker drops RegistrySessionTimeout after their last
+// leave, which the broker drops ConsumerSessionTimeout after their last
 // heartbeat.
 func (e *GroupActiveError) KgroupsMembers() []model.Member {
 	if e.OwnClientID == "" {
@@ -148,26 +168,26 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// DefaultMaxConsumers bounds how many consumers a Registry caches.
+// DefaultMaxConsumers bounds how many consumers a ConsumerPool caches.
 const DefaultMaxConsumers = 32
 
-// RegistryOption tunes a Registry.
-type RegistryOption func(*registryOptions)
+// PoolOption tunes a ConsumerPool.
+type PoolOption func(*poolOptions)
 
-type registryOptions struct {
+type poolOptions struct {
 	maxConsumers int
 	force        bool
 }
 
 // WithMaxConsumers bounds the cache; the least recently used consumer is
 // closed (leaving its group cleanly) when a new one would exceed n.
-func WithMaxConsumers(n int) RegistryOption {
-	return func(o *registryOptions) { o.maxConsumers = n }
+func WithMaxConsumers(n int) PoolOption {
+	return func(o *poolOptions) { o.maxConsumers = n }
 }
 
-// WithForce lets the registry join groups that have live members.
-func WithForce(force bool) RegistryOption {
-	return func(o *registryOptions) { o.force = force }
+// WithForce lets the pool join groups that have live members.
+func WithForce(force bool) PoolOption {
+	return func(o *poolOptions) { o.force = force }
 }
 
 // ConsumerKey identifies one cached consumer. A struct, never a joined
@@ -177,37 +197,38 @@ type ConsumerKey struct {
 	Suffix string
 }
 
-// ErrRegistryClosed is returned by calls on a closed Registry.
-var ErrRegistryClosed = errors.New("consumer registry is closed")
+// ErrPoolClosed is returned by calls on a closed ConsumerPool.
+var ErrPoolClosed = errors.New("consumer registry is closed")
 
 const (
-	// registryFetchMaxWait bounds the broker's long poll (kgo's default is
-	// 5 s; the service's librdkafka waits 500 ms). The registry polls only
+	// poolFetchMaxWait bounds the broker's long poll (kgo's default is
+	// 5 s; the service's librdkafka waits 500 ms). The pool polls only
 	// when its offsets say records are there, so this mostly bounds how long
 	// a cursor move (a rewind) waits behind an idle fetch, and it sets the
 	// background fetch rate of an idle cached consumer.
-	registryFetchMaxWait = 500 * time.Millisecond
+	poolFetchMaxWait = 500 * time.Millisecond
 
-	// registryIdleWait is how long a poll may bring nothing while the
+	// poolIdleWait is how long a poll may bring nothing while the
 	// offsets say records remain (a rebalance moved them, or the tail is an
 	// aborted transaction's records that read_committed skips) before the
 	// call re-reads the end offsets and stops if they have not moved.
-	registryIdleWait = 3 * time.Second
+	poolIdleWait = 3 * time.Second
 
-	// registryCommitTimeout bounds the commit of a batch its caller has
+	// poolCommitTimeout bounds the commit of a batch its caller has
 	// accepted, which runs to the end even when the call's context ends.
-	registryCommitTimeout = 10 * time.Second
+	poolCommitTimeout = 10 * time.Second
 )
 
-// Registry is the Go port of the service's consumer registry: one consumer
+// ConsumerPool is the Go port of the service's consumer registry: one consumer
 // group member per (topic, suffix), created on first use, reused, and
 // committing exactly the records each call returns. The zero value is not
-// usable; build one with NewRegistry. A Registry is safe for concurrent use;
-// calls on the same key run one at a time.
-type Registry struct {
+// usable; build one with NewConsumerPool. A ConsumerPool is safe for
+// concurrent use; calls on the same key run one at a time. (It is not
+// called a registry, so that it is never taken for a schema registry.)
+type ConsumerPool struct {
 	base  string
 	cfg   Config
-	opts  registryOptions
+	opts  poolOptions
 	admin *Cluster
 
 	// ctx ends with Close so that calls in flight return promptly.
@@ -215,26 +236,26 @@ type Registry struct {
 	cancel context.CancelFunc
 
 	mu        sync.Mutex
-	consumers map[ConsumerKey]*list.Element // values are *registryConsumer
+	consumers map[ConsumerKey]*list.Element // values are *poolConsumer
 	lru       *list.List                    // front: most recently used
 	closed    bool
 
 	// leaving holds evicted consumers until they have left their group:
 	// a new consumer of the same group waits for them rather than join
 	// beside them (a rebalance with itself) or refuse them as foreign.
-	leaving  map[*registryConsumer]struct{}
+	leaving  map[*poolConsumer]struct{}
 	evicting sync.WaitGroup // Close waits for evictions in progress
 	created  uint64         // consumers created so far, numbering them
 }
 
-// NewRegistry dials an admin connection with cfg (used for the safety check
-// and offset reads) and returns an empty registry for groups under base.
+// NewConsumerPool dials an admin connection with cfg (used for the safety check
+// and offset reads) and returns an empty pool for groups under base.
 // With cfg.ReadOnly every call fails with ErrReadOnly, since calls commit.
-func NewRegistry(base string, cfg Config, opts ...RegistryOption) (*Registry, error) {
+func NewConsumerPool(base string, cfg Config, opts ...PoolOption) (*ConsumerPool, error) {
 	if base == "" {
 		return nil, errors.New("consumer registry: empty base group id")
 	}
-	o := registryOptions{maxConsumers: DefaultMaxConsumers}
+	o := poolOptions{maxConsumers: DefaultMaxConsumers}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -246,7 +267,7 @@ func NewRegistry(base string, cfg Config, opts ...RegistryOption) (*Registry, er
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Registry{
+	return &ConsumerPool{
 		base:      base,
 		cfg:       cfg,
 		opts:      o,
@@ -254,18 +275,18 @@ func NewRegistry(base string, cfg Config, opts ...RegistryOption) (*Registry, er
 		ctx:       ctx,
 		cancel:    cancel,
 		consumers: make(map[ConsumerKey]*list.Element),
-		leaving:   make(map[*registryConsumer]struct{}),
+		leaving:   make(map[*poolConsumer]struct{}),
 		lru:       list.New(),
 	}, nil
 }
 
-// Group returns the consumer group id the registry uses for key.
-func (r *Registry) Group(key ConsumerKey) string {
+// Group returns the consumer group id the pool uses for key.
+func (r *ConsumerPool) Group(key ConsumerKey) string {
 	return model.GroupName{Base: r.base, Topic: key.Topic, Suffix: key.Suffix}.String()
 }
 
 // Len returns how many consumers are cached.
-func (r *Registry) Len() int {
+func (r *ConsumerPool) Len() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.consumers)
@@ -273,17 +294,17 @@ func (r *Registry) Len() int {
 
 // Close closes every cached consumer, each leaving its group cleanly, and the
 // admin connection. Calls in flight are cancelled. No goroutine of the
-// registry outlives Close. Close is idempotent.
-func (r *Registry) Close() {
+// pool outlives Close. Close is idempotent.
+func (r *ConsumerPool) Close() {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		return
 	}
 	r.closed = true
-	all := make([]*registryConsumer, 0, r.lru.Len())
+	all := make([]*poolConsumer, 0, r.lru.Len())
 	for el := r.lru.Front(); el != nil; el = el.Next() {
-		all = append(all, el.Value.(*registryConsumer))
+		all = append(all, el.Value.(*poolConsumer))
 	}
 	r.consumers = nil
 	r.lru.Init()
@@ -303,7 +324,7 @@ func (r *Registry) Close() {
 // partition its commit, the log bounds and the lag. Callers check it before
 // telling people an empty batch means the group has read everything: a
 // member assigned some partitions reads only those.
-func (r *Registry) Position(ctx context.Context, topic, suffix string) ([]model.PartitionLag, error) {
+func (r *ConsumerPool) Position(ctx context.Context, topic, suffix string) ([]model.PartitionLag, error) {
 	return r.admin.Position(ctx, r.Group(ConsumerKey{Topic: topic, Suffix: suffix}), topic)
 }
 
@@ -311,14 +332,14 @@ func (r *Registry) Position(ctx context.Context, topic, suffix string) ([]model.
 // the default group base-topic, and commits them before returning. It returns
 // exactly max records when that many are there to read, fewer only at the
 // end of the log, and an empty batch at once when the group is caught up.
-func (r *Registry) ConsumeMessages(ctx context.Context, topic string, max int) ([]model.Record, error) {
+func (r *ConsumerPool) ConsumeMessages(ctx context.Context, topic string, max int) ([]model.Record, error) {
 	return r.ConsumeMessagesWithGroup(ctx, topic, max, "")
 }
 
 // ConsumeMessagesWithGroup is ConsumeMessages for the group
 // base-topic-suffix, which keeps offsets of its own. An empty suffix is the
 // default group.
-func (r *Registry) ConsumeMessagesWithGroup(ctx context.Context, topic string, max int, suffix string) ([]model.Record, error) {
+func (r *ConsumerPool) ConsumeMessagesWithGroup(ctx context.Context, topic string, max int, suffix string) ([]model.Record, error) {
 	var out []model.Record
 	err := r.consume(ctx, ConsumerKey{Topic: topic, Suffix: suffix}, max, func(recs []*kgo.Record) error {
 		out = make([]model.Record, len(recs))
@@ -342,7 +363,7 @@ func (r *Registry) ConsumeMessagesWithGroup(ctx context.Context, topic string, m
 // Once handle has returned nil, the commit is completed even if ctx ends
 // meanwhile (within a few seconds): cancelling a call never leaves processed
 // records uncommitted because the cancellation raced the commit.
-func (r *Registry) ConsumeFunc(ctx context.Context, topic, suffix string, max int, handle func([]model.Record) error) error {
+func (r *ConsumerPool) ConsumeFunc(ctx context.Context, topic, suffix string, max int, handle func([]model.Record) error) error {
 	if handle == nil {
 		return errors.New("consume: nil handler")
 	}
@@ -361,13 +382,13 @@ func (r *Registry) ConsumeFunc(ctx context.Context, topic, suffix string, max in
 // ConsumeMessagesAs is ConsumeMessages decoding each value as JSON into T. If
 // any value does not decode, the call fails with *DecodeError naming the
 // record, commits nothing, and the next call reads the same records again.
-func ConsumeMessagesAs[T any](ctx context.Context, r *Registry, topic string, max int) ([]T, error) {
+func ConsumeMessagesAs[T any](ctx context.Context, r *ConsumerPool, topic string, max int) ([]T, error) {
 	return ConsumeMessagesAsWithGroup[T](ctx, r, topic, max, "")
 }
 
 // ConsumeMessagesAsWithGroup is ConsumeMessagesWithGroup decoding each value
 // as JSON into T, with the failure rules of ConsumeMessagesAs.
-func ConsumeMessagesAsWithGroup[T any](ctx context.Context, r *Registry, topic string, max int, suffix string) ([]T, error) {
+func ConsumeMessagesAsWithGroup[T any](ctx context.Context, r *ConsumerPool, topic string, max int, suffix string) ([]T, error) {
 	var out []T
 	err := r.consume(ctx, ConsumerKey{Topic: topic, Suffix: suffix}, max, func(recs []*kgo.Record) error {
 		out = make([]T, len(recs))
@@ -384,7 +405,24 @@ func ConsumeMessagesAsWithGroup[T any](ctx context.Context, r *Registry, topic s
 
 // consume runs one batch on the consumer of key. accept sees the records
 // before they are committed; if it fails, nothing is committed.
-func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept func([]*kgo.Record) error) error {
+//
+// Its failures are explained as the Cluster's calls explain theirs (see
+// Cluster.diagnose); an error of accept comes back as it is.
+func (r *ConsumerPool) consume(ctx context.Context, key ConsumerKey, max int, accept func([]*kgo.Record) error) (err error) {
+	var accepted error
+	defer func(mark int) {
+		if accepted == nil || !errors.Is(err, accepted) {
+			r.admin.diagnose(mark, &err)
+		}
+	}(r.admin.watch.mark())
+	caller := accept
+	accept = func(recs []*kgo.Record) error {
+		if err := caller(recs); err != nil {
+			accepted = err
+			return err
+		}
+		return nil
+	}
 	if key.Topic == "" {
 		return errors.New("consume: empty topic")
 	}
@@ -392,7 +430,7 @@ func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept
 		return fmt.Errorf("consume %s: max %d, want at least 1", key.Topic, max)
 	}
 	if r.cfg.ReadOnly {
-		// Consuming through the registry commits.
+		// Consuming through the pool commits.
 		return ErrReadOnly
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -403,14 +441,14 @@ func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept
 	c, err := r.acquire(ctx, key)
 	if err != nil {
 		if r.ctx.Err() != nil {
-			return ErrRegistryClosed
+			return ErrPoolClosed
 		}
 		return err
 	}
 	defer c.release()
 	err = c.batch(ctx, r.admin.adm, max, accept)
 	if err != nil && r.ctx.Err() != nil && ctx.Err() != nil {
-		return ErrRegistryClosed
+		return ErrPoolClosed
 	}
 	if errors.Is(err, errNoPartitions) {
 		na := &NotAssignedError{Group: c.group, Topic: key.Topic}
@@ -427,25 +465,25 @@ func (r *Registry) consume(ctx context.Context, key ConsumerKey, max int, accept
 // acquire returns the started consumer of key with its turn taken, creating
 // it (after the safety check) on first use and evicting the least recently
 // used consumer beyond the bound.
-func (r *Registry) acquire(ctx context.Context, key ConsumerKey) (*registryConsumer, error) {
+func (r *ConsumerPool) acquire(ctx context.Context, key ConsumerKey) (*poolConsumer, error) {
 	for {
 		r.mu.Lock()
 		if r.closed {
 			r.mu.Unlock()
-			return nil, ErrRegistryClosed
+			return nil, ErrPoolClosed
 		}
-		var c *registryConsumer
-		var evicted []*registryConsumer
+		var c *poolConsumer
+		var evicted []*poolConsumer
 		if el, ok := r.consumers[key]; ok {
 			r.lru.MoveToFront(el)
-			c = el.Value.(*registryConsumer)
+			c = el.Value.(*poolConsumer)
 		} else {
 			r.created++
-			c = newRegistryConsumer(key, r.Group(key), r.created)
+			c = newPoolConsumer(key, r.Group(key), r.created)
 			r.consumers[key] = r.lru.PushFront(c)
 			for r.lru.Len() > r.opts.maxConsumers {
 				back := r.lru.Back()
-				old := back.Value.(*registryConsumer)
+				old := back.Value.(*poolConsumer)
 				r.lru.Remove(back)
 				delete(r.consumers, old.key)
 				evicted = append(evicted, old)
@@ -486,7 +524,7 @@ func (r *Registry) acquire(ctx context.Context, key ConsumerKey) (*registryConsu
 }
 
 // forget drops c from the cache if it is still there.
-func (r *Registry) forget(c *registryConsumer) {
+func (r *ConsumerPool) forget(c *poolConsumer) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if el, ok := r.consumers[c.key]; ok && el.Value == c {
@@ -497,7 +535,7 @@ func (r *Registry) forget(c *registryConsumer) {
 
 // start checks that the topic exists and that no foreign member holds the
 // group, then creates c's client, which joins the group in the background.
-func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
+func (r *ConsumerPool) start(ctx context.Context, c *poolConsumer) error {
 	topics, err := r.admin.adm.ListTopics(ctx, c.key.Topic)
 	if err != nil {
 		return fmt.Errorf("look up topic %s: %w", c.key.Topic, err)
@@ -529,9 +567,9 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.DisableAutoCommit(),
 		kgo.BlockRebalanceOnPoll(),
-		kgo.FetchMaxWait(registryFetchMaxWait),
+		kgo.FetchMaxWait(poolFetchMaxWait),
 		// Said in GroupActiveError: set, not left to kgo's default.
-		kgo.SessionTimeout(RegistrySessionTimeout),
+		kgo.SessionTimeout(ConsumerSessionTimeout),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		// Transaction markers take offsets too: seeing them lets a call
 		// tell that a partition is read to its end and commit past them.
@@ -539,6 +577,8 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 		kgo.OnPartitionsAssigned(c.onAssigned),
 		kgo.OnPartitionsRevoked(c.onRevoked),
 		kgo.OnPartitionsLost(c.onRevoked),
+		// Failed connections are explained as the admin client's are.
+		kgo.WithHooks(r.admin.watch),
 	)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
@@ -553,7 +593,7 @@ func (r *Registry) start(ctx context.Context, c *registryConsumer) error {
 // waitLeaving waits until the evicted consumers of c's group created before
 // c have left it. Waiting only for older ones cannot form a cycle, even when
 // a consumer is evicted while it starts.
-func (r *Registry) waitLeaving(ctx context.Context, c *registryConsumer) error {
+func (r *ConsumerPool) waitLeaving(ctx context.Context, c *poolConsumer) error {
 	r.mu.Lock()
 	var left []chan struct{}
 	for old := range r.leaving {
@@ -572,13 +612,13 @@ func (r *Registry) waitLeaving(ctx context.Context, c *registryConsumer) error {
 	return nil
 }
 
-// foreign returns the members that are not consumers of this registry (two
+// foreign returns the members that are not consumers of this pool (two
 // keys can share a group id: topic "a-b", and topic "a" with suffix "b").
-func (r *Registry) foreign(members []model.Member) []model.Member {
+func (r *ConsumerPool) foreign(members []model.Member) []model.Member {
 	r.mu.Lock()
 	ours := make(map[string]bool, len(r.consumers))
 	for _, el := range r.consumers {
-		if cl := el.Value.(*registryConsumer).cl; cl != nil {
+		if cl := el.Value.(*poolConsumer).cl; cl != nil {
 			if id, _ := cl.GroupMetadata(); id != "" {
 				ours[id] = true
 			}
@@ -594,15 +634,15 @@ func (r *Registry) foreign(members []model.Member) []model.Member {
 	return out
 }
 
-// registryConsumer is one cached group member.
-type registryConsumer struct {
+// poolConsumer is one cached group member.
+type poolConsumer struct {
 	key   ConsumerKey
 	group string
-	seq   uint64 // creation order within the registry
+	seq   uint64 // creation order within the pool
 
 	// turn is a lock that can be waited for under a context: calls on a
 	// key run one at a time. Holding it guards cl (also written under
-	// Registry.mu) and closed.
+	// ConsumerPool.mu) and closed.
 	turn   chan struct{}
 	cl     *kgo.Client
 	closed bool
@@ -619,8 +659,8 @@ type registryConsumer struct {
 	changed  chan struct{} // closed and replaced at every assignment change
 }
 
-func newRegistryConsumer(key ConsumerKey, group string, seq uint64) *registryConsumer {
-	return &registryConsumer{
+func newPoolConsumer(key ConsumerKey, group string, seq uint64) *poolConsumer {
+	return &poolConsumer{
 		key:      key,
 		group:    group,
 		seq:      seq,
@@ -633,7 +673,7 @@ func newRegistryConsumer(key ConsumerKey, group string, seq uint64) *registryCon
 	}
 }
 
-func (c *registryConsumer) take(ctx context.Context) error {
+func (c *poolConsumer) take(ctx context.Context) error {
 	select {
 	case c.turn <- struct{}{}:
 		return nil
@@ -642,18 +682,18 @@ func (c *registryConsumer) take(ctx context.Context) error {
 	}
 }
 
-func (c *registryConsumer) release() { <-c.turn }
+func (c *poolConsumer) release() { <-c.turn }
 
 // close waits for the call in flight, then closes the client, which leaves
 // the group.
-func (c *registryConsumer) close() {
+func (c *poolConsumer) close() {
 	c.turn <- struct{}{}
 	defer c.release()
 	c.shut()
 }
 
 // shut closes the client, if any, once; the caller holds the turn.
-func (c *registryConsumer) shut() {
+func (c *poolConsumer) shut() {
 	if c.closed {
 		return
 	}
@@ -664,7 +704,7 @@ func (c *registryConsumer) shut() {
 	close(c.left)
 }
 
-func (c *registryConsumer) onAssigned(_ context.Context, _ *kgo.Client, assigned map[string][]int32) {
+func (c *poolConsumer) onAssigned(_ context.Context, _ *kgo.Client, assigned map[string][]int32) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, p := range assigned[c.key.Topic] {
@@ -677,7 +717,7 @@ func (c *registryConsumer) onAssigned(_ context.Context, _ *kgo.Client, assigned
 	}
 }
 
-func (c *registryConsumer) onRevoked(_ context.Context, _ *kgo.Client, revoked map[string][]int32) {
+func (c *poolConsumer) onRevoked(_ context.Context, _ *kgo.Client, revoked map[string][]int32) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, p := range revoked[c.key.Topic] {
@@ -693,7 +733,7 @@ func (c *registryConsumer) onRevoked(_ context.Context, _ *kgo.Client, revoked m
 // waitSettled waits until the consumer has joined and no rebalance it took
 // part in is open: an assignment read mid-rebalance may be missing the
 // partitions about to come back, and the call would end early.
-func (c *registryConsumer) waitSettled(ctx context.Context) error {
+func (c *poolConsumer) waitSettled(ctx context.Context) error {
 	c.mu.Lock()
 	settled := c.settled
 	c.mu.Unlock()
@@ -706,7 +746,7 @@ func (c *registryConsumer) waitSettled(ctx context.Context) error {
 }
 
 // bump records an assignment change; the caller holds c.mu.
-func (c *registryConsumer) bump() {
+func (c *poolConsumer) bump() {
 	c.gen++
 	close(c.changed)
 	c.changed = make(chan struct{})
@@ -717,7 +757,7 @@ func (c *registryConsumer) bump() {
 // member that joins beside live ones nothing in its first round; the
 // partitions the others give up come in a second round, once they have
 // revoked them and rejoined (a heartbeat or two later).
-func (c *registryConsumer) waitAssigned(ctx context.Context, wait time.Duration) (bool, error) {
+func (c *poolConsumer) waitAssigned(ctx context.Context, wait time.Duration) (bool, error) {
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for {
@@ -740,7 +780,7 @@ func (c *registryConsumer) waitAssigned(ctx context.Context, wait time.Duration)
 	}
 }
 
-func (c *registryConsumer) assignment() ([]int32, uint64) {
+func (c *poolConsumer) assignment() ([]int32, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Sorted(maps.Keys(c.assigned)), c.gen

@@ -10,11 +10,11 @@ import (
 	"github.com/kgroups/kgroups/kafka/kafkatest"
 )
 
-// BenchmarkRegistryNextBatch measures the service's loop step: the next
+// BenchmarkPoolNextBatch measures the service's loop step: the next
 // batch of 1,000 records (about 200 bytes of JSON each, over 4 partitions)
 // from a cached consumer, committed before the call returns. Records are
 // produced outside the timer whenever fewer than a batch remain.
-func BenchmarkRegistryNextBatch(b *testing.B) {
+func BenchmarkPoolNextBatch(b *testing.B) {
 	const (
 		batch      = 1000
 		partitions = 4

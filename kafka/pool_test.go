@@ -26,12 +26,12 @@ import (
 const regBase = "my-batch-consumer"
 
 // regFixture is a kfake cluster with topics seeded, an admin client and a
-// registry under regBase.
+// pool under regBase.
 type regFixture struct {
 	kc      *kfake.Cluster
 	brokers []string
 	adm     *kadm.Client
-	reg     *kafka.Registry
+	reg     *kafka.ConsumerPool
 }
 
 // regConfig keeps heartbeats short so that rebalances between members of
@@ -44,12 +44,12 @@ func regConfig(brokers []string) kafka.Config {
 	}
 }
 
-func newRegFixture(t testing.TB, partitions int32, topics []string, opts ...kafka.RegistryOption) *regFixture {
+func newRegFixture(t testing.TB, partitions int32, topics []string, opts ...kafka.PoolOption) *regFixture {
 	t.Helper()
 	kc, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(partitions, topics...))
-	reg, err := kafka.NewRegistry(regBase, regConfig(brokers), opts...)
+	reg, err := kafka.NewConsumerPool(regBase, regConfig(brokers), opts...)
 	if err != nil {
-		t.Fatalf("NewRegistry: %v", err)
+		t.Fatalf("NewConsumerPool: %v", err)
 	}
 	t.Cleanup(reg.Close)
 	return &regFixture{kc: kc, brokers: brokers, adm: kadm.NewClient(kafkatest.Client(t, brokers)), reg: reg}
@@ -125,17 +125,13 @@ func (f *regFixture) liveMember(t testing.TB, group, topic string) *kgo.Client {
 		kgo.ConsumeTopics(topic),
 		kgo.HeartbeatInterval(100*time.Millisecond),
 	)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		state, members := f.groupState(t, group)
-		if state == "Stable" && len(members) == 1 {
-			return cl
+	kafkatest.Eventually(t, 20*time.Second, func() error {
+		if state, members := f.groupState(t, group); state != "Stable" || len(members) != 1 {
+			return fmt.Errorf("live member never joined %s: state %s, %d members", group, state, len(members))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("live member never joined %s: state %s, %d members", group, state, len(members))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return cl
 }
 
 func offsetsOf(recs []model.Record) []string {
@@ -146,7 +142,7 @@ func offsetsOf(recs []model.Record) []string {
 	return out
 }
 
-func TestRegistryReusesConsumerPerKey(t *testing.T) {
+func TestPoolReusesConsumerPerKey(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 2, []string{"orders"})
 	f.produce(t, "orders", map[int32]int{0: 5, 1: 5})
@@ -185,7 +181,7 @@ func TestRegistryReusesConsumerPerKey(t *testing.T) {
 	}
 }
 
-func TestRegistryKeysTopicAndSuffixApart(t *testing.T) {
+func TestPoolKeysTopicAndSuffixApart(t *testing.T) {
 	t.Parallel()
 	// Topic "a-b" with the default group and topic "a" with suffix "b" both
 	// map to the group id base-a-b: a joined-string cache key would hand
@@ -237,7 +233,7 @@ func TestRegistryKeysTopicAndSuffixApart(t *testing.T) {
 	}
 }
 
-func TestRegistryEvictsLeastRecentlyUsed(t *testing.T) {
+func TestPoolEvictsLeastRecentlyUsed(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"events"}, kafka.WithMaxConsumers(2))
 	f.produce(t, "events", map[int32]int{0: 3})
@@ -269,7 +265,7 @@ func TestRegistryEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 }
 
-func TestRegistryCaughtUpReturnsEmptyAtOnce(t *testing.T) {
+func TestPoolCaughtUpReturnsEmptyAtOnce(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 3, []string{"spent"})
 	// Partition 2 stays empty: it must not hold the call up either.
@@ -283,7 +279,7 @@ func TestRegistryCaughtUpReturnsEmptyAtOnce(t *testing.T) {
 	if len(recs) != 10 {
 		t.Fatalf("first batch: %d records, want all 10", len(recs))
 	}
-	// The registry waits out an idle poll for 3 s before giving up; a
+	// The pool waits out an idle poll for 3 s before giving up; a
 	// caught-up call that polled at all would hit this deadline first.
 	for i := range 3 {
 		short, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -295,7 +291,7 @@ func TestRegistryCaughtUpReturnsEmptyAtOnce(t *testing.T) {
 	}
 }
 
-func TestRegistryCommitsPastTransactionMarkers(t *testing.T) {
+func TestPoolCommitsPastTransactionMarkers(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"txn"})
 	ctx := regCtx(t)
@@ -337,20 +333,16 @@ func TestRegistryCommitsPastTransactionMarkers(t *testing.T) {
 // markers are written asynchronously) and returns it.
 func waitEnd(t *testing.T, f *regFixture, topic string, p int32, want int64) int64 {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := f.endOffsets(t, topic)[p]
-		if got == want {
-			return got
+	kafkatest.Eventually(t, 10*time.Second, func() error {
+		if got := f.endOffsets(t, topic)[p]; got != want {
+			return fmt.Errorf("end offset of %s/%d: %d, want %d", topic, p, got, want)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("end offset of %s/%d: %d, want %d", topic, p, got, want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
+	return want
 }
 
-func TestRegistryBatchesCoverEveryOffsetOnce(t *testing.T) {
+func TestPoolBatchesCoverEveryOffsetOnce(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 4, []string{"spent_detail_topic"})
 	counts := map[int32]int{0: 37, 1: 0, 2: 120, 3: 55}
@@ -428,7 +420,7 @@ func TestRegistryBatchesCoverEveryOffsetOnce(t *testing.T) {
 	}
 }
 
-func TestRegistryNewSuffixStartsAtEarliest(t *testing.T) {
+func TestPoolNewSuffixStartsAtEarliest(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"user_events"})
 	f.produce(t, "user_events", map[int32]int{0: 10})
@@ -448,7 +440,7 @@ func TestRegistryNewSuffixStartsAtEarliest(t *testing.T) {
 	}
 }
 
-func TestRegistryRefusesLiveGroup(t *testing.T) {
+func TestPoolRefusesLiveGroup(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 2, []string{"user_events"})
 	f.produce(t, "user_events", map[int32]int{0: 3, 1: 3})
@@ -481,7 +473,7 @@ func TestRegistryRefusesLiveGroup(t *testing.T) {
 		t.Errorf("typed call: err %v, want ErrGroupActive", err)
 	}
 
-	forced, err := kafka.NewRegistry(regBase, regConfig(f.brokers), kafka.WithForce(true))
+	forced, err := kafka.NewConsumerPool(regBase, regConfig(f.brokers), kafka.WithForce(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +498,7 @@ type spentDetail struct {
 	I int `json:"i"`
 }
 
-func TestRegistryDecodeFailureCommitsNothing(t *testing.T) {
+func TestPoolDecodeFailureCommitsNothing(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"spent"})
 	vals := []string{`{"p":0,"i":0}`, `{"p":0,"i":1}`, `not json`, `{"p":0,"i":3}`}
@@ -542,7 +534,7 @@ func TestRegistryDecodeFailureCommitsNothing(t *testing.T) {
 	}
 }
 
-func TestRegistryFailedCommitFailsTheCall(t *testing.T) {
+func TestPoolFailedCommitFailsTheCall(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"spent"})
 	f.produce(t, "spent", map[int32]int{0: 5})
@@ -583,7 +575,7 @@ func TestRegistryFailedCommitFailsTheCall(t *testing.T) {
 	}
 }
 
-func TestRegistryRejectsBadInput(t *testing.T) {
+func TestPoolRejectsBadInput(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"spent"})
 	ctx := regCtx(t)
@@ -605,11 +597,11 @@ func TestRegistryRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestRegistryCloseLeaksNoGoroutine(t *testing.T) {
+func TestPoolCloseLeaksNoGoroutine(t *testing.T) {
 	// Not parallel: it counts the process's goroutines.
 	_, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(3, "spent", "users"))
 	before := runtime.NumGoroutine()
-	// Produce with a client closed before counting: only the registry's
+	// Produce with a client closed before counting: only the pool's
 	// goroutines (and the broker's for its connections) may remain.
 	producer, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("spent"),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()))
@@ -622,7 +614,7 @@ func TestRegistryCloseLeaksNoGoroutine(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	reg, err := kafka.NewRegistry(regBase, regConfig(brokers), kafka.WithMaxConsumers(2))
+	reg, err := kafka.NewConsumerPool(regBase, regConfig(brokers), kafka.WithMaxConsumers(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -634,25 +626,20 @@ func TestRegistryCloseLeaksNoGoroutine(t *testing.T) {
 	}
 	reg.Close()
 	reg.Close() // idempotent
-	if _, err := reg.ConsumeMessages(ctx, "spent", 1); !errors.Is(err, kafka.ErrRegistryClosed) {
-		t.Errorf("call after Close: %v, want ErrRegistryClosed", err)
+	if _, err := reg.ConsumeMessages(ctx, "spent", 1); !errors.Is(err, kafka.ErrPoolClosed) {
+		t.Errorf("call after Close: %v, want ErrPoolClosed", err)
 	}
 
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		now := runtime.NumGoroutine()
-		if now <= before {
-			break
-		}
-		if time.Now().After(deadline) {
+	kafkatest.Eventually(t, 10*time.Second, func() error {
+		if now := runtime.NumGoroutine(); now > before {
 			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines after Close, %d before:\n%s", now, before, buf[:runtime.Stack(buf, true)])
+			return fmt.Errorf("%d goroutines after Close, %d before:\n%s", now, before, buf[:runtime.Stack(buf, true)])
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
-func TestRegistryCallsOnOneKeySerialise(t *testing.T) {
+func TestPoolCallsOnOneKeySerialise(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 2, []string{"spent"})
 	f.produce(t, "spent", map[int32]int{0: 50, 1: 50})
@@ -688,15 +675,15 @@ func TestRegistryCallsOnOneKeySerialise(t *testing.T) {
 	}
 }
 
-func TestRegistryReadOnlyRefusesToConsume(t *testing.T) {
+func TestPoolReadOnlyRefusesToConsume(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"spent"})
 	f.produce(t, "spent", map[int32]int{0: 3})
 	cfg := regConfig(f.brokers)
 	cfg.ReadOnly = true
-	reg, err := kafka.NewRegistry(regBase, cfg)
+	reg, err := kafka.NewConsumerPool(regBase, cfg)
 	if err != nil {
-		t.Fatalf("a read-only registry must still build (the TUI holds one): %v", err)
+		t.Fatalf("a read-only pool must still build (the TUI holds one): %v", err)
 	}
 	defer reg.Close()
 	if _, err := reg.ConsumeMessages(regCtx(t), "spent", 1); !errors.Is(err, kafka.ErrReadOnly) {
@@ -707,7 +694,7 @@ func TestRegistryReadOnlyRefusesToConsume(t *testing.T) {
 	}
 }
 
-func TestRegistryEvictsUnderConcurrentCalls(t *testing.T) {
+func TestPoolEvictsUnderConcurrentCalls(t *testing.T) {
 	t.Parallel()
 	for _, bound := range []int{1, 2} {
 		t.Run(fmt.Sprint("bound ", bound), func(t *testing.T) {
@@ -747,11 +734,11 @@ func TestRegistryEvictsUnderConcurrentCalls(t *testing.T) {
 	}
 }
 
-// TestRegistryForcedJoinAssignedNothing checks that a forced join that gets
+// TestPoolForcedJoinAssignedNothing checks that a forced join that gets
 // no partition (the live member keeps the only one) fails with
 // *NotAssignedError naming the member, never an empty "caught up" batch, and
 // commits nothing.
-func TestRegistryForcedJoinAssignedNothing(t *testing.T) {
+func TestPoolForcedJoinAssignedNothing(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 1, []string{"user_events"})
 	f.produce(t, "user_events", map[int32]int{0: 600})
@@ -759,7 +746,7 @@ func TestRegistryForcedJoinAssignedNothing(t *testing.T) {
 	f.liveMember(t, group, "user_events")
 	ctx := regCtx(t)
 
-	forced, err := kafka.NewRegistry(regBase, regConfig(f.brokers), kafka.WithForce(true))
+	forced, err := kafka.NewConsumerPool(regBase, regConfig(f.brokers), kafka.WithForce(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -782,10 +769,10 @@ func TestRegistryForcedJoinAssignedNothing(t *testing.T) {
 	}
 }
 
-// TestRegistryNamesKilledKgroups checks that a live member using kgroups'
+// TestPoolNamesKilledKgroups checks that a live member using kgroups'
 // own client id is named as probably a killed kgroups process, with when
 // its session runs out; another client keeps the plain wording.
-func TestRegistryNamesKilledKgroups(t *testing.T) {
+func TestPoolNamesKilledKgroups(t *testing.T) {
 	t.Parallel()
 	f := newRegFixture(t, 2, []string{"user_events"})
 	f.produce(t, "user_events", map[int32]int{0: 3, 1: 3})
@@ -793,18 +780,15 @@ func TestRegistryNamesKilledKgroups(t *testing.T) {
 	join := func(group, clientID string) {
 		cl := kafkatest.Client(t, f.brokers, kgo.ClientID(clientID), kgo.ConsumerGroup(group),
 			kgo.ConsumeTopics("user_events"), kgo.HeartbeatInterval(100*time.Millisecond))
-		deadline := time.Now().Add(20 * time.Second)
-		for {
+		kafkatest.Eventually(t, 20*time.Second, func() error {
 			pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 			cl.PollFetches(pctx) // polling drives the join
 			cancel()
-			if state, members := f.groupState(t, group); state == "Stable" && len(members) == 1 {
-				return
+			if state, members := f.groupState(t, group); state != "Stable" || len(members) != 1 {
+				return fmt.Errorf("%s never joined %s", clientID, group)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s never joined %s", clientID, group)
-			}
-		}
+			return nil
+		})
 	}
 	join(regBase+"-user_events-killed", "kgroups")
 	join(regBase+"-user_events-service", "billing")
@@ -824,11 +808,11 @@ func TestRegistryNamesKilledKgroups(t *testing.T) {
 	}
 }
 
-// TestRegistryConsumeFuncCommitsOnlyWhatWasHandled checks process-then-commit:
+// TestPoolConsumeFuncCommitsOnlyWhatWasHandled checks process-then-commit:
 // a batch whose handler fails is not committed and comes back whole on the
 // next call; a batch whose handler succeeds is committed, even when the
 // call's context ends while the handler runs.
-func TestRegistryConsumeFuncCommitsOnlyWhatWasHandled(t *testing.T) {
+func TestPoolConsumeFuncCommitsOnlyWhatWasHandled(t *testing.T) {
 	t.Parallel()
 	// One partition: which partition a poll serves first is the client's
 	// choice, and the same records must come back.
