@@ -54,6 +54,9 @@ type app struct {
 	stdout, stderr io.Writer
 	now            func() time.Time // for ages shown to people
 	started        bool             // a command's RunE was entered
+	// ticker starts the clock between samples of lag --check --fail-on;
+	// nil is time.NewTicker. Tests pass one that never waits.
+	ticker func(time.Duration) (<-chan time.Time, func())
 }
 
 // runE wraps a command body so Main can tell cobra's own rejections (usage

@@ -16,9 +16,10 @@ const (
 	ExitError   = 1 // the command failed (cluster unreachable, unknown topic, ...)
 	ExitUsage   = 2 // bad flags or arguments: nothing was attempted
 	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode, offsets moved since planned)
+	// ExitCheckFailed: lag --check found a group failing a condition.
+	ExitCheckFailed = 4
 	// ExitNothingRead: consume joined the group (with --force) but read
 	// nothing while the group has lag: live members kept the partitions.
-	// (4 is kept for lag checks that fail.)
 	ExitNothingRead = 5
 )
 
@@ -57,6 +58,8 @@ func exitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &usage):
 		return ExitUsage
+	case errors.Is(err, ErrCheckFailed):
+		return ExitCheckFailed
 	case errors.Is(err, kafka.ErrNotAssigned), errors.Is(err, errNothingRead):
 		return ExitNothingRead
 	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive),

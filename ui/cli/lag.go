@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,8 @@ func newLagCommand(a *app) *cobra.Command {
 		partitions bool
 		output     = newOutputFlag("table", "table", "json")
 		watch      watchFlags
+		scope      lagScope
+		check      checkFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "lag",
@@ -56,8 +59,11 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
 			if err != nil {
 				return err
 			}
-			if s.Base == "" {
-				return usagef("lag needs a base group prefix: pass --base (or set %s)", envBase)
+			if err := scope.validate(); err != nil {
+				return err
+			}
+			if err := check.validate(cmd, &watch); err != nil {
+				return err
 			}
 			if err := watch.validate(cmd); err != nil {
 				return err
@@ -68,8 +74,17 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
 				return err
 			}
 			defer conn.Close()
+			if conn.Settings.Base == "" {
+				if conn.Settings.Base, err = pickBase(ctx, conn); err != nil {
+					return err
+				}
+				s.Base = conn.Settings.Base
+			}
+			if check.on {
+				return a.runLagCheck(ctx, conn, topic, scope, check, watch, output.value)
+			}
 			if watch.on {
-				return a.runLagWatch(ctx, conn, topic, partitions, output.value, watch)
+				return a.runLagWatch(ctx, conn, topic, partitions, output.value, watch, scope)
 			}
 
 			snap, err := conn.Cluster.Snapshot(ctx, s.Base, kafka.SnapshotOptions{Topic: topic})
@@ -84,6 +99,7 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
 			for _, e := range snap.Errors {
 				fmt.Fprintln(a.stderr, errorLine(ctx, fmt.Errorf("warning: partial data: %w", e)))
 			}
+			snap = scope.apply(snap)
 			if output.value == "json" {
 				return writeLagJSON(a.stdout, snap)
 			}
@@ -95,6 +111,9 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
 	f.BoolVar(&partitions, "partitions", false, "table: list every partition under each group")
 	f.VarP(output, "output", "o", "output format: table (for people) or json (for scripts)")
 	addWatchFlags(f, &watch)
+	f.StringVar(&scope.group, "group", "", "only the groups whose id matches this glob, e.g. '*-incremental'")
+	f.BoolVar(&scope.onlyLagging, "only-lagging", false, "only the groups with lag")
+	addCheckFlags(f, &check)
 	return cmd
 }
 
@@ -191,6 +210,7 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.Sanitize(g.Topic), suffixCell(g.Suffix),
 				stateCell(g.State, g.Error), g.Members, g.Lag, expiredTotal(g), oldestCell(g.Partitions, now))
 		}
+		writeTopicTotals(tw, r.Groups)
 	}
 	if withPartitions {
 		for _, g := range r.Groups {
@@ -257,4 +277,19 @@ func oldestCell(parts []lagPartition, now time.Time) string {
 		return "-"
 	}
 	return formatAge(now, oldest) + " ago"
+}
+
+// writeTopicTotals writes the total lag of each topic's groups, topics
+// sorted by name.
+func writeTopicTotals(w io.Writer, groups []lagGroup) {
+	lag := map[string]int64{}
+	count := map[string]int{}
+	for _, g := range groups {
+		lag[g.Topic] += g.Lag
+		count[g.Topic]++
+	}
+	fmt.Fprintln(w, "\nTOPIC\tGROUPS\tTOTAL LAG")
+	for _, t := range slices.Sorted(maps.Keys(lag)) {
+		fmt.Fprintf(w, "%s\t%d\t%d\n", render.Sanitize(t), count[t], lag[t])
+	}
 }
