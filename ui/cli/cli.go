@@ -104,6 +104,7 @@ Run without a command to open the terminal UI.`,
 
 	root.AddCommand(
 		newLagCommand(a),
+		newBasesCommand(a),
 		newConsumeCommand(a),
 		newResetCommand(a),
 		newCreateCommand(a),
