@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/model"
 )
 
@@ -424,6 +425,10 @@ func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResul
 	if err := c.checkUnchanged(ctx, plan.Group, plan.Topic, plan.Before(), parts); err != nil {
 		return res, err
 	}
+	if _, err := c.record(ctx, plan.Group, planKind(plan), plan.Operation, false,
+		[]journal.TopicChange{journal.NewTopicChange(plan.Topic, plan.Before(), plan.Offsets())}); err != nil {
+		return res, err
+	}
 	os := make(kadm.Offsets)
 	for _, p := range plan.Partitions {
 		os.Add(kadm.Offset{Topic: plan.Topic, Partition: p.Partition, At: p.New, LeaderEpoch: -1})
@@ -453,6 +458,14 @@ func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (model.PlanResul
 	return res, nil
 }
 
+// planKind is the journal's kind of change for an executed plan.
+func planKind(plan model.Plan) string {
+	if strings.HasPrefix(plan.Operation, "create") {
+		return journal.KindCreate
+	}
+	return journal.KindReset
+}
+
 func readBack(o int64, ok bool) string {
 	if !ok {
 		return "nothing"
@@ -478,6 +491,20 @@ func (c *Cluster) deleteGroup(ctx context.Context, group string, verify func() e
 	}
 	if verify != nil {
 		if err := verify(); err != nil {
+			return err
+		}
+	}
+	before, err := c.allCommits(ctx, group)
+	if err != nil {
+		return fmt.Errorf("read the offsets of group %s before deleting it: %w", group, err)
+	}
+	changes := make([]journal.TopicChange, 0, len(before))
+	for _, t := range slices.Sorted(maps.Keys(before)) {
+		changes = append(changes, journal.NewTopicChange(t, before[t], nil))
+	}
+	if len(changes) > 0 {
+		// A group without commits loses nothing an undo could restore.
+		if _, err := c.record(ctx, group, journal.KindDelete, "delete group", true, changes); err != nil {
 			return err
 		}
 	}
@@ -523,6 +550,10 @@ func (c *Cluster) deleteGroupOffsets(ctx context.Context, group, topic string, v
 	}
 	if len(commits) == 0 {
 		return fmt.Errorf("group %s has no commits on %s", group, topic)
+	}
+	if _, err := c.record(ctx, group, journal.KindDeleteOffsets, "delete offsets on "+topic, false,
+		[]journal.TopicChange{journal.NewTopicChange(topic, commits, nil)}); err != nil {
+		return err
 	}
 	set := make(kadm.TopicsSet)
 	for p := range commits {
