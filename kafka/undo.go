@@ -71,10 +71,10 @@ func (e *MovedSinceError) Error() string {
 	var parts []string
 	for _, t := range e.Moved {
 		for _, m := range t.Moved {
-			parts = append(parts, fmt.Sprintf("%s/%d %s now %s", t.Topic, m.Partition, commitText(m.Shown, m.HadShown), commitText(m.Now, m.HasNow)))
+			parts = append(parts, fmt.Sprintf("%s/%d left at %s, now %s", t.Topic, m.Partition, commitText(m.Shown, m.HadShown), commitText(m.Now, m.HasNow)))
 		}
 	}
-	return fmt.Sprintf("refused: group %s moved since change %s (left → now: %s): undoing it would lose that; pass --force to restore anyway; nothing changed",
+	return fmt.Sprintf("refused: group %s moved since change %s (%s): undoing it would lose that; pass --force to restore anyway; nothing changed",
 		e.Group, e.ID, strings.Join(parts, ", "))
 }
 

@@ -346,6 +346,7 @@ func runReadmeKgroups(t *testing.T, c shellCommand) []string {
 		t.Setenv(v, "")
 	}
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
 	for _, e := range c.env {
 		name, value, _ := strings.Cut(e, "=")

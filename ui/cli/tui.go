@@ -77,6 +77,7 @@ func connectTUI(conn *connection) (*kafka.Cluster, error) {
 		return nil, err
 	}
 	conn.Cluster = c
+	useJournal(conn)
 	return c, nil
 }
 
