@@ -284,9 +284,49 @@ func shareOut(req PeekRequest, ranges []PeekRange) {
 	}
 }
 
+// PeekEach is Peek that hands the records over as they arrive instead of
+// returning them all at the end: emit gets the records of each fetch, sorted
+// by partition, then offset, within that fetch (a partition's records
+// always come in offset order, but a later fetch may carry a lower
+// partition). The batch is only valid during the call: emit must copy what
+// it keeps. An error from emit stops the read and is returned as it is.
+// It returns the number of records emitted.
+func (c *Cluster) PeekEach(ctx context.Context, req PeekRequest, emit func([]model.Record) error) (int, error) {
+	ranges, err := c.PeekPlan(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	return c.streamRanges(ctx, req.Topic, ranges, emit)
+}
+
 // readRanges fetches [From, To) of every range with a direct client and
 // returns the records sorted by partition, then offset.
 func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRange) ([]model.Record, error) {
+	total := 0
+	for _, r := range ranges {
+		total += int(max(r.To-r.From, 0))
+	}
+	out := make([]model.Record, 0, total)
+	if _, err := c.streamRanges(ctx, topic, ranges, func(batch []model.Record) error {
+		out = append(out, batch...)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, compareRecords)
+	return out, nil
+}
+
+func compareRecords(a, b model.Record) int {
+	if c := cmp.Compare(a.Partition, b.Partition); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Offset, b.Offset)
+}
+
+// streamRanges fetches [From, To) of every range with a direct client and
+// emits the records of each fetch sorted by partition, then offset.
+func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekRange, emit func([]model.Record) error) (int, error) {
 	starts := make(map[int32]kgo.Offset)
 	want := make(map[int32]int64) // partition -> To
 	total := 0
@@ -298,7 +338,7 @@ func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRan
 		}
 	}
 	if len(starts) == 0 {
-		return []model.Record{}, nil
+		return 0, nil
 	}
 
 	// A direct client: no group, no commits. Control records are kept so
@@ -309,32 +349,34 @@ func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRan
 	)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return nil, fmt.Errorf("peek %s: %w", topic, err)
+		return 0, fmt.Errorf("peek %s: %w", topic, err)
 	}
 	defer cl.Close()
 
-	out := make([]model.Record, 0, total)
+	emitted := 0
+	var batch []model.Record
 	for len(want) > 0 {
 		fetches := cl.PollFetches(ctx)
 		if fetches.IsClientClosed() {
-			return nil, fmt.Errorf("peek %s: client closed", topic)
+			return emitted, fmt.Errorf("peek %s: client closed", topic)
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("peek %s: %d of %d records read: %w", topic, len(out), total, err)
+			return emitted, fmt.Errorf("peek %s: %d of %d records read: %w", topic, emitted, total, err)
 		}
 		for _, fe := range fetches.Errors() {
 			if _, reading := want[fe.Partition]; reading || fe.Partition < 0 {
-				return nil, fmt.Errorf("peek %s/%d: %w", fe.Topic, fe.Partition, fe.Err)
+				return emitted, fmt.Errorf("peek %s/%d: %w", fe.Topic, fe.Partition, fe.Err)
 			}
 		}
 		var done []int32
+		batch = batch[:0]
 		fetches.EachRecord(func(rec *kgo.Record) {
 			to, reading := want[rec.Partition]
 			if !reading {
 				return
 			}
 			if rec.Offset < to && !rec.Attrs.IsControl() {
-				out = append(out, modelRecord(rec))
+				batch = append(batch, modelRecord(rec))
 			}
 			// Past the range also ends it: retention may have moved the
 			// log start beyond it while we read, and the client then
@@ -348,14 +390,19 @@ func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRan
 			// Stop buffering what we will not return.
 			cl.PauseFetchPartitions(map[string][]int32{topic: done})
 		}
-	}
-	slices.SortFunc(out, func(a, b model.Record) int {
-		if c := cmp.Compare(a.Partition, b.Partition); c != 0 {
-			return c
+		if len(batch) == 0 {
+			continue
 		}
-		return cmp.Compare(a.Offset, b.Offset)
-	})
-	return out, nil
+		if !slices.IsSortedFunc(batch, compareRecords) {
+			slices.SortFunc(batch, compareRecords)
+		}
+		if err := emit(batch); err != nil {
+			return emitted, err
+		}
+		emitted += len(batch)
+		clear(batch) // let the fetched buffers go
+	}
+	return emitted, nil
 }
 
 // topicOffsets picks topic out of a kadm listing, turning a missing topic

@@ -193,6 +193,10 @@ const (
 	// aborted transaction's records that read_committed skips) before the
 	// call re-reads the end offsets and stops if they have not moved.
 	registryIdleWait = 3 * time.Second
+
+	// registryCommitTimeout bounds the commit of a batch its caller has
+	// accepted, which runs to the end even when the call's context ends.
+	registryCommitTimeout = 10 * time.Second
 )
 
 // Registry is the Go port of the service's consumer registry: one consumer
@@ -324,6 +328,34 @@ func (r *Registry) ConsumeMessagesWithGroup(ctx context.Context, topic string, m
 		return nil
 	})
 	return out, err
+}
+
+// ConsumeFunc is the process-then-commit form of ConsumeMessagesWithGroup,
+// the way a service should consume: it reads the next batch of at most max
+// records of topic as the group base-topic-suffix (an empty suffix is the
+// default group), hands it to handle, and commits the batch only if handle
+// returns nil. If handle fails, nothing of the batch is committed, the call
+// returns handle's error, and the next call hands the same records again:
+// every record is processed at least once, and none is committed before it
+// was processed. handle is not called when the group is caught up.
+//
+// Once handle has returned nil, the commit is completed even if ctx ends
+// meanwhile (within a few seconds): cancelling a call never leaves processed
+// records uncommitted because the cancellation raced the commit.
+func (r *Registry) ConsumeFunc(ctx context.Context, topic, suffix string, max int, handle func([]model.Record) error) error {
+	if handle == nil {
+		return errors.New("consume: nil handler")
+	}
+	return r.consume(ctx, ConsumerKey{Topic: topic, Suffix: suffix}, max, func(recs []*kgo.Record) error {
+		if len(recs) == 0 {
+			return nil
+		}
+		batch := make([]model.Record, len(recs))
+		for i, rec := range recs {
+			batch[i] = modelRecord(rec)
+		}
+		return handle(batch)
+	})
 }
 
 // ConsumeMessagesAs is ConsumeMessages decoding each value as JSON into T. If

@@ -120,7 +120,12 @@ func (c *registryConsumer) batch(ctx context.Context, adm *kadm.Client, max int,
 		c.rewind(first)
 		return err
 	}
-	if err := c.commit(ctx, next); err != nil {
+	// The records are accepted (a handler may have processed them): finish
+	// their commit even if ctx ends now, or they would be processed twice
+	// for nothing but a badly timed cancellation.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), registryCommitTimeout)
+	defer cancel()
+	if err := c.commit(cctx, next); err != nil {
 		c.rewind(first)
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -820,5 +821,79 @@ func TestRegistryNamesKilledKgroups(t *testing.T) {
 	_, err = f.reg.ConsumeMessagesWithGroup(ctx, "user_events", 1, "service")
 	if !errors.Is(err, kafka.ErrGroupActive) || strings.Contains(err.Error(), "killed") || strings.Contains(err.Error(), "kgroups") {
 		t.Errorf("err %v, want the plain refusal naming billing only", err)
+	}
+}
+
+// TestRegistryConsumeFuncCommitsOnlyWhatWasHandled checks process-then-commit:
+// a batch whose handler fails is not committed and comes back whole on the
+// next call; a batch whose handler succeeds is committed, even when the
+// call's context ends while the handler runs.
+func TestRegistryConsumeFuncCommitsOnlyWhatWasHandled(t *testing.T) {
+	t.Parallel()
+	// One partition: which partition a poll serves first is the client's
+	// choice, and the same records must come back.
+	f := newRegFixture(t, 1, []string{"spent"})
+	f.produce(t, "spent", map[int32]int{0: 12})
+	ctx := regCtx(t)
+	group := regBase + "-spent-jobs"
+
+	refused := errors.New("disk full")
+	var first []string
+	err := f.reg.ConsumeFunc(ctx, "spent", "jobs", 5, func(recs []model.Record) error {
+		first = offsetsOf(recs)
+		return refused
+	})
+	if !errors.Is(err, refused) {
+		t.Fatalf("err %v, want the handler's error", err)
+	}
+	if len(first) != 5 {
+		t.Fatalf("handler got %v, want 5 records", first)
+	}
+	if c := f.committedOffsets(t, group, "spent"); len(c) != 0 {
+		t.Fatalf("committed %v after the handler failed, want nothing", c)
+	}
+
+	// The next call hands the same records, and commits them once handled,
+	// though the caller gave up while they were being handled.
+	cctx, cancel := context.WithCancel(ctx)
+	var again []string
+	err = f.reg.ConsumeFunc(cctx, "spent", "jobs", 5, func(recs []model.Record) error {
+		again = offsetsOf(recs)
+		cancel()
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("second call: %v", err)
+	}
+	if !slices.Equal(first, again) {
+		t.Fatalf("second call handled %v, want the refused batch %v again", again, first)
+	}
+	want := map[int32]int64{}
+	for _, r := range again {
+		var p int32
+		var off int64
+		fmt.Sscanf(r, "spent/%d@%d", &p, &off)
+		want[p] = max(want[p], off+1)
+	}
+	if c := f.committedOffsets(t, group, "spent"); !maps.Equal(c, want) {
+		t.Fatalf("committed %v, want %v: just past the handled records", c, want)
+	}
+
+	// Caught up: the handler is not called and nothing fails.
+	n := 0
+	for range 3 {
+		if err := f.reg.ConsumeFunc(ctx, "spent", "jobs", 5, func(recs []model.Record) error {
+			n += len(recs)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n != 7 {
+		t.Fatalf("read %d more records, want the 7 left", n)
+	}
+	called := false
+	if err := f.reg.ConsumeFunc(ctx, "spent", "jobs", 5, func([]model.Record) error { called = true; return nil }); err != nil || called {
+		t.Fatalf("caught up: err %v, handler called %v; want neither", err, called)
 	}
 }

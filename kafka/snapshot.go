@@ -38,10 +38,11 @@ var errOffsetsUnknown = errors.New("committed offsets unavailable")
 // Snapshot reads, in a fixed number of batched requests, the topics of the
 // cluster with their offsets and every group under base with its lag.
 //
-// The requests: one metadata and one ListGroups; then side by side one
-// DescribeGroups (classic groups), one ConsumerGroupDescribe (KIP-848
-// groups), one OffsetFetch for the groups under base, and one ListOffsets
-// each for log start and end offsets; finally one bounded fetch for the
+// The requests: one metadata and one ListGroups side by side; as soon as
+// the metadata is in, one ListOffsets each for log start and end offsets;
+// once ListGroups is in too, side by side with those, one DescribeGroups
+// (classic groups), one ConsumerGroupDescribe (KIP-848 groups) and one
+// OffsetFetch for the groups under base; finally one bounded fetch for the
 // oldest-unconsumed timestamps. Each is split per broker by the client.
 //
 // Partial failures keep partial data: a failing coordinator, an
@@ -55,21 +56,44 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		TakenAt:   time.Now(),
 		Bootstrap: slices.Clone(c.cfg.Brokers),
 	}
-	ct, listed, listErrs, err := c.readTopicsAndGroups(ctx)
-	if err != nil {
+	// The offsets of the topics need only the metadata: they are listed as
+	// soon as it arrives, side by side with ListGroups and then with the
+	// describes and offset fetches of the groups.
+	var (
+		offsets      sync.WaitGroup
+		metaReady    = make(chan struct{})
+		ct           *clusterTopics
+		metaErr      error
+		involved     []model.Topic
+		missingTopic bool
+	)
+	offsets.Go(func() {
+		ct, metaErr = c.readTopics(ctx)
+		if metaErr == nil {
+			// Topics whose offsets we list: all of them (the topics view
+			// shows every topic's records), or only opt.Topic.
+			if opt.Topic == "" {
+				involved = topicsFromMeta(ct.topics)
+			} else if tm, ok := ct.lookup(opt.Topic); ok {
+				involved = topicsFromMeta([]topicMeta{*tm})
+			} else {
+				missingTopic = true
+			}
+		}
+		close(metaReady)
+		if metaErr == nil {
+			c.listTopicOffsets(ctx, involved)
+		}
+	})
+	listed, listErrs, listErr := c.listGroups(ctx)
+	<-metaReady
+	if err := errors.Join(metaErr, listErr); err != nil {
+		offsets.Wait()
 		return snap, fmt.Errorf("snapshot of %s: %w", strings.Join(c.cfg.Brokers, ","), err)
 	}
 	snap.Brokers = ct.brokers
 	snap.Errors = append(snap.Errors, listErrs...)
-
-	// Topics whose offsets we list: all of them (the topics view shows every
-	// topic's records), or only opt.Topic.
-	var involved []model.Topic
-	if opt.Topic == "" {
-		involved = topicsFromMeta(ct.topics)
-	} else if tm, ok := ct.lookup(opt.Topic); ok {
-		involved = topicsFromMeta([]topicMeta{*tm})
-	} else {
+	if missingTopic {
 		snap.Errors = append(snap.Errors, model.ItemError{Kind: "topic", Name: opt.Topic, Err: kerr.UnknownTopicOrPartition})
 	}
 
@@ -104,8 +128,8 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	)
 	wg.Go(func() { described = c.describeGroups(ctx, ct, candidates) })
 	wg.Go(func() { commits = c.fetchCommits(ctx, ids, nil) })
-	wg.Go(func() { c.listTopicOffsets(ctx, involved) })
 	wg.Wait()
+	offsets.Wait()
 	if err := ctx.Err(); err != nil {
 		// Every shard failed for the same reason: that is no partial data.
 		return snap, fmt.Errorf("snapshot of %s: %w", strings.Join(c.cfg.Brokers, ","), err)

@@ -76,15 +76,28 @@ func (s Status) String() string {
 // UNKNOWN sorts below OK so that a fresh view does not shout.
 func (s Status) Severity() int { return int(s) }
 
-// Sample is one observation of a partition taken at a refresh.
+// Sample is one observation of a partition taken at a refresh. It holds no
+// pointers (times are Unix nanoseconds), so the garbage collector never
+// scans a history's samples.
 type Sample struct {
-	At           time.Time
+	At           int64 // Unix nanoseconds; see Time
 	Committed    int64
-	HasCommitted bool
 	End          int64
 	Lag          int64
 	TimeLag      time.Duration // age of the oldest unconsumed record; 0 when unknown or no lag
+	HasCommitted bool
+	// Decreased says the lag went down somewhere between the sample held
+	// before this one and this one, at a sample thinned away since (see
+	// HistoryOptions.Budget): thinning keeps the FALLING BEHIND rule's
+	// "never decreased" true to what was observed.
+	Decreased bool
 }
+
+// SampleBytes is the size of one Sample in memory.
+const SampleBytes = 48
+
+// Time is when the sample was taken.
+func (s Sample) Time() time.Time { return time.Unix(0, s.At) }
 
 // EvalConfig tunes Evaluate.
 type EvalConfig struct {
@@ -119,8 +132,8 @@ func window(samples []Sample, cfg EvalConfig) []Sample {
 	if cfg.Window <= 0 {
 		return samples
 	}
-	cut := samples[len(samples)-1].At.Add(-cfg.Window)
-	i := sort.Search(len(samples), func(i int) bool { return !samples[i].At.Before(cut) })
+	cut := samples[len(samples)-1].At - int64(cfg.Window)
+	i := sort.Search(len(samples), func(i int) bool { return samples[i].At >= cut })
 	return samples[i:]
 }
 
@@ -136,7 +149,7 @@ func Evaluate(samples []Sample, hasMembers bool, cfg EvalConfig) Evaluation {
 	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
 	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
 	consumed := consumedBetween(first, last)
-	if secs := last.At.Sub(first.At).Seconds(); secs > 0 {
+	if secs := time.Duration(last.At - first.At).Seconds(); secs > 0 {
 		ev.ConsumeRate = float64(consumed) / secs
 		// A log end that moved back (a truncated log) produced nothing.
 		ev.ProduceRate = float64(max(last.End-first.End, 0)) / secs
@@ -193,9 +206,9 @@ func quietLongEnough(w, tail []Sample, window time.Duration) bool {
 	}
 	span := window
 	if span <= 0 {
-		span = w[len(w)-1].At.Sub(w[0].At)
+		span = time.Duration(w[len(w)-1].At - w[0].At)
 	}
-	return 2*tail[len(tail)-1].At.Sub(tail[0].At) >= span
+	return 2*time.Duration(tail[len(tail)-1].At-tail[0].At) >= span
 }
 
 // lastZeroLag is the index of the newest sample with lag 0, or -1.
@@ -220,10 +233,10 @@ func fallingBehind(first, last Sample) bool {
 // neverDecreased reports whether the lag never went down from one sample to
 // the next. A batch consumer sampled between its commits shows a sawtooth
 // lag that goes up and down while it keeps pace; only a lag that never goes
-// down is falling behind.
+// down is falling behind. A decrease at a sample thinned away counts.
 func neverDecreased(w []Sample) bool {
 	for i := 1; i < len(w); i++ {
-		if w[i].Lag < w[i-1].Lag {
+		if w[i].Lag < w[i-1].Lag || w[i].Decreased {
 			return false
 		}
 	}
@@ -261,36 +274,85 @@ func catchUp(lag int64, consume, produce float64) (time.Duration, bool) {
 // samples arrive, so a short session costs only what it saw.
 type ring struct {
 	buf  []Sample
-	size int // capacity bound
-	next int
-	full bool
+	next int  // when full, the index of the oldest sample
+	full bool // buf is at its bound and wraps
 }
 
-func (r *ring) add(s Sample) {
-	if !r.full {
-		if len(r.buf) == cap(r.buf) {
-			// Grow by doubling but never past the bound, which append
-			// would overshoot by up to half again.
-			grown := make([]Sample, len(r.buf), min(max(2*len(r.buf), 4), r.size))
-			copy(grown, r.buf)
-			r.buf = grown
+// add appends s. At the bound limit the oldest sample is overwritten when
+// the ring holds no more than capacity allows (limit == capacity); under a
+// memory budget (limit < capacity) the older half is thinned instead, so the
+// ring keeps reaching back in time at a coarser step.
+func (r *ring) add(s Sample, limit, capacity int) {
+	if len(r.buf) >= limit {
+		if limit >= capacity && len(r.buf) == limit {
+			if !r.full {
+				r.full, r.next = true, 0
+			}
+			r.buf[r.next] = s
+			r.next = (r.next + 1) % len(r.buf)
+			return
 		}
-		r.buf = append(r.buf, s)
-		if len(r.buf) == r.size {
-			r.full = true
-		}
-		return
+		r.thin(limit)
 	}
-	r.buf[r.next] = s
-	r.next = (r.next + 1) % len(r.buf)
+	if len(r.buf) == cap(r.buf) {
+		// Grow by doubling but never past the bound, which append would
+		// overshoot by up to half again.
+		grown := make([]Sample, len(r.buf), max(min(2*len(r.buf), limit), 4))
+		copy(grown, r.buf)
+		r.buf = grown
+	}
+	r.buf = append(r.buf, s)
 }
 
-func (r *ring) appendTo(dst []Sample) []Sample {
-	if !r.full {
-		return append(dst, r.buf...)
+// linearize puts the samples oldest first at the start of buf.
+func (r *ring) linearize() {
+	if r.full && r.next != 0 {
+		out := make([]Sample, len(r.buf), cap(r.buf))
+		n := copy(out, r.buf[r.next:])
+		copy(out[n:], r.buf[:r.next])
+		r.buf = out
 	}
-	dst = append(dst, r.buf[r.next:]...)
-	return append(dst, r.buf[:r.next]...)
+	r.full, r.next = false, 0
+}
+
+// thin makes room under limit by dropping every other sample of the older
+// half, the oldest kept. The newest sample with lag 0 is never dropped (the
+// status rules start from it), and a decrease of the lag at a dropped
+// sample is carried by the next sample kept. It shrinks the buffer when the
+// limit did.
+func (r *ring) thin(limit int) {
+	r.linearize()
+	for len(r.buf) >= limit {
+		zero := -1
+		for i := len(r.buf) - 1; i >= 0; i-- {
+			if r.buf[i].Lag == 0 {
+				zero = i
+				break
+			}
+		}
+		half := len(r.buf) / 2
+		kept := 1
+		for i := 1; i < len(r.buf); i++ {
+			x := r.buf[i]
+			if i < half && i%2 == 1 && i != zero {
+				// Dropped: the next sample (kept, since i+1 is even or in
+				// the newer half) inherits any decrease it would hide.
+				prev, next := r.buf[kept-1], &r.buf[i+1]
+				next.Decreased = next.Decreased || x.Decreased || x.Lag < prev.Lag || next.Lag < x.Lag
+				continue
+			}
+			r.buf[kept] = x
+			kept++
+		}
+		if kept == len(r.buf) {
+			// Too few to thin: drop the oldest, as a full ring would.
+			kept = copy(r.buf, r.buf[1:])
+		}
+		r.buf = r.buf[:kept]
+	}
+	if cap(r.buf) > limit {
+		r.buf = append(make([]Sample, 0, limit), r.buf...)
+	}
 }
 
 // len is the number of samples held.
@@ -304,20 +366,62 @@ func (r *ring) at(i int) Sample {
 	return r.buf[(r.next+i)%len(r.buf)]
 }
 
+// appendFrom appends the samples taken at or after cut, oldest first.
+func (r *ring) appendFrom(dst []Sample, cut int64) []Sample {
+	n := len(r.buf)
+	i := sort.Search(n, func(i int) bool { return r.at(i).At >= cut })
+	if !r.full {
+		return append(dst, r.buf[i:]...)
+	}
+	for ; i < n; i++ {
+		dst = append(dst, r.at(i))
+	}
+	return dst
+}
+
+func (r *ring) appendTo(dst []Sample) []Sample { return r.appendFrom(dst, minTime) }
+
 func (r *ring) last() (Sample, bool) {
 	if len(r.buf) == 0 {
 		return Sample{}, false
 	}
-	if !r.full {
-		return r.buf[len(r.buf)-1], true
-	}
-	return r.buf[(r.next+len(r.buf)-1)%len(r.buf)], true
+	return r.at(len(r.buf) - 1), true
 }
 
+// minTime is before every sample.
+const minTime = -1 << 63
+
 // DefaultHistoryCapacity keeps 15 minutes of samples at the default 5 s
-// refresh: three default evaluation windows, 11.25 KiB of samples per
-// partition (64 bytes each).
+// refresh: three default evaluation windows, 8.4 KiB of samples per
+// partition (48 bytes each).
 const DefaultHistoryCapacity = 180
+
+// DefaultHistoryBudget is the memory all samples of a History may take
+// together unless told otherwise.
+const DefaultHistoryBudget = 256 << 20
+
+// minPartitionSamples is the fewest samples a partition keeps however tight
+// the budget: enough for every status rule (three in the window, two after a
+// zero lag) after a thinning.
+const minPartitionSamples = 8
+
+// ringBytes is what a partition's ring costs besides its samples: the ring,
+// its pointer and its map entry.
+const ringBytes = 64
+
+// HistoryOptions size a History.
+type HistoryOptions struct {
+	// Capacity is the most samples kept per partition; the oldest goes
+	// when a new one arrives.
+	Capacity int
+	// Budget is the most bytes the samples of all groups may take together;
+	// DefaultHistoryBudget when zero. When the partitions held need more
+	// than Capacity samples each would fit, each keeps fewer, thinning its
+	// older half (every other sample dropped) instead of dropping its
+	// oldest: the history still reaches as far back, more coarsely. At
+	// least minPartitionSamples are kept per partition whatever the budget.
+	Budget int64
+}
 
 type groupHistory struct {
 	parts   map[int32]*ring
@@ -327,27 +431,55 @@ type groupHistory struct {
 
 // History keeps a bounded run of samples per group and partition, fed by
 // every snapshot. Memory is bounded by capacity × partitions of the groups
-// present in the newest snapshot: groups that disappear are forgotten, and a
-// group whose commits move backwards (an offset reset) starts over.
-// History is not safe for concurrent use.
+// present in the newest snapshot and by a budget over all of them: groups
+// that disappear are forgotten, and a group whose commits move backwards
+// (an offset reset) starts over. History is not safe for concurrent use.
 type History struct {
-	capacity int
-	groups   map[string]*groupHistory
-	gen      uint64
+	capacity   int
+	budget     int64
+	limit      int // samples per partition under the budget, at most capacity
+	partitions int // partitions held after the last Observe
+	groups     map[string]*groupHistory
+	gen        uint64
 }
 
-// NewHistory keeps at most capacity samples per partition.
+// NewHistory keeps at most capacity samples per partition, within
+// DefaultHistoryBudget.
 func NewHistory(capacity int) *History {
-	if capacity < 2 {
-		capacity = 2
+	return NewHistoryWith(HistoryOptions{Capacity: capacity})
+}
+
+// NewHistoryWith makes a History sized by opt.
+func NewHistoryWith(opt HistoryOptions) *History {
+	h := &History{capacity: max(opt.Capacity, 2), budget: opt.Budget, groups: make(map[string]*groupHistory)}
+	if h.budget <= 0 {
+		h.budget = DefaultHistoryBudget
 	}
-	return &History{capacity: capacity, groups: make(map[string]*groupHistory)}
+	h.limit = h.capacity
+	return h
+}
+
+// perPartition is how many samples each of n partitions may keep.
+func (h *History) perPartition(n int) int {
+	if n <= 0 {
+		return h.capacity
+	}
+	fit := (h.budget/int64(n) - ringBytes) / SampleBytes
+	return int(max(min(fit, int64(h.capacity)), min(minPartitionSamples, int64(h.capacity))))
 }
 
 // Observe records one sample for every partition of every group in s.
 // Snapshots older than the newest sample already held are ignored.
 func (h *History) Observe(s Snapshot) {
 	h.gen++
+	// The budget is shared by the partitions of this snapshot.
+	n := 0
+	for i := range s.Groups {
+		n += len(s.Groups[i].Partitions)
+	}
+	h.limit = h.perPartition(max(n, h.partitions))
+	at := s.TakenAt.UnixNano()
+	held := 0
 	for i := range s.Groups {
 		g := &s.Groups[i]
 		gh := h.groups[g.ID]
@@ -371,26 +503,29 @@ func (h *History) Observe(s Snapshot) {
 			}
 			r := gh.parts[p.Partition]
 			if r == nil {
-				r = &ring{size: h.capacity}
+				r = &ring{}
 				gh.parts[p.Partition] = r
 			}
-			if last, ok := r.last(); ok && !s.TakenAt.After(last.At) {
+			if last, ok := r.last(); ok && at <= last.At {
 				continue
 			}
-			r.add(sampleOf(p, s.TakenAt))
+			r.add(sampleOf(p, at, s.TakenAt), h.limit, h.capacity)
 		}
 	}
 	for id, gh := range h.groups {
 		if gh.seen != h.gen {
 			delete(h.groups, id)
+			continue
 		}
+		held += len(gh.parts)
 	}
+	h.partitions = held
 }
 
-func sampleOf(p PartitionLag, at time.Time) Sample {
+func sampleOf(p PartitionLag, at int64, taken time.Time) Sample {
 	s := Sample{At: at, Committed: p.Committed, HasCommitted: p.HasCommitted, End: p.End, Lag: p.Lag}
 	if p.Lag > 0 && !p.OldestUnconsumed.IsZero() {
-		s.TimeLag = max(at.Sub(p.OldestUnconsumed), 0)
+		s.TimeLag = max(taken.Sub(p.OldestUnconsumed), 0)
 	}
 	return s
 }
@@ -421,6 +556,31 @@ func (h *History) Reset(group string) { delete(h.groups, group) }
 // Len is the number of groups held.
 func (h *History) Len() int { return len(h.groups) }
 
+// HistoryMemory is what a History holds.
+type HistoryMemory struct {
+	Groups       int
+	Partitions   int
+	Samples      int   // samples held
+	Bytes        int64 // memory taken by the samples and their rings
+	Budget       int64 // the budget Bytes is kept under
+	PerPartition int   // samples each partition may keep now
+}
+
+// Memory reports what the history holds and the memory it takes, for the
+// help screen and for tests. It walks every partition: call it when asked,
+// not on every refresh.
+func (h *History) Memory() HistoryMemory {
+	m := HistoryMemory{Groups: len(h.groups), Budget: h.budget, PerPartition: h.limit}
+	for _, gh := range h.groups {
+		m.Partitions += len(gh.parts)
+		for _, r := range gh.parts {
+			m.Samples += len(r.buf)
+			m.Bytes += int64(cap(r.buf))*SampleBytes + ringBytes
+		}
+	}
+	return m
+}
+
 // PartitionSamples returns a copy of the samples of one partition, oldest first.
 func (h *History) PartitionSamples(group string, partition int32) []Sample {
 	gh := h.groups[group]
@@ -442,22 +602,31 @@ func (h *History) PartitionSamples(group string, partition int32) []Sample {
 // or the log start where it has none), HasCommitted whether any partition
 // has a commit, TimeLag the largest of the partitions'.
 func (h *History) GroupSamples(group string) []Sample {
+	return h.groupSamplesFrom(group, minTime, nil)
+}
+
+// groupSamplesFrom is GroupSamples from the refresh at or after cut on,
+// each partition counting with its sample before cut until it has one.
+func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Sample {
 	gh := h.groups[group]
 	if gh == nil {
-		return nil
+		return dst
 	}
 	rings := make([]*ring, 0, len(gh.parts))
-	var times []time.Time
+	var times []int64
 	for _, r := range gh.parts {
 		rings = append(rings, r)
-		times = mergeTimes(times, r)
+		times = mergeTimes(times, r, cut)
 	}
-	out := make([]Sample, len(times))
+	out := dst
 	next := make([]int, len(rings)) // per ring: index of its first sample after the current time
-	for i, at := range times {
+	for k, r := range rings {
+		next[k] = sort.Search(r.len(), func(i int) bool { return r.at(i).At >= cut })
+	}
+	for _, at := range times {
 		sum := Sample{At: at}
 		for k, r := range rings {
-			for next[k] < r.len() && !r.at(next[k]).At.After(at) {
+			for next[k] < r.len() && r.at(next[k]).At <= at {
 				next[k]++
 			}
 			if next[k] == 0 {
@@ -474,20 +643,21 @@ func (h *History) GroupSamples(group string) []Sample {
 			sum.Lag += x.Lag
 			sum.TimeLag = max(sum.TimeLag, x.TimeLag)
 		}
-		out[i] = sum
+		out = append(out, sum)
 	}
 	return out
 }
 
 // mergeTimes returns the sorted union of times and the times of r's
-// samples. Partitions are sampled together, so the common case is two equal
-// runs, checked first without allocating.
-func mergeTimes(times []time.Time, r *ring) []time.Time {
-	n := r.len()
+// samples at or after cut. Partitions are sampled together, so the common
+// case is two equal runs, checked first without allocating.
+func mergeTimes(times []int64, r *ring, cut int64) []int64 {
+	from := sort.Search(r.len(), func(i int) bool { return r.at(i).At >= cut })
+	n := r.len() - from
 	if len(times) == n {
 		same := true
 		for i := range n {
-			if !times[i].Equal(r.at(i).At) {
+			if times[i] != r.at(from+i).At {
 				same = false
 				break
 			}
@@ -496,14 +666,14 @@ func mergeTimes(times []time.Time, r *ring) []time.Time {
 			return times
 		}
 	}
-	out := make([]time.Time, 0, len(times)+n)
-	i, j := 0, 0
-	for i < len(times) || j < n {
+	out := make([]int64, 0, len(times)+n)
+	i, j := 0, from
+	for i < len(times) || j < r.len() {
 		switch {
-		case j == n || (i < len(times) && times[i].Before(r.at(j).At)):
+		case j == r.len() || (i < len(times) && times[i] < r.at(j).At):
 			out = append(out, times[i])
 			i++
-		case i == len(times) || r.at(j).At.Before(times[i]):
+		case i == len(times) || r.at(j).At < times[i]:
 			out = append(out, r.at(j).At)
 			j++
 		default: // the same refresh
@@ -513,6 +683,41 @@ func mergeTimes(times []time.Time, r *ring) []time.Time {
 		}
 	}
 	return out
+}
+
+// groupWindow is the group's figures over the window from cut: what
+// Evaluate gives for GroupSamples (its samples, lag, lag change, time lag
+// and its change) without summing every refresh, only the first and the
+// last; rates, catch-up and status are the caller's, from the partitions.
+func (h *History) groupWindow(gh *groupHistory, cut int64) Evaluation {
+	var times []int64
+	for _, r := range gh.parts {
+		times = mergeTimes(times, r, cut)
+	}
+	ev := Evaluation{Samples: len(times)}
+	if len(times) == 0 {
+		return ev
+	}
+	first, last := sumAt(gh, times[0]), sumAt(gh, times[len(times)-1])
+	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
+	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
+	return ev
+}
+
+// sumAt is the group's sample at a refresh, as GroupSamples sums it: each
+// partition counts with its newest sample taken at or before at.
+func sumAt(gh *groupHistory, at int64) Sample {
+	sum := Sample{At: at}
+	for _, r := range gh.parts {
+		i := sort.Search(r.len(), func(i int) bool { return r.at(i).At > at })
+		if i == 0 {
+			continue
+		}
+		x := r.at(i - 1)
+		sum.Lag += x.Lag
+		sum.TimeLag = max(sum.TimeLag, x.TimeLag)
+	}
+	return sum
 }
 
 // GroupEvaluation is the verdict on a group: the most severe of its
@@ -535,8 +740,19 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	worst, known := StatusUnknown, false
 	var consume, produce float64
 	var scratch []Sample
+	newest := int64(minTime)
+	for _, r := range gh.parts {
+		if last, ok := r.last(); ok {
+			newest = max(newest, last.At)
+		}
+	}
 	for p, r := range gh.parts {
-		scratch = r.appendTo(scratch[:0])
+		// Only the window is copied: Evaluate reads nothing older.
+		cut := int64(minTime)
+		if last, ok := r.last(); ok && cfg.Window > 0 {
+			cut = last.At - int64(cfg.Window)
+		}
+		scratch = r.appendFrom(scratch[:0], cut)
 		ev := Evaluate(scratch, gh.members, cfg)
 		out.Partitions[p] = ev
 		// Summed per partition: a partition the group never committed on
@@ -548,7 +764,11 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 			worst = max(worst, ev.Status)
 		}
 	}
-	out.Evaluation = Evaluate(h.GroupSamples(group), gh.members, cfg)
+	cut := int64(minTime)
+	if cfg.Window > 0 && newest != minTime {
+		cut = newest - int64(cfg.Window)
+	}
+	out.Evaluation = h.groupWindow(gh, cut)
 	out.ConsumeRate, out.ProduceRate = consume, produce
 	out.CatchUp, out.CatchUpNever = catchUp(out.Lag, consume, produce)
 	if known {

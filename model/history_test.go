@@ -11,11 +11,14 @@ var errTest = errors.New("offsets unavailable")
 
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
+// ns is t as a Sample time.
+func ns(t time.Time) int64 { return t.UnixNano() }
+
 // run builds samples 5 s apart from (committed, end) pairs.
 func run(pairs ...[2]int64) []Sample {
 	out := make([]Sample, len(pairs))
 	for i, p := range pairs {
-		out[i] = Sample{At: t0.Add(time.Duration(i) * 5 * time.Second), Committed: p[0], HasCommitted: true, End: p[1], Lag: p[1] - p[0]}
+		out[i] = Sample{At: ns(t0.Add(time.Duration(i) * 5 * time.Second)), Committed: p[0], HasCommitted: true, End: p[1], Lag: p[1] - p[0]}
 	}
 	return out
 }
@@ -24,7 +27,7 @@ func run(pairs ...[2]int64) []Sample {
 func spaced(every time.Duration, pairs ...[2]int64) []Sample {
 	out := run(pairs...)
 	for i := range out {
-		out[i].At = t0.Add(time.Duration(i) * every)
+		out[i].At = ns(t0.Add(time.Duration(i) * every))
 	}
 	return out
 }
@@ -58,7 +61,7 @@ func TestEvaluateStatus(t *testing.T) {
 		{"commits stuck, lag fixed, members", run([2]int64{5, 10}, [2]int64{5, 10}, [2]int64{5, 10}), true, StatusStalled},
 		{"commits stuck without members", run([2]int64{5, 10}, [2]int64{5, 10}, [2]int64{5, 10}), false, StatusStopped},
 		{"never committed, no members", []Sample{
-			{At: t0, End: 10, Lag: 10}, {At: t0.Add(5 * time.Second), End: 10, Lag: 10}, {At: t0.Add(10 * time.Second), End: 10, Lag: 10},
+			{At: ns(t0), End: 10, Lag: 10}, {At: ns(t0.Add(5 * time.Second)), End: 10, Lag: 10}, {At: ns(t0.Add(10 * time.Second)), End: 10, Lag: 10},
 		}, false, StatusStopped},
 	}
 	for _, tt := range tests {
@@ -74,11 +77,11 @@ func TestEvaluateWindowDropsOldSamples(t *testing.T) {
 	// Stuck for a long time, then moving in the last minute: only the window counts.
 	s := run([2]int64{0, 100}, [2]int64{0, 100}, [2]int64{0, 100})
 	for i := range s {
-		s[i].At = t0.Add(time.Duration(i) * time.Minute)
+		s[i].At = ns(t0.Add(time.Duration(i) * time.Minute))
 	}
 	later := run([2]int64{10, 100}, [2]int64{40, 100}, [2]int64{70, 100})
 	for i := range later {
-		later[i].At = t0.Add(10*time.Minute + time.Duration(i)*10*time.Second)
+		later[i].At = ns(t0.Add(10*time.Minute + time.Duration(i)*10*time.Second))
 	}
 	all := append(s, later...)
 	ev := Evaluate(all, true, EvalConfig{Window: time.Minute, MinSamples: 3})
@@ -90,9 +93,9 @@ func TestEvaluateWindowDropsOldSamples(t *testing.T) {
 func TestEvaluateRatesAndCatchUp(t *testing.T) {
 	// Over 10 s: consumes 150 (15/s), produces 50 (5/s), lag 100 → 10 s to catch up.
 	s := []Sample{
-		{At: t0, Committed: 0, HasCommitted: true, End: 200, Lag: 200},
-		{At: t0.Add(5 * time.Second), Committed: 50, HasCommitted: true, End: 225, Lag: 175},
-		{At: t0.Add(10 * time.Second), Committed: 150, HasCommitted: true, End: 250, Lag: 100},
+		{At: ns(t0), Committed: 0, HasCommitted: true, End: 200, Lag: 200},
+		{At: ns(t0.Add(5 * time.Second)), Committed: 50, HasCommitted: true, End: 225, Lag: 175},
+		{At: ns(t0.Add(10 * time.Second)), Committed: 150, HasCommitted: true, End: 250, Lag: 100},
 	}
 	ev := Evaluate(s, true, DefaultEvalConfig())
 	if ev.ConsumeRate != 15 || ev.ProduceRate != 5 {
@@ -237,16 +240,16 @@ func lags(ls ...int64) []Sample {
 	out := make([]Sample, len(ls))
 	for i, l := range ls {
 		c := int64(10 * i)
-		out[i] = Sample{At: t0.Add(time.Duration(i) * 5 * time.Second), Committed: c, HasCommitted: true, End: c + l, Lag: l}
+		out[i] = Sample{At: ns(t0.Add(time.Duration(i) * 5 * time.Second)), Committed: c, HasCommitted: true, End: c + l, Lag: l}
 	}
 	return out
 }
 
 func TestEvaluateStatusBoundaries(t *testing.T) {
 	cfg := EvalConfig{Window: 10 * time.Second, MinSamples: 3}
-	noCommit := func(at time.Duration, end, lag int64) Sample { return Sample{At: t0.Add(at), End: end, Lag: lag} }
+	noCommit := func(at time.Duration, end, lag int64) Sample { return Sample{At: ns(t0.Add(at)), End: end, Lag: lag} }
 	committed := func(at time.Duration, c, end, lag int64) Sample {
-		return Sample{At: t0.Add(at), Committed: c, HasCommitted: true, End: end, Lag: lag}
+		return Sample{At: ns(t0.Add(at)), Committed: c, HasCommitted: true, End: end, Lag: lag}
 	}
 	tests := []struct {
 		name    string
@@ -286,9 +289,9 @@ func TestEvaluateStatusBoundaries(t *testing.T) {
 func TestEvaluateConsumeRateCountsFirstCommitFromLogStart(t *testing.T) {
 	// Log start 40; the first commit lands at 90: 50 records consumed in 10 s.
 	s := []Sample{
-		{At: t0, End: 100, Lag: 60},
-		{At: t0.Add(5 * time.Second), End: 100, Lag: 60},
-		{At: t0.Add(10 * time.Second), Committed: 90, HasCommitted: true, End: 100, Lag: 10},
+		{At: ns(t0), End: 100, Lag: 60},
+		{At: ns(t0.Add(5 * time.Second)), End: 100, Lag: 60},
+		{At: ns(t0.Add(10 * time.Second)), Committed: 90, HasCommitted: true, End: 100, Lag: 10},
 	}
 	if ev := Evaluate(s, true, DefaultEvalConfig()); ev.ConsumeRate != 5 {
 		t.Fatalf("consume rate %v, want 5/s", ev.ConsumeRate)
@@ -297,8 +300,8 @@ func TestEvaluateConsumeRateCountsFirstCommitFromLogStart(t *testing.T) {
 
 func TestEvaluateTruncatedLogProducesNothing(t *testing.T) {
 	s := []Sample{
-		{At: t0, Committed: 10, HasCommitted: true, End: 100, Lag: 90},
-		{At: t0.Add(10 * time.Second), Committed: 10, HasCommitted: true, End: 50, Lag: 40},
+		{At: ns(t0), Committed: 10, HasCommitted: true, End: 100, Lag: 90},
+		{At: ns(t0.Add(10 * time.Second)), Committed: 10, HasCommitted: true, End: 50, Lag: 40},
 	}
 	if ev := Evaluate(s, true, DefaultEvalConfig()); ev.ProduceRate != 0 {
 		t.Fatalf("produce rate %v after the log end moved back, want 0", ev.ProduceRate)
@@ -440,7 +443,7 @@ func TestGroupSamplesAfterWrapAndLatePartition(t *testing.T) {
 		t.Fatalf("%d group samples, want %d: %+v", len(gs), len(want), gs)
 	}
 	for i, w := range want {
-		if !gs[i].At.Equal(t0.Add(time.Duration(w.at)*time.Second)) || gs[i].Lag != w.lag {
+		if gs[i].At != ns(t0.Add(time.Duration(w.at)*time.Second)) || gs[i].Lag != w.lag {
 			t.Errorf("sample %d: at %v lag %d, want refresh %d lag %d", i, gs[i].At, gs[i].Lag, w.at, w.lag)
 		}
 	}

@@ -1,9 +1,7 @@
 package model
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -24,7 +22,12 @@ const recordTimeLayout = "2006-01-02T15:04:05.000Z07:00"
 // "key_encoding":"base64" or "value_encoding":"base64" next to the field,
 // in headers too.
 func EncodeRecordJSON(r Record) ([]byte, error) {
-	b := make([]byte, 0, 128+len(r.Topic)+2*(len(r.Key)+len(r.Value)))
+	return AppendRecordJSON(make([]byte, 0, 128+len(r.Topic)+2*(len(r.Key)+len(r.Value))), r), nil
+}
+
+// AppendRecordJSON appends the line EncodeRecordJSON gives for r to b, for
+// writers that reuse one buffer for every line.
+func AppendRecordJSON(b []byte, r Record) []byte {
 	b = append(b, `{"topic":`...)
 	b = appendJSONString(b, r.Topic)
 	b = append(b, `,"partition":`...)
@@ -58,29 +61,26 @@ func EncodeRecordJSON(r Record) ([]byte, error) {
 		b = appendBytesField(b, h.Value, "value", false)
 		b = append(b, '}')
 	}
-	b = append(b, "]}"...)
-	return b, nil
+	return append(b, "]}"...)
 }
 
 // appendBytesField appends data as a JSON value: null when nil, base64 plus a
 // "{name}_encoding" member when not UTF-8, embedded JSON when parseJSON and
-// data is valid JSON, else a string.
+// data is valid JSON, else a string. A JSON value is read once: checked,
+// UTF-8 included, while it is compacted.
 func appendBytesField(b, data []byte, name string, parseJSON bool) []byte {
-	switch {
-	case data == nil:
+	if data == nil {
 		return append(b, "null"...)
-	case !utf8.Valid(data):
-		return appendBase64(b, data, name)
-	case parseJSON && json.Valid(data):
-		buf := bytes.NewBuffer(b)
-		// Compact cannot fail on input json.Valid accepted.
-		if err := json.Compact(buf, data); err != nil {
-			return appendJSONBytesString(b, data)
-		}
-		return buf.Bytes()
-	default:
-		return appendJSONBytesString(b, data)
 	}
+	if parseJSON {
+		if out, ok := appendCompactJSON(b, data); ok {
+			return out
+		}
+	}
+	if !utf8.Valid(data) {
+		return appendBase64(b, data, name)
+	}
+	return appendJSONBytesString(b, data)
 }
 
 // appendBase64 appends data as a base64 string followed by the member

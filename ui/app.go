@@ -34,6 +34,9 @@ type Deps struct {
 	// Window is how far back lag statuses and rates look; 0 is
 	// model.DefaultEvalConfig's.
 	Window time.Duration
+	// HistoryBudget bounds the memory of the lag history of all groups;
+	// 0 is model.DefaultHistoryBudget.
+	HistoryBudget int64
 }
 
 // Run starts the TUI on the alternate screen with mouse support and blocks

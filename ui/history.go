@@ -22,7 +22,7 @@ import (
 const sparkMax = 32
 
 // maxHistoryCapacity bounds the samples kept per partition however long the
-// window is against the refresh: 1,024 samples are 64 KiB per partition.
+// window is against the refresh: 1,024 samples are 48 KiB per partition.
 const maxHistoryCapacity = 1024
 
 // lagState is the root's lag history and its verdict on the newest snapshot.
@@ -36,12 +36,13 @@ type lagState struct {
 
 // newLagState sizes the history to hold the window at the refresh interval
 // (plus the widest sparkline), and no more.
-func newLagState(window, refresh time.Duration) lagState {
+func newLagState(window, refresh time.Duration, budget int64) lagState {
 	cfg := model.DefaultEvalConfig()
 	if window > 0 {
 		cfg.Window = window
 	}
-	return lagState{history: model.NewHistory(historyCapacity(cfg.Window, refresh)), cfg: cfg}
+	h := model.NewHistoryWith(model.HistoryOptions{Capacity: historyCapacity(cfg.Window, refresh), Budget: budget})
+	return lagState{history: h, cfg: cfg}
 }
 
 // historyCapacity is how many samples per partition a window needs at a

@@ -95,7 +95,7 @@ func New(d Deps) Model {
 		batch:      newBatchView(st, keys, d.Now),
 		help:       h,
 		spinner:    sp,
-		lag:        newLagState(d.Window, d.Refresh),
+		lag:        newLagState(d.Window, d.Refresh, d.HistoryBudget),
 		width:      80,
 		height:     24,
 	}

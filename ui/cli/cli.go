@@ -40,6 +40,10 @@ func run(ctx context.Context, a *app, args []string) int {
 	}
 	code := exitCode(err)
 	line := errorLine(ctx, err)
+	if se, ok := signalOf(ctx); ok && code == ExitError {
+		// Stopped by SIGINT or SIGTERM: exit as the shell reports it.
+		code = signalExit(se)
+	}
 	if code == ExitUsage {
 		// The hint shares the error's line: one line per failure, always.
 		line += fmt.Sprintf(" (see '%s --help')", cmd.CommandPath())
@@ -101,6 +105,8 @@ Run without a command to open the terminal UI.`,
 	addSettingsFlags(root)
 	root.Flags().Duration("refresh", defaultRefresh, "TUI auto-refresh interval (0 disables it)")
 	root.Flags().Duration("window", defaultWindow, "TUI: how far back lag statuses and rates look (at least 2 refreshes)")
+	tuiBudget := defaultHistoryBudget
+	root.Flags().Var(&tuiBudget, "history-budget", "TUI: memory for the lag history of all groups; older samples are thinned to fit")
 
 	root.AddCommand(
 		newLagCommand(a),

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bufio"
+	"context"
 	"errors"
 	"fmt"
-
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -39,8 +37,11 @@ func newConsumeCommand(a *app) *cobra.Command {
 		Long: `Read up to N records of a topic.
 
 Without --peek, consume joins the group {base}-{topic} (or {base}-{topic}-{suffix}
-with --suffix) the way the service does, and commits exactly the records it
-prints: the next call continues where this one stopped. A new group starts at
+with --suffix) the way the service does, in chunks of at most 1,000 records:
+each chunk is written and flushed to stdout first and committed after, so a
+record is never committed before it was written (a failed write commits none
+of its chunk; SIGINT or SIGTERM commits what was written, then exits 130 or
+143): the next call continues where this one stopped. A new group starts at
 the earliest offset. It refuses (exit 3) to join a group that has live members,
 since that would rebalance the running service; --force joins anyway, and
 exits 5 if the live members keep every partition. An empty read says the
@@ -49,7 +50,9 @@ group has read all of the topic only when its lag is 0 (else exit 5).
 With --peek, it reads without joining any group and never commits: from the
 group's committed position (earliest where none), or from --from-offset,
 --from-time or the --last N records of each partition, optionally of one
---partition.
+--partition. A peek prints records as they arrive: by partition, then
+offset, within each fetch from the brokers (one partition's records are
+always in offset order; a later fetch may bring a lower partition).
 
 -o jsonl prints one JSON object per record, a stable format for scripts:
   {"topic","partition","offset","timestamp","key","value","headers":[{"key","value"}]}
@@ -107,32 +110,15 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	if s.Base != "" {
 		group = model.GroupName{Base: s.Base, Topic: o.topic, Suffix: o.suffix}.String()
 	}
-	var recs []model.Record
-	if o.peek {
-		if recs, err = conn.Cluster.Peek(ctx, req); err != nil {
-			return fmt.Errorf("peek %s on %s: %w", o.topic, conn.Bootstrap(), err)
-		}
-	} else {
-		recs, err = consumeWithRegistry(cmd, conn, o)
-		if errors.Is(err, kafka.ErrGroupActive) || errors.Is(err, kafka.ErrNotAssigned) {
-			return err // it names the group, its members and what to do
-		}
-		if err != nil {
-			return fmt.Errorf("consume %s as group %s on %s: %w", o.topic, group, conn.Bootstrap(), err)
-		}
-		if len(recs) == 0 {
-			// "Read all" only when the group's lag is 0.
-			if err := checkNothingLeft(ctx, conn, group, o.topic); err != nil {
-				return err
-			}
-		}
+	if !o.peek {
+		return a.consumeDelivered(ctx, conn, o, group)
 	}
-
-	if err := a.writeRecords(recs, o.output.value); err != nil {
-		return err
+	n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value)
+	if err != nil {
+		return fmt.Errorf("peek %s on %s: %w", o.topic, conn.Bootstrap(), err)
 	}
 	if o.output.value == "pretty" {
-		a.summarize(len(recs), o, group)
+		a.summarize(n, o, group)
 	}
 	return nil
 }
@@ -212,46 +198,96 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 	return req, nil
 }
 
-// consumeWithRegistry reads through the service's consumer registry, which
-// joins the group and commits what it returns.
-func consumeWithRegistry(cmd *cobra.Command, conn *connection, o *consumeOptions) ([]model.Record, error) {
+// consumeChunk bounds the records written, flushed and committed at a time
+// by consume: a kill late in a long run re-reads at most this many. A chunk
+// never waits for records that are not there yet (the registry reads up to
+// the end offsets it saw when the call started), so a slow trickle is
+// committed as promptly as it is written.
+const consumeChunk = 1000
+
+// deliveryError is a failure to hand records to stdout.
+type deliveryError struct{ err error }
+
+func (e *deliveryError) Error() string { return e.err.Error() }
+func (e *deliveryError) Unwrap() error { return e.err }
+
+// consumeDelivered reads up to o.max records as the group through the
+// service's consumer registry, in chunks: each chunk is written and flushed
+// to stdout first and committed only once the operating system took it, so
+// nothing is committed that the reader did not get (at-least-once). A write
+// error stops at once with the chunk uncommitted; SIGINT or SIGTERM stops
+// reading, and what was written by then is committed.
+func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consumeOptions, group string) error {
+	defer catchSIGPIPE()()
 	reg, err := kafka.NewRegistry(conn.Settings.Base, conn.Config, kafka.WithForce(o.force))
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("consume %s as group %s on %s: %w", o.topic, group, conn.Bootstrap(), err)
 	}
 	defer reg.Close()
-	if o.suffix == "" {
-		return reg.ConsumeMessages(cmd.Context(), o.topic, o.max)
+
+	out := a.newRecordWriter(o.output.value)
+	committed := 0
+	for committed < o.max && ctx.Err() == nil {
+		want := min(consumeChunk, o.max-committed)
+		got := 0
+		err := reg.ConsumeFunc(ctx, o.topic, o.suffix, want, func(recs []model.Record) error {
+			if err := out.write(recs); err != nil {
+				return &deliveryError{err: err}
+			}
+			got = len(recs)
+			return nil
+		})
+		var werr *deliveryError
+		switch {
+		case errors.As(err, &werr):
+			return fmt.Errorf("consume %s: writing records failed: %w; %s; the next consume reads the rest again",
+				o.topic, werr.err, delivered(committed, group))
+		case err != nil && ctx.Err() != nil && got == 0:
+			// Interrupted while reading a chunk: none of it was written,
+			// and the registry committed none of it.
+		case (errors.Is(err, kafka.ErrGroupActive) || errors.Is(err, kafka.ErrNotAssigned)) && committed == 0:
+			return err // it names the group, its members and what to do
+		case err != nil:
+			// got > 0: the chunk was written, then its commit failed.
+			return fmt.Errorf("consume %s as group %s on %s: %w; %s%s", o.topic, group, conn.Bootstrap(), err,
+				delivered(committed, group), notCommitted(got))
+		}
+		committed += got
+		if got < want {
+			break // the end of the log
+		}
 	}
-	return reg.ConsumeMessagesWithGroup(cmd.Context(), o.topic, o.max, o.suffix)
+	if se, ok := signalOf(ctx); ok {
+		return fmt.Errorf("consume %s stopped by %s: %s; the next consume continues after them",
+			o.topic, se.Signal, delivered(committed, group))
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("consume %s: %w; %s", o.topic, ctx.Err(), delivered(committed, group))
+	}
+	if committed == 0 {
+		// "Read all" only when the group's lag is 0.
+		if err := checkNothingLeft(ctx, conn, group, o.topic); err != nil {
+			return err
+		}
+	}
+	if o.output.value == "pretty" {
+		a.summarize(committed, o, group)
+	}
+	return nil
 }
 
-// writeRecords prints records as jsonl (one EncodeRecordJSON line each) or
-// pretty: indented, coloured when a.colour(), everything from the cluster
-// sanitized, one blank line between records.
-func (a *app) writeRecords(recs []model.Record, format string) error {
-	w := bufio.NewWriter(a.stdout)
-	theme := render.PlainTheme()
-	if format == "pretty" && a.colour() {
-		theme = render.ColorThemeFor(lipgloss.NewRenderer(a.stdout))
+// delivered says how many records were committed, each written before its
+// commit, and where the next consume starts.
+func delivered(n int, group string) string {
+	return fmt.Sprintf("%d record(s) committed as group %s, each written before its commit", n, group)
+}
+
+// notCommitted says that n records written were left uncommitted.
+func notCommitted(n int) string {
+	if n == 0 {
+		return ""
 	}
-	for i, r := range recs {
-		if format == "pretty" {
-			if i > 0 {
-				w.WriteString("\n")
-			}
-			w.WriteString(render.Record(r, theme, render.DefaultLimits()))
-			w.WriteString("\n")
-			continue
-		}
-		line, err := model.EncodeRecordJSON(r)
-		if err != nil {
-			return fmt.Errorf("encode %s/%d@%d: %w", r.Topic, r.Partition, r.Offset, err)
-		}
-		w.Write(line)
-		w.WriteString("\n")
-	}
-	return w.Flush()
+	return fmt.Sprintf(" (%d more written but not committed: they will be read again)", n)
 }
 
 // summarize tells people on stderr what was read and whether it committed.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/ui/render"
@@ -21,6 +22,15 @@ const (
 	// ExitNothingRead: consume joined the group (with --force) but read
 	// nothing while the group has lag: live members kept the partitions.
 	ExitNothingRead = 5
+
+	// ExitBrokenPipe: stdout's reader went away (consume ... | head). It is
+	// what shells report for a process killed by SIGPIPE; kgroups exits
+	// with it after saying what it delivered and committed.
+	ExitBrokenPipe = 141
+	// Stopped by SIGINT (130) or SIGTERM (143) after finishing what it was
+	// writing: 128 plus the signal's number, as shells report it.
+	ExitInterrupted = 130
+	ExitTerminated  = 143
 )
 
 // ErrRefused is matched (errors.Is) by every error that refuses an action
@@ -66,6 +76,8 @@ func exitCode(err error) int {
 		errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved),
 		errors.Is(err, kafka.ErrJournal), errors.Is(err, kafka.ErrUndoRefused):
 		return ExitRefused
+	case errors.Is(err, syscall.EPIPE):
+		return ExitBrokenPipe
 	default:
 		return ExitError
 	}

@@ -919,7 +919,7 @@ func TestReadmeLayout(t *testing.T) {
 	install := at("go install github.com/kgroups/kgroups@latest")
 	sections := []string{
 		"## Naming convention", "## Terminal UI and key map", "## CLI", "## Lag and status rules",
-		"## Safety rules", "## Configuration and contexts", "## Performance", "## How it compares",
+		"## Safety rules", "## Go API", "## Configuration and contexts", "## Performance", "## How it compares",
 	}
 	reference := at(sections[0])
 	if !(picture < runDemo && runDemo < reference && install < reference) {
@@ -948,7 +948,10 @@ func TestReadmeLayout(t *testing.T) {
 		"## Naming convention": {"`" + demo.Base + "-" + demo.SpentTopic + "-full-index`"},
 		"## CLI":               {"kgroups lag", "kgroups consume", "--peek", "kgroups demo", "kgroups version", "kgroups completion"},
 		"## Performance":       {"go test -run '^$' -bench"},
-		"## How it compares":   {"kcat", "kaf", "kafkactl", "ktea"},
+		// The delivery rule: nothing is committed before it was written.
+		"## Safety rules":    {"Delivery before commit", "only then commits", "130 or 143", "TestConsumeKilledNeverCommitsUnwritten"},
+		"## Go API":          {"Registry.ConsumeFunc", "process, then commit", "reg.ConsumeFunc("},
+		"## How it compares": {"kcat", "kaf", "kafkactl", "ktea"},
 	} {
 		body := section(heading)
 		for _, want := range wants {

@@ -43,6 +43,9 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 		}
 		d := tuiDeps(conn, a)
 		d.Window = window
+		if f := cmd.Flags().Lookup("history-budget"); f != nil {
+			d.HistoryBudget = int64(*f.Value.(*byteSize))
+		}
 		return ui.Run(ctx, d)
 	}
 }

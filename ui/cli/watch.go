@@ -26,7 +26,7 @@ import (
 const (
 	defaultWatchInterval = 5 * time.Second
 	// maxWatchCapacity bounds the samples kept per partition however long
-	// the window is against the interval: 4096 samples are 320 KiB per
+	// the window is against the interval: 4096 samples are 192 KiB per
 	// partition. A window holding more samples is evaluated over the newest.
 	maxWatchCapacity = 4096
 )
@@ -38,6 +38,7 @@ type watchFlags struct {
 	window   time.Duration
 	count    int
 	sampling bool // lag --check --fail-on samples over --window like --watch
+	budget   byteSize
 }
 
 func addWatchFlags(f *pflag.FlagSet, w *watchFlags) {
@@ -45,12 +46,14 @@ func addWatchFlags(f *pflag.FlagSet, w *watchFlags) {
 	f.DurationVar(&w.interval, "interval", defaultWatchInterval, "with --watch or --fail-on: time between samples")
 	f.DurationVar(&w.window, "window", model.DefaultEvalConfig().Window, "with --watch or --fail-on: how far back statuses and rates look (at least 2 intervals)")
 	f.IntVar(&w.count, "count", 0, "with --watch: stop after this many samples (0: until interrupted)")
+	w.budget = defaultHistoryBudget
+	f.Var(&w.budget, "history-budget", "with --watch: memory for the lag history of all groups; older samples are thinned to fit")
 }
 
 // validate rejects --watch settings that cannot work, before connecting.
 func (w *watchFlags) validate(cmd *cobra.Command) error {
 	if !w.on && !w.sampling {
-		for _, name := range []string{"interval", "window", "count"} {
+		for _, name := range []string{"interval", "window", "count", "history-budget"} {
 			if cmd.Flags().Changed(name) {
 				return usagef("--%s needs --watch", name)
 			}
@@ -79,14 +82,17 @@ func (w *watchFlags) validate(cmd *cobra.Command) error {
 
 // watchOptions configure watchLag.
 type watchOptions struct {
-	Base       string
-	Topic      string // "" for every topic
-	Interval   time.Duration
-	Window     time.Duration
-	Count      int    // samples to take; 0 until ctx ends
-	Output     string // "table" or "json"
-	Partitions bool   // table: a row per partition under each group
-	Cluster    string // names the cluster in errors
+	Base     string
+	Topic    string // "" for every topic
+	Interval time.Duration
+	Window   time.Duration
+	Count    int // samples to take; 0 until ctx ends
+	// HistoryBudget bounds the memory of the lag history; 0 is
+	// model.DefaultHistoryBudget.
+	HistoryBudget int64
+	Output        string // "table" or "json"
+	Partitions    bool   // table: a row per partition under each group
+	Cluster       string // names the cluster in errors
 	// Paint colours a status word for the table; nil leaves it plain.
 	Paint func(model.Status, string) string
 	// Ticker starts the clock between samples; nil is time.NewTicker.
@@ -122,7 +128,7 @@ func (a *app) watchLag(ctx context.Context, o watchOptions, snapshot snapshotFun
 	ticks, stop := ticker(o.Interval)
 	defer stop()
 
-	history := model.NewHistory(o.capacity())
+	history := model.NewHistoryWith(model.HistoryOptions{Capacity: o.capacity(), Budget: o.HistoryBudget})
 	cfg := model.DefaultEvalConfig()
 	cfg.Window = o.Window
 	out := bufio.NewWriter(a.stdout)
@@ -476,14 +482,15 @@ func statusPainter(r *lipgloss.Renderer) func(model.Status, string) string {
 // runLagWatch is lag --watch on an open connection.
 func (a *app) runLagWatch(ctx context.Context, conn *connection, topic string, partitions bool, output string, w watchFlags, scope lagScope) error {
 	o := watchOptions{
-		Base:       conn.Settings.Base,
-		Topic:      topic,
-		Interval:   w.interval,
-		Window:     w.window,
-		Count:      w.count,
-		Output:     output,
-		Partitions: partitions,
-		Cluster:    conn.Bootstrap(),
+		Base:          conn.Settings.Base,
+		Topic:         topic,
+		Interval:      w.interval,
+		Window:        w.window,
+		Count:         w.count,
+		HistoryBudget: int64(w.budget),
+		Output:        output,
+		Partitions:    partitions,
+		Cluster:       conn.Bootstrap(),
 	}
 	if output == "table" && a.colour() {
 		o.Paint = statusPainter(lipgloss.NewRenderer(a.stdout))

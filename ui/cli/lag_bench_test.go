@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/model"
+)
+
+// lagBenchCluster is a 3-broker kfake cluster at the bench scale (see
+// benchScale): every topic holds 4 records per partition, and four groups
+// per topic under base "bench" have committed at 4, 2, 1 on even
+// partitions, and 0 on partition 0.
+var lagBenchCluster struct {
+	once    sync.Once
+	brokers []string
+	groups  int
+	err     error
+}
+
+func lagBenchBrokers(b *testing.B) ([]string, int) {
+	b.Helper()
+	lagBenchCluster.once.Do(func() {
+		lagBenchCluster.brokers, lagBenchCluster.groups, lagBenchCluster.err = seedLagBench()
+	})
+	if lagBenchCluster.err != nil {
+		b.Fatal(lagBenchCluster.err)
+	}
+	return lagBenchCluster.brokers, lagBenchCluster.groups
+}
+
+func seedLagBench() ([]string, int, error) {
+	_, nTopics, nParts, _ := benchScale()
+	topics := make([]string, nTopics)
+	for i := range topics {
+		topics[i] = fmt.Sprintf("t%04d", i)
+	}
+	fake, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.SeedTopics(int32(nParts), topics...))
+	if err != nil {
+		return nil, 0, err
+	}
+	brokers := fake.ListenAddrs()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		return nil, 0, err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var recs []*kgo.Record
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, topic := range topics {
+		for p := range int32(nParts) {
+			for i := range 4 {
+				recs = append(recs, &kgo.Record{Topic: topic, Partition: p, Value: []byte(`{"i":1}`), Timestamp: t0.Add(time.Duration(i) * time.Second)})
+			}
+		}
+	}
+	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		return nil, 0, err
+	}
+	adm := kadm.NewClient(cl)
+	jobs := make(chan func() error)
+	var wg sync.WaitGroup
+	var firstErr error
+	var mu sync.Mutex
+	for range 16 {
+		wg.Go(func() {
+			for j := range jobs {
+				if err := j(); err != nil {
+					mu.Lock()
+					firstErr = firstErrOf(firstErr, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, topic := range topics {
+		for k, at := range []int64{4, 2, 1, 0} {
+			var os kadm.Offsets
+			for p := range int32(nParts) {
+				if k == 2 && p%2 == 1 || k == 3 && p > 0 {
+					continue
+				}
+				os.AddOffset(topic, p, at, -1)
+			}
+			group := "bench-" + topic + []string{"", "-a", "-b", "-c"}[k]
+			jobs <- func() error { return adm.CommitAllOffsets(ctx, group, os) }
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return brokers, 4 * nTopics, firstErr
+}
+
+func firstErrOf(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// BenchmarkLagCommand is kgroups lag -o json (and -o table) as a process
+// runs it, minus the process start: connect, snapshot, write to a
+// discarding writer, close. BenchmarkLagFloor is the same cluster read by
+// kadm alone (see there); their ratio is the overhead of kgroups.
+func BenchmarkLagCommand(b *testing.B) {
+	brokers, _ := lagBenchBrokers(b)
+	for _, format := range []string{"json", "table"} {
+		b.Run(format, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, now: time.Now}
+				if code := run(context.Background(), a, []string{"lag", "-o", format, "--brokers", strings.Join(brokers, ","), "--base", "bench"}); code != ExitOK {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLagFloor is a raw kadm program for the figures lag shows: a new
+// client, ListGroups, then side by side DescribeGroups and FetchManyOffsets
+// of the groups under the base and ListStartOffsets and ListEndOffsets of
+// every topic, then close. Nothing is assembled or written.
+func BenchmarkLagFloor(b *testing.B) {
+	brokers, groups := lagBenchBrokers(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+		if err != nil {
+			b.Fatal(err)
+		}
+		adm := kadm.NewClient(cl)
+		listed, err := adm.ListGroups(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ids []string
+		for _, g := range listed {
+			if model.UnderBase(g.Group, "bench") {
+				ids = append(ids, g.Group)
+			}
+		}
+		if len(ids) != groups {
+			b.Fatalf("%d groups, want %d", len(ids), groups)
+		}
+		var wg sync.WaitGroup
+		var descErr, startErr, endErr error
+		var fetched kadm.FetchOffsetsResponses
+		wg.Go(func() { _, descErr = adm.DescribeGroups(ctx, ids...) })
+		wg.Go(func() { fetched = adm.FetchManyOffsets(ctx, ids...) })
+		wg.Go(func() { _, startErr = adm.ListStartOffsets(ctx) })
+		wg.Go(func() { _, endErr = adm.ListEndOffsets(ctx) })
+		wg.Wait()
+		if err := fetched.Error(); descErr != nil || startErr != nil || endErr != nil || err != nil {
+			b.Fatal(descErr, startErr, endErr, err)
+		}
+		cl.Close()
+	}
+}
