@@ -53,6 +53,9 @@ type ResetSpec struct {
 	Partitions []int32
 	// Now is used by ResetByDuration; time.Now when nil.
 	Now func() time.Time
+	// File names where OffsetMap was read from, for the plan's description;
+	// "" when it was given inline.
+	File string
 }
 
 func (s ResetSpec) describe() string {
@@ -64,6 +67,9 @@ func (s ResetSpec) describe() string {
 	case ResetToOffset:
 		return fmt.Sprintf("reset to offset %d", s.Offset)
 	case ResetToOffsetMap:
+		if s.File != "" {
+			return "reset to the offsets in " + s.File
+		}
 		parts := make([]string, 0, len(s.OffsetMap))
 		for _, p := range sortedKeys(s.OffsetMap) {
 			parts = append(parts, fmt.Sprintf("%d=%d", p, s.OffsetMap[p]))
@@ -254,12 +260,19 @@ func (c *Cluster) PlanReset(ctx context.Context, group, topic string, spec Reset
 }
 
 func checkPartitions(topic string, current []model.PartitionLag, want []int32) error {
+	var missing []string
 	for _, p := range want {
 		if !slices.ContainsFunc(current, func(pl model.PartitionLag) bool { return pl.Partition == p }) {
-			return fmt.Errorf("topic %s has no partition %d (it has %d partitions)", topic, p, len(current))
+			missing = append(missing, fmt.Sprint(p))
 		}
 	}
-	return nil
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("topic %s has no partition %s (it has %d partitions)", topic, missing[0], len(current))
+	}
+	return fmt.Errorf("topic %s has no partitions %s (it has %d partitions)", topic, strings.Join(missing, ", "), len(current))
 }
 
 // targets resolves spec into a requested offset per partition (unclamped).
