@@ -39,10 +39,19 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
   {"time","base","groups":[{"group","topic","suffix","status","lag",
     "lag_delta","consume_rate","produce_rate","catch_up_seconds",
     "catch_up_never","time_lag_seconds","partitions":[{"partition","status",
-    "lag"}]}]}`,
+    "lag"}]}]}
+
+--check exits 0 when every group in scope passes its conditions and 4 when
+any fails (--max-lag N, --max-time-lag DURATION, --fail-on STATUS[,STATUS],
+the last sampling every --interval over --window first), printing one line
+per failing group: group, condition, figure. With -o json:
+  [{"group","topic","suffix","condition","figure"}]
+--group GLOB and --topic scope the groups shown or checked; --only-lagging
+keeps the groups with lag. Without --base, lag uses the cluster's only base.`,
 		Example: `  kgroups lag --demo
   kgroups lag --brokers localhost:9092 --base my-batch-consumer --topic spent_detail_topic -o json
-  kgroups lag --demo --watch --interval 2s`,
+  kgroups lag --demo --watch --interval 2s
+  kgroups lag --demo --check --max-lag 1000 --group '*-incremental'`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			s, err := resolveSettings(cmd)
