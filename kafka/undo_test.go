@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -230,6 +232,23 @@ func TestJournalUnwritableRefusesWrites(t *testing.T) {
 		"commit after review": func() error {
 			return f.c.CommitOffsetsIfUnchanged(ctx, "g", "events", map[int32]int64{0: 4}, map[int32]int64{0: 9})
 		},
+	}
+	// A full disk: the entry's file is written through /dev/full.
+	if _, err := os.Stat("/dev/full"); err == nil {
+		dir := t.TempDir()
+		now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		if err := os.Symlink("/dev/full", filepath.Join(dir, now.Format("20060102-150405.000")+".json.tmp")); err != nil {
+			t.Fatal(err)
+		}
+		f.c.UseJournal(&journal.Journal{Dir: dir, Now: func() time.Time { return now }}, "")
+		_, err := f.c.Execute(ctx, plan)
+		if !errors.Is(err, kafka.ErrJournal) || !strings.Contains(err.Error(), "no space left") {
+			t.Errorf("execute on a full disk: %v, want a JournalError saying no space left", err)
+		}
+		if got := allCommitted(t, f.adm, "g"); got != before {
+			t.Fatalf("execute on a full disk moved the group: %s, was %s", got, before)
+		}
+		f.c.UseJournal(journal.New(filepath.Join(file, "kgroups")), "")
 	}
 	for name, write := range writes {
 		err := write()

@@ -159,6 +159,13 @@ func (j *Journal) Record(e Entry) (Entry, error) {
 	if err := os.MkdirAll(j.Dir, 0o700); err != nil {
 		return e, fmt.Errorf("create journal directory %s: %w", j.Dir, err)
 	}
+	// The offsets of a user's groups are theirs alone, even in a directory
+	// made by hand or by an older version.
+	if fi, err := os.Stat(j.Dir); err == nil && fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(j.Dir, 0o700); err != nil {
+			return e, fmt.Errorf("make journal directory %s private: %w", j.Dir, err)
+		}
+	}
 	e.Time = now().UTC()
 	base := e.Time.Format(idLayout)
 	e.ID = base

@@ -80,14 +80,25 @@ func TestRecordListGet(t *testing.T) {
 		}
 	}
 
+	// A directory made with wider permissions is made private.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Record(entry("g4")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
+		t.Errorf("the journal directory stayed %v", fi.Mode().Perm())
+	}
+
 	// Same millisecond: a second ID, after the first.
 	j.Now = func() time.Time { return t0.Add(time.Millisecond) }
 	c, err := j.Record(entry("g3"))
 	if err != nil || c.ID != a.ID+"-2" {
 		t.Fatalf("a change in the same millisecond got %q, %v", c.ID, err)
 	}
-	if list, _ := j.List(); list[0].ID != b.ID || list[1].ID != c.ID || list[2].ID != a.ID {
-		t.Errorf("order with a collision: %s, %s, %s", list[0].ID, list[1].ID, list[2].ID)
+	if list, _ := j.List(); list[1].ID != b.ID || list[2].ID != c.ID || list[3].ID != a.ID {
+		t.Errorf("order with a collision: %s, %s, %s", list[1].ID, list[2].ID, list[3].ID)
 	}
 }
 

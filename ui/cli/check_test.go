@@ -161,4 +161,10 @@ func TestLagOnlyLagging(t *testing.T) {
 	if strings.Join(ids, ",") != opsDefault+","+opsFull {
 		t.Errorf("--only-lagging JSON groups = %v, want %s and %s", ids, opsDefault, opsFull)
 	}
+
+	r = f.run(t, "lag", "--group", "*-i*")
+	mustSucceed(t, r)
+	if !strings.Contains(r.stdout, "2 group(s)") || !strings.Contains(r.stdout, "incremental") || strings.Contains(r.stdout, "(default)") {
+		t.Errorf("--group '*-i*' shows other groups:\n%s", r.stdout)
+	}
 }

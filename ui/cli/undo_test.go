@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/kafkatest"
 )
 
@@ -173,5 +174,21 @@ func TestUndoRefused(t *testing.T) {
 	}
 	if after := f.allCommits(t); after != before {
 		t.Errorf("a write without a journal entry moved offsets: %s, was %s", after, before)
+	}
+}
+
+// TestTUIWritesAreJournaled checks that the cluster the terminal UI gets
+// records its writes (C, R, S, N, D) in the journal like the CLI's.
+func TestTUIWritesAreJournaled(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	conn := &connection{Config: kafka.Config{Brokers: []string{"127.0.0.1:1"}}}
+	c, err := connectTUI(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if j := c.Journal(); j == nil || j.Dir != filepath.Join(state, "kgroups") {
+		t.Fatalf("the TUI's cluster journals in %v, want %s", j, filepath.Join(state, "kgroups"))
 	}
 }
