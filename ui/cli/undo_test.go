@@ -74,6 +74,28 @@ func TestHistoryAndUndo(t *testing.T) {
 	if got := f.committedOn(t, opsDefault); fmt.Sprint(got) != "map[0:10 1:10]" {
 		t.Fatalf("a dry-run undo moved the group: %v", got)
 	}
+	r = f.run(t, "undo", resetID, "-o", "json")
+	var plan struct {
+		ID     string `json:"id"`
+		Group  string `json:"group"`
+		DryRun bool   `json:"dry_run"`
+		Plans  []struct {
+			Topic      string `json:"topic"`
+			LagAfter   int64  `json:"lag_after"`
+			Partitions []struct {
+				Current *int64 `json:"current"`
+				New     int64  `json:"new"`
+			} `json:"partitions"`
+		} `json:"plans"`
+		Drop []any `json:"drop"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil {
+		t.Fatalf("undo -o json: %v:\n%s", err, r.stdout)
+	}
+	if plan.ID != resetID || plan.Group != opsDefault || !plan.DryRun || len(plan.Plans) != 1 || plan.Drop == nil ||
+		plan.Plans[0].LagAfter != 10 || plan.Plans[0].Partitions[0].New != 4 || *plan.Plans[0].Partitions[0].Current != 10 {
+		t.Errorf("undo -o json = %+v", plan)
+	}
 
 	r = f.run(t, "undo", resetID, "--execute")
 	mustSucceed(t, r)
