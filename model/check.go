@@ -1,9 +1,7 @@
 package model
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -34,11 +32,26 @@ type LagCheck struct {
 	FailOn     []Status      // a group fails when its status is one of these
 }
 
-// CheckFailure is one condition one group does not meet.
+// CheckCondition names a condition of a LagCheck.
+type CheckCondition int
+
+// Conditions, in the order Check tests them.
+const (
+	CheckReadable   CheckCondition = iota // the group's offsets could be read
+	CheckMaxLag                           // lag at most MaxLag
+	CheckMaxTimeLag                       // oldest unconsumed record at most MaxTimeLag old
+	CheckStatus                           // status not one of FailOn
+)
+
+// CheckFailure is one condition one group does not meet, with the group's
+// figure for it; front ends word it.
 type CheckFailure struct {
 	Group     string
-	Condition string // e.g. "lag > 1000", "time lag > 1h0m0s", "status STALLED"
-	Figure    string // the group's figure: "1747", "5h59m0s", "STALLED", or why it is unknown
+	Condition CheckCondition
+	Lag       int64         // CheckMaxLag: the group's lag
+	TimeLag   time.Duration // CheckMaxTimeLag: the age of its oldest unconsumed record
+	Status    Status        // CheckStatus: its status over the window
+	Err       error         // CheckReadable: why it could not be read
 }
 
 // GroupTimeLag is the age at now of the oldest record g has not consumed,
@@ -68,19 +81,19 @@ func GroupTimeLag(g Group, now time.Time) (lag time.Duration, ok bool) {
 // condition it cannot be shown to meet, as one failure saying why.
 func (c LagCheck) Check(g Group, status Status, now time.Time) []CheckFailure {
 	if g.Err != nil {
-		return []CheckFailure{{Group: g.ID, Condition: "readable", Figure: g.Err.Error()}}
+		return []CheckFailure{{Group: g.ID, Condition: CheckReadable, Err: g.Err}}
 	}
 	var out []CheckFailure
 	if c.HasMaxLag && g.Lag > c.MaxLag {
-		out = append(out, CheckFailure{Group: g.ID, Condition: fmt.Sprintf("lag > %d", c.MaxLag), Figure: strconv.FormatInt(g.Lag, 10)})
+		out = append(out, CheckFailure{Group: g.ID, Condition: CheckMaxLag, Lag: g.Lag})
 	}
 	if c.MaxTimeLag > 0 {
 		if tl, ok := GroupTimeLag(g, now); ok && tl > c.MaxTimeLag {
-			out = append(out, CheckFailure{Group: g.ID, Condition: "time lag > " + c.MaxTimeLag.String(), Figure: tl.Truncate(time.Second).String()})
+			out = append(out, CheckFailure{Group: g.ID, Condition: CheckMaxTimeLag, TimeLag: tl})
 		}
 	}
 	if slices.Contains(c.FailOn, status) {
-		out = append(out, CheckFailure{Group: g.ID, Condition: "status " + status.String(), Figure: status.String()})
+		out = append(out, CheckFailure{Group: g.ID, Condition: CheckStatus, Status: status})
 	}
 	return out
 }

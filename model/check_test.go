@@ -26,6 +26,7 @@ func TestParseStatus(t *testing.T) {
 // TestLagCheck is the table of every check condition: each passes at its
 // bound and fails past it, and a group that could not be read fails.
 func TestLagCheck(t *testing.T) {
+	errDown := errors.New("coordinator down")
 	now := time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)
 	group := func(lag int64, oldest time.Duration) Group {
 		p := PartitionLag{Partition: 0, Lag: lag}
@@ -44,27 +45,29 @@ func TestLagCheck(t *testing.T) {
 		{"no condition", LagCheck{}, group(100, time.Hour), StatusStopped, nil},
 		{"max lag met at the bound", LagCheck{MaxLag: 100, HasMaxLag: true}, group(100, 0), StatusOK, nil},
 		{"max lag exceeded", LagCheck{MaxLag: 99, HasMaxLag: true}, group(100, 0), StatusOK,
-			[]CheckFailure{{"b-t", "lag > 99", "100"}}},
+			[]CheckFailure{{Group: "b-t", Condition: CheckMaxLag, Lag: 100}}},
 		{"max lag 0 fails any lag", LagCheck{HasMaxLag: true}, group(1, 0), StatusOK,
-			[]CheckFailure{{"b-t", "lag > 0", "1"}}},
+			[]CheckFailure{{Group: "b-t", Condition: CheckMaxLag, Lag: 1}}},
 		{"max time lag met", LagCheck{MaxTimeLag: time.Hour}, group(5, time.Hour), StatusOK, nil},
 		{"max time lag exceeded", LagCheck{MaxTimeLag: time.Hour}, group(5, 90*time.Minute), StatusOK,
-			[]CheckFailure{{"b-t", "time lag > 1h0m0s", "1h30m0s"}}},
+			[]CheckFailure{{Group: "b-t", Condition: CheckMaxTimeLag, TimeLag: 90 * time.Minute}}},
 		{"time lag unknown does not fail", LagCheck{MaxTimeLag: time.Minute}, group(5, 0), StatusOK, nil},
 		{"no lag has no time lag", LagCheck{MaxTimeLag: time.Minute}, group(0, 0), StatusOK, nil},
 		{"status not listed", LagCheck{FailOn: []Status{StatusStalled, StatusStopped}}, group(5, 0), StatusCatchingUp, nil},
 		{"status listed", LagCheck{FailOn: []Status{StatusStalled, StatusStopped}}, group(5, 0), StatusStopped,
-			[]CheckFailure{{"b-t", "status STOPPED", "STOPPED"}}},
+			[]CheckFailure{{Group: "b-t", Condition: CheckStatus, Status: StatusStopped}}},
 		{"every condition fails", LagCheck{MaxLag: 1, HasMaxLag: true, MaxTimeLag: time.Minute, FailOn: []Status{StatusStalled}},
 			group(5, time.Hour), StatusStalled, []CheckFailure{
-				{"b-t", "lag > 1", "5"}, {"b-t", "time lag > 1m0s", "1h0m0s"}, {"b-t", "status STALLED", "STALLED"}}},
-		{"unreadable group", LagCheck{MaxLag: 1000, HasMaxLag: true}, Group{ID: "b-t", Err: errors.New("coordinator down")}, StatusOK,
-			[]CheckFailure{{"b-t", "readable", "coordinator down"}}},
+				{Group: "b-t", Condition: CheckMaxLag, Lag: 5},
+				{Group: "b-t", Condition: CheckMaxTimeLag, TimeLag: time.Hour},
+				{Group: "b-t", Condition: CheckStatus, Status: StatusStalled}}},
+		{"unreadable group", LagCheck{MaxLag: 1000, HasMaxLag: true}, Group{ID: "b-t", Err: errDown}, StatusOK,
+			[]CheckFailure{{Group: "b-t", Condition: CheckReadable, Err: errDown}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.check.Check(tt.group, tt.status, now); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Check = %q, want %q", got, tt.want)
+				t.Errorf("Check = %+v, want %+v", got, tt.want)
 			}
 		})
 	}

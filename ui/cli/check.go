@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -137,6 +138,21 @@ func (c *checkFlags) validate(cmd *cobra.Command, w *watchFlags) error {
 	return nil
 }
 
+// describe words a failed condition and the group's figure for it, the
+// way lag prints lags, ages and statuses.
+func (c checkFlags) describe(f model.CheckFailure) (condition, figure string) {
+	switch f.Condition {
+	case model.CheckMaxLag:
+		return fmt.Sprintf("lag > %d", c.check.MaxLag), strconv.FormatInt(f.Lag, 10)
+	case model.CheckMaxTimeLag:
+		return "time lag > " + shortDuration(c.check.MaxTimeLag), shortDuration(f.TimeLag)
+	case model.CheckStatus:
+		return "status " + f.Status.String(), f.Status.String()
+	default:
+		return "readable", errText(f.Err)
+	}
+}
+
 // ErrCheckFailed is matched (errors.Is) by a lag check that some group
 // failed. It exits with ExitCheckFailed.
 var ErrCheckFailed = errors.New("lag check failed")
@@ -213,7 +229,8 @@ func (a *app) runLagCheck(ctx context.Context, conn *connection, topic string, s
 		conds := make([]string, 0, len(fails))
 		figures := make([]string, 0, len(fails))
 		for _, f := range fails {
-			conds, figures = append(conds, f.Condition), append(figures, f.Figure)
+			cond, figure := c.describe(f)
+			conds, figures = append(conds, cond), append(figures, figure)
 		}
 		results = append(results, checkResult{Group: g.ID, Topic: g.Name.Topic, Suffix: g.Name.Suffix,
 			Condition: strings.Join(conds, "; "), Figure: strings.Join(figures, "; ")})
