@@ -38,15 +38,15 @@ var ErrUndoRefused = errors.New("undo refused")
 
 // OtherClusterError refuses undoing a change made on another cluster.
 type OtherClusterError struct {
-	ID          string // the change
-	Recorded    string // cluster id in the journal
-	Connected   string // cluster id of this connection
-	RecordedURL []string
+	ID        string   // the change
+	Recorded  string   // cluster id in the journal
+	Brokers   []string // where the change was made
+	Connected string   // cluster id of this connection
 }
 
 func (e *OtherClusterError) Error() string {
-	return fmt.Sprintf("refused: change %s was made on cluster %q (%s), this is cluster %q: undo it there; nothing changed",
-		e.ID, e.Recorded, strings.Join(e.RecordedURL, ","), e.Connected)
+	return fmt.Sprintf("change %s was made on cluster %q (%s), this is cluster %q",
+		e.ID, e.Recorded, strings.Join(e.Brokers, ","), e.Connected)
 }
 
 func (e *OtherClusterError) Is(target error) bool { return target == ErrUndoRefused }
@@ -74,7 +74,7 @@ func (e *MovedSinceError) Error() string {
 			parts = append(parts, fmt.Sprintf("%s/%d left at %s, now %s", t.Topic, m.Partition, commitText(m.Shown, m.HadShown), commitText(m.Now, m.HasNow)))
 		}
 	}
-	return fmt.Sprintf("refused: group %s moved since change %s (%s): undoing it would lose that; pass --force to restore anyway; nothing changed",
+	return fmt.Sprintf("group %s moved since change %s (%s): undoing it would lose that",
 		e.Group, e.ID, strings.Join(parts, ", "))
 }
 
@@ -185,7 +185,7 @@ func (c *Cluster) PlanUndo(ctx context.Context, e journal.Entry, force bool) (Un
 		return up, err
 	}
 	if id != e.ClusterID {
-		return up, &OtherClusterError{ID: e.ID, Recorded: e.ClusterID, Connected: id, RecordedURL: e.Brokers}
+		return up, &OtherClusterError{ID: e.ID, Recorded: e.ClusterID, Brokers: e.Brokers, Connected: id}
 	}
 	moved := &MovedSinceError{ID: e.ID, Group: e.Group}
 	for _, tc := range e.Topics {

@@ -183,10 +183,14 @@ func (a *app) runUndo(cmd *cobra.Command, args []string, o *undoOptions) error {
 	}
 	defer conn.Close()
 	up, err := conn.Cluster.PlanUndo(ctx, entry, o.force)
-	if err != nil {
-		if errors.Is(err, kafka.ErrUndoRefused) {
-			return err
-		}
+	var moved *kafka.MovedSinceError
+	var other *kafka.OtherClusterError
+	switch {
+	case errors.As(err, &moved):
+		return &undoRefusedError{err: err, advice: "pass --force to restore anyway"}
+	case errors.As(err, &other):
+		return &undoRefusedError{err: err, advice: "undo it with --brokers or --context of that cluster"}
+	case err != nil:
 		return fmt.Errorf("plan the undo of change %s on %s: %w", entry.ID, conn.Bootstrap(), err)
 	}
 	for _, m := range up.Moved {
@@ -289,3 +293,16 @@ func writeUndo(w io.Writer, format string, up kafka.UndoPlan, res *kafka.UndoRes
 	}
 	return nil
 }
+
+// undoRefusedError refuses an undo for safety, saying what to do instead.
+// It exits with ExitRefused.
+type undoRefusedError struct {
+	err    error
+	advice string
+}
+
+func (e *undoRefusedError) Error() string {
+	return fmt.Sprintf("refused: %v: %s; nothing changed", e.err, e.advice)
+}
+
+func (e *undoRefusedError) Unwrap() error { return e.err }

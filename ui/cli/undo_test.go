@@ -148,6 +148,11 @@ func TestUndoRefused(t *testing.T) {
 		t.Errorf("forced undo left %v", got)
 	}
 
+	r = f.run(t, "undo", resetID, "--execute", "--read-only")
+	if r.code != ExitRefused || !strings.Contains(r.stderr, "read-only") {
+		t.Errorf("undo --execute read-only: exit %d, stderr %s", r.code, r.stderr)
+	}
+
 	// Another cluster with the same topic and groups.
 	_, brokers2 := kafkatest.NewCluster(t, kfake.ClusterID("elsewhere"))
 	adm2 := kadm.NewClient(kafkatest.Client(t, brokers2))
@@ -155,7 +160,8 @@ func TestUndoRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = kgroups(t, "undo", resetID, "--execute", "--force", "--brokers", strings.Join(brokers2, ","))
-	if r.code != ExitRefused || !strings.Contains(r.stderr, `"elsewhere"`) || !strings.Contains(r.stderr, `"kfake"`) {
+	if r.code != ExitRefused || !strings.Contains(r.stderr, `"elsewhere"`) || !strings.Contains(r.stderr, `"kfake"`) ||
+		!strings.Contains(r.stderr, "refused") {
 		t.Errorf("undo on another cluster: exit %d, stderr %s", r.code, r.stderr)
 	}
 
