@@ -78,8 +78,8 @@ type Cluster struct {
 	adm   *kadm.Client
 	watch *dialWatch // explains connections that fail: auth, TLS, unreachable
 
-	journal     *journal.Journal // saves each change before it is written; nil: none (see UseJournal)
-	contextName string
+	journal    *journal.Journal // saves each change before it is written; nil: none (see UseJournal)
+	journalSrc JournalSource
 }
 
 // Connect builds a Cluster for cfg without waiting for a broker to answer:

@@ -80,14 +80,20 @@ func (e *MovedSinceError) Error() string {
 
 func (e *MovedSinceError) Is(target error) bool { return target == ErrUndoRefused }
 
+// JournalSource says who makes the changes a journal records.
+type JournalSource struct {
+	Context string // the configuration file's context; "" without one
+	Via     string // the command, e.g. "kgroups reset"
+}
+
 // UseJournal makes c save, before each offset change it writes (Execute,
 // CommitOffsets[IfUnchanged], DeleteGroup[IfUnchanged],
 // DeleteGroupOffsets[IfUnchanged], ExecuteUndo), the group's offsets before
-// and after in j, naming the configuration context contextName. A change
-// whose entry cannot be saved is refused with a *JournalError before
-// anything is written. Without a journal nothing is recorded.
-func (c *Cluster) UseJournal(j *journal.Journal, contextName string) {
-	c.journal, c.contextName = j, contextName
+// and after in j, with src. A change whose entry cannot be saved is refused
+// with a *JournalError before anything is written. Without a journal
+// nothing is recorded.
+func (c *Cluster) UseJournal(j *journal.Journal, src JournalSource) {
+	c.journal, c.journalSrc = j, src
 }
 
 // Journal returns the journal c records changes in, or nil.
@@ -112,7 +118,7 @@ func (c *Cluster) record(ctx context.Context, group, kind, command string, group
 		return journal.Entry{}, &JournalError{Dir: c.journal.Dir, Err: err}
 	}
 	e, err := c.journal.Record(journal.Entry{
-		Context: c.contextName, Brokers: c.cfg.Brokers, ClusterID: id, Group: group,
+		Context: c.journalSrc.Context, Via: c.journalSrc.Via, Brokers: c.cfg.Brokers, ClusterID: id, Group: group,
 		Kind: kind, Command: command, GroupDeleted: groupDeleted, Topics: topics,
 	})
 	if err != nil {

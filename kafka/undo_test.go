@@ -22,7 +22,7 @@ import (
 func withJournal(t *testing.T, f opsFixture) *journal.Journal {
 	t.Helper()
 	j := journal.New(filepath.Join(t.TempDir(), "kgroups"))
-	f.c.UseJournal(j, "ctx")
+	f.c.UseJournal(j, kafka.JournalSource{Context: "ctx", Via: "test"})
 	return j
 }
 
@@ -217,7 +217,7 @@ func TestJournalUnwritableRefusesWrites(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f.c.UseJournal(journal.New(filepath.Join(file, "kgroups")), "")
+	f.c.UseJournal(journal.New(filepath.Join(file, "kgroups")), kafka.JournalSource{})
 	before := allCommitted(t, f.adm, "g")
 
 	plan, err := f.c.PlanReset(ctx, "g", "events", kafka.ResetSpec{Mode: kafka.ResetToLatest})
@@ -240,7 +240,7 @@ func TestJournalUnwritableRefusesWrites(t *testing.T) {
 		if err := os.Symlink("/dev/full", filepath.Join(dir, now.Format("20060102-150405.000")+".json.tmp")); err != nil {
 			t.Fatal(err)
 		}
-		f.c.UseJournal(&journal.Journal{Dir: dir, Now: func() time.Time { return now }}, "")
+		f.c.UseJournal(&journal.Journal{Dir: dir, Now: func() time.Time { return now }}, kafka.JournalSource{})
 		_, err := f.c.Execute(ctx, plan)
 		if !errors.Is(err, kafka.ErrJournal) || !strings.Contains(err.Error(), "no space left") {
 			t.Errorf("execute on a full disk: %v, want a JournalError saying no space left", err)
@@ -248,7 +248,7 @@ func TestJournalUnwritableRefusesWrites(t *testing.T) {
 		if got := allCommitted(t, f.adm, "g"); got != before {
 			t.Fatalf("execute on a full disk moved the group: %s, was %s", got, before)
 		}
-		f.c.UseJournal(journal.New(filepath.Join(file, "kgroups")), "")
+		f.c.UseJournal(journal.New(filepath.Join(file, "kgroups")), kafka.JournalSource{})
 	}
 	for name, write := range writes {
 		err := write()

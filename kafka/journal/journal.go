@@ -41,6 +41,7 @@ type Entry struct {
 	Group     string    `json:"group"`
 	Kind      string    `json:"kind"`
 	Command   string    `json:"command"` // what was done, e.g. "reset to earliest"
+	Via       string    `json:"via"`     // the kgroups command that did it, e.g. "kgroups reset", "kgroups (terminal UI)"
 	// GroupDeleted is true when the change deleted the whole group: its
 	// undo recreates it with the offsets of Before.
 	GroupDeleted bool          `json:"group_deleted"`

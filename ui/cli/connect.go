@@ -29,14 +29,14 @@ func (a *app) connect(ctx context.Context, s Settings) (*connection, error) {
 		conn.Close()
 		return nil, err
 	}
-	useJournal(conn)
+	useJournal(conn, a.command)
 	return conn, nil
 }
 
 // useJournal makes every write of conn's Cluster save its undo entry first
-// in the journal (see journalDir).
-func useJournal(conn *connection) {
-	conn.Cluster.UseJournal(journal.New(journalDir()), conn.Settings.Context)
+// in the journal (see journalDir), naming the command via.
+func useJournal(conn *connection, via string) {
+	conn.Cluster.UseJournal(journal.New(journalDir()), kafka.JournalSource{Context: conn.Settings.Context, Via: via})
 }
 
 // journalDir is where the undo journal lives: $XDG_STATE_HOME/kgroups or

@@ -80,7 +80,7 @@ func connectTUI(conn *connection) (*kafka.Cluster, error) {
 		return nil, err
 	}
 	conn.Cluster = c
-	useJournal(conn)
+	useJournal(conn, "kgroups (terminal UI)")
 	return c, nil
 }
 

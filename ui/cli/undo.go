@@ -33,8 +33,8 @@ restores the offsets from before a change.
 
 -o json is a stable format for scripts:
   [{"id","time","context","brokers","cluster_id","group","kind","command",
-    "group_deleted","topics":[{"topic","partitions":[{"partition","before",
-    "after"}]}]}]
+    "via","group_deleted","topics":[{"topic","partitions":[{"partition",
+    "before","after"}]}]}]
 where before and after are null without a commit; a journal file that
 cannot be read is listed as {"id","error"}.`,
 		Example: `  kgroups history

@@ -42,7 +42,7 @@ func TestHistoryAndUndo(t *testing.T) {
 		t.Fatalf("%v:\n%s", err, r.stdout)
 	}
 	if len(raw) != 1 || raw[0]["group"] != opsDefault || raw[0]["kind"] != "reset" || raw[0]["cluster_id"] != "kfake" ||
-		raw[0]["command"] != "reset to latest" {
+		raw[0]["command"] != "reset to latest" || raw[0]["via"] != "kgroups reset" {
 		t.Fatalf("history --group -o json = %v", raw)
 	}
 	resetID := raw[0]["id"].(string)
