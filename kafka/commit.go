@@ -46,7 +46,7 @@ func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offset
 		if err != nil {
 			return fmt.Errorf("read the offsets of group %s before committing: %w", group, err)
 		}
-		if err := c.recordCommit(ctx, group, topic, before, offsets); err != nil {
+		if err := c.recordCommit(ctx, group, topic, "commit", before, offsets); err != nil {
 			return err
 		}
 	}
@@ -87,22 +87,22 @@ func (c *Cluster) CommitOffsetsIfUnchanged(ctx context.Context, group, topic str
 	if err := c.checkUnchanged(ctx, group, topic, before, sortedKeys(offsets)); err != nil {
 		return err
 	}
-	if err := c.recordCommit(ctx, group, topic, before, offsets); err != nil {
+	if err := c.recordCommit(ctx, group, topic, "commit after review", before, offsets); err != nil {
 		return err
 	}
 	return c.commit(ctx, group, topic, offsets)
 }
 
-// recordCommit saves a commit after review in the journal: before holds
-// the commits on the partitions of offsets as they are.
-func (c *Cluster) recordCommit(ctx context.Context, group, topic string, before, offsets map[int32]int64) error {
+// recordCommit saves a commit in the journal, described as command: before
+// holds the commits on the partitions of offsets as they are.
+func (c *Cluster) recordCommit(ctx context.Context, group, topic, command string, before, offsets map[int32]int64) error {
 	shown := make(map[int32]int64, len(offsets))
 	for p := range offsets {
 		if o, ok := before[p]; ok {
 			shown[p] = o
 		}
 	}
-	_, err := c.record(ctx, group, journal.KindCommit, "commit after review", false,
+	_, err := c.record(ctx, group, journal.KindCommit, command, false,
 		[]journal.TopicChange{journal.NewTopicChange(topic, shown, offsets)})
 	return err
 }
