@@ -13,6 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
+
+	"github.com/kgroups/kgroups/kafka/journal"
 )
 
 // DefaultTimeout bounds how long kgroups waits for an unreachable cluster.
@@ -79,6 +81,9 @@ type Cluster struct {
 	cl    *kgo.Client
 	adm   *kadm.Client
 	watch *dialWatch // explains connections that fail: auth, TLS, unreachable
+
+	journal    *journal.Journal // saves each change before it is written; nil: none (see UseJournal)
+	journalSrc JournalSource
 }
 
 // Connect builds a Cluster for cfg without waiting for a broker to answer:

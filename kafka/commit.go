@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/kgroups/kgroups/kafka/journal"
 )
 
 // CommitOffsets commits exactly the given offsets (partition -> next offset
@@ -39,6 +41,15 @@ func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offset
 	}
 	if len(members) > 0 {
 		return &GroupActiveError{Group: group, State: state, Members: members, Op: OpCommit, OwnClientID: c.cfg.clientID()}
+	}
+	if c.journal != nil {
+		before, err := c.commitsOn(ctx, group, topic)
+		if err != nil {
+			return fmt.Errorf("read the offsets of group %s before committing: %w", group, err)
+		}
+		if err := c.recordCommit(ctx, group, topic, "commit", before, offsets); err != nil {
+			return err
+		}
 	}
 	return c.commit(ctx, group, topic, offsets)
 }
@@ -78,7 +89,24 @@ func (c *Cluster) CommitOffsetsIfUnchanged(ctx context.Context, group, topic str
 	if err := c.checkUnchanged(ctx, group, topic, before, sortedKeys(offsets)); err != nil {
 		return err
 	}
+	if err := c.recordCommit(ctx, group, topic, "commit after review", before, offsets); err != nil {
+		return err
+	}
 	return c.commit(ctx, group, topic, offsets)
+}
+
+// recordCommit saves a commit in the journal, described as command: before
+// holds the commits on the partitions of offsets as they are.
+func (c *Cluster) recordCommit(ctx context.Context, group, topic, command string, before, offsets map[int32]int64) error {
+	shown := make(map[int32]int64, len(offsets))
+	for p := range offsets {
+		if o, ok := before[p]; ok {
+			shown[p] = o
+		}
+	}
+	_, err := c.record(ctx, group, journal.KindCommit, command, false,
+		[]journal.TopicChange{journal.NewTopicChange(topic, shown, offsets)})
+	return err
 }
 
 // checkUnchanged reads group's commits on topic and fails with a

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/model"
 )
 
@@ -52,6 +53,9 @@ type ResetSpec struct {
 	Partitions []int32
 	// Now is used by ResetByDuration; time.Now when nil.
 	Now func() time.Time
+	// File names where OffsetMap was read from, for the plan's description;
+	// "" when it was given inline.
+	File string
 }
 
 func (s ResetSpec) describe() string {
@@ -63,6 +67,9 @@ func (s ResetSpec) describe() string {
 	case ResetToOffset:
 		return fmt.Sprintf("reset to offset %d", s.Offset)
 	case ResetToOffsetMap:
+		if s.File != "" {
+			return "reset to the offsets in " + s.File
+		}
 		parts := make([]string, 0, len(s.OffsetMap))
 		for _, p := range sortedKeys(s.OffsetMap) {
 			parts = append(parts, fmt.Sprintf("%d=%d", p, s.OffsetMap[p]))
@@ -256,12 +263,19 @@ func (c *Cluster) PlanReset(ctx context.Context, group, topic string, spec Reset
 }
 
 func checkPartitions(topic string, current []model.PartitionLag, want []int32) error {
+	var missing []string
 	for _, p := range want {
 		if !slices.ContainsFunc(current, func(pl model.PartitionLag) bool { return pl.Partition == p }) {
-			return fmt.Errorf("topic %s has no partition %d (it has %d partitions)", topic, p, len(current))
+			missing = append(missing, fmt.Sprint(p))
 		}
 	}
-	return nil
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("topic %s has no partition %s (it has %d partitions)", topic, missing[0], len(current))
+	}
+	return fmt.Errorf("topic %s has no partitions %s (it has %d partitions)", topic, strings.Join(missing, ", "), len(current))
 }
 
 // targets resolves spec into a requested offset per partition (unclamped).
@@ -441,6 +455,10 @@ func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (_ model.PlanRes
 	if err := c.checkUnchanged(ctx, plan.Group, plan.Topic, plan.Before(), parts); err != nil {
 		return res, err
 	}
+	if _, err := c.record(ctx, plan.Group, planKind(plan), plan.Operation, false,
+		[]journal.TopicChange{journal.NewTopicChange(plan.Topic, plan.Before(), plan.Offsets())}); err != nil {
+		return res, err
+	}
 	os := make(kadm.Offsets)
 	for _, p := range plan.Partitions {
 		os.Add(kadm.Offset{Topic: plan.Topic, Partition: p.Partition, At: p.New, LeaderEpoch: -1})
@@ -470,6 +488,14 @@ func (c *Cluster) Execute(ctx context.Context, plan model.Plan) (_ model.PlanRes
 	return res, nil
 }
 
+// planKind is the journal's kind of change for an executed plan.
+func planKind(plan model.Plan) string {
+	if strings.HasPrefix(plan.Operation, "create") {
+		return journal.KindCreate
+	}
+	return journal.KindReset
+}
+
 func readBack(o int64, ok bool) string {
 	if !ok {
 		return "nothing"
@@ -497,6 +523,20 @@ func (c *Cluster) deleteGroup(ctx context.Context, group string, verify func() e
 	}
 	if verify != nil {
 		if err := verify(); err != nil {
+			return err
+		}
+	}
+	before, err := c.allCommits(ctx, group)
+	if err != nil {
+		return fmt.Errorf("read the offsets of group %s before deleting it: %w", group, err)
+	}
+	changes := make([]journal.TopicChange, 0, len(before))
+	for _, t := range slices.Sorted(maps.Keys(before)) {
+		changes = append(changes, journal.NewTopicChange(t, before[t], nil))
+	}
+	if len(changes) > 0 {
+		// A group without commits loses nothing an undo could restore.
+		if _, err := c.record(ctx, group, journal.KindDelete, "delete group", true, changes); err != nil {
 			return err
 		}
 	}
@@ -544,6 +584,10 @@ func (c *Cluster) deleteGroupOffsets(ctx context.Context, group, topic string, v
 	}
 	if len(commits) == 0 {
 		return fmt.Errorf("group %s has no commits on %s", group, topic)
+	}
+	if _, err := c.record(ctx, group, journal.KindDeleteOffsets, "delete offsets on "+topic, false,
+		[]journal.TopicChange{journal.NewTopicChange(topic, commits, nil)}); err != nil {
+		return err
 	}
 	set := make(kadm.TopicsSet)
 	for p := range commits {

@@ -58,6 +58,10 @@ type app struct {
 	stdout, stderr io.Writer
 	now            func() time.Time // for ages shown to people
 	started        bool             // a command's RunE was entered
+	command        string           // the command running, e.g. "kgroups reset"
+	// ticker starts the clock between samples of lag --check --fail-on;
+	// nil is time.NewTicker. Tests pass one that never waits.
+	ticker func(time.Duration) (<-chan time.Time, func())
 }
 
 // runE wraps a command body so Main can tell cobra's own rejections (usage
@@ -65,6 +69,7 @@ type app struct {
 func (a *app) runE(run func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		a.started = true
+		a.command = cmd.CommandPath()
 		return run(cmd, args)
 	}
 }
@@ -107,10 +112,14 @@ Run without a command to open the terminal UI.`,
 
 	root.AddCommand(
 		newLagCommand(a),
+		newBasesCommand(a),
 		newConsumeCommand(a),
 		newResetCommand(a),
 		newCreateCommand(a),
 		newDeleteCommand(a),
+		newOffsetsCommand(a),
+		newHistoryCommand(a),
+		newUndoCommand(a),
 		newDemoCommand(a),
 		newVersionCommand(a),
 		newConfigCommand(a),

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/journal"
 )
 
 // connection is what a command needs to talk to a cluster: the resolved
@@ -29,7 +30,25 @@ func (a *app) connect(ctx context.Context, s Settings) (*connection, error) {
 		conn.Close()
 		return nil, err
 	}
+	useJournal(conn, a.command)
 	return conn, nil
+}
+
+// useJournal makes every write of conn's Cluster save its undo entry first
+// in the journal (see journalDir), naming the command via.
+func useJournal(conn *connection, via string) {
+	conn.Cluster.UseJournal(journal.New(journalDir()), kafka.JournalSource{Context: conn.Settings.Context, Via: via})
+}
+
+// journalDir is where the undo journal lives: $XDG_STATE_HOME/kgroups or
+// ~/.local/state/kgroups. Without either, writes are refused: the journal
+// cannot be written.
+func journalDir() string {
+	dir, err := journal.DefaultDir()
+	if err != nil {
+		return ""
+	}
+	return dir
 }
 
 // prepare resolves the client configuration (asking for a prompted

@@ -16,10 +16,11 @@ const (
 	ExitOK      = 0 // success
 	ExitError   = 1 // the command failed (cluster unreachable, unknown topic, ...)
 	ExitUsage   = 2 // bad flags or arguments: nothing was attempted
-	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode, offsets moved since planned)
+	ExitRefused = 3 // refused for safety (a live group without --force, a write in read-only mode, offsets moved since planned, the undo journal not writable, an undo on another cluster or a moved group)
+	// ExitCheckFailed: lag --check found a group failing a condition.
+	ExitCheckFailed = 4
 	// ExitNothingRead: consume joined the group (with --force) but read
 	// nothing while the group has lag: live members kept the partitions.
-	// (4 is kept for lag checks that fail.)
 	ExitNothingRead = 5
 
 	// ExitBrokenPipe: stdout's reader went away (consume ... | head). It is
@@ -67,10 +68,13 @@ func exitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &usage):
 		return ExitUsage
+	case errors.Is(err, ErrCheckFailed):
+		return ExitCheckFailed
 	case errors.Is(err, kafka.ErrNotAssigned), errors.Is(err, errNothingRead):
 		return ExitNothingRead
 	case errors.Is(err, ErrRefused), errors.Is(err, kafka.ErrGroupActive),
-		errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved):
+		errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved),
+		errors.Is(err, kafka.ErrJournal), errors.Is(err, kafka.ErrUndoRefused):
 		return ExitRefused
 	case errors.Is(err, syscall.EPIPE):
 		return ExitBrokenPipe

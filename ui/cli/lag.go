@@ -15,6 +15,8 @@ func newLagCommand(a *app) *cobra.Command {
 		partitions bool
 		output     = newOutputFlag("table", "table", "json")
 		watch      watchFlags
+		scope      lagScope
+		check      checkFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "lag",
@@ -37,18 +39,30 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
   {"time","base","groups":[{"group","topic","suffix","status","lag",
     "lag_delta","consume_rate","produce_rate","catch_up_seconds",
     "catch_up_never","time_lag_seconds","partitions":[{"partition","status",
-    "lag"}]}]}`,
+    "lag"}]}]}
+
+--check exits 0 when every group in scope passes its conditions and 4 when
+any fails (--max-lag N, --max-time-lag DURATION, --fail-on STATUS[,STATUS],
+the last sampling every --interval over --window first), printing one line
+per failing group: group, condition, figure. With -o json:
+  [{"group","topic","suffix","condition","figure"}]
+--group GLOB and --topic scope the groups shown or checked; --only-lagging
+keeps the groups with lag. Without --base, lag uses the cluster's only base.`,
 		Example: `  kgroups lag --demo
   kgroups lag --brokers localhost:9092 --base my-batch-consumer --topic spent_detail_topic -o json
-  kgroups lag --demo --watch --interval 2s`,
+  kgroups lag --demo --watch --interval 2s
+  kgroups lag --demo --check --max-lag 1000 --group '*-incremental'`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			s, err := resolveSettings(cmd)
 			if err != nil {
 				return err
 			}
-			if s.Base == "" {
-				return usagef("lag needs a base group prefix: pass --base (or set %s)", envBase)
+			if err := scope.validate(); err != nil {
+				return err
+			}
+			if err := check.validate(cmd, &watch); err != nil {
+				return err
 			}
 			if err := watch.validate(cmd); err != nil {
 				return err
@@ -59,8 +73,17 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
 				return err
 			}
 			defer conn.Close()
+			if conn.Settings.Base == "" {
+				if conn.Settings.Base, err = pickBase(ctx, conn); err != nil {
+					return err
+				}
+				s.Base = conn.Settings.Base
+			}
+			if check.on {
+				return a.runLagCheck(ctx, conn, topic, scope, check, watch, output.value)
+			}
 			if watch.on {
-				return a.runLagWatch(ctx, conn, topic, partitions, output.value, watch)
+				return a.runLagWatch(ctx, conn, topic, partitions, output.value, watch, scope)
 			}
 
 			snap, err := conn.Cluster.Snapshot(ctx, s.Base, kafka.SnapshotOptions{Topic: topic})
@@ -75,6 +98,7 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
 			for _, e := range snap.Errors {
 				fmt.Fprintln(a.stderr, errorLine(ctx, fmt.Errorf("warning: partial data: %w", e)))
 			}
+			snap = scope.apply(snap)
 			if output.value == "json" {
 				return writeLagJSON(a.stdout, snap)
 			}
@@ -86,6 +110,9 @@ commits not moving), STOPPED (lag, no members, commits not moving), UNKNOWN
 	f.BoolVar(&partitions, "partitions", false, "table: list every partition under each group")
 	f.VarP(output, "output", "o", "output format: table (for people) or json (for scripts)")
 	addWatchFlags(f, &watch)
+	f.StringVar(&scope.group, "group", "", "only the groups whose id matches this glob, e.g. '*-incremental'")
+	f.BoolVar(&scope.onlyLagging, "only-lagging", false, "only the groups with lag")
+	addCheckFlags(f, &check)
 	return cmd
 }
 

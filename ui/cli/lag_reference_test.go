@@ -112,6 +112,21 @@ func referenceLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, no
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.SanitizeLine(g.Topic), suffixCell(g.Suffix),
 				stateCell(g.State, g.Error), g.Members, g.Lag, expiredTotal(g), oldestCell(g.Partitions, now))
 		}
+		// Totals per topic, added with lag --check.
+		byTopic := map[string][2]int64{}
+		var topics []string
+		for _, g := range r.Groups {
+			tt, seen := byTopic[g.Topic]
+			if !seen {
+				topics = append(topics, g.Topic)
+			}
+			byTopic[g.Topic] = [2]int64{tt[0] + 1, tt[1] + g.Lag}
+		}
+		slices.Sort(topics)
+		fmt.Fprintln(tw, "\nTOPIC\tGROUPS\tTOTAL LAG")
+		for _, t := range topics {
+			fmt.Fprintf(tw, "%s\t%d\t%d\n", render.Sanitize(t), byTopic[t][0], byTopic[t][1])
+		}
 	}
 	if withPartitions {
 		for _, g := range r.Groups {

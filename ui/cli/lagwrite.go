@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,6 +250,7 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.SanitizeLine(g.Name.Topic), suffixCell(g.Name.Suffix),
 				stateCell(g.State, errText(g.Err)), len(g.Members), g.Lag, expired, ageCell(oldest, now))
 		}
+		writeTopicTotals(tw, snap.Groups)
 	}
 	if withPartitions {
 		var parts []int
@@ -313,4 +315,19 @@ func ageCell(oldest time.Time, now time.Time) string {
 		return "-"
 	}
 	return format.AgeSince(now, oldest) + " ago"
+}
+
+// writeTopicTotals writes the number of groups and their total lag per
+// topic, topics sorted by name.
+func writeTopicTotals(w io.Writer, groups []model.Group) {
+	lag := map[string]int64{}
+	count := map[string]int{}
+	for i := range groups {
+		lag[groups[i].Name.Topic] += groups[i].Lag
+		count[groups[i].Name.Topic]++
+	}
+	fmt.Fprintln(w, "\nTOPIC\tGROUPS\tTOTAL LAG")
+	for _, t := range slices.Sorted(maps.Keys(lag)) {
+		fmt.Fprintf(w, "%s\t%d\t%d\n", render.Sanitize(t), count[t], lag[t])
+	}
 }

@@ -134,7 +134,7 @@ func opsError(err error, group, action string, conn *connection) error {
 	switch {
 	case errors.As(err, &active):
 		return &liveGroupError{active: active, action: action}
-	case errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved):
+	case errors.Is(err, kafka.ErrReadOnly), errors.Is(err, kafka.ErrOffsetsMoved), errors.Is(err, kafka.ErrJournal):
 		return err
 	}
 	return fmt.Errorf("%s of group %s on %s: %w", action, group, conn.Bootstrap(), err)

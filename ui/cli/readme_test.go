@@ -331,7 +331,7 @@ func checkCommand(t *testing.T, c shellCommand) (out []string, checked bool) {
 }
 
 // commandsNeedingCluster are the kgroups commands that connect.
-var commandsNeedingCluster = []string{"lag", "consume", "reset", "create", "delete"}
+var commandsNeedingCluster = []string{"lag", "consume", "reset", "create", "delete", "bases", "export", "undo"}
 
 // runReadmeKgroups runs a kgroups command line in process and checks its
 // exit code. Commands that connect run against a fresh frozen demo cluster
@@ -346,6 +346,7 @@ func runReadmeKgroups(t *testing.T, c shellCommand) []string {
 		t.Setenv(v, "")
 	}
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
 	for _, e := range c.env {
 		name, value, _ := strings.Cut(e, "=")

@@ -21,13 +21,14 @@ type resetOptions struct {
 	byDuration  time.Duration
 	shiftBy     int64
 	fromSuffix  string
+	fromFile    string
 	partitions  []int32
 }
 
 // resetModeFlags are reset's mutually exclusive mode flags, in help order.
 var resetModeFlags = []string{
 	"to-earliest", "to-latest", "to-offset", "to-offset-map", "to-datetime",
-	"by-duration", "shift-by", "from-suffix", "from-default",
+	"by-duration", "shift-by", "from-suffix", "from-default", "from-file",
 }
 
 func newResetCommand(a *app) *cobra.Command {
@@ -48,6 +49,9 @@ Pick exactly one mode:
   --shift-by ±N            N records forward (or back) from the current position
   --from-suffix S2         copy the offsets of the sibling {base}-{topic}-S2
   --from-default           copy the offsets of the default group {base}-{topic}
+  --from-file FILE         the offsets in FILE ("-": stdin), as offsets export
+                           prints them: its JSON or rpk's "topic partition
+                           offset" lines (only those partitions)
 Every target is clamped to the partition's [start, end] and marked when it is.
 
 Without --execute nothing changes: the plan is printed (current → new offset
@@ -80,6 +84,7 @@ with, after --execute, "committed" (read back) and "error" per partition.`,
 	f.Int64Var(&o.shiftBy, "shift-by", 0, "move each partition N records forward (negative: back)")
 	f.StringVar(&o.fromSuffix, "from-suffix", "", "copy the offsets of the sibling group {base}-{topic}-S2")
 	f.Bool("from-default", false, "copy the offsets of the default group {base}-{topic}")
+	f.StringVar(&o.fromFile, "from-file", "", "reset to the offsets in this file (\"-\": stdin), as offsets export prints them (JSON or rpk lines)")
 	f.Int32SliceVar(&o.partitions, "partitions", nil, "only these partitions, comma-separated (default all)")
 	return cmd
 }
@@ -95,6 +100,15 @@ func (a *app) runReset(cmd *cobra.Command, o *resetOptions) error {
 	spec, err := o.spec(cmd, s, a.now)
 	if err != nil {
 		return err
+	}
+	if spec.Mode == kafka.ResetToOffsetMap && o.fromFile != "" {
+		if spec.OffsetMap, err = readOffsetsFile(o.fromFile, a.stdin, o.topic); err != nil {
+			return err
+		}
+		spec.File = o.fromFile
+		if o.fromFile == "-" {
+			spec.File = "stdin"
+		}
 	}
 	ctx := cmd.Context()
 	conn, err := a.connect(ctx, s)
@@ -167,6 +181,14 @@ func (o *resetOptions) spec(cmd *cobra.Command, s Settings, now func() time.Time
 			return spec, err
 		}
 		spec.Mode, spec.OffsetMap = kafka.ResetToOffsetMap, m
+	case "--from-file":
+		if len(o.partitions) > 0 {
+			return spec, usagef("--from-file names its partitions already: leave out --partitions")
+		}
+		if o.fromFile == "" {
+			return spec, usagef("--from-file is empty: name a file, or - for stdin")
+		}
+		spec.Mode = kafka.ResetToOffsetMap // the map is read once the flags are all checked
 	case "--to-datetime":
 		t, err := time.Parse(time.RFC3339, o.toDatetime)
 		if err != nil {

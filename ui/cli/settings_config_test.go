@@ -27,6 +27,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir)
+	// The undo journal of the writes tests make stays in the test's directory.
+	os.Setenv("XDG_STATE_HOME", dir)
 	for _, name := range []string{envConfig, envContext, envBrokers, envBase, envReadOnly} {
 		os.Unsetenv(name)
 	}

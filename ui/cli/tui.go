@@ -80,6 +80,7 @@ func connectTUI(conn *connection) (*kafka.Cluster, error) {
 		return nil, err
 	}
 	conn.Cluster = c
+	useJournal(conn, "kgroups (terminal UI)")
 	return c, nil
 }
 

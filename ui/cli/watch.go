@@ -34,13 +34,14 @@ type watchFlags struct {
 	interval time.Duration
 	window   time.Duration
 	count    int
+	sampling bool // lag --check --fail-on samples over --window like --watch
 	budget   byteSize
 }
 
 func addWatchFlags(f *pflag.FlagSet, w *watchFlags) {
 	f.BoolVar(&w.on, "watch", false, "keep sampling every --interval and print status, rates and catch-up time")
-	f.DurationVar(&w.interval, "interval", defaultWatchInterval, "with --watch: time between samples")
-	f.DurationVar(&w.window, "window", model.DefaultEvalConfig().Window, "with --watch: how far back statuses and rates look (at least 2 intervals)")
+	f.DurationVar(&w.interval, "interval", defaultWatchInterval, "with --watch or --fail-on: time between samples")
+	f.DurationVar(&w.window, "window", model.DefaultEvalConfig().Window, "with --watch or --fail-on: how far back statuses and rates look (at least 2 intervals)")
 	f.IntVar(&w.count, "count", 0, "with --watch: stop after this many samples (0: until interrupted)")
 	w.budget = defaultHistoryBudget
 	f.Var(&w.budget, "history-budget", "with --watch: memory for the lag history of all groups; older samples are thinned to fit")
@@ -48,7 +49,7 @@ func addWatchFlags(f *pflag.FlagSet, w *watchFlags) {
 
 // validate rejects --watch settings that cannot work, before connecting.
 func (w *watchFlags) validate(cmd *cobra.Command) error {
-	if !w.on {
+	if !w.on && !w.sampling {
 		for _, name := range []string{"interval", "window", "count", "history-budget"} {
 			if cmd.Flags().Changed(name) {
 				return usagef("--%s needs --watch", name)
@@ -411,7 +412,7 @@ func statusPainter(r *lipgloss.Renderer) func(model.Status, string) string {
 }
 
 // runLagWatch is lag --watch on an open connection.
-func (a *app) runLagWatch(ctx context.Context, conn *connection, topic string, partitions bool, output string, w watchFlags) error {
+func (a *app) runLagWatch(ctx context.Context, conn *connection, topic string, partitions bool, output string, w watchFlags, scope lagScope) error {
 	o := watchOptions{
 		Base:          conn.Settings.Base,
 		Topic:         topic,
@@ -432,6 +433,7 @@ func (a *app) runLagWatch(ctx context.Context, conn *connection, topic string, p
 	return a.watchLag(ctx, o, func(ctx context.Context) (model.Snapshot, error) {
 		ctx, cancel := context.WithTimeout(ctx, bound)
 		defer cancel()
-		return conn.Cluster.Snapshot(ctx, o.Base, kafka.SnapshotOptions{Topic: topic})
+		snap, err := conn.Cluster.Snapshot(ctx, o.Base, kafka.SnapshotOptions{Topic: topic})
+		return scope.apply(snap), err
 	})
 }
