@@ -100,7 +100,8 @@ func (c *Cluster) UseJournal(j *journal.Journal, src JournalSource) {
 func (c *Cluster) Journal() *journal.Journal { return c.journal }
 
 // ClusterID asks the cluster for its id, the one the journal records.
-func (c *Cluster) ClusterID(ctx context.Context) (string, error) {
+func (c *Cluster) ClusterID(ctx context.Context) (_ string, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	m, err := c.adm.BrokerMetadata(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read the cluster id: %w", err)
@@ -181,7 +182,8 @@ func (u UndoPlan) Empty() bool {
 // refuses with an *OtherClusterError when c is not the cluster e was made
 // on, and, unless force, with a *MovedSinceError when the group's commits
 // are no longer what e left. A corrupt entry returns its error.
-func (c *Cluster) PlanUndo(ctx context.Context, e journal.Entry, force bool) (UndoPlan, error) {
+func (c *Cluster) PlanUndo(ctx context.Context, e journal.Entry, force bool) (_ UndoPlan, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	up := UndoPlan{Entry: e, Now: map[string]map[int32]int64{}}
 	if e.Err != nil {
 		return up, e.Err
@@ -268,7 +270,8 @@ func (r UndoResult) OK() bool {
 // records the undo in the journal, commits the restored offsets (a deleted
 // group is recreated by them), deletes the commits of the partitions that
 // had none, and reads everything back.
-func (c *Cluster) ExecuteUndo(ctx context.Context, up UndoPlan) (UndoResult, error) {
+func (c *Cluster) ExecuteUndo(ctx context.Context, up UndoPlan) (_ UndoResult, err error) {
+	defer c.diagnose(c.watch.mark(), &err)
 	res := UndoResult{DropFailed: map[string]map[int32]error{}}
 	group := up.Entry.Group
 	if err := c.checkWritable(ctx, group, OpReset); err != nil {

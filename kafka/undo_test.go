@@ -95,7 +95,7 @@ func TestUndoEachWrite(t *testing.T) {
 			return err
 		}},
 		{"create", "g-new", func(t *testing.T, f opsFixture) error {
-			plan, err := f.c.PlanCreate(ctx, "g-new", "events", "latest")
+			plan, err := f.c.PlanCreate(ctx, "g-new", "events", kafka.CreateStart{At: kafka.CreateAtLatest})
 			if err != nil {
 				return err
 			}

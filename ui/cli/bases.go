@@ -76,7 +76,7 @@ func writeBases(w io.Writer, format string, bases []model.BaseCount) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "BASE\tGROUPS")
 	for _, b := range bases {
-		fmt.Fprintf(tw, "%s\t%d\n", render.Sanitize(b.Base), b.Groups)
+		fmt.Fprintf(tw, "%s\t%d\n", render.SanitizeLine(b.Base), b.Groups)
 	}
 	return tw.Flush()
 }

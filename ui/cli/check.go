@@ -18,6 +18,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -145,7 +146,7 @@ func (c checkFlags) describe(f model.CheckFailure) (condition, figure string) {
 	case model.CheckMaxLag:
 		return fmt.Sprintf("lag > %d", c.check.MaxLag), strconv.FormatInt(f.Lag, 10)
 	case model.CheckMaxTimeLag:
-		return "time lag > " + shortDuration(c.check.MaxTimeLag), shortDuration(f.TimeLag)
+		return "time lag > " + format.Duration(c.check.MaxTimeLag), format.Duration(f.TimeLag)
 	case model.CheckStatus:
 		return "status " + f.Status.String(), f.Status.String()
 	default:
@@ -263,7 +264,7 @@ func (a *app) sampleStatuses(ctx context.Context, take snapshotFunc, w watchFlag
 	ticks, stop := ticker(w.interval)
 	defer stop()
 	o := watchOptions{Interval: w.interval, Window: w.window}
-	history := model.NewHistory(o.capacity())
+	history := model.NewHistoryWith(model.HistoryOptions{Capacity: model.HistoryCapacity(o.Window, o.Interval), Budget: o.HistoryBudget})
 	var snap model.Snapshot
 	var first time.Time
 	for i := range samples {
@@ -305,7 +306,7 @@ func writeCheck(w io.Writer, output string, results []checkResult) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", render.Sanitize(r.Group), r.Condition, render.Sanitize(r.Figure))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", render.SanitizeLine(r.Group), r.Condition, render.SanitizeLine(r.Figure))
 	}
 	return tw.Flush()
 }
@@ -326,7 +327,7 @@ func pickBase(ctx context.Context, conn *connection) (string, error) {
 	}
 	names := make([]string, 0, len(bases))
 	for _, b := range bases {
-		names = append(names, fmt.Sprintf("%s (%d group(s))", render.Sanitize(b.Base), b.Groups))
+		names = append(names, fmt.Sprintf("%s (%d group(s))", render.SanitizeLine(b.Base), b.Groups))
 	}
 	return "", usagef("lag needs a base group prefix: pass --base (or set %s); the cluster has %d: %s", envBase, len(bases), strings.Join(names, ", "))
 }

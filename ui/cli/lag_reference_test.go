@@ -125,7 +125,7 @@ func referenceLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, no
 		slices.Sort(topics)
 		fmt.Fprintln(tw, "\nTOPIC\tGROUPS\tTOTAL LAG")
 		for _, t := range topics {
-			fmt.Fprintf(tw, "%s\t%d\t%d\n", render.Sanitize(t), byTopic[t][0], byTopic[t][1])
+			fmt.Fprintf(tw, "%s\t%d\t%d\n", render.SanitizeLine(t), byTopic[t][0], byTopic[t][1])
 		}
 	}
 	if withPartitions {

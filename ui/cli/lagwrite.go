@@ -328,6 +328,6 @@ func writeTopicTotals(w io.Writer, groups []model.Group) {
 	}
 	fmt.Fprintln(w, "\nTOPIC\tGROUPS\tTOTAL LAG")
 	for _, t := range slices.Sorted(maps.Keys(lag)) {
-		fmt.Fprintf(w, "%s\t%d\t%d\n", render.Sanitize(t), count[t], lag[t])
+		fmt.Fprintf(w, "%s\t%d\t%d\n", render.SanitizeLine(t), count[t], lag[t])
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/model"
+	uiformat "github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -94,15 +95,15 @@ func writeHistory(w io.Writer, format, dir string, entries []journal.Entry, a *a
 	fmt.Fprintln(tw, "ID\tAGE\tGROUP\tCHANGE\tTOPICS\tCONTEXT")
 	for _, e := range entries {
 		if e.Err != nil {
-			fmt.Fprintf(tw, "%s\t?\t(unreadable: see the warning)\t\t\t\n", render.Sanitize(e.ID))
+			fmt.Fprintf(tw, "%s\t?\t(unreadable: see the warning)\t\t\t\n", render.SanitizeLine(e.ID))
 			continue
 		}
 		ctxName := e.Context
 		if ctxName == "" {
 			ctxName = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s ago\t%s\t%s\t%s\t%s\n", e.ID, formatAge(a.now(), e.Time), render.Sanitize(e.Group),
-			render.Sanitize(e.Command), render.Sanitize(strings.Join(e.TopicNames(), ",")), render.Sanitize(ctxName))
+		fmt.Fprintf(tw, "%s\t%s ago\t%s\t%s\t%s\t%s\n", e.ID, uiformat.AgeSince(a.now(), e.Time), render.SanitizeLine(e.Group),
+			render.SanitizeLine(e.Command), render.SanitizeLine(strings.Join(e.TopicNames(), ",")), render.SanitizeLine(ctxName))
 	}
 	return tw.Flush()
 }
@@ -270,7 +271,7 @@ func writeUndo(w io.Writer, format string, up kafka.UndoPlan, res *kafka.UndoRes
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(w, "change %s: %s of group %s, made %s\n\n", r.ID, render.Sanitize(r.Command), render.Sanitize(r.Group),
+	fmt.Fprintf(w, "change %s: %s of group %s, made %s\n\n", r.ID, render.SanitizeLine(r.Command), render.SanitizeLine(r.Group),
 		up.Entry.Time.UTC().Format(timeLayout))
 	for i, p := range r.Plans {
 		if i > 0 {
@@ -288,7 +289,7 @@ func writeUndo(w io.Writer, format string, up kafka.UndoPlan, res *kafka.UndoRes
 				verb += fmt.Sprintf(" but partition(s) %s did not", joinPartitions(slices.Sorted(maps.Keys(failed))))
 			}
 		}
-		fmt.Fprintf(w, "topic %s: partition(s) %s had no commit before the change and %s\n", render.Sanitize(d.Topic),
+		fmt.Fprintf(w, "topic %s: partition(s) %s had no commit before the change and %s\n", render.SanitizeLine(d.Topic),
 			joinPartitions(d.Partitions), verb)
 	}
 	return nil
