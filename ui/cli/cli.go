@@ -108,6 +108,7 @@ Run without a command to open the terminal UI.`,
 	root.AddCommand(
 		newLagCommand(a),
 		newConsumeCommand(a),
+		newTailCommand(a),
 		newResetCommand(a),
 		newCreateCommand(a),
 		newDeleteCommand(a),
