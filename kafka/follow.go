@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -34,7 +35,7 @@ type FollowRequest struct {
 // of a partition is emitted once, in offset order. Like PeekEach, it fetches
 // partitions directly with a client of its own, which it closes before
 // returning: no group is joined or created, nothing is committed, and no
-// goroutine of it is left running.
+// goroutine of it is left running. The batch is only valid during the call.
 //
 // It ends:
 //   - when ctx ends, returning ctx's error (wrapped; match it with
@@ -54,24 +55,64 @@ type FollowRequest struct {
 //
 // It returns the number of records emitted.
 func (c *Cluster) Follow(ctx context.Context, req FollowRequest, emit func([]model.Record) error) (int, error) {
+	s, err := c.OpenFollow(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	s.reuse = true // emit copies what it keeps
+	emitted := 0
+	for {
+		batch, err := s.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return emitted, nil
+		}
+		if err != nil {
+			return emitted, err
+		}
+		if err := emit(batch); err != nil {
+			return emitted, err
+		}
+		emitted += len(batch)
+		clear(batch) // let the fetched buffers go
+	}
+}
+
+// FollowStream is a follow read one fetch at a time, for a caller that
+// pulls: a terminal UI's command that fetches a chunk and re-arms itself.
+// Follow describes what it reads and when it ends. It is not safe for
+// concurrent use; Close it when done (cancelling the context of a pending
+// Next first makes that Next return at once).
+type FollowStream struct {
+	c      *Cluster
+	cl     *kgo.Client
+	topic  string
+	until  time.Time
+	next   map[int32]int64 // partitions still read -> next offset expected
+	stopAt map[int32]int64 // once the clock passed until: end offsets to read up to
+	read   int
+	reuse  bool // Next may reuse its batch (Follow's emit copies)
+	batch  []model.Record
+}
+
+// OpenFollow plans a follow (where each partition starts) and starts its
+// client; no record is fetched before the first Next.
+func (c *Cluster) OpenFollow(ctx context.Context, req FollowRequest) (*FollowStream, error) {
 	if req.Last < 0 {
-		return 0, fmt.Errorf("follow %s: negative record count %d", req.Topic, req.Last)
+		return nil, fmt.Errorf("follow %s: negative record count %d", req.Topic, req.Last)
 	}
 	ranges, err := c.PeekPlan(ctx, PeekRequest{
 		Topic: req.Topic, Group: req.Group, From: req.From, Offset: req.Offset,
 		Time: req.Time, Max: req.Last, Partition: req.Partition,
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	f := &follower{
-		c: c, topic: req.Topic, until: req.Until, emit: emit,
-		next: make(map[int32]int64, len(ranges)),
-	}
+	s := &FollowStream{c: c, topic: req.Topic, until: req.Until, next: make(map[int32]int64, len(ranges))}
 	starts := make(map[int32]kgo.Offset, len(ranges))
 	for _, r := range ranges {
 		starts[r.Partition] = kgo.NewOffset().At(r.From)
-		f.next[r.Partition] = r.From
+		s.next[r.Partition] = r.From
 	}
 	// A direct client: no group, no commits. Control records are kept so
 	// that the position reaches the end offset when a transaction marker
@@ -82,134 +123,129 @@ func (c *Cluster) Follow(ctx context.Context, req FollowRequest, emit func([]mod
 	)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return 0, fmt.Errorf("follow %s: %w", req.Topic, err)
+		return nil, fmt.Errorf("follow %s: %w", req.Topic, err)
 	}
-	defer cl.Close()
-	f.cl = cl
-	err = f.run(ctx)
-	return f.emitted, err
+	s.cl = cl
+	return s, nil
 }
 
-// follower is the state of one Follow.
-type follower struct {
-	c       *Cluster
-	cl      *kgo.Client
-	topic   string
-	until   time.Time
-	emit    func([]model.Record) error
-	next    map[int32]int64 // partitions still read -> next offset expected
-	stopAt  map[int32]int64 // once the clock passed until: end offsets to read up to
-	emitted int
-	batch   []model.Record
-}
+// Close stops the stream's client and its fetches.
+func (s *FollowStream) Close() { s.cl.Close() }
 
-func (f *follower) run(ctx context.Context) error {
-	for len(f.next) > 0 {
+// Next waits for the next fetch that brings records and returns them,
+// sorted by partition, then offset (the slice is the caller's). It returns
+// io.EOF once the follow reached its Until on every partition, and ctx's
+// error (wrapped) when ctx ends first.
+func (s *FollowStream) Next(ctx context.Context) ([]model.Record, error) {
+	for len(s.next) > 0 {
 		pollCtx, cancel := ctx, context.CancelFunc(func() {})
-		if !f.until.IsZero() && f.stopAt == nil {
-			pollCtx, cancel = context.WithDeadline(ctx, f.until)
+		if !s.until.IsZero() && s.stopAt == nil {
+			pollCtx, cancel = context.WithDeadline(ctx, s.until)
 		}
-		fetches := f.cl.PollFetches(pollCtx)
+		fetches := s.cl.PollFetches(pollCtx)
 		cancel()
 		if fetches.IsClientClosed() {
-			return fmt.Errorf("follow %s: client closed", f.topic)
+			return nil, fmt.Errorf("follow %s: closed", s.topic)
 		}
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("follow %s: %d records read: %w", f.topic, f.emitted, err)
+			return nil, fmt.Errorf("follow %s: %d records read: %w", s.topic, s.read, err)
 		}
-		if err := f.take(fetches); err != nil {
-			return err
+		batch, err := s.take(fetches)
+		if err != nil {
+			return nil, err
 		}
-		if !f.until.IsZero() && f.stopAt == nil && !time.Now().Before(f.until) {
+		if !s.until.IsZero() && s.stopAt == nil && !time.Now().Before(s.until) {
 			// The clock passed until: read on up to the ends as they are now.
-			if err := f.listStops(ctx); err != nil {
-				return err
+			if err := s.listStops(ctx); err != nil {
+				return nil, err
 			}
 		}
-		f.finishReached()
+		s.finishReached()
+		if len(batch) > 0 {
+			s.read += len(batch)
+			return batch, nil
+		}
 	}
-	return nil
+	return nil, io.EOF
 }
 
-// take emits the records of one poll and drops the partitions that reached
-// until.
-func (f *follower) take(fetches kgo.Fetches) error {
+// take returns the records of one poll and drops the partitions that
+// reached until.
+func (s *FollowStream) take(fetches kgo.Fetches) ([]model.Record, error) {
 	for _, fe := range fetches.Errors() {
 		if errors.Is(fe.Err, context.DeadlineExceeded) || errors.Is(fe.Err, context.Canceled) {
 			continue // our own poll deadline at until
 		}
-		if _, reading := f.next[fe.Partition]; reading || fe.Partition < 0 {
-			return fmt.Errorf("follow %s/%d: %w", fe.Topic, fe.Partition, fe.Err)
+		if _, reading := s.next[fe.Partition]; reading || fe.Partition < 0 {
+			return nil, fmt.Errorf("follow %s/%d: %w", fe.Topic, fe.Partition, fe.Err)
 		}
 	}
 	var done []int32
-	f.batch = f.batch[:0]
+	batch := s.batch[:0]
+	if !s.reuse {
+		batch = nil
+	}
 	fetches.EachRecord(func(rec *kgo.Record) {
-		next, reading := f.next[rec.Partition]
+		next, reading := s.next[rec.Partition]
 		if !reading || rec.Offset < next {
-			return // finished, or already emitted
+			return // finished, or already returned
 		}
-		if !f.until.IsZero() && !rec.Timestamp.Before(f.until) && !rec.Attrs.IsControl() {
-			delete(f.next, rec.Partition)
+		if !s.until.IsZero() && !rec.Timestamp.Before(s.until) && !rec.Attrs.IsControl() {
+			delete(s.next, rec.Partition)
 			done = append(done, rec.Partition)
 			return
 		}
-		f.next[rec.Partition] = rec.Offset + 1
+		s.next[rec.Partition] = rec.Offset + 1
 		if !rec.Attrs.IsControl() {
-			f.batch = append(f.batch, modelRecord(rec))
+			batch = append(batch, modelRecord(rec))
 		}
 	})
+	if s.reuse {
+		s.batch = batch
+	}
 	if len(done) > 0 {
-		f.cl.PauseFetchPartitions(map[string][]int32{f.topic: done})
+		s.cl.PauseFetchPartitions(map[string][]int32{s.topic: done})
 	}
-	if len(f.batch) == 0 {
-		return nil
+	if !slices.IsSortedFunc(batch, compareRecords) {
+		slices.SortFunc(batch, compareRecords)
 	}
-	if !slices.IsSortedFunc(f.batch, compareRecords) {
-		slices.SortFunc(f.batch, compareRecords)
-	}
-	err := f.emit(f.batch)
-	if err == nil {
-		f.emitted += len(f.batch)
-	}
-	clear(f.batch) // let the fetched buffers go
-	return err
+	return batch, nil
 }
 
 // listStops records the end offsets of the partitions still read, once the
 // clock passed until.
-func (f *follower) listStops(ctx context.Context) error {
-	ends, err := f.c.adm.ListEndOffsets(ctx, f.topic)
+func (s *FollowStream) listStops(ctx context.Context) error {
+	ends, err := s.c.adm.ListEndOffsets(ctx, s.topic)
 	if err != nil {
-		return fmt.Errorf("follow %s: list end offsets at %s: %w", f.topic, f.until.Format(time.RFC3339), err)
+		return fmt.Errorf("follow %s: list end offsets at %s: %w", s.topic, s.until.Format(time.RFC3339), err)
 	}
-	f.stopAt = make(map[int32]int64, len(f.next))
-	for p := range f.next {
-		o, ok := ends.Lookup(f.topic, p)
+	s.stopAt = make(map[int32]int64, len(s.next))
+	for p := range s.next {
+		o, ok := ends.Lookup(s.topic, p)
 		switch {
 		case !ok:
-			return fmt.Errorf("follow %s/%d: no end offset listed", f.topic, p)
+			return fmt.Errorf("follow %s/%d: no end offset listed", s.topic, p)
 		case o.Err != nil:
-			return fmt.Errorf("follow %s/%d: end offset: %w", f.topic, p, o.Err)
+			return fmt.Errorf("follow %s/%d: end offset: %w", s.topic, p, o.Err)
 		}
-		f.stopAt[p] = o.Offset
+		s.stopAt[p] = o.Offset
 	}
 	return nil
 }
 
 // finishReached drops the partitions read up to their stop offset.
-func (f *follower) finishReached() {
-	if f.stopAt == nil {
+func (s *FollowStream) finishReached() {
+	if s.stopAt == nil {
 		return
 	}
 	var done []int32
-	for p, next := range f.next {
-		if next >= f.stopAt[p] {
-			delete(f.next, p)
+	for p, next := range s.next {
+		if next >= s.stopAt[p] {
+			delete(s.next, p)
 			done = append(done, p)
 		}
 	}
-	if len(done) > 0 && len(f.next) > 0 {
-		f.cl.PauseFetchPartitions(map[string][]int32{f.topic: done})
+	if len(done) > 0 && len(s.next) > 0 {
+		s.cl.PauseFetchPartitions(map[string][]int32{s.topic: done})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"runtime"
 	"sync"
@@ -335,5 +336,56 @@ func TestFollowLeavesGroupsAndOffsetsAlone(t *testing.T) {
 	}
 	if !reflect.DeepEqual(offsetsAfter.Offsets(), offsetsBefore.Offsets()) {
 		t.Errorf("commits changed:\nbefore %v\nafter  %v", offsetsBefore.Offsets(), offsetsAfter.Offsets())
+	}
+}
+
+// TestFollowStreamPullsChunks is the pull form a terminal UI uses: one Next
+// per command, the records the caller's to keep, io.EOF at until, the
+// context's error when it is cancelled.
+func TestFollowStreamPullsChunks(t *testing.T) {
+	f := newFollowFixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := f.cluster.OpenFollow(ctx, kafka.FollowRequest{Topic: followTopic, From: kafka.PeekEarliest, Until: time.Now().Add(300 * time.Millisecond)})
+	if err != nil {
+		t.Fatalf("OpenFollow: %v", err)
+	}
+	defer s.Close()
+	var kept [][]model.Record
+	for {
+		batch, err := s.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		kept = append(kept, batch)
+	}
+	got := map[int32][]string{}
+	for _, batch := range kept {
+		for _, r := range batch {
+			got[r.Partition] = append(got[r.Partition], fmt.Sprintf("%d@%d=%s", r.Partition, r.Offset, r.Value))
+		}
+	}
+	for p := range int32(3) {
+		var want []string
+		for i := range 5 {
+			want = append(want, fmt.Sprintf("%d@%d=old-%d-%d", p, i, p, i))
+		}
+		if !reflect.DeepEqual(got[p], want) {
+			t.Errorf("partition %d: kept %v, want %v (a later Next must not overwrite an earlier batch)", p, got[p], want)
+		}
+	}
+
+	s2, err := f.cluster.OpenFollow(ctx, kafka.FollowRequest{Topic: followTopic, From: kafka.PeekEnd})
+	if err != nil {
+		t.Fatalf("OpenFollow: %v", err)
+	}
+	defer s2.Close()
+	pending, stop := context.WithCancel(ctx)
+	go func() { time.Sleep(50 * time.Millisecond); stop() }()
+	if _, err := s2.Next(pending); !errors.Is(err, context.Canceled) {
+		t.Errorf("Next on a cancelled context: %v, want context.Canceled", err)
 	}
 }
