@@ -60,8 +60,8 @@ group has read all of the topic only when its lag is 0 (else exit 5).
 
 With --peek, it reads without joining any group and never commits: from the
 group's committed position (earliest where none), or from --from-offset,
---from-time or the --last N records of each partition, optionally of one
---partition. A peek prints records as they arrive: by partition, then
+--from-time, --from-beginning or the --last N records of each partition,
+optionally of one --partition. A peek prints records as they arrive: by partition, then
 offset, within each fetch from the brokers (one partition's records are
 always in offset order; a later fetch may bring a lower partition).
 
