@@ -206,6 +206,19 @@ func TestFilterCountsMatches(t *testing.T) {
 	if want := "2 matches in 19 records of mixed scanned; nothing committed\n"; r.stderr != want {
 		t.Errorf("stderr %q, want %q", r.stderr, want)
 	}
+
+	// With --last, -n is how many records of each partition to scan.
+	r = kgroups(t, "consume", "--peek", "--last", "--partition", "0", "-n", "10", "--jq", ".amount.value > 100",
+		"--topic", mixedTopic, "--brokers", f.brokers, "-o", "jsonl")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got, want := printedAt(t, r.stdout), []string{"0@24"}; !slices.Equal(got, want) {
+		t.Errorf("--last -n 10 printed %v, want %v", got, want)
+	}
+	if want := "1 match in 10 records of mixed scanned; nothing committed\n"; r.stderr != want {
+		t.Errorf("--last -n 10: stderr %q, want %q", r.stderr, want)
+	}
 }
 
 // TestBadFiltersAreUsageErrors checks that a bad filter exits 2 before
