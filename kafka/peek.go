@@ -29,6 +29,9 @@ const (
 	PeekLast
 	// PeekEarliest starts at the log start offset.
 	PeekEarliest
+	// PeekEnd starts at the log end (the high watermark): a peek reads
+	// nothing, a follow only the records produced after it started.
+	PeekEnd
 )
 
 // String names the mode the way flags and messages spell it.
@@ -44,6 +47,8 @@ func (f PeekFrom) String() string {
 		return "last"
 	case PeekEarliest:
 		return "earliest"
+	case PeekEnd:
+		return "end"
 	}
 	return fmt.Sprintf("PeekFrom(%d)", int(f))
 }
@@ -174,6 +179,10 @@ func (c *Cluster) placeFrom(ctx context.Context, req PeekRequest, ranges []PeekR
 	case PeekEarliest:
 		for i := range ranges {
 			ranges[i].From = ranges[i].Start
+		}
+	case PeekEnd:
+		for i := range ranges {
+			ranges[i].From = ranges[i].End
 		}
 	case PeekOffset:
 		for i := range ranges {

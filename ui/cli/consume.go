@@ -10,6 +10,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/model/filter"
 	"github.com/kgroups/kgroups/ui/render"
 )
 
@@ -23,10 +24,20 @@ type consumeOptions struct {
 	output *outputFlag
 
 	// Where a peek starts; only with --peek.
-	fromOffset int64
-	fromTime   string
-	last       bool
-	partition  int32
+	fromOffset    int64
+	fromTime      string
+	last          bool
+	fromBeginning bool
+	partition     int32
+
+	// Follow: with --peek, read on as records arrive (tail sets it).
+	follow bool
+	until  string
+	untilT time.Time
+
+	// Filters: for peek, follow and consume alike.
+	filterSpec filter.Spec
+	filter     *filter.Filter
 }
 
 func newConsumeCommand(a *app) *cobra.Command {
@@ -49,17 +60,30 @@ group has read all of the topic only when its lag is 0 (else exit 5).
 
 With --peek, it reads without joining any group and never commits: from the
 group's committed position (earliest where none), or from --from-offset,
---from-time or the --last N records of each partition, optionally of one
---partition. A peek prints records as they arrive: by partition, then
+--from-time, --from-beginning or the --last N records of each partition,
+optionally of one --partition. A peek prints records as they arrive: by partition, then
 offset, within each fetch from the brokers (one partition's records are
 always in offset order; a later fetch may bring a lower partition).
+
+With --peek --follow (or kgroups tail), it reads on as records are produced
+and prints them as they arrive, never joining a group or committing: from
+the log end, or from where --from-beginning, --from-offset, --from-time or
+--last (the last -n records of each partition, like tail -n 10 -f) say.
+It runs until Ctrl-C (exit 0), until --until TIME (a partition ends at its
+first record stamped at or after TIME; once the clock passes TIME it reads
+on only up to the end offsets of that moment), or until -n records were
+printed when -n is given without --last.
+
+` + filterHelp + `
 
 -o jsonl prints one JSON object per record, a stable format for scripts:
   {"topic","partition","offset","timestamp","key","value","headers":[{"key","value"}]}
 -o pretty (the default on a terminal) indents and colours the records.`,
 		Example: `  kgroups consume --demo --topic spent_detail_topic --suffix incremental -n 10
   kgroups consume --demo --topic user_events --suffix analytics -n 5 --peek -o jsonl
-  kgroups consume --demo --topic spent_detail_topic -n 3 --peek --last`,
+  kgroups consume --demo --topic spent_detail_topic -n 3 --peek --last
+  kgroups consume --demo --topic spent_detail_topic --peek --follow --jq '.amount.value > 100'
+  kgroups consume --demo --topic user_events --peek -n 5 --from-beginning --grep login`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			return a.runConsume(cmd, &o)
@@ -68,16 +92,49 @@ always in offset order; a later fetch may bring a lower partition).
 	f := cmd.Flags()
 	f.StringVar(&o.topic, "topic", "", "topic to read (required)")
 	f.StringVar(&o.suffix, "suffix", "", "use the group {base}-{topic}-{suffix} instead of the default {base}-{topic}")
-	f.IntVarP(&o.max, "max", "n", 0, "number of records to read (required; fewer only at the end of the log)")
+	f.IntVarP(&o.max, "max", "n", 0, "number of records to read, of matches with a filter (required, but optional with --follow)")
 	f.BoolVar(&o.peek, "peek", false, "read without joining the group and never commit")
 	f.BoolVar(&o.force, "force", false, "join the group even if live members hold it (rebalances them)")
-	f.VarP(o.output, "output", "o", "output format: jsonl or pretty (default pretty on a terminal, else jsonl)")
-	f.Int64Var(&o.fromOffset, "from-offset", 0, "with --peek: start at this offset on every partition read")
-	f.StringVar(&o.fromTime, "from-time", "", "with --peek: start at the first record at or after this RFC 3339 time")
-	f.BoolVar(&o.last, "last", false, "with --peek: read the last N records of each partition")
-	f.Int32Var(&o.partition, "partition", 0, "with --peek: read only this partition")
+	f.BoolVar(&o.follow, "follow", false, "with --peek: read on as records arrive, until Ctrl-C, --until or -n")
+	addReadFlags(cmd, &o, "with --peek: ")
 	return cmd
 }
+
+// addReadFlags adds the flags consume and tail share: output, start
+// position, partition, --until and the filters. only prefixes the help of
+// the flags that consume takes only with --peek.
+func addReadFlags(cmd *cobra.Command, o *consumeOptions, only string) {
+	f := cmd.Flags()
+	f.VarP(o.output, "output", "o", "output format: jsonl or pretty (default pretty on a terminal, else jsonl)")
+	f.Int64Var(&o.fromOffset, "from-offset", 0, only+"start at this offset on every partition read")
+	f.StringVar(&o.fromTime, "from-time", "", only+"start at the first record at or after this RFC 3339 time")
+	f.BoolVar(&o.last, "last", false, only+"start with the last N records of each partition")
+	f.BoolVar(&o.fromBeginning, "from-beginning", false, only+"start at the log start of every partition read")
+	f.Int32Var(&o.partition, "partition", 0, only+"read only this partition")
+	untilOnly := "with --follow: "
+	if only == "" {
+		untilOnly = ""
+	}
+	f.StringVar(&o.until, "until", "", untilOnly+"stop at this RFC 3339 time")
+	f.StringVar(&o.filterSpec.Key, "key", "", "keep records whose key matches this glob")
+	f.StringArrayVar(&o.filterSpec.Headers, "header", nil, "keep records with a header K whose value matches a glob: K=GLOB (repeatable; all must hold)")
+	f.StringVar(&o.filterSpec.Grep, "grep", "", "keep records whose value contains this text, ignoring case")
+	f.StringVar(&o.filterSpec.JQ, "jq", "", "keep records whose JSON value makes this jq expression true (not false or null)")
+}
+
+// filterHelp explains the filters in the help of consume and tail.
+const filterHelp = `Filters (--key GLOB, --header K=GLOB, --grep TEXT, --jq EXPR; a record is
+kept when it meets all of them) work on peek, follow and consume alike; with
+a filter, -n counts matches, and stderr says how many records were scanned.
+Globs match the whole key or header value: * any run of characters, ? one
+character, [a-z] and [!a-z] classes, \ quotes the next character. --grep
+ignores case. --jq keeps a record when the expression over its value parsed
+as JSON is true (anything but false and null; a runtime error is no match);
+values that are not JSON, and tombstones, never match. A consume that
+commits writes the matches and commits every record it scanned, matching or
+not, once the matches are written: never past what was scanned and written.
+A bad glob, a header without = or a jq expression that does not compile is
+a usage error (exit 2) before connecting.`
 
 func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	s, err := resolveSettings(cmd)
@@ -110,8 +167,13 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	if s.Base != "" {
 		group = model.GroupName{Base: s.Base, Topic: o.topic, Suffix: o.suffix}.String()
 	}
-	if !o.peek {
+	switch {
+	case !o.peek:
 		return a.consumeDelivered(ctx, conn, o, group)
+	case o.follow:
+		return a.runFollow(ctx, conn, o, req)
+	case !o.filter.Empty():
+		return a.filteredPeek(ctx, conn, o, req)
 	}
 	n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value)
 	if err != nil {
@@ -130,11 +192,15 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 	req := kafka.PeekRequest{Topic: o.topic, Max: o.max}
 	switch {
 	case o.topic == "":
-		return req, usagef("consume needs --topic")
-	case !f.Changed("max"):
+		return req, usagef("%s needs --topic", cmd.Name())
+	case o.follow && !o.peek:
+		return req, usagef("--follow works only with --peek: a follow never joins the group nor commits")
+	case !f.Changed("max") && !o.follow:
 		return req, usagef("consume needs -n N, the number of records to read")
-	case o.max < 1:
+	case f.Changed("max") && o.max < 1:
 		return req, usagef("-n must be at least 1, got %d", o.max)
+	case o.follow && o.last && !f.Changed("max"):
+		return req, usagef("--last needs -n N, the number of records of each partition to start with")
 	case !o.peek && s.Base == "":
 		return req, usagef("consume needs a base group prefix to name the group: pass --base (or set %s), or read without a group with --peek", envBase)
 	case o.peek && o.force:
@@ -150,7 +216,7 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 	}
 
 	var starts []string
-	for _, name := range []string{"from-offset", "from-time", "last", "partition"} {
+	for _, name := range []string{"from-offset", "from-time", "last", "from-beginning", "partition"} {
 		if !f.Changed(name) {
 			continue
 		}
@@ -164,6 +230,21 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 	if len(starts) > 1 {
 		return req, usagef("%s and %s cannot be used together: pick one start position", starts[0], starts[1])
 	}
+	if f.Changed("until") {
+		if !o.follow {
+			return req, usagef("--until works only with --follow: a peek or a consume stops at the log end")
+		}
+		t, err := time.Parse(time.RFC3339, o.until)
+		if err != nil {
+			return req, usagef("--until %q is not an RFC 3339 time such as 2025-01-31T09:00:00Z", o.until)
+		}
+		o.untilT = t
+	}
+	flt, err := filter.Compile(o.filterSpec)
+	if err != nil {
+		return req, usagef("%v", err)
+	}
+	o.filter = flt
 
 	switch {
 	case f.Changed("from-offset"):
@@ -182,6 +263,10 @@ func (o *consumeOptions) validate(cmd *cobra.Command, s Settings) (kafka.PeekReq
 		req.From, req.Time = kafka.PeekTimestamp, t
 	case o.last:
 		req.From = kafka.PeekLast
+	case o.fromBeginning:
+		req.From = kafka.PeekEarliest
+	case o.follow:
+		req.From = kafka.PeekEnd
 	case s.Base != "":
 		req.From = kafka.PeekCommitted
 		req.Group = model.GroupName{Base: s.Base, Topic: o.topic, Suffix: o.suffix}.String()
@@ -217,6 +302,13 @@ func (e *deliveryError) Unwrap() error { return e.err }
 // nothing is committed that the reader did not get (at-least-once). A write
 // error stops at once with the chunk uncommitted; SIGINT or SIGTERM stops
 // reading, and what was written by then is committed.
+//
+// With a filter, each chunk's matching records are written and flushed, and
+// then the whole chunk is committed, matching or not: the commit covers what
+// was scanned and never goes past it. -n counts matches: a chunk holding
+// more matches than -n still wants is not written; it is read again cut
+// just before the first match too many, so nothing past the last match
+// written is committed.
 func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consumeOptions, group string) error {
 	defer catchSIGPIPE()()
 	reg, err := kafka.NewConsumerPool(conn.Settings.Base, conn.Config, kafka.WithForce(o.force))
@@ -226,22 +318,53 @@ func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consume
 	defer reg.Close()
 
 	out := a.newRecordWriter(o.output.value)
-	committed := 0
-	for committed < o.max && ctx.Err() == nil {
-		want := min(consumeChunk, o.max-committed)
-		got := 0
+	filtered := !o.filter.Empty()
+	committed := 0 // records scanned, written if they matched, and committed
+	matched := 0   // of those, the ones that matched (all of them without a filter)
+	cut := 0       // >0: the next chunk is cut to this many records
+	delivered := func() string { return deliveredMsg(committed, matched, filtered, group) }
+	for matched < o.max && ctx.Err() == nil {
+		want := min(consumeChunk, o.max-matched)
+		if filtered {
+			want = consumeChunk
+		}
+		if cut > 0 {
+			want, cut = cut, 0
+		}
+		got, wrote := 0, 0
 		err := reg.ConsumeFunc(ctx, o.topic, o.suffix, want, func(recs []model.Record) error {
-			if err := out.write(recs); err != nil {
+			keep := recs
+			if filtered {
+				keep = nil
+				for i := range recs {
+					if !o.filter.Match(&recs[i]) {
+						continue
+					}
+					if matched+len(keep) == o.max {
+						// A match past -n: write nothing now, read
+						// again up to just before it.
+						return &overshoot{before: i}
+					}
+					keep = append(keep, recs[i])
+				}
+			}
+			if err := out.write(keep); err != nil {
 				return &deliveryError{err: err}
 			}
-			got = len(recs)
+			got, wrote = len(recs), len(keep)
 			return nil
 		})
-		var werr *deliveryError
+		var (
+			werr *deliveryError
+			over *overshoot
+		)
 		switch {
+		case errors.As(err, &over):
+			cut = over.before
+			continue
 		case errors.As(err, &werr):
 			return fmt.Errorf("consume %s: writing records failed: %w; %s; the next consume reads the rest again",
-				o.topic, werr.err, delivered(committed, group))
+				o.topic, werr.err, delivered())
 		case err != nil && ctx.Err() != nil && got == 0:
 			// Interrupted while reading a chunk: none of it was written,
 			// and the registry committed none of it.
@@ -250,19 +373,20 @@ func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consume
 		case err != nil:
 			// got > 0: the chunk was written, then its commit failed.
 			return fmt.Errorf("consume %s as group %s on %s: %w; %s%s", o.topic, group, conn.Bootstrap(), err,
-				delivered(committed, group), notCommitted(got))
+				delivered(), notCommitted(wrote))
 		}
 		committed += got
+		matched += wrote
 		if got < want {
 			break // the end of the log
 		}
 	}
 	if se, ok := signalOf(ctx); ok {
 		return fmt.Errorf("consume %s stopped by %s: %s; the next consume continues after them",
-			o.topic, se.Signal, delivered(committed, group))
+			o.topic, se.Signal, delivered())
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("consume %s: %w; %s", o.topic, ctx.Err(), delivered(committed, group))
+		return fmt.Errorf("consume %s: %w; %s", o.topic, ctx.Err(), delivered())
 	}
 	if committed == 0 {
 		// "Read all" only when the group's lag is 0.
@@ -270,16 +394,47 @@ func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consume
 			return err
 		}
 	}
-	if o.output.value == "pretty" {
+	switch {
+	case filtered:
+		fmt.Fprintf(a.stderr, "%s; all %s committed as group %s\n",
+			render.SanitizeLine(matchesLine(matched, committed, o.topic)), render.Thousands(committed), render.SanitizeLine(group))
+	case o.output.value == "pretty":
 		a.summarize(committed, o, group)
 	}
 	return nil
 }
 
-// delivered says how many records were committed, each written before its
-// commit, and where the next consume starts.
-func delivered(n int, group string) string {
-	return fmt.Sprintf("%d record(s) committed as group %s, each written before its commit", n, group)
+// overshoot is a chunk holding more matches than -n still wants; before is
+// the index of the first match too many.
+type overshoot struct{ before int }
+
+func (e *overshoot) Error() string {
+	return fmt.Sprintf("more matches than wanted from record %d", e.before)
+}
+
+// deliveredMsg says how many records were committed, each written before its
+// commit (with a filter: each match written before the commit of the
+// records scanned).
+func deliveredMsg(committed, matched int, filtered bool, group string) string {
+	if filtered {
+		return fmt.Sprintf("%s record(s) scanned and committed as group %s, the %s matching written before their commit",
+			render.Thousands(committed), group, render.Thousands(matched))
+	}
+	return fmt.Sprintf("%d record(s) committed as group %s, each written before its commit", committed, group)
+}
+
+// matchesLine says how many records matched a filter in how many scanned:
+// "12 matches in 2,000,000 records of T scanned".
+func matchesLine(matched, scanned int, topic string) string {
+	m := "matches"
+	if matched == 1 {
+		m = "match"
+	}
+	r := "records"
+	if scanned == 1 {
+		r = "record"
+	}
+	return fmt.Sprintf("%s %s in %s %s of %s scanned", render.Thousands(matched), m, render.Thousands(scanned), r, topic)
 }
 
 // notCommitted says that n records written were left uncommitted.

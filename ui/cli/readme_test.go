@@ -331,7 +331,7 @@ func checkCommand(t *testing.T, c shellCommand) (out []string, checked bool) {
 }
 
 // commandsNeedingCluster are the kgroups commands that connect.
-var commandsNeedingCluster = []string{"lag", "consume", "reset", "create", "delete", "bases", "export", "undo"}
+var commandsNeedingCluster = []string{"lag", "consume", "tail", "reset", "create", "delete", "bases", "export", "undo"}
 
 // runReadmeKgroups runs a kgroups command line in process and checks its
 // exit code. Commands that connect run against a fresh frozen demo cluster

@@ -47,6 +47,10 @@ func (t Truncated) bytes() string {
 	return thousands(t.Bytes) + " of " + thousands(t.Total) + " bytes"
 }
 
+// Thousands formats n with commas between groups of three digits, the way
+// every count shown to people is spelled (2,000,000 records).
+func Thousands(n int) string { return thousands(n) }
+
 // thousands formats n with commas between groups of three digits.
 func thousands(n int) string {
 	s := strconv.Itoa(n)
