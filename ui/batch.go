@@ -519,7 +519,7 @@ func (v batchView) detailLines(width, height int) []string {
 
 // reviewChanges computes the commit of a reviewed batch: on each partition
 // the batch holds, the group moves to the offset after the last record
-// shown. before is the group's position from the latest snapshot.
+// shown. before is the group's position as just read from the cluster.
 func reviewChanges(records []model.Record, before model.Group) []offsetChange {
 	last := map[int32]int64{}
 	for _, r := range records {
