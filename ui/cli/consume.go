@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
 )
@@ -106,14 +107,18 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	}
 	defer conn.Close()
 
+	dec, err := conn.Decoder()
+	if err != nil {
+		return err
+	}
 	group := ""
 	if s.Base != "" {
 		group = model.GroupName{Base: s.Base, Topic: o.topic, Suffix: o.suffix}.String()
 	}
 	if !o.peek {
-		return a.consumeDelivered(ctx, conn, o, group)
+		return a.consumeDelivered(ctx, conn, o, group, dec)
 	}
-	n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value)
+	n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value, dec)
 	if err != nil {
 		return fmt.Errorf("peek %s on %s: %w", o.topic, conn.Bootstrap(), err)
 	}
@@ -217,7 +222,7 @@ func (e *deliveryError) Unwrap() error { return e.err }
 // nothing is committed that the reader did not get (at-least-once). A write
 // error stops at once with the chunk uncommitted; SIGINT or SIGTERM stops
 // reading, and what was written by then is committed.
-func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consumeOptions, group string) error {
+func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consumeOptions, group string, dec *decode.Decoder) error {
 	defer catchSIGPIPE()()
 	reg, err := kafka.NewRegistry(conn.Settings.Base, conn.Config, kafka.WithForce(o.force))
 	if err != nil {
@@ -225,7 +230,7 @@ func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consume
 	}
 	defer reg.Close()
 
-	out := a.newRecordWriter(o.output.value)
+	out := a.newRecordWriter(ctx, o.output.value, dec)
 	committed := 0
 	for committed < o.max && ctx.Err() == nil {
 		want := min(consumeChunk, o.max-committed)
