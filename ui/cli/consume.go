@@ -57,6 +57,10 @@ always in offset order; a later fetch may bring a lower partition).
 
 -o jsonl prints one JSON object per record, a stable format for scripts:
   {"topic","partition","offset","timestamp","key","value","headers":[{"key","value"}]}
+A value decoded by its schema (--schema-registry) or decompressed (gzip, zstd,
+lz4, snappy) holds the decoded JSON, followed by "value_format" and
+"value_schema"; one that failed to decode keeps its bytes and adds
+"value_error". --decode raw prints the bytes as they are.
 -o pretty (the default on a terminal) indents and colours the records.`,
 		Example: `  kgroups consume --demo --topic spent_detail_topic --suffix incremental -n 10
   kgroups consume --demo --topic user_events --suffix analytics -n 5 --peek -o jsonl
