@@ -13,6 +13,7 @@
 package decode
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
@@ -106,7 +107,7 @@ func plain(b []byte) model.Decoded {
 		return model.Decoded{}
 	case json.Valid(b):
 		return model.Decoded{Format: "json"}
-	case utf8.Valid(b):
+	case utf8.Valid(b) && bytes.IndexByte(b, 0) < 0:
 		return model.Decoded{Format: "text"}
 	}
 	return model.Decoded{Format: "bytes"}

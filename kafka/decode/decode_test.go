@@ -312,7 +312,7 @@ func TestDecompressionBombRefused(t *testing.T) {
 			bomb := compressWith(t, codec, make([]byte, 64<<20))
 			got := d.Bytes(context.Background(), bomb)
 			if got.Err == nil || got.Decoded() || !strings.Contains(got.Err.Error(), "refused") {
-				t.Fatalf("a %d-byte %s bomb of 64 MiB: %+v", len(bomb), codec, got)
+				t.Fatalf("a %d-byte %s bomb of 64 MiB: format %q, %d bytes out, error %v", len(bomb), codec, got.Format, len(got.Value), got.Err)
 			}
 			// Within the ratio but past the 16 MiB cap.
 			if len(bomb)*MaxRatio > MaxDecompressed && !strings.Contains(got.Err.Error(), "16 MiB") {
