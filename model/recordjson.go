@@ -28,6 +28,12 @@ func EncodeRecordJSON(r Record) ([]byte, error) {
 // AppendRecordJSON appends the line EncodeRecordJSON gives for r to b, for
 // writers that reuse one buffer for every line.
 func AppendRecordJSON(b []byte, r Record) []byte {
+	return appendRecordJSON(b, r, false)
+}
+
+// appendRecordJSON is AppendRecordJSON, embedding a key that is valid JSON
+// as JSON when keyJSON (a key decoded by a schema).
+func appendRecordJSON(b []byte, r Record, keyJSON bool) []byte {
 	b = append(b, `{"topic":`...)
 	b = appendJSONString(b, r.Topic)
 	b = append(b, `,"partition":`...)
@@ -43,7 +49,7 @@ func AppendRecordJSON(b []byte, r Record) []byte {
 		b = append(b, '"')
 	}
 	b = append(b, `,"key":`...)
-	b = appendBytesField(b, r.Key, "key", false)
+	b = appendBytesField(b, r.Key, "key", keyJSON)
 	b = append(b, `,"value":`...)
 	b = appendBytesField(b, r.Value, "value", true)
 	b = append(b, `,"headers":[`...)

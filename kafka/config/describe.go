@@ -60,6 +60,7 @@ func (r *Resolved) Entries() []Entry {
 		add("sasl.username", r.SASL.Username, ctx)
 		add("sasl.password", r.passwordShown(), r.PasswordSource())
 	}
+	r.registryEntries(add)
 	return out
 }
 

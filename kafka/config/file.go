@@ -46,6 +46,8 @@ type Context struct {
 	Timeout  *Duration `yaml:"timeout"`
 	TLS      *TLS      `yaml:"tls"`
 	SASL     *SASL     `yaml:"sasl"`
+	// SchemaRegistry decodes framed record values; see SchemaRegistry.
+	SchemaRegistry *SchemaRegistry `yaml:"schema-registry"`
 }
 
 // TLS configures encryption to the brokers. TLS is on when Enabled is true,
@@ -288,7 +290,7 @@ func (f *File) ContextNames() []string {
 // HoldsPassword reports whether any context has an inline password.
 func (f *File) HoldsPassword() bool {
 	for _, c := range f.Contexts {
-		if c.SASL != nil && c.SASL.Password.IsSet() {
+		if c.SASL != nil && c.SASL.Password.IsSet() || c.SchemaRegistry != nil && c.SchemaRegistry.Password.IsSet() {
 			return true
 		}
 	}

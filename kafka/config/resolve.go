@@ -45,6 +45,8 @@ type Layer struct {
 	ReadOnly *bool
 	Refresh  *time.Duration
 	Timeout  *time.Duration
+	// SchemaRegistry is the schema registry's URL.
+	SchemaRegistry *string
 }
 
 // Source says where a resolved value came from: "flag --brokers",
@@ -89,10 +91,15 @@ type Resolved struct {
 	ReadOnly      Setting[bool]
 	Refresh       Setting[time.Duration]
 	Timeout       Setting[time.Duration]
+	// SchemaRegistryURL is the schema registry's URL; "" for none.
+	SchemaRegistryURL Setting[string]
 
 	// TLS and SASL come from the context only; nil when it has none.
 	TLS  *TLS
 	SASL *SASL
+	// SchemaRegistry is the context's schema-registry block (credentials
+	// and TLS); nil when it has none.
+	SchemaRegistry *SchemaRegistry
 
 	// Warnings are problems worth telling the user that do not stop
 	// kgroups: a password in a file others can read, PLAIN without TLS.
@@ -124,6 +131,9 @@ func EnvLayer(env func(string) (string, bool)) (Layer, error) {
 	}
 	if v, ok := get(EnvBase); ok {
 		l.Base = &v
+	}
+	if v, ok := get(EnvSchemaRegistry); ok {
+		l.SchemaRegistry = &v
 	}
 	if v, ok := get(EnvReadOnly); ok {
 		b, err := ParseBool(v)
@@ -225,11 +235,12 @@ func Resolve(opt Options) (*Resolved, error) {
 		set(&r.ReadOnly, l.l.ReadOnly, l.source(FlagReadOnly, EnvReadOnly))
 		set(&r.Refresh, l.l.Refresh, l.source(FlagRefresh, ""))
 		set(&r.Timeout, l.l.Timeout, l.source(FlagTimeout, ""))
+		set(&r.SchemaRegistryURL, l.l.SchemaRegistry, l.source(FlagSchemaRegistry, EnvSchemaRegistry))
 	}
 	if err := CheckBrokers(r.Brokers.Value); err != nil {
 		return nil, fmt.Errorf("%s: %w", r.describeSource("brokers", r.Brokers.Source), err)
 	}
-	r.TLS, r.SASL = ctx.TLS, ctx.SASL
+	r.TLS, r.SASL, r.SchemaRegistry = ctx.TLS, ctx.SASL, ctx.SchemaRegistry
 	if err := r.check(); err != nil {
 		return nil, err
 	}
@@ -301,6 +312,9 @@ func (c *Context) layer() Layer {
 	if c.Timeout != nil {
 		l.Timeout = &c.Timeout.Duration
 	}
+	if c.SchemaRegistry != nil && c.SchemaRegistry.URL != "" {
+		l.SchemaRegistry = &c.SchemaRegistry.URL
+	}
 	return l
 }
 
@@ -357,7 +371,7 @@ func (r *Resolved) check() error {
 			r.Warnings = append(r.Warnings, where+": SASL PLAIN without TLS sends the password in clear text")
 		}
 	}
-	return nil
+	return r.checkRegistry(where)
 }
 
 // path resolves a path from the config file: "~/" is the home directory and

@@ -2,7 +2,9 @@
 // service's cluster looks: base "my-batch-consumer", a spent_detail_topic
 // indexed by a default, a full-index and an incremental group, user_events
 // read by an analytics job and a live real-time alerting member, an orders
-// topic, another service's group and an unmatched name under the base.
+// topic, another service's group and an unmatched name under the base;
+// beside it a schema registry (srfake) serving the Avro topic orders-avro
+// and the Protobuf topic payments-proto.
 // `kgroups demo` serves it on loopback; `--demo` starts one in process.
 package demo
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
 
 // Brokers is the number of brokers a Demo starts when Options.Ports is empty.
@@ -58,6 +61,7 @@ type Demo struct {
 	brokers  []string
 	live     *kgo.Client
 	producer *kgo.Client
+	registry *srfake.Registry
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	close    sync.Once
@@ -86,6 +90,16 @@ func Start(ctx context.Context, opt Options) (*Demo, error) {
 		d.Close()
 		return nil, err
 	}
+	registry, orderID, paymentID, err := startRegistry()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	d.registry = registry
+	if err := seedRegistryTopics(ctx, d.brokers, base, orderID, paymentID); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if err := d.startLive(ctx, runCtx, !opt.NoProducer); err != nil {
 		d.Close()
 		return nil, err
@@ -108,6 +122,9 @@ func Start(ctx context.Context, opt Options) (*Demo, error) {
 	return d, nil
 }
 
+// RegistryURL is the address of the demo's schema registry, on loopback.
+func (d *Demo) RegistryURL() string { return d.registry.URL() }
+
 // Brokers returns the bootstrap addresses (127.0.0.1:port, one per broker).
 func (d *Demo) Brokers() []string { return slices.Clone(d.brokers) }
 
@@ -125,6 +142,9 @@ func (d *Demo) Close() {
 			d.producer.Close()
 		}
 		d.cluster.Close()
+		if d.registry != nil {
+			d.registry.Close()
+		}
 	})
 }
 

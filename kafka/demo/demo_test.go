@@ -122,6 +122,7 @@ func TestStartSeedsTheServiceLayout(t *testing.T) {
 			t.Fatalf("list groups: %v", err)
 		}
 		commits := demo.Commits()
+		commits[demo.OrdersAvroGroup] = map[string]map[int32]int64{demo.OrdersAvroTopic: demo.RegistryCommits()}
 		var want []string
 		for g := range commits {
 			want = append(want, g)

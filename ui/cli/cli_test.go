@@ -411,6 +411,7 @@ func TestDemoFlag(t *testing.T) {
 		groups = append(groups, g.Group)
 	}
 	want := []string{
+		demo.OrdersAvroGroup,
 		demo.Base + "-" + demo.SpentTopic,
 		demo.Base + "-" + demo.SpentTopic + "-full-index",
 		demo.Base + "-" + demo.SpentTopic + "-incremental",

@@ -7,6 +7,8 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/journal"
+	"github.com/kgroups/kgroups/kafka/config"
+	"github.com/kgroups/kgroups/kafka/decode"
 )
 
 // connection is what a command needs to talk to a cluster: the resolved
@@ -17,6 +19,8 @@ type connection struct {
 	Config   kafka.Config
 	Cluster  *kafka.Cluster
 	stopDemo func() // nil unless --demo
+	// demoRegistry is the demo's schema registry URL, with --demo.
+	demoRegistry string
 }
 
 // connect starts the demo cluster when s.Demo, then dials the cluster,
@@ -66,14 +70,46 @@ func (a *app) prepare(ctx context.Context, s Settings) (*connection, error) {
 	}
 	conn := &connection{Settings: s, Config: cfg}
 	if s.Demo {
-		brokers, stop, err := a.startDemo(ctx, nil, false)
+		d, err := a.startDemo(ctx, nil, false)
 		if err != nil {
 			return nil, err
 		}
-		conn.stopDemo = stop
+		brokers := d.Brokers()
+		conn.stopDemo, conn.demoRegistry = d.Close, d.RegistryURL()
 		conn.Settings.Brokers, conn.Config.Brokers = brokers, brokers
 	}
 	return conn, nil
+}
+
+// Decoder returns the decoder for record keys and values: --decode raw
+// shows bytes; otherwise values are decompressed and, with a schema
+// registry configured (the demo's with --demo, unless --schema-registry
+// names another), decoded by their schema. The registry's password is read
+// here.
+func (c *connection) Decoder() (*decode.Decoder, error) {
+	s := c.Settings
+	if s.Decode == decode.Raw {
+		return decode.New(decode.Raw, nil), nil
+	}
+	var opt decode.RegistryOptions
+	ok := false
+	if s.Resolved != nil {
+		var err error
+		if opt, ok, err = s.Resolved.RegistryOptions(); err != nil {
+			return nil, err
+		}
+	}
+	if c.demoRegistry != "" && (!ok || s.Resolved.SchemaRegistryURL.Source != config.Source("flag --"+config.FlagSchemaRegistry)) {
+		opt, ok = decode.RegistryOptions{URL: c.demoRegistry}, true
+	}
+	if !ok {
+		return decode.New(decode.Auto, nil), nil
+	}
+	reg, err := decode.NewRegistry(opt)
+	if err != nil {
+		return nil, err
+	}
+	return decode.New(decode.Auto, reg), nil
 }
 
 // Bootstrap names the cluster in messages: its bootstrap addresses.

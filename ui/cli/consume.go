@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/model/filter"
 	"github.com/kgroups/kgroups/ui/render"
@@ -19,6 +20,7 @@ type consumeOptions struct {
 	topic  string
 	suffix string
 	max    int
+	dec    *decode.Decoder // how keys and values are shown; set once connected
 	peek   bool
 	force  bool
 	output *outputFlag
@@ -78,6 +80,10 @@ printed when -n is given without --last.
 
 -o jsonl prints one JSON object per record, a stable format for scripts:
   {"topic","partition","offset","timestamp","key","value","headers":[{"key","value"}]}
+A value decoded by its schema (--schema-registry) or decompressed (gzip, zstd,
+lz4, snappy) holds the decoded JSON, followed by "value_format" and
+"value_schema"; one that failed to decode keeps its bytes and adds
+"value_error". --decode raw prints the bytes as they are.
 -o pretty (the default on a terminal) indents and colours the records.`,
 		Example: `  kgroups consume --demo --topic spent_detail_topic --suffix incremental -n 10
   kgroups consume --demo --topic user_events --suffix analytics -n 5 --peek -o jsonl
@@ -163,6 +169,9 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	}
 	defer conn.Close()
 
+	if o.dec, err = conn.Decoder(); err != nil {
+		return err
+	}
 	group := ""
 	if s.Base != "" {
 		group = model.GroupName{Base: s.Base, Topic: o.topic, Suffix: o.suffix}.String()
@@ -175,7 +184,7 @@ func (a *app) runConsume(cmd *cobra.Command, o *consumeOptions) error {
 	case !o.filter.Empty():
 		return a.filteredPeek(ctx, conn, o, req)
 	}
-	n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value)
+	n, err := a.streamPeek(ctx, conn.Cluster, req, o.output.value, o.dec)
 	if err != nil {
 		return fmt.Errorf("peek %s on %s: %w", o.topic, conn.Bootstrap(), err)
 	}
@@ -317,7 +326,7 @@ func (a *app) consumeDelivered(ctx context.Context, conn *connection, o *consume
 	}
 	defer reg.Close()
 
-	out := a.newRecordWriter(o.output.value)
+	out := a.newRecordWriter(ctx, o.output.value, o.dec)
 	filtered := !o.filter.Empty()
 	committed := 0 // records scanned, written if they matched, and committed
 	matched := 0   // of those, the ones that matched (all of them without a filter)

@@ -38,14 +38,15 @@ Other commands reach it with --brokers, or start their own with --demo.`,
 				return err
 			}
 			ctx := cmd.Context()
-			brokers, stop, err := a.startDemo(ctx, portList, noProducer)
+			d, err := a.startDemo(ctx, portList, noProducer)
 			if err != nil {
 				return err
 			}
-			defer stop()
-			bootstrap := strings.Join(brokers, ",")
+			defer d.Close()
+			bootstrap := strings.Join(d.Brokers(), ",")
 			fmt.Fprintf(a.stdout, "demo cluster on %s (base %s); Ctrl-C to stop\n", bootstrap, demo.Base)
-			fmt.Fprintf(a.stdout, "try: kgroups --brokers %s --base %s\n", bootstrap, demo.Base)
+			fmt.Fprintf(a.stdout, "schema registry on %s (topics %s, %s)\n", d.RegistryURL(), demo.OrdersAvroTopic, demo.PaymentsProtoTopic)
+			fmt.Fprintf(a.stdout, "try: kgroups --brokers %s --base %s --schema-registry %s\n", bootstrap, demo.Base, d.RegistryURL())
 			<-ctx.Done()
 			return nil
 		}),
@@ -73,13 +74,12 @@ func parsePorts(s string) ([]int, error) {
 	return ports, nil
 }
 
-// startDemo starts a seeded demo cluster, its records timed up to now, and
-// returns its bootstrap addresses and the function that stops it. Nil ports
-// picks free ones.
-func (a *app) startDemo(ctx context.Context, ports []int, noProducer bool) ([]string, func(), error) {
+// startDemo starts a seeded demo cluster and its schema registry, its
+// records timed up to now. Nil ports picks free ones. Close stops it.
+func (a *app) startDemo(ctx context.Context, ports []int, noProducer bool) (*demo.Demo, error) {
 	d, err := demo.Start(ctx, demo.Options{Ports: ports, NoProducer: noProducer, Now: a.now})
 	if err != nil {
-		return nil, nil, fmt.Errorf("demo cluster: %w", err)
+		return nil, fmt.Errorf("demo cluster: %w", err)
 	}
-	return d.Brokers(), d.Close, nil
+	return d, nil
 }

@@ -85,7 +85,7 @@ func (w *matchWriter) write(recs []model.Record) error {
 
 // runFollow follows the topic until Ctrl-C (exit 0), --until or -n.
 func (a *app) runFollow(ctx context.Context, conn *connection, o *consumeOptions, req kafka.PeekRequest) error {
-	w := &matchWriter{out: a.newRecordWriter(o.output.value), filter: o.filter}
+	w := &matchWriter{out: a.newRecordWriter(ctx, o.output.value, o.dec), filter: o.filter}
 	if !o.last {
 		w.limit = o.max // with --last, -n is where to start
 	}
@@ -118,7 +118,7 @@ func (a *app) runFollow(ctx context.Context, conn *connection, o *consumeOptions
 // the matches as fetches arrive, and stops after -n matches. With --last,
 // -n is the number of records of each partition scanned.
 func (a *app) filteredPeek(ctx context.Context, conn *connection, o *consumeOptions, req kafka.PeekRequest) error {
-	w := &matchWriter{out: a.newRecordWriter(o.output.value), filter: o.filter}
+	w := &matchWriter{out: a.newRecordWriter(ctx, o.output.value, o.dec), filter: o.filter}
 	if req.From != kafka.PeekLast {
 		w.limit = o.max
 		req.Max = int(^uint(0) >> 1) // scan to the end unless -n matches come first

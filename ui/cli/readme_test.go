@@ -420,7 +420,8 @@ func runReadmeKgroups(t *testing.T, c shellCommand) []string {
 
 // withDemoBrokers starts a frozen demo cluster for one command and points
 // the command at it: --demo becomes --brokers (with the demo's base unless
-// --base is given) and a --brokers value or KGROUPS_BROKERS is replaced.
+// --base is given, and its schema registry) and a --brokers or
+// --schema-registry value or KGROUPS_BROKERS is replaced.
 func withDemoBrokers(t *testing.T, args, env []string, now time.Time) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -438,6 +439,12 @@ func withDemoBrokers(t *testing.T, args, env []string, now time.Time) []string {
 		switch a := args[i]; {
 		case a == "--demo":
 			out = append(out, "--brokers", brokers)
+			if !slices.Contains(args, "--schema-registry") {
+				out = append(out, "--schema-registry", d.RegistryURL())
+			}
+		case a == "--schema-registry" && i+1 < len(args):
+			out = append(out, a, d.RegistryURL())
+			i++
 		case a == "--brokers" && i+1 < len(args):
 			out = append(out, a, brokers)
 			i++

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/render"
 )
@@ -16,15 +17,19 @@ import (
 // fetch), flushing after each: a peek of many records never holds them all,
 // and a reader of the pipe sees the first ones early. It returns the number
 // of records printed.
-func (a *app) streamPeek(ctx context.Context, cluster *kafka.Cluster, req kafka.PeekRequest, format string) (int, error) {
-	rw := a.newRecordWriter(format)
+func (a *app) streamPeek(ctx context.Context, cluster *kafka.Cluster, req kafka.PeekRequest, format string, dec *decode.Decoder) (int, error) {
+	rw := a.newRecordWriter(ctx, format, dec)
 	return cluster.PeekEach(ctx, req, rw.write)
 }
 
 // recordWriter prints records as jsonl (one AppendRecordJSON line each) or
 // pretty: indented, coloured when a.colour(), everything from the cluster
-// sanitized, one blank line between records.
+// sanitized, one blank line between records. With a decoder, each key and
+// value is decoded first (see model.AppendDecodedRecordJSON and
+// render.DecodedRecord); records that need no decoding print as without.
 type recordWriter struct {
+	ctx     context.Context
+	dec     *decode.Decoder // nil: no decoding
 	w       *bufio.Writer
 	pretty  bool
 	theme   render.Theme
@@ -32,8 +37,8 @@ type recordWriter struct {
 	line    []byte
 }
 
-func (a *app) newRecordWriter(format string) *recordWriter {
-	rw := &recordWriter{w: bufio.NewWriterSize(a.stdout, 64<<10), pretty: format == "pretty", theme: render.PlainTheme()}
+func (a *app) newRecordWriter(ctx context.Context, format string, dec *decode.Decoder) *recordWriter {
+	rw := &recordWriter{ctx: ctx, dec: dec, w: bufio.NewWriterSize(a.stdout, 64<<10), pretty: format == "pretty", theme: render.PlainTheme()}
 	if rw.pretty && a.colour() {
 		rw.theme = render.ColorThemeFor(lipgloss.NewRenderer(a.stdout))
 	}
@@ -44,14 +49,18 @@ func (a *app) newRecordWriter(format string) *recordWriter {
 // handed to the operating system.
 func (rw *recordWriter) write(recs []model.Record) error {
 	for _, r := range recs {
+		var key, value model.Decoded
+		if rw.dec != nil {
+			key, value = rw.dec.Decode(rw.ctx, r)
+		}
 		if rw.pretty {
 			if rw.written > 0 {
 				rw.w.WriteString("\n")
 			}
-			rw.w.WriteString(render.Record(r, rw.theme, render.DefaultLimits()))
+			rw.w.WriteString(render.DecodedRecord(r, key, value, rw.theme, render.DefaultLimits()))
 			rw.w.WriteString("\n")
 		} else {
-			rw.line = model.AppendRecordJSON(rw.line[:0], r)
+			rw.line = model.AppendDecodedRecordJSON(rw.line[:0], r, key, value)
 			rw.line = append(rw.line, '\n')
 			rw.w.Write(rw.line)
 		}

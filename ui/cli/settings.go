@@ -11,6 +11,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/config"
+	"github.com/kgroups/kgroups/kafka/decode"
 )
 
 // Environment variables read for settings not given as flags. They win over
@@ -42,6 +43,9 @@ type Settings struct {
 	ReadOnly bool
 	ClientID string // client id the brokers see
 	Context  string // the configuration file's context in use; "" for none
+	// Decode says whether record values are decoded (schema registry,
+	// compression) before they are shown.
+	Decode decode.Mode
 
 	// Warnings are configuration problems that do not stop kgroups (a
 	// password in a file others can read); already printed on stderr.
@@ -65,6 +69,8 @@ func addSettingsFlags(cmd *cobra.Command) {
 	f.String("config", "", "configuration file (env "+envConfig+"; default $XDG_CONFIG_HOME/kgroups/config.yaml or ~/.config/kgroups/config.yaml)")
 	f.String("context", "", "context of the configuration file to use (env "+envContext+"; default its current-context)")
 	f.String("client-id", "", "Kafka client id kgroups announces (default kgroups; brokers log and quota by it)")
+	f.String("schema-registry", "", "schema registry URL to decode Avro, Protobuf and JSON Schema values (env "+config.EnvSchemaRegistry+")")
+	f.String("decode", "auto", "auto: show values decoded (schema registry, gzip/zstd/lz4/snappy); raw: show the bytes")
 }
 
 // resolveSettings reads the global flags of cmd and merges them with the
@@ -87,6 +93,11 @@ func resolveSettings(cmd *cobra.Command) (Settings, error) {
 	flags, err := changedFlags(cmd)
 	if err != nil {
 		return s, err
+	}
+	if fl := f.Lookup("decode"); fl != nil {
+		if s.Decode, err = decode.ParseMode(fl.Value.String()); err != nil {
+			return s, usagef("--decode: %v", err)
+		}
 	}
 	defaults := config.Layer{
 		Timeout:  durationDefault(cmd, "timeout", kafka.DefaultTimeout),
@@ -154,7 +165,8 @@ func changedFlags(cmd *cobra.Command) (config.Layer, error) {
 			return l, usagef("--brokers is empty: give host:port[,host:port...]")
 		}
 	}
-	strs := map[string]**string{"base": &l.Base, "config": &l.Config, "context": &l.Context, "client-id": &l.ClientID}
+	strs := map[string]**string{"base": &l.Base, "config": &l.Config, "context": &l.Context, "client-id": &l.ClientID,
+		config.FlagSchemaRegistry: &l.SchemaRegistry}
 	for name, dst := range strs {
 		if f.Changed(name) {
 			v, err := f.GetString(name)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,6 +30,22 @@ const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
 // within limit; a tombstone shows as `value: <tombstone>`, an empty value as
 // `value: <empty>`. There is no trailing newline.
 func Record(r model.Record, theme Theme, limit Limits) string {
+	return DecodedRecord(r, model.Decoded{}, model.Decoded{}, theme, limit)
+}
+
+// DecodedRecord is Record for a record whose key and value went through a
+// decoder first. A decoded value shows its provenance and the size of the
+// bytes on the wire, then its JSON:
+//
+//	value: avro · schema 7 (orders-value v3) · 212 B
+//	{
+//	  "id": "ord_000001"
+//	}
+//
+// A value that failed to decode shows as Record shows it, after one line
+// saying why (`! schema registry … has no schema 42`). A decoded key shows
+// as its JSON followed by its provenance.
+func DecodedRecord(r model.Record, dk, dv model.Decoded, theme Theme, limit Limits) string {
 	pal := theme.palette()
 	var b strings.Builder
 
@@ -40,7 +57,18 @@ func Record(r model.Record, theme Theme, limit Limits) string {
 	b.WriteString("  ")
 	b.WriteString(pal.label.wrap("key:"))
 	b.WriteString(" ")
-	b.WriteString(field(r.Key, pal))
+	switch {
+	case dk.Decoded():
+		b.WriteString(field(dk.Value, pal))
+		b.WriteString(" ")
+		b.WriteString(pal.muted.wrap("(" + SanitizeLine(dk.Label()) + ")"))
+	case dk.Err != nil:
+		b.WriteString(field(r.Key, pal))
+		b.WriteString(" ")
+		b.WriteString(pal.muted.wrap("(! " + SanitizeLine(dk.Err.Error()) + ")"))
+	default:
+		b.WriteString(field(r.Key, pal))
+	}
 
 	for _, h := range r.Headers {
 		b.WriteString("\n  ")
@@ -52,6 +80,29 @@ func Record(r model.Record, theme Theme, limit Limits) string {
 		b.WriteString(field(h.Value, pal))
 	}
 
+	if dv.Decoded() {
+		var body string
+		var str string
+		if strings.HasSuffix(dv.Format, "+text") && json.Unmarshal(dv.Value, &str) == nil {
+			// Decompressed text reads as text, not as a JSON string.
+			body, _ = text(str, pal, limit)
+		} else if out, _, ok := prettyJSON(string(dv.Value), pal, limit); ok {
+			body = out
+		} else {
+			body, _ = text(string(dv.Value), pal, limit)
+		}
+		b.WriteString("\n  ")
+		b.WriteString(pal.label.wrap("value:"))
+		b.WriteString(" ")
+		b.WriteString(pal.muted.wrap(SanitizeLine(dv.Label()) + " · " + byteSize(len(r.Value))))
+		b.WriteString("\n  ")
+		b.WriteString(strings.ReplaceAll(body, "\n", "\n  "))
+		return b.String()
+	}
+	if dv.Err != nil {
+		b.WriteString("\n  ")
+		b.WriteString(pal.esc.wrap("! " + SanitizeLine(dv.Err.Error())))
+	}
 	body, kind, _ := value(r.Value, pal, limit)
 	b.WriteString("\n  ")
 	b.WriteString(pal.label.wrap("value:"))
@@ -123,4 +174,15 @@ func Preview(b []byte, maxBytes int) string {
 		return SanitizeLine(string(b[:runeFloor(b, maxBytes)])) + "…"
 	}
 	return SanitizeLine(string(b))
+}
+
+// byteSize prints a size on the wire for people: "212 B", "1.5 KiB".
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.Itoa(n) + " B"
 }
