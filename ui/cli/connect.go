@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/kgroups/kgroups/kafka"
-	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/kafka/config"
 	"github.com/kgroups/kgroups/kafka/decode"
+	"github.com/kgroups/kgroups/kafka/journal"
 )
 
 // connection is what a command needs to talk to a cluster: the resolved
