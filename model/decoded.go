@@ -65,7 +65,7 @@ func AppendDecodedJSON(b []byte, d Decoded, name string) []byte {
 		b = append(b, `,"`...)
 		b = append(b, name...)
 		b = append(b, `_error":`...)
-		return appendJSONString(b, d.Err.Error())
+		return AppendJSONString(b, d.Err.Error())
 	}
 	if !d.Decoded() {
 		return b
@@ -73,7 +73,7 @@ func AppendDecodedJSON(b []byte, d Decoded, name string) []byte {
 	b = append(b, `,"`...)
 	b = append(b, name...)
 	b = append(b, `_format":`...)
-	b = appendJSONString(b, d.Format)
+	b = AppendJSONString(b, d.Format)
 	b = append(b, `,"`...)
 	b = append(b, name...)
 	b = append(b, `_schema":`...)
@@ -86,7 +86,7 @@ func AppendDecodedJSON(b []byte, d Decoded, name string) []byte {
 	if d.Schema.Subject == "" {
 		b = append(b, "null"...)
 	} else {
-		b = appendJSONString(b, d.Schema.Subject)
+		b = AppendJSONString(b, d.Schema.Subject)
 	}
 	b = append(b, `,"version":`...)
 	if d.Schema.Version == 0 {
@@ -95,7 +95,7 @@ func AppendDecodedJSON(b []byte, d Decoded, name string) []byte {
 		b = strconv.AppendInt(b, int64(d.Schema.Version), 10)
 	}
 	b = append(b, `,"type":`...)
-	b = appendJSONString(b, d.Schema.Type)
+	b = AppendJSONString(b, d.Schema.Type)
 	return append(b, '}')
 }
 

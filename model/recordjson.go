@@ -35,7 +35,7 @@ func AppendRecordJSON(b []byte, r Record) []byte {
 // as JSON when keyJSON (a key decoded by a schema).
 func appendRecordJSON(b []byte, r Record, keyJSON bool) []byte {
 	b = append(b, `{"topic":`...)
-	b = appendJSONString(b, r.Topic)
+	b = AppendJSONString(b, r.Topic)
 	b = append(b, `,"partition":`...)
 	b = strconv.AppendInt(b, int64(r.Partition), 10)
 	b = append(b, `,"offset":`...)
@@ -59,7 +59,7 @@ func appendRecordJSON(b []byte, r Record, keyJSON bool) []byte {
 		}
 		b = append(b, `{"key":`...)
 		if utf8.ValidString(h.Key) {
-			b = appendJSONString(b, h.Key)
+			b = AppendJSONString(b, h.Key)
 		} else {
 			b = appendBase64(b, []byte(h.Key), "key")
 		}
@@ -99,16 +99,18 @@ func appendBase64(b, data []byte, name string) []byte {
 	return append(b, `_encoding":"base64"`...)
 }
 
-// appendJSONBytesString is appendJSONString for a byte slice.
+// appendJSONBytesString is AppendJSONString for a byte slice.
 func appendJSONBytesString(b, s []byte) []byte {
-	return appendJSONString(b, unsafeString(s))
+	return AppendJSONString(b, unsafeString(s))
 }
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
+// AppendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
 // U+2028 and U+2029 are escaped so the line is safe to embed in JavaScript.
-func appendJSONString(b []byte, s string) []byte {
+// What a terminal must not see (escape sequences, bidi controls) stays in
+// the string, escaped only as JSON requires: views sanitize what they show.
+func AppendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {

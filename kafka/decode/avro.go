@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/twmb/avro"
+
+	"github.com/kgroups/kgroups/model"
 )
 
 // avroCodec decodes Avro binary written with one schema to JSON as a person
@@ -132,7 +134,7 @@ func (c *avroCodec) appendJSON(b []byte, n *avro.SchemaNode, v any) ([]byte, err
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, f.Name)
+			b = model.AppendJSONString(b, f.Name)
 			b = append(b, ':')
 			var err error
 			if b, err = c.appendJSON(b, &f.Type, m[f.Name]); err != nil {
@@ -171,7 +173,7 @@ func (c *avroCodec) appendJSON(b []byte, n *avro.SchemaNode, v any) ([]byte, err
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
+			b = model.AppendJSONString(b, k)
 			b = append(b, ':')
 			var err error
 			if b, err = c.appendJSON(b, n.Values, m[k]); err != nil {
@@ -218,24 +220,24 @@ func appendAvroScalar(b []byte, n *avro.SchemaNode, v any) ([]byte, error) {
 	case float64:
 		return appendFloat(b, x, 64), nil
 	case string:
-		return appendString(b, x), nil
+		return model.AppendJSONString(b, x), nil
 	case []byte:
 		if n.LogicalType == "uuid" && len(x) == 16 {
-			return appendString(b, uuidText(x)), nil
+			return model.AppendJSONString(b, uuidText(x)), nil
 		}
-		return appendString(b, base64.StdEncoding.EncodeToString(x)), nil
+		return model.AppendJSONString(b, base64.StdEncoding.EncodeToString(x)), nil
 	case [16]byte:
-		return appendString(b, uuidText(x[:])), nil
+		return model.AppendJSONString(b, uuidText(x[:])), nil
 	case time.Time:
 		switch n.LogicalType {
 		case "date":
-			return appendString(b, x.UTC().Format(time.DateOnly)), nil
+			return model.AppendJSONString(b, x.UTC().Format(time.DateOnly)), nil
 		case "timestamp-micros", "local-timestamp-micros":
-			return appendString(b, x.UTC().Format("2006-01-02T15:04:05.000000Z07:00")), nil
+			return model.AppendJSONString(b, x.UTC().Format("2006-01-02T15:04:05.000000Z07:00")), nil
 		case "timestamp-nanos", "local-timestamp-nanos":
-			return appendString(b, x.UTC().Format(time.RFC3339Nano)), nil
+			return model.AppendJSONString(b, x.UTC().Format(time.RFC3339Nano)), nil
 		}
-		return appendString(b, x.UTC().Format("2006-01-02T15:04:05.000Z07:00")), nil
+		return model.AppendJSONString(b, x.UTC().Format("2006-01-02T15:04:05.000Z07:00")), nil
 	case time.Duration:
 		d := x
 		h := d / time.Hour
@@ -248,11 +250,11 @@ func appendAvroScalar(b []byte, n *avro.SchemaNode, v any) ([]byte, error) {
 		if n.LogicalType == "time-micros" {
 			frac = fmt.Sprintf("%06d", d/time.Microsecond)
 		}
-		return appendString(b, fmt.Sprintf("%02d:%02d:%02d.%s", h, m, s, frac)), nil
+		return model.AppendJSONString(b, fmt.Sprintf("%02d:%02d:%02d.%s", h, m, s, frac)), nil
 	case *big.Rat:
-		return appendString(b, x.FloatString(max(n.Scale, 0))), nil
+		return model.AppendJSONString(b, x.FloatString(max(n.Scale, 0))), nil
 	case avro.Duration:
-		return appendString(b, fmt.Sprintf("P%dM%dD%dms", x.Months, x.Days, x.Milliseconds)), nil
+		return model.AppendJSONString(b, fmt.Sprintf("P%dM%dD%dms", x.Months, x.Days, x.Milliseconds)), nil
 	}
 	return nil, fmt.Errorf("avro: %s decoded as %T", n.Type, v)
 }
