@@ -21,26 +21,8 @@ import (
 // refuses with ErrReadOnly.
 func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offsets map[int32]int64) (err error) {
 	defer c.diagnose(c.watch.mark(), &err)
-	if group == "" || topic == "" {
-		return errors.New("commit offsets: group and topic are required")
-	}
-	if c.cfg.ReadOnly {
-		return ErrReadOnly
-	}
-	if len(offsets) == 0 {
-		return nil
-	}
-	for p, o := range offsets {
-		if o < 0 {
-			return fmt.Errorf("commit offsets of group %s: partition %d: negative offset %d", group, p, o)
-		}
-	}
-	state, members, err := c.LiveMembers(ctx, group)
-	if err != nil {
+	if ok, err := c.commitAllowed(ctx, group, topic, offsets); !ok {
 		return err
-	}
-	if len(members) > 0 {
-		return &GroupActiveError{Group: group, State: state, Members: members, Op: OpCommit, OwnClientID: c.cfg.clientID()}
 	}
 	if c.journal != nil {
 		before, err := c.commitsOn(ctx, group, topic)
@@ -54,6 +36,34 @@ func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offset
 	return c.commit(ctx, group, topic, offsets)
 }
 
+// commitAllowed checks a commit of offsets before anything is read for it:
+// the arguments, read-only mode and live members. ok is false when the
+// commit must not go on; err is nil then only for an empty commit.
+func (c *Cluster) commitAllowed(ctx context.Context, group, topic string, offsets map[int32]int64) (ok bool, err error) {
+	if group == "" || topic == "" {
+		return false, errors.New("commit offsets: group and topic are required")
+	}
+	if c.cfg.ReadOnly {
+		return false, ErrReadOnly
+	}
+	if len(offsets) == 0 {
+		return false, nil
+	}
+	for p, o := range offsets {
+		if o < 0 {
+			return false, fmt.Errorf("commit offsets of group %s: partition %d: negative offset %d", group, p, o)
+		}
+	}
+	state, members, err := c.LiveMembers(ctx, group)
+	if err != nil {
+		return false, err
+	}
+	if len(members) > 0 {
+		return false, &GroupActiveError{Group: group, State: state, Members: members, Op: OpCommit, OwnClientID: c.cfg.clientID()}
+	}
+	return true, nil
+}
+
 // CommitOffsetsIfUnchanged is CommitOffsets for a commit a user reviewed
 // against figures: before holds the group's commits the user was shown on
 // the partitions of offsets (a partition of offsets missing from before was
@@ -65,26 +75,8 @@ func (c *Cluster) CommitOffsets(ctx context.Context, group, topic string, offset
 // round trip, and the refusal of live groups closes it for members.
 func (c *Cluster) CommitOffsetsIfUnchanged(ctx context.Context, group, topic string, before, offsets map[int32]int64) (err error) {
 	defer c.diagnose(c.watch.mark(), &err)
-	if group == "" || topic == "" {
-		return errors.New("commit offsets: group and topic are required")
-	}
-	if c.cfg.ReadOnly {
-		return ErrReadOnly
-	}
-	if len(offsets) == 0 {
-		return nil
-	}
-	for p, o := range offsets {
-		if o < 0 {
-			return fmt.Errorf("commit offsets of group %s: partition %d: negative offset %d", group, p, o)
-		}
-	}
-	state, members, err := c.LiveMembers(ctx, group)
-	if err != nil {
+	if ok, err := c.commitAllowed(ctx, group, topic, offsets); !ok {
 		return err
-	}
-	if len(members) > 0 {
-		return &GroupActiveError{Group: group, State: state, Members: members, Op: OpCommit}
 	}
 	if err := c.checkUnchanged(ctx, group, topic, before, sortedKeys(offsets)); err != nil {
 		return err
