@@ -93,7 +93,7 @@ print(json.dumps(out))
 `
 
 func TestInteropKafkaPythonCommitsShowInSnapshot(t *testing.T) {
-	needTool(t, pythonBin, "-c", "import kafka")
+	needTool(t, pythonBin, "-I", "-c", "from kafka import KafkaConsumer")
 	brokers, c := interopCluster(t)
 	out := runTool(t, pythonBin, "-c", pythonConsume, strings.Join(brokers, ","), "base-t-py", "13")
 	var pyCommits map[string]*int64
@@ -135,7 +135,7 @@ c.close()
 `
 
 func TestInteropPoolCommitsReadByKafkaPython(t *testing.T) {
-	needTool(t, pythonBin, "-c", "import kafka")
+	needTool(t, pythonBin, "-I", "-c", "from kafka import KafkaConsumer")
 	brokers, _ := interopCluster(t)
 	reg, err := kafka.NewConsumerPool("base", kafka.Config{Brokers: brokers})
 	if err != nil {
