@@ -17,41 +17,6 @@ import (
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
-// runAll runs cmd and the commands it batches, each in its own goroutine,
-// and sends every message they return on the channel.
-func runAll(cmd tea.Cmd, out chan<- tea.Msg) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		msg := cmd()
-		if b, ok := msg.(tea.BatchMsg); ok {
-			for _, c := range b {
-				runAll(c, out)
-			}
-			return
-		}
-		out <- msg
-	}()
-}
-
-// awaitBatch waits for the batch message among msgs, failing the test if
-// none comes before the deadline: a command that does not end.
-func awaitBatch(t *testing.T, msgs <-chan tea.Msg, within time.Duration) batchMsg {
-	t.Helper()
-	deadline := time.After(within)
-	for {
-		select {
-		case msg := <-msgs:
-			if b, ok := msg.(batchMsg); ok {
-				return b
-			}
-		case <-deadline:
-			t.Fatalf("no batch result within %s: the read was not cancelled", within)
-		}
-	}
-}
-
 // TestLeavingAPageCancelsItsRead peeks a topic whose offsets the cluster
 // never answers, then goes back: leaving the batch page cancels the peek,
 // which returns at once with the cancellation, and nothing is reported.
@@ -80,7 +45,7 @@ func TestLeavingAPageCancelsItsRead(t *testing.T) {
 	if m.topKind() != pageTopics {
 		t.Fatalf("esc did not leave the batch: page %v", m.topKind())
 	}
-	got := awaitBatch(t, msgs, 10*time.Second)
+	got := awaitMsg[batchMsg](t, msgs, 10*time.Second, "the read was not cancelled")
 	if !errors.Is(got.err, context.Canceled) {
 		t.Errorf("the peek ended with %v, want the cancellation", got.err)
 	}

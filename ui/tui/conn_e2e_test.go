@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -84,17 +86,43 @@ func startTUI(t *testing.T, d Deps, forbid string) *tuiRun {
 // waitView waits until the last rendered view satisfies cond.
 func (r *tuiRun) waitView(what string, cond func(view string) bool) string {
 	r.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var view string
+	kafkatest.Eventually(r.t, e2eWait, func() error {
+		if view, _, _ = r.log.get(); view != "" && cond(view) {
+			return nil
+		}
+		return fmt.Errorf("no view %s; last view:\n%s", what, view)
+	})
+	return view
+}
+
+// pick moves the cursor down a list until it is on the row of name,
+// pressing down again only once the previous press has moved it.
+func (r *tuiRun) pick(name string) {
+	r.t.Helper()
+	pressedOn := ""
+	kafkatest.Eventually(r.t, e2eWait, func() error {
 		view, _, _ := r.log.get()
-		if view != "" && cond(view) {
-			return view
+		on := cursorLine(view)
+		if strings.Contains(on, "› "+name+" ") {
+			return nil
 		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("no view %s within 30s; last view:\n%s", what, view)
+		if on != pressedOn {
+			r.keys("down")
+			pressedOn = on
 		}
-		time.Sleep(20 * time.Millisecond)
+		return fmt.Errorf("the cursor is not on %s; last view:\n%s", name, view)
+	})
+}
+
+// cursorLine is the line of view the list cursor is on, without styles.
+func cursorLine(view string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if l = ansi.Strip(l); strings.HasPrefix(l, "› ") {
+			return l
+		}
 	}
+	return ""
 }
 
 func (r *tuiRun) keys(ks ...string) {
@@ -315,13 +343,7 @@ func TestEndToEndConsumeAfterBasePicker(t *testing.T) {
 
 	run := startTUI(t, Deps{Cluster: cl, Brokers: brokers}, "")
 	run.waitView("with the base picker", func(v string) bool { return has(v, "Pick a base prefix", demo.Base) })
-	for range 10 {
-		if view, _, _ := run.log.get(); has(view, "› "+demo.Base+" ") {
-			break
-		}
-		run.keys("down")
-		time.Sleep(50 * time.Millisecond)
-	}
+	run.pick(demo.Base)
 	run.keys("enter")
 	run.waitView("with the base's topics", func(v string) bool { return has(v, "base "+demo.Base, demo.UserEventsTopic) })
 	run.keys("/")

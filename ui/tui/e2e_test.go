@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -27,8 +26,7 @@ func TestEndToEndPeekThenCommit(t *testing.T) {
 	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))
 	wait := func(what string) {
 		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		waitOutput(t, tm, what)
 	}
 	keys := func(ks ...string) {
 		for _, k := range ks {
@@ -102,8 +100,7 @@ func TestEndToEndConsumeRefusedOnLiveGroup(t *testing.T) {
 	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: d.Brokers()}), teatest.WithInitialTermSize(160, 50))
 	wait := func(what string) {
 		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		waitOutput(t, tm, what)
 	}
 	wait(demo.UserEventsTopic)
 	tm.Send(keyMsg("/"))
@@ -178,8 +175,7 @@ func TestEndToEndConsume(t *testing.T) {
 	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(80, 24))
 	wait := func(what string) {
 		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		waitOutput(t, tm, what)
 	}
 	wait(demo.UserEventsTopic)
 	tm.Send(keyMsg("/"))

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -38,8 +37,7 @@ func startOps(t *testing.T, suffix string) opsDriver {
 
 func (d opsDriver) wait(what string) {
 	d.t.Helper()
-	teatest.WaitFor(d.t, d.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-		teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	waitOutput(d.t, d.tm, what)
 }
 
 func (d opsDriver) keys(ks ...string) {

@@ -1,14 +1,12 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kgroups/kgroups/kafka/demo"
@@ -35,14 +33,7 @@ func moveGroup(t *testing.T, adm *kadm.Client, group string, offset int64) {
 // waitAll waits until the output holds every one of what.
 func (d opsDriver) waitAll(what ...string) {
 	d.t.Helper()
-	teatest.WaitFor(d.t, d.tm.Output(), func(b []byte) bool {
-		for _, w := range what {
-			if !bytes.Contains(b, []byte(w)) {
-				return false
-			}
-		}
-		return true
-	}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	waitOutput(d.t, d.tm, what...)
 }
 
 // TestEndToEndCommitReviewOnCurrentFigures is the scenario: peek 5

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"os"
@@ -148,8 +147,7 @@ type shotSession struct {
 // wait blocks until the screen shows s.
 func (s *shotSession) wait(what string) {
 	s.t.Helper()
-	teatest.WaitFor(s.t, s.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-		teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	waitOutput(s.t, s.tm, what)
 }
 
 // keys sends key presses, one message each.

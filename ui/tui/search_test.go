@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -135,29 +133,6 @@ func TestBatchSearchCountBelongsToTheQuery(t *testing.T) {
 	if !hasStatus(status, widget.LevelInfo, "0 of 4 records match 'user-43x'") {
 		t.Errorf("status %+v", statusOf(status))
 	}
-}
-
-// settle delivers the messages of cmd to m, and those of the commands they
-// return, and collects the status lines shown on the way.
-func settle(m Model, cmd tea.Cmd) (Model, []string) {
-	var status []string
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		for _, msg := range msgsOf(c) {
-			if s, ok := msg.(widget.StatusMsg); ok {
-				status = append(status, s.Text)
-				continue
-			}
-			var next tea.Cmd
-			m, next = update(m, msg)
-			if next != nil {
-				queue = append(queue, next)
-			}
-		}
-	}
-	return m, status
 }
 
 // jsonlRecord is the part of a jsonl record line the tests look at.

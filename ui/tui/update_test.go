@@ -15,30 +15,6 @@ import (
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
-// msgsOf runs cmd and the commands it batches, collecting their messages.
-// Commands that do not return promptly (ticks) are skipped.
-func msgsOf(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-done:
-	case <-time.After(50 * time.Millisecond):
-		return nil
-	}
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, msgsOf(c)...)
-		}
-		return out
-	}
-	return []tea.Msg{msg}
-}
-
 // statusOf returns the status lines cmd would show.
 func statusOf(cmd tea.Cmd) []widget.StatusMsg {
 	var out []widget.StatusMsg
