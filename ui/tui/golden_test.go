@@ -13,6 +13,7 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
+	"github.com/kgroups/kgroups/ui/uitest"
 )
 
 // screens builds every screen of the TUI from fixed data at a size.
@@ -139,7 +140,7 @@ func checkGoldenScreens(t *testing.T, screens []screen) {
 				defer m.Close()
 				view := m.View()
 				checkFrame(t, view, size[0], size[1])
-				requireGolden(t, view)
+				uitest.RequireGolden(t, viewGolden(t), []byte(view))
 			})
 		}
 	}

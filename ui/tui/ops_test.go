@@ -12,6 +12,7 @@ import (
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
+	"github.com/kgroups/kgroups/ui/uitest"
 )
 
 // Groups of the fixture the offset operations act on.
@@ -769,7 +770,7 @@ func TestOpsGoldenViews(t *testing.T) {
 				defer m.Close()
 				view := m.View()
 				checkFrame(t, view, size[0], size[1])
-				requireGolden(t, view)
+				uitest.RequireGolden(t, viewGolden(t), []byte(view))
 			})
 		}
 	}

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,4 +137,49 @@ func settle(m Model, cmd tea.Cmd) (Model, []string) {
 		}
 	}
 	return m, status
+}
+
+// TestWaitsAndGoldensGoOneWay keeps the TUI's tests on one way to wait and
+// one way to compare a view with its golden file: a deadline loop written
+// by hand, teatest's own wait or a second golden helper in any test file
+// of the TUI fails here, naming what to use instead.
+func TestWaitsAndGoldensGoOneWay(t *testing.T) {
+	for _, broken := range oneWayBreaks(t, ".") {
+		t.Error(broken)
+	}
+}
+
+// oneWayBreaks lists the lines of the test files under dir, this one
+// aside, that wait or compare goldens another way.
+func oneWayBreaks(t *testing.T, dir string) []string {
+	t.Helper()
+	rules := []struct{ pattern, use string }{
+		{"time.Now().Add(", "kafkatest.Eventually"},
+		{"deadline :=", "kafkatest.Eventually"},
+		{"teatest.WaitFor(", "waitOutput (wait_test.go)"},
+		{`"github.com/charmbracelet/x/exp/golden"`, "uitest.RequireGolden(t, viewGolden(t), ...)"},
+	}
+	var broken []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") || d.Name() == "wait_test.go" {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			for _, r := range rules {
+				if strings.Contains(line, r.pattern) {
+					broken = append(broken, fmt.Sprintf("%s:%d: %s: use %s", path, i+1, strings.TrimSpace(line), r.use))
+					break
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return broken
 }

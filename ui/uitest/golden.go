@@ -30,7 +30,9 @@ func RequireGolden(t testing.TB, path string, got []byte) {
 	if err != nil || filepath.Ext(path) != ".golden" {
 		t.Fatalf("golden path %s: want a path ending in .golden", path)
 	}
-	golden.RequireEqual(namedTB{TB: t, name: rel[:len(rel)-len(".golden")]}, got)
+	// Escapes are shown quoted in a diff: a view's styles show as \x1b[7m,
+	// not as reverse video in the terminal reading the failure.
+	golden.RequireEqualEscape(namedTB{TB: t, name: rel[:len(rel)-len(".golden")]}, got, true)
 }
 
 // Updating reports whether the tests run with -update, rewriting goldens:
