@@ -17,23 +17,21 @@ type basesView struct {
 	styles *widget.Styles
 	keys   *keymap.KeyMap
 
-	bases  []model.BaseCount
+	list   widget.List[model.BaseCount, string] // by base
 	loaded bool
 	err    error
-	cur    widget.ListCursor
-	sel    string // selected base, kept across refreshes
 
 	width, height int
 }
 
 func newBasesView(st *widget.Styles, keys *keymap.KeyMap) basesView {
-	return basesView{styles: st, keys: keys}
+	return basesView{styles: st, keys: keys, list: widget.NewList(func(b model.BaseCount) string { return b.Base })}
 }
 
 // SetSize sets the body area the view draws in.
 func (v basesView) setSize(w, h int) basesView {
 	v.width, v.height = w, h
-	v.cur = v.cur.Clamp(len(v.bases), v.listHeight())
+	v.list = v.list.Clamp(v.listHeight())
 	return v
 }
 
@@ -45,39 +43,25 @@ func (v basesView) setBases(bases []model.BaseCount, err error) basesView {
 	if err != nil && len(bases) == 0 {
 		return v
 	}
-	v.bases = bases
-	v.cur.Index = 0
-	for i, b := range bases {
-		if b.Base == v.sel {
-			v.cur.Index = i
-		}
-	}
-	v.cur = v.cur.Clamp(len(bases), v.listHeight())
-	v.sync()
+	// A base gone from the new list leaves the cursor on the first.
+	v.list.Cur.Index = 0
+	v.list = v.list.Set(bases, v.listHeight())
 	return v
 }
 
-func (v *basesView) sync() {
-	if v.cur.Index < len(v.bases) {
-		v.sel = v.bases[v.cur.Index].Base
-	}
-}
-
 func (v basesView) update(msg tea.KeyMsg) (basesView, intent) {
-	if c, ok := widget.Navigate(v.keys.List, msg, v.cur, len(v.bases), v.listHeight()); ok {
-		v.cur = c
-		v.sync()
+	var moved bool
+	if v.list, moved = v.list.Navigate(v.keys.List, msg, v.listHeight()); moved {
 		return v, nil
 	}
-	if widget.KeyMatches(msg, v.keys.Bases.Select) && v.cur.Index < len(v.bases) {
-		return v, intentPickBase{base: v.bases[v.cur.Index].Base}
+	if b, ok := v.list.Selected(); ok && widget.KeyMatches(msg, v.keys.Bases.Select) {
+		return v, intentPickBase{base: b.Base}
 	}
 	return v, nil
 }
 
 func (v basesView) scroll(delta int) basesView {
-	v.cur = v.cur.Move(delta, len(v.bases), v.listHeight())
-	v.sync()
+	v.list = v.list.Scroll(delta, v.listHeight())
 	return v
 }
 
@@ -86,9 +70,9 @@ func (v basesView) View() string {
 	switch {
 	case !v.loaded:
 		return st.Dim.Render("Looking for base prefixes…")
-	case v.err != nil && len(v.bases) == 0:
+	case v.err != nil && len(v.list.Rows) == 0:
 		return st.Bad.Render(widget.Clean("Could not list groups: " + v.err.Error()))
-	case len(v.bases) == 0:
+	case len(v.list.Rows) == 0:
 		return strings.Join([]string{
 			"No base prefix found: no consumer group is named {base}-{topic} or {base}-{topic}-{suffix}",
 			"for a topic of this cluster. Start kgroups with --base to pick one anyway.",
@@ -98,12 +82,12 @@ func (v basesView) View() string {
 		{Title: "base", Min: 8, Max: 80, Flex: true},
 		{Title: "groups", Min: 6, Align: widget.AlignRight},
 	}}
-	for _, b := range v.bases {
+	for _, b := range v.list.Rows {
 		t.Rows = append(t.Rows, []widget.Cell{widget.Plain(widget.Clean(b.Base)), widget.Plain(widget.Count(int64(b.Groups)))})
 	}
-	intro := fmt.Sprintf("Pick a base prefix: %d found. Groups are named {base}-{topic}[-{suffix}].", len(v.bases))
+	intro := fmt.Sprintf("Pick a base prefix: %d found. Groups are named {base}-{topic}[-{suffix}].", len(v.list.Rows))
 	lines := append([]string{st.Title.Render(widget.Fit(intro, v.width, widget.AlignLeft)), ""},
-		t.Render(st, v.width, v.height-2, v.cur)...)
+		t.Render(st, v.width, v.height-2, v.list.Cur)...)
 	return strings.Join(lines, "\n")
 }
 
@@ -129,5 +113,5 @@ func (v basesView) Capturing() bool                { return false }
 func (v basesView) Escape() (Page, bool)           { return v, false }
 func (v basesView) Scroll(delta int) Page          { return v.scroll(delta) }
 func (v basesView) ItemError() string              { return "" }
-func (v basesView) Empty() bool                    { return len(v.bases) == 0 }
+func (v basesView) Empty() bool                    { return len(v.list.Rows) == 0 }
 func (v basesView) Resume(Page) (Page, bool)       { return v, false }

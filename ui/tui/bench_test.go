@@ -50,8 +50,8 @@ func BenchmarkViewTopics2000Groups(b *testing.B) {
 func BenchmarkViewGroups2000Groups(b *testing.B) {
 	m := openTopic(loaded(bigSnapshot(), 160, 50), "hot")
 	defer m.Close()
-	if len(m.groupsPage().rows) < 1000 {
-		b.Fatalf("%d rows", len(m.groupsPage().rows))
+	if len(m.groupsPage().list.Rows) < 1000 {
+		b.Fatalf("%d rows", len(m.groupsPage().list.Rows))
 	}
 	b.ResetTimer()
 	for b.Loop() {

@@ -258,7 +258,7 @@ func TestItemErrors(t *testing.T) {
 // selectGroup moves the groups view's cursor to the group with suffix.
 func selectGroup(m Model, suffix string) Model {
 	m = press(m, "home")
-	for range len(m.groupsPage().rows) {
+	for range len(m.groupsPage().list.Rows) {
 		if r, ok := m.groupsPage().selected(); ok && r.Group.Name.Suffix == suffix {
 			return m
 		}

@@ -109,7 +109,7 @@ var screens = []screen{
 
 // openTopic selects topic in the topics view and opens it.
 func openTopic(m Model, topic string) Model {
-	for range len(m.topicsPage().rows) {
+	for range len(m.topicsPage().list.Rows) {
 		if r, ok := m.topicsPage().selected(); ok && r.Name == topic {
 			return press(m, "enter")
 		}

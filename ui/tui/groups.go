@@ -76,18 +76,15 @@ type groupsView struct {
 	othersWant bool
 	othersIn   bool // loaded for this topic
 
-	rows   []groupRow
+	list   widget.FilteredList[groupRow] // sorted and filtered, by group id
 	loaded bool
 	order  sortOrder
-	filter widget.FilterLine
-	cur    widget.ListCursor
-	sel    string // selected group id, kept across refreshes
 
 	width, height int
 }
 
 func newGroupsView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time) groupsView {
-	return groupsView{styles: st, keys: keys, now: now, filter: widget.NewFilterLine("filter: ", true, keys.Groups.Filter, keys.Filter.Cancel)}
+	return groupsView{styles: st, keys: keys, now: now, list: widget.NewFilteredList(groupRow.id, keys.Groups.Filter, keys.Filter.Cancel)}
 }
 
 // open points the view at a topic, forgetting the previous topic's state.
@@ -109,17 +106,16 @@ func (v groupsView) setSize(w, h int) groupsView {
 		v.sparkW = sw
 		v = v.judge().rebuild()
 	}
-	v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
+	v.list = v.list.Clamp(v.listSpace())
 	return v
 }
 
-func (v groupsView) listHeight() int {
-	h := v.height - 5 // topic line, blank, column header; blank, selection line
-	if v.filter.Visible() {
-		h--
-	}
-	return max(h, 1)
-}
+// listSpace is the height of the list and its filter line: all but the
+// topic line, the trend line, the column header, a blank line and the
+// selection line.
+func (v groupsView) listSpace() int { return v.height - 5 }
+
+func (v groupsView) listHeight() int { return v.list.Height(v.listSpace()) }
 
 // setSnapshot refreshes the rows of the current topic.
 func (v groupsView) setSnapshot(snap model.Snapshot) groupsView {
@@ -188,53 +184,24 @@ func (v groupsView) rebuild() groupsView {
 			rows = append(rows, groupRow{Kind: rowOther, Group: g})
 		}
 	}
-	if q := strings.ToLower(v.filter.Value); q != "" {
-		rows = slices.DeleteFunc(rows, func(r groupRow) bool { return !strings.Contains(strings.ToLower(r.id()), q) })
-	}
-	v.rows = rows
-	if i := slices.IndexFunc(rows, func(r groupRow) bool { return r.id() == v.sel }); i >= 0 {
-		v.cur.Index = i
-	}
-	v.cur = v.cur.Clamp(len(rows), v.listHeight())
-	v.sync()
+	v.list = v.list.Set(rows, v.listSpace())
 	return v
 }
 
-func (v *groupsView) sync() {
-	if v.cur.Index < len(v.rows) {
-		v.sel = v.rows[v.cur.Index].id()
-	}
-}
+func (v groupsView) selected() (groupRow, bool) { return v.list.Selected() }
 
-func (v groupsView) selected() (groupRow, bool) {
-	if v.cur.Index < len(v.rows) {
-		return v.rows[v.cur.Index], true
-	}
-	return groupRow{}, false
-}
-
-func (v groupsView) capturing() bool { return v.filter.Editing }
+func (v groupsView) capturing() bool { return v.list.Capturing() }
 
 func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
-	if v.filter.Editing {
-		var changed bool
-		v.filter, changed = v.filter.Update(msg, v.keys.Filter, v.keys.Input)
-		if changed {
+	k := v.keys.Groups
+	var handled, refilter bool
+	if v.list, handled, refilter = v.list.Update(msg, v.keys, k.Filter, v.listSpace()); handled {
+		if refilter {
 			v = v.rebuild()
 		}
 		return v, nil
 	}
-	if c, ok := widget.Navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
-		v.cur = c
-		v.sync()
-		return v, nil
-	}
-	k := v.keys.Groups
 	switch {
-	case widget.KeyMatches(msg, k.Filter):
-		v.filter = v.filter.Start()
-		v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
-		return v, nil
 	case widget.KeyMatches(msg, k.Sort):
 		v.order = (v.order + 1) % sortOrders
 		v = v.rebuild()
@@ -276,15 +243,14 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 
 func (v groupsView) escape() (groupsView, bool) {
 	var cleared bool
-	if v.filter, cleared = v.filter.Clear(); !cleared {
+	if v.list, cleared = v.list.Escape(); !cleared {
 		return v, false
 	}
 	return v.rebuild(), true
 }
 
 func (v groupsView) scroll(delta int) groupsView {
-	v.cur = v.cur.Move(delta, len(v.rows), v.listHeight())
-	v.sync()
+	v.list = v.list.Scroll(delta, v.listSpace())
 	return v
 }
 
@@ -320,8 +286,8 @@ func (v groupsView) View() string {
 		summary = append(summary, widget.Phrase{Text: fmt.Sprintf(" · %d unmatched, %d other-prefix", len(v.unmatched), len(v.others)), Need: 1})
 	}
 	lines = append(lines, st.Title.Render(widget.Fit(widget.FitPhrases(v.width, summary...), v.width, widget.AlignLeft)), widget.Fit(v.trendLine(), v.width, widget.AlignLeft))
-	if v.filter.Visible() {
-		lines = append(lines, v.filter.View(st, v.width, fmt.Sprintf("  %d shown", len(v.rows))))
+	if v.list.Filter.Visible() {
+		lines = append(lines, v.list.Filter.View(st, v.width, fmt.Sprintf("  %d shown", len(v.list.Rows))))
 	}
 	now := v.now()
 	t := widget.Table{Cols: []widget.Column{
@@ -338,8 +304,8 @@ func (v groupsView) View() string {
 		widget.Column{Title: "time lag", Min: 8, Align: widget.AlignRight},
 		widget.Column{Title: "note", Min: 12, Flex: true, Fill: true},
 	)
-	t.Rows = make([][]widget.Cell, len(v.rows))
-	for i, r := range v.rows {
+	t.Rows = make([][]widget.Cell, len(v.list.Rows))
+	for i, r := range v.list.Rows {
 		g := r.Group
 		name := widget.Clean(g.Name.Suffix)
 		if g.Name.IsDefault() {
@@ -381,7 +347,7 @@ func (v groupsView) View() string {
 	if len(t.Rows) == 0 {
 		return strings.Join(append(lines, st.Dim.Render("No group to show.")), "\n")
 	}
-	lines = append(lines, t.Render(st, v.width, v.height-len(lines)-2, v.cur)...)
+	lines = append(lines, t.Render(st, v.width, v.height-len(lines)-2, v.list.Cur)...)
 	for len(lines) < v.height-1 {
 		lines = append(lines, "")
 	}

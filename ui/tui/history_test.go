@@ -129,7 +129,7 @@ func TestHistoryGoldenViews(t *testing.T) {
 // groupStatus is the status word the groups view shows for a group.
 func groupStatus(t *testing.T, m Model, suffix string) string {
 	t.Helper()
-	for _, r := range m.groupsPage().rows {
+	for _, r := range m.groupsPage().list.Rows {
 		if r.Group.Name.Suffix == suffix && r.Kind == rowGroup {
 			s, ok := r.status()
 			return statusCell(m.styles, s, ok).Text
@@ -186,7 +186,7 @@ func TestSortByStatus(t *testing.T) {
 		t.Error("the third s does not say it sorts by status")
 	}
 	var topics []string
-	for _, r := range m.topicsPage().rows {
+	for _, r := range m.topicsPage().list.Rows {
 		topics = append(topics, r.Name)
 	}
 	if want := []string{"spent_detail_topic", "user_events", "orders"}; !slices.Equal(topics, want) {
@@ -199,7 +199,7 @@ func TestSortByStatus(t *testing.T) {
 		t.Error("the third s in the groups view does not say it sorts by status")
 	}
 	var got []string
-	for _, r := range m.groupsPage().rows {
+	for _, r := range m.groupsPage().list.Rows {
 		got = append(got, groupStatus(t, m, r.Group.Name.Suffix))
 	}
 	// The default group stays first, whatever the order.

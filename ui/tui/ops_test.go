@@ -25,7 +25,7 @@ var (
 // onGroup is the groups view of topic with the row of group selected.
 func onGroup(m Model, topic, group string) Model {
 	m = openTopic(m, topic)
-	for range len(m.groupsPage().rows) {
+	for range len(m.groupsPage().list.Rows) {
 		if r, ok := m.groupsPage().selected(); ok && r.id() == group {
 			return m
 		}

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -78,19 +77,13 @@ func (v partitionsView) setForeign(groups []model.Group) partitionsView {
 }
 
 func (v partitionsView) reselect() partitionsView {
-	if i := slices.IndexFunc(v.group.Partitions, func(p model.PartitionLag) bool { return p.Partition == v.sel }); i >= 0 {
-		v.cur.Index = i
-	}
-	v.cur = v.cur.Clamp(len(v.group.Partitions), v.listHeight())
-	v.sync()
+	v.cur, v.sel = widget.Follow(v.group.Partitions, partitionOf, v.sel, v.cur, v.listHeight())
 	return v
 }
 
-func (v *partitionsView) sync() {
-	if v.cur.Index < len(v.group.Partitions) {
-		v.sel = v.group.Partitions[v.cur.Index].Partition
-	}
-}
+func (v *partitionsView) sync() { v.sel = widget.KeyAt(v.group.Partitions, partitionOf, v.cur, v.sel) }
+
+func partitionOf(p model.PartitionLag) int32 { return p.Partition }
 
 // SetSize sets the body area the view draws in.
 func (v partitionsView) setSize(w, h int) partitionsView {

@@ -87,35 +87,32 @@ type topicsView struct {
 	trends *trendSet // lag verdict on the newest snapshot, set by the root
 
 	all          []topicRow
-	rows         []topicRow // filtered and sorted
+	list         widget.FilteredList[topicRow] // filtered and sorted, by topic name
 	loaded       bool
 	order        sortOrder
 	showInternal bool
-	filter       widget.FilterLine
-	cur          widget.ListCursor
-	sel          string // selected topic name, kept across refreshes
 
 	width, height int
 }
 
 func newTopicsView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time) topicsView {
-	return topicsView{styles: st, keys: keys, now: now, filter: widget.NewFilterLine("filter: ", true, keys.Topics.Filter, keys.Filter.Cancel)}
+	return topicsView{styles: st, keys: keys, now: now, list: widget.NewFilteredList(topicRow.name, keys.Topics.Filter, keys.Filter.Cancel)}
 }
+
+func (r topicRow) name() string { return r.Name }
 
 // SetSize sets the body area the view draws in.
 func (v topicsView) setSize(w, h int) topicsView {
 	v.width, v.height = w, h
-	v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
+	v.list = v.list.Clamp(v.listSpace())
 	return v
 }
 
-func (v topicsView) listHeight() int {
-	h := v.height - 2 // title line, column header
-	if v.filter.Visible() {
-		h--
-	}
-	return max(h, 1)
-}
+// listSpace is the height of the list and its filter line: all but the
+// title line and the column header.
+func (v topicsView) listSpace() int { return v.height - 2 }
+
+func (v topicsView) listHeight() int { return v.list.Height(v.listSpace()) }
 
 // setSnapshot refreshes the rows without moving the selection.
 func (v topicsView) setSnapshot(snap model.Snapshot) topicsView {
@@ -127,24 +124,15 @@ func (v topicsView) setSnapshot(snap model.Snapshot) topicsView {
 // rebuild filters and sorts the rows and puts the cursor back on the
 // selected topic (or as close to where it was as the list allows).
 func (v topicsView) rebuild() topicsView {
-	q := strings.ToLower(v.filter.Value)
 	rows := make([]topicRow, 0, len(v.all))
 	for _, r := range v.all {
 		if r.Internal && !v.showInternal {
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(r.Name), q) {
-			continue
-		}
 		rows = append(rows, r)
 	}
 	sortTopicRows(rows, v.order)
-	v.rows = rows
-	if i := slices.IndexFunc(rows, func(r topicRow) bool { return r.Name == v.sel }); i >= 0 {
-		v.cur.Index = i
-	}
-	v.cur = v.cur.Clamp(len(rows), v.listHeight())
-	v.sync()
+	v.list = v.list.Set(rows, v.listSpace())
 	return v
 }
 
@@ -182,42 +170,22 @@ func compareOldest(a, b time.Time) int {
 	return a.Compare(b)
 }
 
-func (v *topicsView) sync() {
-	if v.cur.Index < len(v.rows) {
-		v.sel = v.rows[v.cur.Index].Name
-	}
-}
-
 // selected returns the topic under the cursor.
-func (v topicsView) selected() (topicRow, bool) {
-	if v.cur.Index < len(v.rows) {
-		return v.rows[v.cur.Index], true
-	}
-	return topicRow{}, false
-}
+func (v topicsView) selected() (topicRow, bool) { return v.list.Selected() }
 
 // capturing reports whether the view wants every key (its filter is open).
-func (v topicsView) capturing() bool { return v.filter.Editing }
+func (v topicsView) capturing() bool { return v.list.Capturing() }
 
 func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
-	if v.filter.Editing {
-		var changed bool
-		v.filter, changed = v.filter.Update(msg, v.keys.Filter, v.keys.Input)
-		if changed {
+	k := v.keys.Topics
+	var handled, refilter bool
+	if v.list, handled, refilter = v.list.Update(msg, v.keys, k.Filter, v.listSpace()); handled {
+		if refilter {
 			v = v.rebuild()
 		}
 		return v, nil
 	}
-	if c, ok := widget.Navigate(v.keys.List, msg, v.cur, len(v.rows), v.listHeight()); ok {
-		v.cur = c
-		v.sync()
-		return v, nil
-	}
-	k := v.keys.Topics
 	switch {
-	case widget.KeyMatches(msg, k.Filter):
-		v.filter = v.filter.Start()
-		v.cur = v.cur.Clamp(len(v.rows), v.listHeight())
 	case widget.KeyMatches(msg, k.Sort):
 		v.order = (v.order + 1) % sortOrders
 		v = v.rebuild()
@@ -253,15 +221,14 @@ func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
 // escape clears an applied filter; it reports false when there was none.
 func (v topicsView) escape() (topicsView, bool) {
 	var cleared bool
-	if v.filter, cleared = v.filter.Clear(); !cleared {
+	if v.list, cleared = v.list.Escape(); !cleared {
 		return v, false
 	}
 	return v.rebuild(), true
 }
 
 func (v topicsView) scroll(delta int) topicsView {
-	v.cur = v.cur.Move(delta, len(v.rows), v.listHeight())
-	v.sync()
+	v.list = v.list.Scroll(delta, v.listSpace())
 	return v
 }
 
@@ -286,16 +253,17 @@ func (v topicsView) View() string {
 			hidden++
 		}
 	}
-	title := fmt.Sprintf("%d topic%s", len(v.rows), widget.Plural(len(v.rows)))
+	rows := v.list.Rows
+	title := fmt.Sprintf("%d topic%s", len(rows), widget.Plural(len(rows)))
 	if hidden > 0 {
 		title += fmt.Sprintf(" (%d internal hidden, %s shows)", hidden, keymap.Name(v.keys.Topics.Internal))
 	}
 	title += " · sorted by " + v.order.String()
 	lines := []string{st.Title.Render(widget.Fit(title, v.width, widget.AlignLeft))}
-	if v.filter.Visible() {
-		lines = append(lines, v.filter.View(st, v.width, fmt.Sprintf("  %d of %d", len(v.rows), len(v.all))))
+	if v.list.Filter.Visible() {
+		lines = append(lines, v.list.Filter.View(st, v.width, fmt.Sprintf("  %d of %d", len(rows), len(v.all))))
 	}
-	if len(v.rows) == 0 {
+	if len(rows) == 0 {
 		return strings.Join(append(lines, st.Dim.Render("No topic to show.")), "\n")
 	}
 	now := v.now()
@@ -308,8 +276,8 @@ func (v topicsView) View() string {
 		{Title: "time lag", Min: 8, Align: widget.AlignRight},
 		{Title: "status", Min: 6},
 	}}
-	t.Rows = make([][]widget.Cell, len(v.rows))
-	for i, r := range v.rows {
+	t.Rows = make([][]widget.Cell, len(rows))
+	for i, r := range rows {
 		name := widget.Clean(r.Name)
 		if r.Internal {
 			name += " (internal)"
@@ -336,7 +304,7 @@ func (v topicsView) View() string {
 			statusCell(st, r.Status, r.Groups > 0),
 		}
 	}
-	lines = append(lines, t.Render(st, v.width, v.height-len(lines), v.cur)...)
+	lines = append(lines, t.Render(st, v.width, v.height-len(lines), v.list.Cur)...)
 	return strings.Join(lines, "\n")
 }
 

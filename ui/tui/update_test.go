@@ -107,8 +107,8 @@ func TestQuit(t *testing.T) {
 			t.Error("q quits while typing a filter")
 		}
 	}
-	if m.topicsPage().filter.Input.Value() != "q" {
-		t.Errorf("filter %q, want q", m.topicsPage().filter.Input.Value())
+	if m.topicsPage().list.Filter.Input.Value() != "q" {
+		t.Errorf("filter %q, want q", m.topicsPage().list.Filter.Input.Value())
 	}
 }
 
@@ -147,7 +147,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	stale := fixedSnapshot()
 	stale.Topics = nil
 	m, _ = update(m, snapshotMsg{gen: old, base: testBase, snap: stale})
-	if len(m.topicsPage().rows) == 0 {
+	if len(m.topicsPage().list.Rows) == 0 {
 		t.Error("a stale snapshot replaced the current one")
 	}
 	if !m.snapLoading {
@@ -546,12 +546,12 @@ func TestPartialSnapshotWarns(t *testing.T) {
 	if !strings.Contains(m.View(), "warning: partial data, 1 item(s) failed: group "+testBase+"-orders-replay: coordinator not available") {
 		t.Error("the partial snapshot is not reported as a warning")
 	}
-	if len(m.topicsPage().rows) != 4 {
+	if len(m.topicsPage().list.Rows) != 4 {
 		t.Error("the partial snapshot's data is not shown")
 	}
 	// A failed refresh keeps the last data, marked stale, and shows the error.
 	m, _ = update(press(m, "r"), snapshotMsg{gen: m.snapGen + 1, base: testBase, err: errors.New("boom")})
-	if view := m.View(); len(m.topicsPage().rows) != 4 || !strings.Contains(view, "error: boom") || !strings.Contains(view, "STALE") {
+	if view := m.View(); len(m.topicsPage().list.Rows) != 4 || !strings.Contains(view, "error: boom") || !strings.Contains(view, "STALE") {
 		t.Errorf("a failed refresh lost the data, the error or the stale mark:\n%s", view)
 	}
 }
@@ -562,12 +562,12 @@ func TestKeyBurst(t *testing.T) {
 	m := loaded(fixedSnapshot(), 80, 24)
 	defer m.Close()
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj/user")})
-	if !m.topicsPage().filter.Editing || m.topicsPage().filter.Input.Value() != "user" {
-		t.Errorf("filter %q (editing %v), want user", m.topicsPage().filter.Input.Value(), m.topicsPage().filter.Editing)
+	if !m.topicsPage().list.Filter.Editing || m.topicsPage().list.Filter.Input.Value() != "user" {
+		t.Errorf("filter %q (editing %v), want user", m.topicsPage().list.Filter.Input.Value(), m.topicsPage().list.Filter.Editing)
 	}
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x y"), Paste: true})
-	if m.topicsPage().filter.Input.Value() != "userx y" {
-		t.Errorf("paste gave %q", m.topicsPage().filter.Input.Value())
+	if m.topicsPage().list.Filter.Input.Value() != "userx y" {
+		t.Errorf("paste gave %q", m.topicsPage().list.Filter.Input.Value())
 	}
 }
 
