@@ -71,16 +71,14 @@ func (r recorder) View() string {
 
 // tuiRun is a TUI driven by teatest on a cluster.
 type tuiRun struct {
-	t   *testing.T
-	tm  *teatest.TestModel
+	driver
 	log *viewLog
 }
 
 func startTUI(t *testing.T, d Deps, forbid string) *tuiRun {
 	t.Helper()
 	log := &viewLog{forbid: forbid}
-	tm := teatest.NewTestModel(t, recorder{Model: New(d), log: log}, teatest.WithInitialTermSize(160, 50))
-	return &tuiRun{t: t, tm: tm, log: log}
+	return &tuiRun{driver: drive(t, recorder{Model: New(d), log: log}, 160, 50), log: log}
 }
 
 // waitView waits until the last rendered view satisfies cond.
@@ -123,12 +121,6 @@ func cursorLine(view string) string {
 		}
 	}
 	return ""
-}
-
-func (r *tuiRun) keys(ks ...string) {
-	for _, k := range ks {
-		r.tm.Send(keyMsg(k))
-	}
 }
 
 // quit ends the program and every command it started.
@@ -347,13 +339,13 @@ func TestEndToEndConsumeAfterBasePicker(t *testing.T) {
 	run.keys("enter")
 	run.waitView("with the base's topics", func(v string) bool { return has(v, "base "+demo.Base, demo.UserEventsTopic) })
 	run.keys("/")
-	run.tm.Type(demo.UserEventsTopic)
+	run.typeText(demo.UserEventsTopic)
 	run.keys("enter", "enter")
 	run.waitView("with the groups", func(v string) bool { return has(v, "analytics") })
 	run.keys("down", "c") // the missing default group comes first
 	run.waitView("asking how many", func(v string) bool { return has(v, "How many records?") })
 	run.keys("ctrl+u")
-	run.tm.Type("5")
+	run.typeText("5")
 	run.keys("enter")
 	run.waitView("asking to confirm", func(v string) bool { return has(v, "Consume and commit?") })
 	run.keys("y")

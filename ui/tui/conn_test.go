@@ -258,13 +258,7 @@ func TestItemErrors(t *testing.T) {
 // selectGroup moves the groups view's cursor to the group with suffix.
 func selectGroup(m Model, suffix string) Model {
 	m = press(m, "home")
-	for range len(m.groupsPage().list.Rows) {
-		if r, ok := m.groupsPage().selected(); ok && r.Group.Name.Suffix == suffix {
-			return m
-		}
-		m = press(m, "down")
-	}
-	panic("no group " + suffix)
+	return cursorTo(m, groupsList, func(r groupRow) bool { return r.Group.Name.Suffix == suffix }, "group "+suffix)
 }
 
 // deniedSnapshot is fixedSnapshot as a user some ACLs deny sees it: topic

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -23,34 +22,23 @@ func TestEndToEndPeekThenCommit(t *testing.T) {
 	group := demo.Base + "-" + demo.SpentTopic
 	before := fetchOffsets(t, cl.Admin(), group)
 
-	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))
-	wait := func(what string) {
-		t.Helper()
-		waitOutput(t, tm, what)
-	}
-	keys := func(ks ...string) {
-		for _, k := range ks {
-			tm.Send(keyMsg(k))
-		}
-	}
-	wait(demo.SpentTopic)
-	keys("/")
-	tm.Type(demo.SpentTopic)
-	keys("enter", "enter")
-	wait("groups of the base")
-	keys("enter") // the default group comes first
-	wait("no live member")
-	keys("p") // from the partitions view: partition 0 is filled in
-	wait("Peek " + group)
-	keys("enter")
-	wait("C commits this batch")
-	keys("C")
-	wait("Commit the reviewed batch?")
-	keys("y")
-	wait("committed p0→")
-	keys("q")
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	fm.Close()
+	d := drive(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), 160, 50)
+	d.wait(demo.SpentTopic)
+	d.keys("/")
+	d.typeText(demo.SpentTopic)
+	d.keys("enter", "enter")
+	d.wait("groups of the base")
+	d.keys("enter") // the default group comes first
+	d.wait("no live member")
+	d.keys("p") // from the partitions view: partition 0 is filled in
+	d.wait("Peek " + group)
+	d.keys("enter")
+	d.wait("C commits this batch")
+	d.keys("C")
+	d.wait("Commit the reviewed batch?")
+	d.keys("y")
+	d.wait("committed p0→")
+	fm := d.quit("q")
 
 	// The batch is partition 0 from the committed offset on.
 	recs := fm.batchPage().records
@@ -97,25 +85,16 @@ func TestEndToEndConsumeRefusedOnLiveGroup(t *testing.T) {
 	defer cl.Close()
 	before := fetchOffsets(t, cl.Admin(), demo.LiveGroup)
 
-	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: d.Brokers()}), teatest.WithInitialTermSize(160, 50))
-	wait := func(what string) {
-		t.Helper()
-		waitOutput(t, tm, what)
-	}
-	wait(demo.UserEventsTopic)
-	tm.Send(keyMsg("/"))
-	tm.Type(demo.UserEventsTopic)
-	for _, k := range []string{"enter", "enter"} {
-		tm.Send(keyMsg(k))
-	}
-	wait("realtime-alerts")
-	tm.Send(keyMsg("end"))
-	tm.Send(keyMsg("c"))
+	run := drive(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: d.Brokers()}), 160, 50)
+	run.wait(demo.UserEventsTopic)
+	run.keys("/")
+	run.typeText(demo.UserEventsTopic)
+	run.keys("enter", "enter")
+	run.wait("realtime-alerts")
+	run.keys("end", "c")
 	// Refused at once, naming the member: no count asked, nothing read.
-	wait("is in use: refused")
-	tm.Send(keyMsg("ctrl+c"))
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	fm.Close()
+	run.wait("is in use: refused")
+	fm := run.quit("ctrl+c")
 	if fm.prompt() == nil || fm.prompt().kind != dialogRefusal || !fm.prompt().canForce {
 		t.Fatalf("c on a live group opened %+v, want a refusal that can be forced", fm.prompt())
 	}
@@ -172,29 +151,21 @@ func TestEndToEndConsume(t *testing.T) {
 	group := demo.Base + "-" + demo.UserEventsTopic + "-analytics"
 	before := fetchOffsets(t, cl.Admin(), group)
 
-	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(80, 24))
-	wait := func(what string) {
-		t.Helper()
-		waitOutput(t, tm, what)
-	}
-	wait(demo.UserEventsTopic)
-	tm.Send(keyMsg("/"))
-	tm.Type(demo.UserEventsTopic)
-	tm.Send(keyMsg("enter"))
-	tm.Send(keyMsg("enter"))
-	wait("analytics")
-	tm.Send(keyMsg("down")) // the default group of user_events does not exist: its row comes first
-	tm.Send(keyMsg("c"))
-	wait("How many records?")
-	tm.Send(keyMsg("ctrl+u"))
-	tm.Type("25")
-	tm.Send(keyMsg("enter"))
-	wait("Consume and commit?")
-	tm.Send(keyMsg("y"))
-	wait("consumed 25 records as")
-	tm.Send(keyMsg("q"))
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	fm.Close()
+	d := drive(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), 80, 24)
+	d.wait(demo.UserEventsTopic)
+	d.keys("/")
+	d.typeText(demo.UserEventsTopic)
+	d.keys("enter", "enter")
+	d.wait("analytics")
+	d.keys("down", "c") // the default group of user_events does not exist: its row comes first
+	d.wait("How many records?")
+	d.keys("ctrl+u")
+	d.typeText("25")
+	d.keys("enter")
+	d.wait("Consume and commit?")
+	d.keys("y")
+	d.wait("consumed 25 records as")
+	fm := d.quit("q")
 
 	if fm.batchPage().kind != batchConsume || len(fm.batchPage().records) != 25 {
 		t.Fatalf("batch kind %v with %d records, want a consume of 25", fm.batchPage().kind, len(fm.batchPage().records))

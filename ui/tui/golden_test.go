@@ -109,13 +109,8 @@ var screens = []screen{
 
 // openTopic selects topic in the topics view and opens it.
 func openTopic(m Model, topic string) Model {
-	for range len(m.topicsPage().list.Rows) {
-		if r, ok := m.topicsPage().selected(); ok && r.Name == topic {
-			return press(m, "enter")
-		}
-		m = press(m, "down")
-	}
-	panic("no topic " + topic)
+	m = cursorTo(m, topicsList, func(r topicRow) bool { return r.Name == topic }, "topic "+topic)
+	return press(m, "enter")
 }
 
 // peeked is the batch view after peeking the full-index group of

@@ -7,6 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
 // keyMsg builds the key message a terminal sends for a key name as
@@ -51,6 +53,21 @@ func update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 func viewGolden(t *testing.T) string {
 	return filepath.Join("..", "..", "testdata", "ui", t.Name()+".golden")
 }
+
+// cursorTo presses down until the row under the cursor of a list page is
+// one on accepts; it panics when no row of the list is.
+func cursorTo[R any](m Model, list func(Model) widget.FilteredList[R], on func(R) bool, what string) Model {
+	for range len(list(m).Rows) {
+		if r, ok := list(m).Selected(); ok && on(r) {
+			return m
+		}
+		m = press(m, "down")
+	}
+	panic("no " + what)
+}
+
+func topicsList(m Model) widget.FilteredList[topicRow] { return m.topicsPage().list }
+func groupsList(m Model) widget.FilteredList[groupRow] { return m.groupsPage().list }
 
 // checkFrame fails if a view is not exactly h lines of at most w cells.
 func checkFrame(t *testing.T, view string, w, h int) {

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/teatest"
-
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/demo"
 )
@@ -14,45 +12,23 @@ import (
 // opsDriver runs the TUI against a seeded in-process cluster, with the
 // groups view of the demo's spent topic filtered down to one suffix.
 type opsDriver struct {
-	t  *testing.T
-	tm *teatest.TestModel
+	driver
 	cl *kafka.Cluster
 }
 
 func startOps(t *testing.T, suffix string) opsDriver {
 	t.Helper()
 	cl, brokers := seededCluster(t)
-	d := opsDriver{t: t, cl: cl,
-		tm: teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))}
+	d := opsDriver{driver: drive(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), 160, 50), cl: cl}
 	d.wait(demo.SpentTopic)
 	d.keys("/")
-	d.tm.Type(demo.SpentTopic)
+	d.typeText(demo.SpentTopic)
 	d.keys("enter", "enter")
 	d.wait("groups of the base")
 	d.keys("/")
-	d.tm.Type(suffix)
+	d.typeText(suffix)
 	d.keys("enter")
 	return d
-}
-
-func (d opsDriver) wait(what string) {
-	d.t.Helper()
-	waitOutput(d.t, d.tm, what)
-}
-
-func (d opsDriver) keys(ks ...string) {
-	for _, k := range ks {
-		d.tm.Send(keyMsg(k))
-	}
-}
-
-// quit ends the program with ctrl+c, which works with a dialog open, and
-// returns the final model.
-func (d opsDriver) quit() Model {
-	d.keys("ctrl+c")
-	fm := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	fm.Close()
-	return fm
 }
 
 // TestEndToEndResetToEarliest resets a group to earliest from the groups
@@ -72,7 +48,7 @@ func TestEndToEndResetToEarliest(t *testing.T) {
 	}
 	d.keys("y")
 	d.wait("every partition took its new offset")
-	fm := d.quit()
+	fm := d.quit("ctrl+c")
 
 	plan := fm.flow().Result.Plan
 	if plan.Group != group || plan.Topic != demo.SpentTopic {
@@ -116,10 +92,10 @@ func TestEndToEndDeleteWithTypedName(t *testing.T) {
 	d.wait("Type the group name to confirm")
 	d.keys("enter") // nothing typed: refused
 	d.wait("type the group name exactly")
-	d.tm.Type(group)
+	d.typeText(group)
 	d.keys("enter")
 	d.wait("no commit left on " + demo.SpentTopic)
-	fm := d.quit()
+	fm := d.quit("ctrl+c")
 
 	if fm.flow() == nil || fm.flow().Deleted.Err != nil {
 		t.Fatalf("no delete outcome: %+v", fm.flow())

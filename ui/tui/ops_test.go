@@ -24,14 +24,7 @@ var (
 
 // onGroup is the groups view of topic with the row of group selected.
 func onGroup(m Model, topic, group string) Model {
-	m = openTopic(m, topic)
-	for range len(m.groupsPage().list.Rows) {
-		if r, ok := m.groupsPage().selected(); ok && r.id() == group {
-			return m
-		}
-		m = press(m, "down")
-	}
-	panic("no group " + group)
+	return cursorTo(openTopic(m, topic), groupsList, func(r groupRow) bool { return r.id() == group }, "group "+group)
 }
 
 // fixturePlan is what the cluster would plan for group of the fixture:

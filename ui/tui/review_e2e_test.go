@@ -30,12 +30,6 @@ func moveGroup(t *testing.T, adm *kadm.Client, group string, offset int64) {
 	}
 }
 
-// waitAll waits until the output holds every one of what.
-func (d opsDriver) waitAll(what ...string) {
-	d.t.Helper()
-	waitOutput(d.t, d.tm, what...)
-}
-
 // TestEndToEndCommitReviewOnCurrentFigures is the scenario: peek 5
 // records of partition 0 from its start, move the group to start+10 from
 // outside, press C. The dialog shows what the cluster has now (start+10 →
@@ -61,19 +55,19 @@ func TestEndToEndCommitReviewOnCurrentFigures(t *testing.T) {
 	d.keys("p") // partition 0 is filled in
 	d.wait("Peek " + group)
 	d.keys("right", "tab", "ctrl+u") // from earliest; records:
-	d.tm.Type("5")
+	d.typeText("5")
 	d.keys("enter")
 	d.wait("C commits this batch")
 
 	moveGroup(t, d.cl.Admin(), group, start+10)
 	d.keys("C")
 	// The row of partition 0: the figure read just now, moving back.
-	d.waitAll(fmt.Sprintf("%14s  → %-14s  back %s: re-read", widget.Count(start+10), widget.Count(start+5), widget.Count(5)),
+	d.wait(fmt.Sprintf("%14s  → %-14s  back %s: re-read", widget.Count(start+10), widget.Count(start+5), widget.Count(5)),
 		"Warning: this moves partition 0 back from "+widget.Count(start+10))
 	moveGroup(t, d.cl.Admin(), group, start+12)
 	d.keys("y")
 	d.wait("Not committed")
-	fm := d.quit()
+	fm := d.quit("ctrl+c")
 
 	if got := fetchOffsets(t, d.cl.Admin(), group)[0]; got != start+12 {
 		t.Fatalf("partition 0 committed at %d, want %d where the outside put it", got, start+12)
@@ -118,14 +112,14 @@ func TestEndToEndResetRefusedOnMovedOffsets(t *testing.T) {
 	moveGroup(t, d.cl.Admin(), group, 13)
 	moved := fetchOffsets(t, d.cl.Admin(), group)
 	d.keys("y")
-	d.waitAll("Not applied", "partition 0 was", "now 13")
+	d.wait("Not applied", "partition 0 was", "now 13")
 	if now := fetchOffsets(t, d.cl.Admin(), group); fmt.Sprint(now) != fmt.Sprint(moved) {
 		t.Fatalf("a stale plan wrote: commits %v, the outside left %v", now, moved)
 	}
 	// The note shows only above a plan: the new one is on screen.
 	d.keys("y")
 	d.wait("every partition took its new offset")
-	fm := d.quit()
+	fm := d.quit("ctrl+c")
 
 	plan := fm.flow().Result.Plan
 	if len(plan.Partitions) == 0 || plan.Partitions[0].Partition != 0 || !plan.Partitions[0].HasCurrent || plan.Partitions[0].Current != 13 {
@@ -147,17 +141,17 @@ func TestEndToEndDeleteRefusedOnMovedOffsets(t *testing.T) {
 	d := startOps(t, "full-index")
 	d.keys("D")
 	d.wait("Type the group name to confirm")
-	d.tm.Type(group)
+	d.typeText(group)
 	moveGroup(t, d.cl.Admin(), group, 3)
 	moved := fetchOffsets(t, d.cl.Admin(), group)
 	d.keys("enter")
-	d.waitAll("Not deleted", "now 3")
+	d.wait("Not deleted", "now 3")
 	if now := fetchOffsets(t, d.cl.Admin(), group); fmt.Sprint(now) != fmt.Sprint(moved) {
 		t.Fatalf("a stale delete deleted: commits %v, the outside left %v", now, moved)
 	}
 	d.keys("enter")
 	d.wait("no commit left on " + demo.SpentTopic)
-	d.quit()
+	d.quit("ctrl+c")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	pos, err := d.cl.Position(ctx, group, demo.SpentTopic)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -65,13 +64,13 @@ func TestScreenshot(t *testing.T) {
 	shots := []struct {
 		file  string
 		title string
-		drive func(s *shotSession)
+		drive func(s driver)
 		want  []string // on the final screen, so a wrong turn fails
 	}{
 		{
 			file:  "kgroups.svg",
 			title: "kgroups --demo",
-			drive: func(s *shotSession) {
+			drive: func(s driver) {
 				s.wait(demo.SpentTopic)
 				s.keys("down", "enter") // topics are sorted by name: orders, then spent_detail_topic
 				s.wait("groups of the base")
@@ -89,7 +88,7 @@ func TestScreenshot(t *testing.T) {
 		{
 			file:  "kgroups-batch.svg",
 			title: "kgroups --demo",
-			drive: func(s *shotSession) {
+			drive: func(s driver) {
 				s.wait(demo.SpentTopic)
 				s.keys("down", "enter")
 				s.wait("groups of the base")
@@ -111,11 +110,9 @@ func TestScreenshot(t *testing.T) {
 				Brokers: shotBrokers,
 				Refresh: 0, // no refresh between the keys and the picture
 			})
-			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(shotCols, shotRows))
-			shot.drive(&shotSession{t: t, tm: tm})
-			tm.Send(keyMsg("q"))
-			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-			fm.Close()
+			d := drive(t, m, shotCols, shotRows)
+			shot.drive(d)
+			fm := d.quit("q")
 
 			screen := fm.View()
 			plain := stripANSI(screen)
@@ -135,25 +132,6 @@ func TestScreenshot(t *testing.T) {
 			}
 			t.Logf("wrote %s (%d bytes)", path, len(svg))
 		})
-	}
-}
-
-// shotSession drives one TUI run by keys.
-type shotSession struct {
-	t  *testing.T
-	tm *teatest.TestModel
-}
-
-// wait blocks until the screen shows s.
-func (s *shotSession) wait(what string) {
-	s.t.Helper()
-	waitOutput(s.t, s.tm, what)
-}
-
-// keys sends key presses, one message each.
-func (s *shotSession) keys(ks ...string) {
-	for _, k := range ks {
-		s.tm.Send(keyMsg(k))
 	}
 }
 

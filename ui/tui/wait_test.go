@@ -45,6 +45,45 @@ func waitOutput(t testing.TB, tm *teatest.TestModel, what ...string) {
 	})
 }
 
+// driver runs the TUI as a program in a terminal and drives it as a user
+// would: keys in, the screen waited for.
+type driver struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+// drive starts m in a terminal of w columns and h rows.
+func drive(t *testing.T, m tea.Model, w, h int) driver {
+	return driver{t: t, tm: teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))}
+}
+
+// wait waits until the screen, since the previous wait, showed every one
+// of what.
+func (d driver) wait(what ...string) {
+	d.t.Helper()
+	waitOutput(d.t, d.tm, what...)
+}
+
+// keys presses keys, one message each.
+func (d driver) keys(ks ...string) {
+	for _, k := range ks {
+		d.tm.Send(keyMsg(k))
+	}
+}
+
+// typeText types s, one key per rune.
+func (d driver) typeText(s string) { d.tm.Type(s) }
+
+// quit presses key (q, or ctrl+c, which quits with a dialog open), waits
+// for the program to end, and returns its final model, closed.
+func (d driver) quit(key string) Model {
+	d.t.Helper()
+	d.keys(key)
+	fm := d.tm.FinalModel(d.t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	fm.Close()
+	return fm
+}
+
 // tail is the last n bytes of b.
 func tail(b []byte, n int) []byte { return b[max(len(b)-n, 0):] }
 
