@@ -72,7 +72,9 @@ func TestScreenshot(t *testing.T) {
 			title: "kgroups --demo",
 			drive: func(s driver) {
 				s.wait(demo.SpentTopic)
-				s.keys("down", "enter") // topics are sorted by name: orders, then spent_detail_topic
+				s.keys("/")
+				s.typeText(demo.SpentTopic)
+				s.keys("enter", "enter")
 				s.wait("groups of the base")
 				// Two more samples give every group a status: the
 				// frozen demo's groups are STOPPED, caught up or STALLED.
@@ -90,7 +92,9 @@ func TestScreenshot(t *testing.T) {
 			title: "kgroups --demo",
 			drive: func(s driver) {
 				s.wait(demo.SpentTopic)
-				s.keys("down", "enter")
+				s.keys("/")
+				s.typeText(demo.SpentTopic)
+				s.keys("enter", "enter")
 				s.wait("groups of the base")
 				s.keys("enter") // the default group comes first
 				s.wait("no live member")
