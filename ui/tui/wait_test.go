@@ -19,9 +19,9 @@ import (
 )
 
 // This file is where the TUI's tests wait: for a program's output, for a
-// command's message, for the messages a command leads to. Every wait with a
-// deadline goes through kafkatest.Eventually, the one helper of kgroups'
-// tests for "eventually".
+// command's message, for the messages a command leads to. Every wait that
+// can time out goes through kafkatest.Eventually, the one helper of
+// kgroups' tests for "eventually".
 
 // e2eWait is how long a test gives the TUI, driven on a cluster, to show
 // what it waits for.
