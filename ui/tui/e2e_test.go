@@ -71,18 +71,7 @@ func TestEndToEndConsumeRefusedOnLiveGroup(t *testing.T) {
 	if testing.Short() {
 		t.Skip("joins a live group")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	d, err := demo.Start(ctx, demo.Options{NoProducer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: d.Brokers()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	d, cl := startDemo(t, demo.Options{NoProducer: true})
 	before := fetchOffsets(t, cl.Admin(), demo.LiveGroup)
 
 	run := drive(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: d.Brokers()}), 160, 50)
@@ -128,6 +117,25 @@ func seededCluster(t *testing.T) (*kafka.Cluster, []string) {
 	}
 	t.Cleanup(cl.Close)
 	return cl, brokers
+}
+
+// startDemo starts the demo (cluster, live groups, jobs) with opt and
+// dials it; both end with the test.
+func startDemo(t *testing.T, opt demo.Options) (*demo.Demo, *kafka.Cluster) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	d, err := demo.Start(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: d.Brokers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return d, cl
 }
 
 func fetchOffsets(t *testing.T, adm *kadm.Client, group string) map[int32]int64 {

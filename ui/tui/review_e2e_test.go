@@ -152,15 +152,5 @@ func TestEndToEndDeleteRefusedOnMovedOffsets(t *testing.T) {
 	d.keys("enter")
 	d.wait("no commit left on " + demo.SpentTopic)
 	d.quit("ctrl+c")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	pos, err := d.cl.Position(ctx, group, demo.SpentTopic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range pos {
-		if p.HasCommitted {
-			t.Errorf("partition %d still committed at %d after the confirmed delete", p.Partition, p.Committed)
-		}
-	}
+	d.requireNoCommit(group, "the confirmed delete")
 }

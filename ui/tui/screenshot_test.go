@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/demo"
 )
 
@@ -44,22 +42,11 @@ func TestScreenshot(t *testing.T) {
 	lipgloss.SetColorProfile(termenv.TrueColor)
 	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	// Frozen: no producer, and the live member holds its partitions
 	// without reading, so every offset is the seed's. The records lead up
 	// to now, as with --demo: the lag history times its samples by the
 	// wall clock, so ages agree only with a seed timed by it too.
-	d, err := demo.Start(ctx, demo.Options{NoProducer: true, Now: time.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	cl, err := kafka.Dial(ctx, kafka.Config{Brokers: d.Brokers()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	_, cl := startDemo(t, demo.Options{NoProducer: true, Now: time.Now})
 
 	shots := []struct {
 		file  string
