@@ -115,8 +115,6 @@ func (v groupsView) setSize(w, h int) groupsView {
 // selection line.
 func (v groupsView) listSpace() int { return v.height - 5 }
 
-func (v groupsView) listHeight() int { return v.list.Height(v.listSpace()) }
-
 // setSnapshot refreshes the rows of the current topic.
 func (v groupsView) setSnapshot(snap model.Snapshot) groupsView {
 	v.base = snap.Base

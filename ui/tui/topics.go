@@ -112,8 +112,6 @@ func (v topicsView) setSize(w, h int) topicsView {
 // title line and the column header.
 func (v topicsView) listSpace() int { return v.height - 2 }
 
-func (v topicsView) listHeight() int { return v.list.Height(v.listSpace()) }
-
 // setSnapshot refreshes the rows without moving the selection.
 func (v topicsView) setSnapshot(snap model.Snapshot) topicsView {
 	v.all = topicRows(snap, v.trends)
