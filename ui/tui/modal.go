@@ -28,7 +28,9 @@ func (d *dialog) modalHelp(m Model) keymap.Help { return m.dialogHelp(*d) }
 // flowModal is an offset operation open as the modal.
 type flowModal struct{ f *ops.Flow }
 
-func (o flowModal) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) { return m.handleOpKey(msg) }
+func (o flowModal) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) {
+	return m.takeOps(m.ops.Key(m.opsEnv(), *o.f, msg))
+}
 func (o flowModal) modalView(m Model, height int) string {
 	return o.f.View(m.styles, m.width, height)
 }

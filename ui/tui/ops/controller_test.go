@@ -1,0 +1,84 @@
+package ops
+
+import (
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/widget"
+)
+
+// testEnv is an environment without a cluster: the controller's commands
+// are not run, their answers are fed by hand.
+func testEnv() Env {
+	keys := keymap.DefaultKeyMap()
+	st := widget.PlainStyles()
+	return Env{
+		Keys: &keys, Styles: &st, Base: "svc", Width: 100, Height: 40,
+		Now: func() time.Time { return time.Date(2025, 3, 14, 8, 0, 0, 0, time.UTC) },
+	}
+}
+
+func testGroup(members ...model.Member) model.Group {
+	name := model.GroupName{Base: "svc", Topic: "t", Suffix: "full-index"}
+	return model.Group{ID: name.String(), Name: name, Members: members, Partitions: []model.PartitionLag{
+		{Partition: 0, Start: 0, End: 100, Committed: 60, HasCommitted: true, Lag: 40},
+	}}
+}
+
+func enter() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyEnter} }
+
+// The controller runs a reset from the request to the outcome without the
+// root: the plan is asked for, applied on confirm, and the write tells the
+// root to refresh and forget the group's lag history.
+func TestControllerResetWithoutTheRoot(t *testing.T) {
+	env := testEnv()
+	var c Controller
+	c, out := c.Open(env, Request{Op: Reset, Group: testGroup(), Topic: "t"})
+	if !out.Set || out.Flow == nil || out.Flow.Step != StepForm {
+		t.Fatalf("R opens no form: %+v", out)
+	}
+	c, out = c.Key(env, *out.Flow, enter())
+	if out.Flow == nil || out.Flow.Step != StepLoading || out.Cmd == nil || !c.Waiting(out.Flow) {
+		t.Fatalf("enter on the form asks for no plan: %+v", out)
+	}
+	g := testGroup()
+	plan := model.BuildPlan(g.ID, "t", "reset to earliest", g.Partitions, map[int32]int64{0: 0})
+	c, out = c.Answer(env, out.Flow, PlanMsg{Gen: out.Flow.Wait, Plan: plan})
+	if out.Flow == nil || out.Flow.Step != StepPlan {
+		t.Fatalf("the plan is not shown: %+v", out)
+	}
+	c, out = c.Key(env, *out.Flow, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'y'}})
+	if out.Flow == nil || out.Flow.Step != StepApplying || c.Writing() == 0 {
+		t.Fatalf("y applies nothing: %+v writing %d", out, c.Writing())
+	}
+	result := model.PlanResult{Plan: plan, Committed: map[int32]int64{0: 0}, Failed: map[int32]error{}}
+	c, out = c.Answer(env, out.Flow, AppliedMsg{Gen: c.Writing(), Op: Reset, Result: result})
+	if out.Flow == nil || out.Flow.Step != StepDone || c.Writing() != 0 {
+		t.Fatalf("the outcome is not shown: %+v", out)
+	}
+	if !out.Refresh || out.Forget != g.ID {
+		t.Errorf("after the write: refresh %v, forget %q; want a refresh and %s forgotten", out.Refresh, out.Forget, g.ID)
+	}
+}
+
+// Refusals come before any dialog: read-only, and a group with live
+// members (a notice naming them for the root to show).
+func TestControllerRefusesBeforeTheDialog(t *testing.T) {
+	env := testEnv()
+	warned := ""
+	env.ReadOnly = func(what string) tea.Cmd { warned = what; return nil }
+	_, out := Controller{}.Open(env, Request{Op: Reset, Group: testGroup(), Topic: "t"})
+	if out.Set || out.Flow != nil || warned == "" {
+		t.Errorf("read-only: outcome %+v, warning %q", out, warned)
+	}
+	env.ReadOnly = nil
+	live := model.Member{ClientID: "job", Host: "/10.0.0.3"}
+	_, out = Controller{}.Open(env, Request{Op: Delete, Group: testGroup(live), Topic: "t"})
+	if out.Flow != nil || out.Refusal == nil || len(out.Refusal.Body) < 2 || out.Refusal.Body[1] != "  job@/10.0.0.3" {
+		t.Errorf("live group: outcome %+v", out)
+	}
+}
