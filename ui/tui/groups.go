@@ -9,8 +9,10 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -82,6 +84,8 @@ type groupsView struct {
 	filter widget.FilterLine
 	cur    widget.ListCursor
 	sel    string // selected group id, kept across refreshes
+
+	changes map[string]journal.Entry // newest change of each group in the undo journal
 
 	width, height int
 }
@@ -248,7 +252,7 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		return v, nil
 	case widget.KeyMatches(msg, k.NewSuffix):
 		return v, intentNewSuffix{topic: v.topic}
-	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete, k.Undo):
 		return v, v.opIntent(msg)
 	}
 	row, ok := v.selected()
@@ -413,6 +417,9 @@ func (v groupsView) selectionLine() string {
 		}
 		line += " · held by " + strings.Join(ms, ", ")
 	}
+	if e, ok := v.changes[r.id()]; ok {
+		line += " · " + ops.ChangeLine(v.now(), e, v.keys.Groups.Undo)
+	}
 	return st.Dim.Render(line)
 }
 
@@ -431,6 +438,8 @@ func (v groupsView) Update(msg tea.Msg) (Page, intent) {
 			return v.askOthers()
 		}
 		return v, nil
+	case ops.ChangesMsg:
+		v.changes = msg.Latest
 	case othersMsg:
 		mine := msg.topic == v.topic && msg.gen == v.othersGen
 		v = v.setOthers(msg)

@@ -15,10 +15,10 @@ type intentOp struct{ req ops.Request }
 
 func (intentOp) isIntent() {}
 
-// opIntent is what R, S, N or D asks for on the groups view.
+// opIntent is what R, S, N, D or u asks for on the groups view.
 func (v groupsView) opIntent(msg tea.KeyMsg) intent {
 	k := v.keys.Groups
-	op, ok := ops.OfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete)
+	op, ok := ops.OfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete, k.Undo)
 	if !ok {
 		return nil
 	}
@@ -27,19 +27,25 @@ func (v groupsView) opIntent(msg tea.KeyMsg) intent {
 		req.Group = row.Group
 		req.Missing = row.Kind == rowMissingDefault
 		req.Foreign = row.Kind == rowUnmatched || row.Kind == rowOther
+		if e, ok := v.changes[row.id()]; ok {
+			req.Change = &e
+		}
 	}
 	return intentOp{req}
 }
 
-// opIntent is what R, S, N or D asks for on the partitions view. A reset
+// opIntent is what R, S, N, D or u asks for on the partitions view. A reset
 // starts limited to the selected partition.
 func (v partitionsView) opIntent(msg tea.KeyMsg) intent {
 	k := v.keys.Partitions
-	op, ok := ops.OfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete)
+	op, ok := ops.OfKey(msg, k.Reset, k.CopyFrom, k.Create, k.Delete, k.Undo)
 	if !ok {
 		return nil
 	}
 	req := ops.Request{Op: op, Group: v.group, Topic: v.group.Name.Topic, Missing: v.missing, Foreign: v.foreign}
+	if e, ok := v.changes[v.group.ID]; ok {
+		req.Change = &e
+	}
 	if v.cur.Index < len(v.group.Partitions) {
 		p := v.group.Partitions[v.cur.Index].Partition
 		req.Partition = &p

@@ -23,8 +23,17 @@ type opsDriver struct {
 func startOps(t *testing.T, suffix string) opsDriver {
 	t.Helper()
 	cl, brokers := seededCluster(t)
-	d := opsDriver{t: t, cl: cl,
-		tm: teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))}
+	d := opsDriver{t: t, cl: cl, tm: newOpsModel(t, cl, brokers)}
+	d.open(suffix)
+	return d
+}
+
+func newOpsModel(t *testing.T, cl *kafka.Cluster, brokers []string) *teatest.TestModel {
+	return teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), teatest.WithInitialTermSize(160, 50))
+}
+
+// open filters the groups of the demo's spent topic down to suffix.
+func (d opsDriver) open(suffix string) {
 	d.wait(demo.SpentTopic)
 	d.keys("/")
 	d.tm.Type(demo.SpentTopic)
@@ -33,7 +42,6 @@ func startOps(t *testing.T, suffix string) opsDriver {
 	d.keys("/")
 	d.tm.Type(suffix)
 	d.keys("enter")
-	return d
 }
 
 func (d opsDriver) wait(what string) {

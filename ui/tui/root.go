@@ -114,7 +114,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return m.handleMouse(msg), nil
 	case snapshotMsg:
-		return m.handleSnapshot(msg)
+		// Each snapshot reads the undo journal again: a change made
+		// elsewhere (the CLI) shows too.
+		m, cmd := m.handleSnapshot(msg)
+		var read tea.Cmd
+		m.ops, read = m.ops.ReadChanges(m.opsEnv())
+		return m, tea.Batch(cmd, read)
+	case ops.ChangesMsg:
+		var fresh bool
+		if m.ops, fresh = m.ops.TakeChanges(msg); !fresh {
+			return m, nil
+		}
+		return m.broadcast(msg)
 	case basesMsg:
 		return m.handleBases(msg)
 	case batchMsg:

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -30,6 +31,9 @@ import (
 type Controller struct {
 	gen     int // bumps with every request a flow makes
 	writing int // the write in flight (its gen), 0 if none
+
+	seq     int        // bumps with every read of the undo journal
+	changes ChangesMsg // the newest read of it
 }
 
 // Gen is the generation of the newest request.
@@ -71,6 +75,9 @@ type Request struct {
 	Partition *int32 // the partition selected in the partitions view
 	Missing   bool   // the group does not exist yet
 	Foreign   bool   // not a group of the base
+	// Change is the group's newest change in the undo journal, for Undo;
+	// nil when it has none.
+	Change *journal.Entry
 }
 
 // Outcome is what a call asks of the root.
@@ -106,6 +113,8 @@ func (c Controller) Open(env Env, req Request) (Controller, Outcome) {
 		return c, Outcome{Cmd: env.ReadOnly(req.Op.String() + " writes offsets, so it")}
 	case c.writing != 0:
 		return c, Outcome{Cmd: widget.ReportWarn("an offset change is still running: wait for it")}
+	case req.Op == Undo:
+		return c.openUndo(env, req)
 	case req.Op != Create && req.Group.ID == "":
 		return c, Outcome{Cmd: widget.ReportInfo("no group selected")}
 	case req.Op != Create && req.Foreign:
@@ -251,6 +260,13 @@ func (c Controller) submit(env Env, f Flow) (Controller, Outcome) {
 		}
 		f.Name = name
 		return c.request(env, f, func(gen int) tea.Cmd { return PlanCreateCmd(res, cl, gen, name.String(), f.Topic, at) })
+	case Undo:
+		// Planned again after a refusal (Force) or a stale plan: a force
+		// once given holds.
+		f.Forced = f.Forced || f.Refused != ""
+		f.Refused = ""
+		e, force := f.Change, f.Forced
+		return c.request(env, f, func(gen int) tea.Cmd { return PlanUndoCmd(res, cl, gen, e, force) })
 	}
 	return c, show(f)
 }
@@ -269,12 +285,16 @@ func (c Controller) apply(env Env, f Flow) (Controller, Outcome) {
 	f.Step = StepApplying
 	cl, res := env.Cluster, env.Res
 	var cmd func(gen int) tea.Cmd
-	if f.Op == Delete {
+	switch f.Op {
+	case Delete:
 		offsetsOnly, shown := f.Mode == 1, f.Preview.Position
 		cmd = func(gen int) tea.Cmd {
 			return DeleteCmd(res, cl, gen, f.Name.String(), f.Topic, offsetsOnly, shown)
 		}
-	} else {
+	case Undo:
+		up := f.Undo
+		cmd = func(gen int) tea.Cmd { return UndoCmd(res, cl, gen, up) }
+	default:
 		plan := f.Plan
 		cmd = func(gen int) tea.Cmd { return ApplyPlanCmd(res, cl, gen, f.Op, plan) }
 	}
@@ -309,6 +329,16 @@ func (c Controller) Answer(env Env, open *Flow, msg Msg) (Controller, Outcome) {
 			c.writing = 0
 		}
 		return c.takeDeleted(env, open, current, msg)
+	case UndoPlanMsg:
+		if !current {
+			return c, Outcome{}
+		}
+		return c, takeUndoPlan(*open, msg)
+	case UndoneMsg:
+		if msg.Gen == c.writing {
+			c.writing = 0
+		}
+		return c.takeUndone(env, open, current, msg)
 	}
 	return c, Outcome{}
 }

@@ -114,6 +114,9 @@ func (f Flow) table(st *widget.Styles) *widget.Table {
 		plan, source := f.copyPreview()
 		return PlanTable(st, plan, source)
 	case StepPlan:
+		if f.Op == Undo && len(f.Plan.Partitions) == 0 {
+			return nil // refused, failed, or only commits to delete
+		}
 		return PlanTable(st, f.Plan, f.Source)
 	case StepDelete:
 		return PositionTable(f.Preview.Position)
@@ -187,15 +190,36 @@ func (f Flow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 			top = append(top, StyleLines(st.Warn, widget.WrapText(f.Note, inner))...)
 			top = append(top, "")
 		}
-		prose(&top, f.planSummary())
-		top = append(top, "")
-		bottom = append(bottom, PlanTotals(f.Plan, inner)...)
+		if f.Op == Undo {
+			prose(&top, fmt.Sprintf("Restores the offsets from before change %s: %s, made %s UTC (%s).",
+				widget.Clean(f.Change.ID), widget.Clean(f.Change.Command), widget.Stamp(f.Change.Time), widget.Clean(f.Change.Via)))
+			top = append(top, "")
+			if f.Refused != "" {
+				top = append(top, StyleLines(st.DialogError, widget.WrapText(f.Refused, inner))...)
+				errLines()
+				bottom = append(bottom, "", f.buttons(st, "Apply", false))
+				hint(keymap.Hints(keymap.Hint("plan it anyway", k.Force), keymap.Hint("close", k.Cancel)))
+				return top, bottom
+			}
+		}
+		if f.Op != Undo || len(f.Plan.Partitions) > 0 {
+			prose(&top, f.planSummary())
+			top = append(top, "")
+			bottom = append(bottom, PlanTotals(f.Plan, inner)...)
+		}
+		for _, l := range f.undoExtra() {
+			prose(&bottom, l)
+		}
 		if f.hasClamped() {
 			prose(&bottom, "* clamped to [start, end]: the requested offset is not in the log")
 		}
 		errLines()
-		bottom = append(bottom, "", f.buttons(st, "Apply", len(f.Plan.Partitions) > 0))
-		hint(keymap.Hints("nothing is written until you apply", keymap.Hint("apply", k.Apply), keymap.Hint("back", k.Cancel)))
+		bottom = append(bottom, "", f.buttons(st, "Apply", f.canApply()))
+		back := keymap.Hint("back", k.Cancel)
+		if f.Op == Undo {
+			back = keymap.Hint("close", k.Cancel)
+		}
+		hint(keymap.Hints("nothing is written until you apply", keymap.Hint("apply", k.Apply), back))
 	case StepDelete:
 		title("Delete " + group + "?")
 		if f.Note != "" {
@@ -244,6 +268,8 @@ func (f Flow) titleText() string {
 		return "Create " + group + "?"
 	case Delete:
 		return "Delete " + group + "?"
+	case Undo:
+		return "Undo the last change of " + widget.Clean(f.Change.Group) + "?"
 	}
 	return "Reset " + group + "?"
 }

@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/journal"
+	"github.com/kgroups/kgroups/ui/tui/ops"
+	"github.com/kgroups/kgroups/ui/tui/widget"
+)
+
+// journalled is m after reading a journal whose newest change of group is
+// a reset 12m05s before the fixture's now.
+func journalled(m Model, group string) Model {
+	e := journal.Entry{ID: "20250314-074755.000", Time: fixedNow.Add(-(12*time.Minute + 5*time.Second)), Group: group,
+		Kind: journal.KindReset, Command: "reset to earliest", Via: "kgroups reset", ClusterID: "c1",
+		Topics: []journal.TopicChange{journal.NewTopicChange("spent_detail_topic", map[int32]int64{0: 10}, map[int32]int64{0: 0})}}
+	m, _ = update(m, ops.ChangesMsg{Seq: 1, Latest: map[string]journal.Entry{group: e}})
+	return m
+}
+
+// The groups and partitions views show the selected group's last change
+// and the key that undoes it; a group without one shows none.
+func TestUndoLastChangeLine(t *testing.T) {
+	want := "last change 12m05s ago: reset to earliest (id 20250314-074755.000) · u: undo"
+	m := journalled(onGroup(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic", fullIndex), fullIndex)
+	defer m.Close()
+	if !strings.Contains(m.View(), want) {
+		t.Errorf("groups view without the last change:\n%s", m.View())
+	}
+	if p := press(m, "enter"); !strings.Contains(p.View(), want) {
+		t.Errorf("partitions view without the last change:\n%s", p.View())
+	}
+	other := press(m, "home")
+	for i := 0; i < len(other.groupsPage().rows) && other.groupsPage().sel != incremental; i++ {
+		other = press(other, "down")
+	}
+	if other.groupsPage().sel != incremental || strings.Contains(other.View(), "last change") {
+		t.Errorf("a group without a change shows one:\n%s", other.View())
+	}
+}
+
+// u plans the undo in the plan dialog; another cluster and a moved group
+// are refused, the latter until forced.
+func TestUndoPlanAndRefusals(t *testing.T) {
+	m := press(journalled(onGroup(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic", fullIndex), fullIndex), "u")
+	defer m.Close()
+	f := m.flow()
+	if f == nil || f.Op != ops.Undo || f.Wait == 0 || f.Change.ID != "20250314-074755.000" {
+		t.Fatalf("u plans no undo: %+v", f)
+	}
+	gen := f.Wait
+
+	moved := &kafka.MovedSinceError{ID: f.Change.ID, Group: fullIndex, Moved: []kafka.TopicMoved{{Topic: "spent_detail_topic",
+		Moved: []kafka.MovedOffset{{Partition: 0, Shown: 0, HadShown: true, Now: 7, HasNow: true}}}}}
+	m, _ = update(m, ops.UndoPlanMsg{Gen: gen, Err: moved})
+	view := m.View()
+	if f := m.flow(); f == nil || f.Refused == "" || !strings.Contains(view, "spent_detail_topic/0 left at 0, now 7") || !strings.Contains(view, "f: plan it anyway") {
+		t.Fatalf("a moved group is not refused with what moved:\n%s", view)
+	}
+	if m2 := press(m, "y"); m2.ops.Writing() != 0 {
+		t.Fatal("y applied a refused undo")
+	}
+	m = press(m, "f")
+	if f := m.flow(); f == nil || f.Wait == 0 || !f.Forced {
+		t.Fatalf("f does not plan the undo anyway: %+v", f)
+	}
+
+	m = press(journalled(onGroup(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic", fullIndex), fullIndex), "u")
+	m, _ = update(m, ops.UndoPlanMsg{Gen: m.flow().Wait, Err: &kafka.OtherClusterError{ID: "x", Recorded: "c1", Connected: "c2", Brokers: []string{"b:9092"}}})
+	if m.flow() != nil || m.prompt() == nil || m.prompt().kind != dialogRefusal || !strings.Contains(m.View(), "another cluster") {
+		t.Errorf("an undo from another cluster is not refused:\n%s", m.View())
+	}
+}
+
+// In read-only mode, and on a live group, u refuses before any dialog; a
+// group with no change in the journal has nothing to undo.
+func TestUndoRefusedBeforeTheDialog(t *testing.T) {
+	ro := sized(New(Deps{Base: testBase, ReadOnly: true, Now: nowFixed}), 160, 50)
+	ro, _ = update(ro, snapshotMsg{gen: ro.snapGen, base: testBase, snap: fixedSnapshot()})
+	for _, where := range []string{"groups", "partitions"} {
+		m := journalled(onGroup(ro, "spent_detail_topic", fullIndex), fullIndex)
+		if where == "partitions" {
+			m = press(m, "enter")
+		}
+		m, cmd := update(m, keyMsg("u"))
+		if m.flow() != nil || m.prompt() != nil || !hasStatus(cmd, widget.LevelWarn, "read-only: undo writes offsets") {
+			t.Errorf("u on %s in read-only mode: flow %v, dialog %v", where, m.flow() != nil, m.prompt() != nil)
+		}
+		if help := press(m, "?").View(); !strings.Contains(help, "undo off: read-only") {
+			t.Errorf("%s help does not say undo is off:\n%s", where, help)
+		}
+	}
+
+	live := testBase + "-user_events-realtime-alerts"
+	m := press(journalled(onGroup(loaded(fixedSnapshot(), 160, 50), "user_events", live), live), "u")
+	defer m.Close()
+	if m.flow() != nil || m.prompt() == nil || !strings.Contains(m.View(), "indexer@/10.0.0.7") {
+		t.Errorf("u on a live group is not refused with its members:\n%s", m.View())
+	}
+
+	m, cmd := update(onGroup(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic", incremental), keyMsg("u"))
+	if m.flow() != nil || !hasStatus(cmd, widget.LevelInfo, "nothing to undo") {
+		t.Error("u without a change in the journal does not say there is nothing to undo")
+	}
+}
