@@ -363,10 +363,16 @@ func firstKey(b key.Binding) string {
 // keySymbols is how help names the keys that have a symbol or a short name.
 var keySymbols = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn"}
 
+// offReadOnly ends the help of a key that read-only mode turns off.
+const offReadOnly = " off: read-only"
+
+// Off reports whether b is a key read-only mode turned off (see ReadOnly).
+func Off(b key.Binding) bool { return strings.HasSuffix(b.Help().Desc, offReadOnly) }
+
 // ReadOnly returns k with the help of every writing key saying why it is
 // off, its keys unchanged: the TUI refuses them in read-only mode.
 func (k KeyMap) ReadOnly() KeyMap {
-	off := func(b *key.Binding, what string) { *b = Relabel(*b, what+" off: read-only") }
+	off := func(b *key.Binding, what string) { *b = Relabel(*b, what+offReadOnly) }
 	off(&k.Topics.Consume, "consume")
 	off(&k.Groups.Consume, "consume")
 	off(&k.Partitions.Consume, "consume")

@@ -58,6 +58,9 @@ func TestReadOnlyKeepsTheKeys(t *testing.T) {
 	if got := ro.Batch.Commit.Help(); got.Key != "C" || got.Desc != "commit off: read-only" {
 		t.Errorf("read-only commit help %+v", got)
 	}
+	if !Off(ro.Groups.Undo) || Off(k.Groups.Undo) {
+		t.Error("Off does not tell the keys read-only mode turned off")
+	}
 	if keys := ro.Groups.Reset.Keys(); len(keys) != 1 || keys[0] != "x" {
 		t.Errorf("read-only changed the reset keys to %v", keys)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/keymap"
@@ -418,7 +419,16 @@ func (v groupsView) selectionLine() string {
 		line += " · held by " + strings.Join(ms, ", ")
 	}
 	if e, ok := v.changes[r.id()]; ok {
-		line += " · " + ops.ChangeLine(v.now(), e, v.keys.Groups.Undo)
+		change := ops.ChangePhrases(v.now(), e, v.keys.Groups.Undo)
+		if ansi.StringWidth(line+change[0].Text+change[3].Text) > v.width {
+			// The last change and its key matter more than the full id:
+			// name the group as its row does.
+			line = widget.Clean(r.Group.Name.Suffix)
+			if r.Group.Name.IsDefault() {
+				line = "(default)"
+			}
+		}
+		line = widget.FitPhrases(v.width, append([]widget.Phrase{{Text: line}}, change...)...)
 	}
 	return st.Dim.Render(line)
 }

@@ -178,7 +178,11 @@ func (v partitionsView) View() string {
 		second = st.Dim.Render("no live member: " + readHint(v.keys.Partitions.Consume, v.keys.Partitions.Peek))
 	}
 	if e, ok := v.changes[g.ID]; ok {
-		second += st.Dim.Render(" · " + ops.ChangeLine(now, e, v.keys.Partitions.Undo))
+		phrases := ops.ChangePhrases(now, e, v.keys.Partitions.Undo)
+		for i := range phrases {
+			phrases[i].Text = st.Dim.Render(phrases[i].Text)
+		}
+		second = widget.FitPhrases(v.width, append([]widget.Phrase{{Text: second}}, phrases...)...)
 	}
 	lines := []string{
 		st.Title.Render(widget.Fit(widget.FitPhrases(v.width, summary...), v.width, widget.AlignLeft)),

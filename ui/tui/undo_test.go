@@ -33,6 +33,15 @@ func TestUndoLastChangeLine(t *testing.T) {
 	if p := press(m, "enter"); !strings.Contains(p.View(), want) {
 		t.Errorf("partitions view without the last change:\n%s", p.View())
 	}
+	// At 80 columns the age and the key stay; the id of the change goes,
+	// and the group is named as its row names it.
+	narrow := journalled(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), fullIndex)
+	defer narrow.Close()
+	for _, v := range []string{narrow.View(), press(narrow, "enter").View()} {
+		if !strings.Contains(v, "last change 12m05s ago") || !strings.Contains(v, "· u: undo") {
+			t.Errorf("at 80 columns the last change or its key is cut:\n%s", v)
+		}
+	}
 	other := press(m, "home")
 	for i := 0; i < len(other.groupsPage().rows) && other.groupsPage().sel != incremental; i++ {
 		other = press(other, "down")
@@ -88,6 +97,9 @@ func TestUndoRefusedBeforeTheDialog(t *testing.T) {
 		m, cmd := update(m, keyMsg("u"))
 		if m.flow() != nil || m.prompt() != nil || !hasStatus(cmd, widget.LevelWarn, "read-only: undo writes offsets") {
 			t.Errorf("u on %s in read-only mode: flow %v, dialog %v", where, m.flow() != nil, m.prompt() != nil)
+		}
+		if !strings.Contains(m.View(), "u: undo off: read-only") {
+			t.Errorf("%s: the last change offers undo in read-only mode:\n%s", where, m.View())
 		}
 		if help := press(m, "?").View(); !strings.Contains(help, "undo off: read-only") {
 			t.Errorf("%s help does not say undo is off:\n%s", where, help)

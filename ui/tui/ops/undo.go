@@ -111,12 +111,26 @@ func (c Controller) TakeChanges(msg ChangesMsg) (_ Controller, fresh bool) {
 // Changes is the newest read of the journal; Seq is 0 before the first.
 func (c Controller) Changes() ChangesMsg { return c.changes }
 
-// ChangeLine describes the newest change of a group for a view, and the
-// key that undoes it: "last change 12m05s ago: reset to earliest (id …) ·
-// u: undo".
-func ChangeLine(now time.Time, e journal.Entry, undo key.Binding) string {
-	return fmt.Sprintf("last change %s ago: %s (id %s) · %s", widget.AgeSince(now, e.Time),
-		widget.Clean(e.Command), widget.Clean(e.ID), keymap.Hint("undo", undo))
+// ChangePhrases describe the newest change of a group after what a view's
+// line says already, and the key that undoes it: " · last change 12m05s
+// ago: reset to earliest (id …) · u: undo". A narrow line drops the id,
+// then the command; the age and the key go together.
+func ChangePhrases(now time.Time, e journal.Entry, undo key.Binding) []widget.Phrase {
+	return []widget.Phrase{
+		{Text: " · last change " + widget.AgeSince(now, e.Time) + " ago", Need: 1},
+		{Text: ": " + widget.Clean(e.Command), Need: 2},
+		{Text: " (id " + widget.Clean(e.ID) + ")", Need: 3},
+		{Text: " · " + undoHint(undo), Need: 1},
+	}
+}
+
+// undoHint names the key that undoes a change, or says read-only mode has
+// it off.
+func undoHint(undo key.Binding) string {
+	if keymap.Off(undo) {
+		return keymap.Hint(undo.Help().Desc, undo)
+	}
+	return keymap.Hint("undo", undo)
 }
 
 // openUndo plans undoing req's change, after the refusals that need no

@@ -191,8 +191,9 @@ func (f Flow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 			top = append(top, "")
 		}
 		if f.Op == Undo {
-			prose(&top, fmt.Sprintf("Restores the offsets from before change %s: %s, made %s UTC (%s).",
-				widget.Clean(f.Change.ID), widget.Clean(f.Change.Command), widget.Stamp(f.Change.Time), widget.Clean(f.Change.Via)))
+			// The summary below names the change; this says when and how
+			// it was made.
+			prose(&top, fmt.Sprintf("The change was made %s UTC by %s.", widget.Stamp(f.Change.Time), widget.Clean(f.Change.Via)))
 			top = append(top, "")
 			if f.Refused != "" {
 				top = append(top, StyleLines(st.DialogError, widget.WrapText(f.Refused, inner))...)
