@@ -7,6 +7,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/journal"
+	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
@@ -116,5 +117,39 @@ func TestUndoRefusedBeforeTheDialog(t *testing.T) {
 	m, cmd := update(onGroup(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic", incremental), keyMsg("u"))
 	if m.flow() != nil || !hasStatus(cmd, widget.LevelInfo, "nothing to undo") {
 		t.Error("u without a change in the journal does not say there is nothing to undo")
+	}
+}
+
+// Apply writes only on the figures shown: an undo whose group moved since
+// the plan is planned again, nothing written; one that goes through shows
+// what was read back and refreshes the view.
+func TestUndoApplyOnCurrentFigures(t *testing.T) {
+	m := press(journalled(onGroup(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic", fullIndex), fullIndex), "u")
+	defer m.Close()
+	plan := fixturePlan(fullIndex, "undo 20250314-074755.000 (reset to earliest)", toOffset(10))
+	up := kafka.UndoPlan{Entry: m.flow().Change, Plans: []model.Plan{plan}}
+	m, _ = update(m, ops.UndoPlanMsg{Gen: m.flow().Wait, Plan: up})
+	if f := m.flow(); f.Step != ops.StepPlan || len(f.Plan.Partitions) == 0 {
+		t.Fatalf("the undo's plan is not shown: %+v", f)
+	}
+	m = press(m, "y")
+	if m.ops.Writing() == 0 {
+		t.Fatal("y does not apply the undo")
+	}
+	stale := &kafka.StaleError{Group: fullIndex, Moved: []kafka.MovedOffset{{Partition: 1, Shown: 100, HadShown: true, Now: 120, HasNow: true}}}
+	m, cmd := update(m, ops.UndoneMsg{Gen: m.ops.Writing(), Group: fullIndex, Err: stale})
+	f := m.flow()
+	if f == nil || f.Wait == 0 || !strings.Contains(f.Note, "partition 1 was 100, now 120") || !hasStatus(cmd, widget.LevelWarn, "not applied") {
+		t.Fatalf("a stale undo is not planned again with what moved: %+v", f)
+	}
+	m, _ = update(m, ops.UndoPlanMsg{Gen: f.Wait, Plan: up})
+	m = press(m, "y")
+	m.snapLoading = false
+	m, cmd = update(m, ops.UndoneMsg{Gen: m.ops.Writing(), Group: fullIndex, Result: kafka.UndoResult{Results: []model.PlanResult{readBack(plan)}}})
+	if f := m.flow(); f.Step != ops.StepDone || !m.snapLoading || !hasStatus(cmd, widget.LevelInfo, "undo of "+fullIndex+": restored") {
+		t.Errorf("the undo's outcome is not shown, or no refresh: step %v", f.Step)
+	}
+	if !strings.Contains(m.View(), "every partition took its new offset") {
+		t.Errorf("the read-back is not shown:\n%s", m.View())
 	}
 }

@@ -1,11 +1,13 @@
 package ops
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -80,5 +82,21 @@ func TestControllerRefusesBeforeTheDialog(t *testing.T) {
 	_, out = Controller{}.Open(env, Request{Op: Delete, Group: testGroup(live), Topic: "t"})
 	if out.Flow != nil || out.Refusal == nil || len(out.Refusal.Body) < 2 || out.Refusal.Body[1] != "  job@/10.0.0.3" {
 		t.Errorf("live group: outcome %+v", out)
+	}
+}
+
+// The wording shared by the offset operations and the consume and commit
+// refusals.
+func TestMemberLinesAndMovedText(t *testing.T) {
+	lines := MemberLines([]model.Member{
+		{ClientID: "job", Host: "/10.0.0.3", Assigned: []model.TopicPartitions{{Topic: "t", Partitions: []int32{0, 2}}}},
+		{ClientID: "idle\x1b[31m", Host: "/10.0.0.4"},
+	})
+	if want := []string{"  job@/10.0.0.3 holds t/0, t/2", `  idle\x1b[31m@/10.0.0.4`}; !slices.Equal(lines, want) {
+		t.Errorf("MemberLines = %q, want %q", lines, want)
+	}
+	moved := MovedText([]kafka.MovedOffset{{Partition: 0, Shown: 10, HadShown: true, Now: 1200, HasNow: true}, {Partition: 1, Now: 5, HasNow: true}})
+	if want := "partition 0 was 10, now 1,200; partition 1 was none, now 5"; moved != want {
+		t.Errorf("MovedText = %q, want %q", moved, want)
 	}
 }
