@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -98,5 +100,47 @@ func TestMemberLinesAndMovedText(t *testing.T) {
 	moved := MovedText([]kafka.MovedOffset{{Partition: 0, Shown: 10, HadShown: true, Now: 1200, HasNow: true}, {Partition: 1, Now: 5, HasNow: true}})
 	if want := "partition 0 was 10, now 1,200; partition 1 was none, now 5"; moved != want {
 		t.Errorf("MovedText = %q, want %q", moved, want)
+	}
+}
+
+// The journal is read again after each snapshot, but its entries only when
+// its directory changed: a new change adds a file.
+func TestReadChangesOnlyWhenTheJournalChanged(t *testing.T) {
+	j := journal.New(t.TempDir())
+	record := func() {
+		t.Helper()
+		tc := journal.NewTopicChange("t", map[int32]int64{0: 5}, map[int32]int64{0: 0})
+		if _, err := j.Record(journal.Entry{Group: "g", Kind: journal.KindReset, Command: "reset to earliest", Topics: []journal.TopicChange{tc}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record()
+	// The directory looks an hour old, so the next change surely changes
+	// its modification time.
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(j.Dir, old, old); err != nil {
+		t.Fatal(err)
+	}
+	res := widget.NewResources(nil)
+	defer res.Close()
+	first := ReadChangesCmd(res, j, 1, time.Time{})().(ChangesMsg)
+	if first.Unchanged || first.Latest["g"].Command != "reset to earliest" {
+		t.Fatalf("first read: %+v", first)
+	}
+	var c Controller
+	c, fresh := c.TakeChanges(first)
+	if !fresh {
+		t.Fatal("the first read is not taken")
+	}
+	again := ReadChangesCmd(res, j, 2, c.Changes().Stamp)().(ChangesMsg)
+	if !again.Unchanged {
+		t.Errorf("an unchanged journal is read again: %+v", again)
+	}
+	if c, fresh = c.TakeChanges(again); fresh || c.Changes().Latest["g"].Command != "reset to earliest" {
+		t.Error("an unchanged read replaced the changes")
+	}
+	record()
+	if next := ReadChangesCmd(res, j, 3, c.Changes().Stamp)().(ChangesMsg); next.Unchanged || len(next.Latest) != 1 {
+		t.Errorf("a new change is not read: %+v", next)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -30,7 +31,12 @@ import (
 type ChangesMsg struct {
 	Seq    int                      // orders the reads: an older one is dropped
 	Latest map[string]journal.Entry // by group id
-	Err    error
+	// Stamp is the journal directory's modification time when it was
+	// read; Unchanged says it is still the last read's, and Latest was not
+	// read again (every change adds a file, so the directory changes).
+	Stamp     time.Time
+	Unchanged bool
+	Err       error
 }
 
 // UndoPlanMsg is the plan of an undo, computed by the cluster.
@@ -51,9 +57,17 @@ type UndoneMsg struct {
 func (m UndoPlanMsg) RequestGen() int { return m.Gen }
 func (m UndoneMsg) RequestGen() int   { return m.Gen }
 
-// ReadChangesCmd reads the newest change of each group in j.
-func ReadChangesCmd(res *widget.Resources, j *journal.Journal, seq int) tea.Cmd {
+// ReadChangesCmd reads the newest change of each group in j, unless its
+// directory is as it was at since.
+func ReadChangesCmd(res *widget.Resources, j *journal.Journal, seq int, since time.Time) tea.Cmd {
 	return widget.Run(res, writeTimeout, func(context.Context) tea.Msg {
+		var stamp time.Time
+		if fi, err := os.Stat(j.Dir); err == nil {
+			stamp = fi.ModTime()
+		}
+		if !since.IsZero() && stamp.Equal(since) {
+			return ChangesMsg{Seq: seq, Stamp: stamp, Unchanged: true}
+		}
 		entries, err := j.List()
 		latest := map[string]journal.Entry{}
 		for _, e := range entries { // newest first
@@ -61,7 +75,7 @@ func ReadChangesCmd(res *widget.Resources, j *journal.Journal, seq int) tea.Cmd 
 				latest[e.Group] = e
 			}
 		}
-		return ChangesMsg{Seq: seq, Latest: latest, Err: err}
+		return ChangesMsg{Seq: seq, Latest: latest, Stamp: stamp, Err: err}
 	})
 }
 
@@ -95,13 +109,13 @@ func (c Controller) ReadChanges(env Env) (Controller, tea.Cmd) {
 		return c, nil
 	}
 	c.seq++
-	return c, ReadChangesCmd(env.Res, env.Cluster.Journal(), c.seq)
+	return c, ReadChangesCmd(env.Res, env.Cluster.Journal(), c.seq, c.changes.Stamp)
 }
 
 // TakeChanges keeps msg unless an answer to a newer read came first; fresh
 // says it is the newest.
 func (c Controller) TakeChanges(msg ChangesMsg) (_ Controller, fresh bool) {
-	if msg.Seq < c.changes.Seq {
+	if msg.Seq < c.changes.Seq || msg.Unchanged {
 		return c, false
 	}
 	c.changes = msg

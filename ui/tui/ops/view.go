@@ -491,6 +491,9 @@ func (f Flow) deleteBottom(st *widget.Styles, inner int, bottom *[]string) {
 
 func (f Flow) doneSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
 	group := widget.Clean(f.Name.String())
+	if f.Op == Undo {
+		group = widget.Clean(f.Change.Group) // any group of the journal, not only the base's
+	}
 	r := f.Result
 	switch {
 	case f.Err != "":
