@@ -90,7 +90,7 @@ var CreateKinds = []kafka.CreateAt{kafka.CreateAtEarliest, kafka.CreateAtLatest,
 const CreateAtDatetime = 2
 
 // Flow is one operation from its form to its result. Its dialog is drawn
-// by view (ops_view.go).
+// by View (view.go).
 type Flow struct {
 	Keys  keymap.Ops // named by the dialog's hints
 	Op    Kind
