@@ -50,7 +50,7 @@ func TestEndToEndUndoAfterReset(t *testing.T) {
 	}
 	d.wait("reset to earliest (id ")
 	d.keys("u")
-	d.waitAll("Undo the last change of "+group, "nothing is written until you apply")
+	d.waitAll("Undo last change of "+group, "nothing is written until you apply")
 	d.keys("y")
 	d.wait("every partition took its new offset")
 	d.quit()

@@ -270,7 +270,7 @@ func (f Flow) titleText() string {
 	case Delete:
 		return "Delete " + group + "?"
 	case Undo:
-		return "Undo the last change of " + widget.Clean(f.Change.Group) + "?"
+		return "Undo last change of " + widget.Clean(f.Change.Group) + "?"
 	}
 	return "Reset " + group + "?"
 }
