@@ -402,35 +402,38 @@ func (v groupsView) selectionLine() string {
 	}
 	st := v.styles
 	id := widget.Clean(r.id())
+	style, line, short := st.Dim, id, id
 	switch r.Kind {
 	case rowMissingDefault:
-		return st.Tag.Render(fmt.Sprintf("%s not created yet: would start at earliest, lag = end − start = %s", id, widget.Count(r.Group.Lag)))
+		style, short = st.Tag, "(default) not created yet"
+		line = fmt.Sprintf("%s not created yet: would start at earliest, lag = end − start = %s", id, widget.Count(r.Group.Lag))
 	case rowUnmatched:
-		return st.Tag.Render(id + ": under the base but fits no topic of the cluster")
+		style, line = st.Tag, id+": under the base but fits no topic of the cluster"
 	case rowOther:
-		return st.Tag.Render(id + ": another prefix with commits on " + widget.Clean(v.topic))
-	}
-	line := id
-	if n := len(r.Group.Members); n > 0 {
-		var ms []string
-		for _, m := range r.Group.Members {
-			ms = append(ms, widget.Clean(m.ClientID+"@"+m.Host))
+		style, line = st.Tag, id+": another prefix with commits on "+widget.Clean(v.topic)
+	default:
+		if n := len(r.Group.Members); n > 0 {
+			var ms []string
+			for _, m := range r.Group.Members {
+				ms = append(ms, widget.Clean(m.ClientID+"@"+m.Host))
+			}
+			line += " · held by " + strings.Join(ms, ", ")
 		}
-		line += " · held by " + strings.Join(ms, ", ")
+		short = widget.Clean(r.Group.Name.Suffix)
+		if r.Group.Name.IsDefault() {
+			short = "(default)"
+		}
 	}
 	if e, ok := v.changes[r.id()]; ok {
 		change := ops.ChangePhrases(v.now(), e, v.keys.Groups.Undo)
 		if ansi.StringWidth(line+change[0].Text+change[3].Text) > v.width {
 			// The last change and its key matter more than the full id:
 			// name the group as its row does.
-			line = widget.Clean(r.Group.Name.Suffix)
-			if r.Group.Name.IsDefault() {
-				line = "(default)"
-			}
+			line = short
 		}
 		line = widget.FitPhrases(v.width, append([]widget.Phrase{{Text: line}}, change...)...)
 	}
-	return st.Dim.Render(line)
+	return style.Render(line)
 }
 
 // Page methods of the groups view.

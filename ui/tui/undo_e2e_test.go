@@ -88,3 +88,30 @@ func TestEndToEndUndoRefusedOnMovedGroup(t *testing.T) {
 		t.Errorf("the forced plan does not say what moved: %+v", f)
 	}
 }
+
+// TestEndToEndUndoDelete: the default group deleted with D stays in the
+// groups view as "not created yet", with the delete as its last change; u,
+// y recreates it with exactly the offsets it had.
+func TestEndToEndUndoDelete(t *testing.T) {
+	group := demo.Base + "-" + demo.SpentTopic
+	d, _ := startJournalled(t, "")
+	before := fetchOffsets(t, d.cl.Admin(), group)
+	if len(before) == 0 {
+		t.Fatal("setup: the default group has no commits")
+	}
+	d.keys("D")
+	d.wait("Type the group name to confirm")
+	d.tm.Type(group)
+	d.keys("enter")
+	d.wait("no commit left on " + demo.SpentTopic)
+	d.keys("esc")
+	d.wait(" ago: delete group")
+	d.keys("u")
+	d.waitAll("Undo last change of "+group, "nothing is written until you apply")
+	d.keys("y")
+	d.wait("every partition took its new offset")
+	d.quit()
+	if after := fetchOffsets(t, d.cl.Admin(), group); !maps.Equal(after, before) {
+		t.Errorf("after undoing the delete the group is at %v, it was at %v", after, before)
+	}
+}
