@@ -25,6 +25,7 @@ const (
 	rowMissingDefault                     // the default group, not created yet
 	rowUnmatched                          // a group under the base that fits no topic
 	rowOther                              // a group of another prefix with commits on this topic
+	rowDeleted                            // a suffix group whose last change in the undo journal deleted it
 )
 
 // groupRow is one row of the groups view.
@@ -182,7 +183,7 @@ func (v groupsView) rebuild() groupsView {
 		}
 		return strings.Compare(a.Group.ID, b.Group.ID)
 	})
-	rows := own
+	rows := append(own, v.deletedRows()...)
 	if v.othersWant {
 		for _, id := range v.unmatched {
 			rows = append(rows, groupRow{Kind: rowUnmatched, Group: model.Group{ID: id}})
@@ -203,6 +204,27 @@ func (v groupsView) rebuild() groupsView {
 	v.cur = v.cur.Clamp(len(rows), v.listHeight())
 	v.sync()
 	return v
+}
+
+// deletedRows are the suffix groups of the topic whose last change in the
+// undo journal deleted them: gone from the cluster, one key (u) from coming
+// back. The default group keeps its own row when it is gone.
+func (v groupsView) deletedRows() []groupRow {
+	if v.base == "" {
+		return nil
+	}
+	prefix := model.GroupName{Base: v.base, Topic: v.topic}.String() + "-"
+	var out []groupRow
+	for id, e := range v.changes {
+		suffix, ok := strings.CutPrefix(id, prefix)
+		if !ok || suffix == "" || e.Kind != journal.KindDelete || !slices.Contains(e.TopicNames(), v.topic) ||
+			slices.ContainsFunc(v.own, func(r groupRow) bool { return r.id() == id }) {
+			continue
+		}
+		out = append(out, groupRow{Kind: rowDeleted, Group: model.Group{ID: id, Name: model.GroupName{Base: v.base, Topic: v.topic, Suffix: suffix}}})
+	}
+	slices.SortFunc(out, func(a, b groupRow) int { return strings.Compare(a.id(), b.id()) })
+	return out
 }
 
 func (v *groupsView) sync() {
@@ -265,7 +287,7 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		if row.Kind == rowUnmatched {
 			return v, say(widget.ReportInfo("%s fits no topic of the cluster: nothing to show", widget.Clean(row.id())))
 		}
-		return v, intentOpenGroup{group: row.Group, missing: row.Kind == rowMissingDefault, foreign: row.Kind == rowOther}
+		return v, intentOpenGroup{group: row.Group, missing: row.Kind == rowMissingDefault || row.Kind == rowDeleted, foreign: row.Kind == rowOther}
 	case widget.KeyMatches(msg, k.Consume, k.Peek):
 		if row.Kind == rowUnmatched || row.Kind == rowOther {
 			return v, say(widget.ReportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", widget.Clean(row.id())))
@@ -366,6 +388,9 @@ func (v groupsView) View() string {
 		case rowOther:
 			name = widget.Clean(g.ID)
 			note = widget.Styled("other prefix", st.Tag)
+		case rowDeleted:
+			state, members, lag = widget.Plain("—"), widget.Plain("—"), widget.Plain("—")
+			note = widget.Styled("deleted · "+ops.UndoHint(v.keys.Groups.Undo), st.Tag)
 		}
 		if g.Err != nil {
 			note = errCell(st, g.Err)
@@ -411,6 +436,8 @@ func (v groupsView) selectionLine() string {
 		style, line = st.Tag, id+": under the base but fits no topic of the cluster"
 	case rowOther:
 		style, line = st.Tag, id+": another prefix with commits on "+widget.Clean(v.topic)
+	case rowDeleted:
+		style, line, short = st.Tag, id+" was deleted", widget.Clean(r.Group.Name.Suffix)+" was deleted"
 	default:
 		if n := len(r.Group.Members); n > 0 {
 			var ms []string
@@ -453,6 +480,7 @@ func (v groupsView) Update(msg tea.Msg) (Page, intent) {
 		return v, nil
 	case ops.ChangesMsg:
 		v.changes = msg.Latest
+		return v.rebuild(), nil
 	case othersMsg:
 		mine := msg.topic == v.topic && msg.gen == v.othersGen
 		v = v.setOthers(msg)

@@ -25,7 +25,7 @@ func (v groupsView) opIntent(msg tea.KeyMsg) intent {
 	req := ops.Request{Op: op, Topic: v.topic}
 	if row, ok := v.selected(); ok {
 		req.Group = row.Group
-		req.Missing = row.Kind == rowMissingDefault
+		req.Missing = row.Kind == rowMissingDefault || row.Kind == rowDeleted
 		req.Foreign = row.Kind == rowUnmatched || row.Kind == rowOther
 		if e, ok := v.changes[row.id()]; ok {
 			req.Change = &e

@@ -115,3 +115,26 @@ func TestEndToEndUndoDelete(t *testing.T) {
 		t.Errorf("after undoing the delete the group is at %v, it was at %v", after, before)
 	}
 }
+
+// TestEndToEndUndoDeleteSuffixGroup: a suffix group deleted with D keeps a
+// "deleted" row; u, y from it recreates the group with exactly its offsets.
+func TestEndToEndUndoDeleteSuffixGroup(t *testing.T) {
+	group := demo.Base + "-" + demo.SpentTopic + "-full-index"
+	d, _ := startJournalled(t, "full-index")
+	before := fetchOffsets(t, d.cl.Admin(), group)
+	d.keys("D")
+	d.wait("Type the group name to confirm")
+	d.tm.Type(group)
+	d.keys("enter")
+	d.wait("no commit left on " + demo.SpentTopic)
+	d.keys("esc")
+	d.wait("deleted · u: undo")
+	d.keys("u")
+	d.waitAll("Undo last change of "+group, "nothing is written until you apply")
+	d.keys("y")
+	d.wait("every partition took its new offset")
+	d.quit()
+	if after := fetchOffsets(t, d.cl.Admin(), group); !maps.Equal(after, before) {
+		t.Errorf("after undoing the delete the group is at %v, it was at %v", after, before)
+	}
+}

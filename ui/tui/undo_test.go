@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,44 @@ func TestUndoLastChangeLine(t *testing.T) {
 	}
 	if other.groupsPage().sel != incremental || strings.Contains(other.View(), "last change") {
 		t.Errorf("a group without a change shows one:\n%s", other.View())
+	}
+}
+
+// A suffix group whose last change deleted it keeps a row, from which u
+// undoes the delete.
+func TestUndoDeletedGroupRow(t *testing.T) {
+	gone := testBase + "-spent_detail_topic-old-job"
+	e := journal.Entry{ID: "20250314-080000.000", Time: fixedNow.Add(-time.Hour), Group: gone, Kind: journal.KindDelete,
+		Command: "delete group", GroupDeleted: true, ClusterID: "c1",
+		Topics: []journal.TopicChange{journal.NewTopicChange("spent_detail_topic", map[int32]int64{0: 10}, nil)}}
+	m := openTopic(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic")
+	defer m.Close()
+	m, _ = update(m, ops.ChangesMsg{Seq: 1, Latest: map[string]journal.Entry{gone: e}})
+	i := slices.IndexFunc(m.groupsPage().rows, func(r groupRow) bool { return r.id() == gone })
+	if i < 0 || !strings.Contains(m.View(), "old-job") || !strings.Contains(m.View(), "deleted · u: undo") {
+		t.Fatalf("no row for the deleted group:\n%s", m.View())
+	}
+	for range i {
+		m = press(m, "down")
+	}
+	if !strings.Contains(m.View(), gone+" was deleted · last change 1h00m ago: delete group") {
+		t.Errorf("the selection line does not say the group was deleted:\n%s", m.View())
+	}
+	if f := press(m, "u").flow(); f == nil || f.Op != ops.Undo || f.Change.ID != e.ID {
+		t.Errorf("u on the deleted group plans no undo of its delete: %+v", f)
+	}
+	// Once recreated, the group is a group again: no second row.
+	recreated := fixedSnapshot()
+	recreated.Groups = append(recreated.Groups, model.Group{ID: gone, Name: model.GroupName{Base: testBase, Topic: "spent_detail_topic", Suffix: "old-job"}})
+	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: recreated})
+	n := 0
+	for _, r := range m.groupsPage().rows {
+		if r.id() == gone {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d rows for the recreated group, want 1", n)
 	}
 }
 

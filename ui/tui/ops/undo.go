@@ -134,13 +134,13 @@ func ChangePhrases(now time.Time, e journal.Entry, undo key.Binding) []widget.Ph
 		{Text: " · last change " + widget.AgeSince(now, e.Time) + " ago", Need: 1},
 		{Text: ": " + widget.Clean(e.Command), Need: 2},
 		{Text: " (id " + widget.Clean(e.ID) + ")", Need: 3},
-		{Text: " · " + undoHint(undo), Need: 1},
+		{Text: " · " + UndoHint(undo), Need: 1},
 	}
 }
 
-// undoHint names the key that undoes a change, or says read-only mode has
+// UndoHint names the key that undoes a change, or says read-only mode has
 // it off.
-func undoHint(undo key.Binding) string {
+func UndoHint(undo key.Binding) string {
 	if keymap.Off(undo) {
 		return keymap.Hint(undo.Help().Desc, undo)
 	}
