@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -190,5 +191,33 @@ func TestUndoApplyOnCurrentFigures(t *testing.T) {
 	}
 	if !strings.Contains(m.View(), "every partition took its new offset") {
 		t.Errorf("the read-back is not shown:\n%s", m.View())
+	}
+}
+
+// Undoing a create deletes the commits it made: the dialog says which
+// partitions lose theirs, before and after.
+func TestUndoCreateDeletesItsCommits(t *testing.T) {
+	m := press(journalled(onGroup(loaded(fixedSnapshot(), 160, 50), "spent_detail_topic", fullIndex), fullIndex), "u")
+	defer m.Close()
+	drop := []model.TopicPartitions{{Topic: "spent_detail_topic", Partitions: []int32{0, 1, 2}}}
+	up := kafka.UndoPlan{Entry: m.flow().Change, Drop: drop}
+	m, _ = update(m, ops.UndoPlanMsg{Gen: m.flow().Wait, Plan: up})
+	if v := m.View(); !strings.Contains(v, "partition(s) 0,1,2 of spent_detail_topic had no commit before the change and lose theirs") {
+		t.Fatalf("the plan does not say which commits go:\n%s", v)
+	}
+	m = press(m, "y")
+	if m.ops.Writing() == 0 {
+		t.Fatal("an undo that only deletes commits cannot be applied")
+	}
+	failed := map[string]map[int32]error{"spent_detail_topic": {2: errors.New("GROUP_SUBSCRIBED_TO_TOPIC")}}
+	m, _ = update(m, ops.UndoneMsg{Gen: m.ops.Writing(), Group: fullIndex, Result: kafka.UndoResult{DropFailed: failed}})
+	v := m.View()
+	for _, want := range []string{"some commits were not deleted", "spent_detail_topic partition(s) 0,1: commit deleted", "partition(s) 2: commit not deleted (GROUP_SUBSCRIBED_TO_TOPIC)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the outcome does not say %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "Nothing was committed") {
+		t.Errorf("the outcome says nothing happened:\n%s", v)
 	}
 }

@@ -123,6 +123,7 @@ type Flow struct {
 	Forced  bool           // undo: planned although the group moved since the change
 
 	Result  model.PlanResult // after Apply
+	Undone  kafka.UndoResult // after an undo's Apply
 	Deleted DeletedMsg       // after a delete
 	Scroll  int              // first table row shown
 	Err     string           // a validation failure or an error, shown in the dialog

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -277,14 +275,13 @@ func (c Controller) takeUndone(env Env, f *Flow, current bool, msg UndoneMsg) (C
 			g.Result = msg.Result.Results[i]
 		}
 	}
+	g.Undone = msg.Result
 	if msg.Err != nil {
 		if errors.Is(msg.Err, kafka.ErrReadOnly) {
 			g.Err = "read-only: nothing was written"
 		} else {
 			g.Err = widget.Clean(msg.Err.Error())
 		}
-	} else if failed := msg.Result.DropFailed; len(failed) > 0 {
-		g.Err = fmt.Sprintf("commits not deleted on %s", strings.Join(slices.Sorted(maps.Keys(failed)), ", "))
 	}
 	return c, written(show(g), forget, status)
 }

@@ -500,11 +500,20 @@ func (f Flow) doneSections(st *widget.Styles, inner int, title func(string), top
 		title(widget.Capitalize(f.Op.String()) + " of " + group + " failed")
 	case !r.OK():
 		title(fmt.Sprintf("%s of %s: %d partition(s) did not take", widget.Capitalize(f.Op.String()), group, len(r.Failed)))
+	case len(f.Undone.DropFailed) > 0:
+		title("Undo of " + group + ": some commits were not deleted")
 	default:
 		title(widget.Capitalize(f.Op.String()) + " of " + group + ": done")
 	}
+	if f.Err == "" {
+		// An undo also deletes the commits of partitions that had none
+		// before the change: below the table, whatever it shows.
+		defer func() { *bottom = append(*bottom, f.droppedLines(st, inner)...) }()
+	}
 	if r.Committed == nil {
-		*top = append(*top, widget.WrapText("Nothing was committed.", inner)...)
+		if f.Op != Undo || len(f.Undo.Drop) == 0 {
+			*top = append(*top, widget.WrapText("Nothing was committed.", inner)...)
+		}
 		return
 	}
 	*top = append(*top, widget.WrapText(widget.Clean(r.Plan.Operation)+" on "+widget.Clean(r.Plan.Topic)+": committed, then read back from the cluster:", inner)...)
@@ -525,6 +534,30 @@ func (f Flow) doneSections(st *widget.Styles, inner int, title func(string), top
 		}
 	}
 	*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("did not take: partition(s) "+JoinInts(failed), inner, "…")))
+}
+
+// droppedLines say which commits an undo deleted, and which it could not.
+func (f Flow) droppedLines(st *widget.Styles, inner int) []string {
+	var out []string
+	for _, d := range f.Undo.Drop {
+		failed := f.Undone.DropFailed[d.Topic]
+		var gone, kept []int32
+		for _, p := range d.Partitions {
+			if failed[p] != nil {
+				kept = append(kept, p)
+			} else {
+				gone = append(gone, p)
+			}
+		}
+		topic := widget.Clean(d.Topic)
+		if len(gone) > 0 {
+			out = append(out, StyleLines(st.Good, widget.WrapText(fmt.Sprintf("%s partition(s) %s: commit deleted, as before the change", topic, JoinInts(gone)), inner))...)
+		}
+		if len(kept) > 0 {
+			out = append(out, StyleLines(st.Bad, widget.WrapText(fmt.Sprintf("%s partition(s) %s: commit not deleted (%s)", topic, JoinInts(kept), widget.Clean(failed[kept[0]].Error())), inner))...)
+		}
+	}
+	return out
 }
 
 func (f Flow) deletedSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
