@@ -8,7 +8,8 @@ import (
 )
 
 // modal is the one box open over the focused page: a prompt (dialog) or an
-// offset operation (opFlow). While it is open it has every key; the root
+// offset operation (an ops.Flow, run by the ops.Controller the root holds).
+// While it is open it has every key; the root
 // draws it in the body and shows its help.
 type modal interface {
 	// modalKey handles a key; what the answer means is the root's.
