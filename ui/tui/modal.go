@@ -9,8 +9,8 @@ import (
 
 // modal is the one box open over the focused page: a prompt (dialog) or an
 // offset operation (an ops.Flow, run by the ops.Controller the root holds).
-// While it is open it has every key; the root
-// draws it in the body and shows its help.
+// While it is open it has every key; the root draws it in the body and
+// shows its help.
 type modal interface {
 	// modalKey handles a key; what the answer means is the root's.
 	modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd)
