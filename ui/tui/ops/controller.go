@@ -190,25 +190,6 @@ func refuse(group string, members []model.Member, op Kind) Outcome {
 	}}
 }
 
-// MemberLines names members and what they hold, one line each.
-func MemberLines(members []model.Member) []string {
-	var out []string
-	for _, mem := range members {
-		line := "  " + widget.Clean(mem.ClientID+"@"+mem.Host)
-		var parts []string
-		for _, tp := range mem.Assigned {
-			for _, p := range tp.Partitions {
-				parts = append(parts, widget.Clean(tp.Topic)+"/"+strconv.Itoa(int(p)))
-			}
-		}
-		if len(parts) > 0 {
-			line += " holds " + strings.Join(parts, ", ")
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
 // Key gives a key to the open flow f and acts on what it did.
 func (c Controller) Key(env Env, f Flow, msg tea.KeyMsg) (Controller, Outcome) {
 	rows := f.TableRows(env.Styles, env.Width, env.Height)
@@ -474,38 +455,4 @@ func (c Controller) takeDeleted(env Env, f *Flow, current bool, msg DeletedMsg) 
 		g.Err = widget.Clean(msg.Err.Error())
 	}
 	return c, written(show(g), forget, status)
-}
-
-// GroupActive extracts the refusal of a group with live members.
-func GroupActive(err error) (*kafka.GroupActiveError, bool) {
-	var ga *kafka.GroupActiveError
-	if errors.As(err, &ga) {
-		return ga, true
-	}
-	return nil, false
-}
-
-// StaleError extracts the refusal of a write on moved offsets.
-func StaleError(err error) (*kafka.StaleError, bool) {
-	var se *kafka.StaleError
-	if errors.As(err, &se) {
-		return se, true
-	}
-	return nil, false
-}
-
-// MovedText lists what moved, e.g. "partition 0 was 10, now 12".
-func MovedText(moved []kafka.MovedOffset) string {
-	parts := make([]string, 0, len(moved))
-	for _, mv := range moved {
-		parts = append(parts, fmt.Sprintf("partition %d was %s, now %s", mv.Partition, commitWord(mv.Shown, mv.HadShown), commitWord(mv.Now, mv.HasNow)))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func commitWord(o int64, ok bool) string {
-	if !ok {
-		return "none"
-	}
-	return widget.Count(o)
 }

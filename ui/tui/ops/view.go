@@ -536,30 +536,6 @@ func (f Flow) doneSections(st *widget.Styles, inner int, title func(string), top
 	*bottom = append(*bottom, st.Bad.Render(ansi.Truncate("did not take: partition(s) "+JoinInts(failed), inner, "…")))
 }
 
-// droppedLines say which commits an undo deleted, and which it could not.
-func (f Flow) droppedLines(st *widget.Styles, inner int) []string {
-	var out []string
-	for _, d := range f.Undo.Drop {
-		failed := f.Undone.DropFailed[d.Topic]
-		var gone, kept []int32
-		for _, p := range d.Partitions {
-			if failed[p] != nil {
-				kept = append(kept, p)
-			} else {
-				gone = append(gone, p)
-			}
-		}
-		topic := widget.Clean(d.Topic)
-		if len(gone) > 0 {
-			out = append(out, StyleLines(st.Good, widget.WrapText(fmt.Sprintf("%s partition(s) %s: commit deleted, as before the change", topic, JoinInts(gone)), inner))...)
-		}
-		if len(kept) > 0 {
-			out = append(out, StyleLines(st.Bad, widget.WrapText(fmt.Sprintf("%s partition(s) %s: commit not deleted (%s)", topic, JoinInts(kept), widget.Clean(failed[kept[0]].Error())), inner))...)
-		}
-	}
-	return out
-}
-
 func (f Flow) deletedSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
 	group, topic := widget.Clean(f.Name.String()), widget.Clean(f.Topic)
 	d := f.Deleted
