@@ -173,8 +173,8 @@ func takeUndoPlan(f Flow, msg UndoPlanMsg) Outcome {
 	case errors.As(msg.Err, &other):
 		return Outcome{Refusal: &Refusal{
 			Title: "Undo refused: another cluster",
-			Body: widget.WrapText(fmt.Sprintf("Change %s was made on cluster %s (%s); this is cluster %s. kgroups undoes a change only on the cluster it was made on: connect to that one.",
-				widget.Clean(other.ID), widget.Clean(other.Recorded), widget.Clean(strings.Join(other.Brokers, ",")), widget.Clean(other.Connected)), 70),
+			Body: []string{fmt.Sprintf("Change %s was made on cluster %s (%s); this is cluster %s. kgroups undoes a change only on the cluster it was made on: connect to that one.",
+				widget.Clean(other.ID), widget.Clean(other.Recorded), widget.Clean(strings.Join(other.Brokers, ",")), widget.Clean(other.Connected))},
 		}}
 	case errors.As(msg.Err, &moved):
 		f.Refused = fmt.Sprintf("Refused: %s moved since change %s (%s). Undoing it would throw away what happened since.",
