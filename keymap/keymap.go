@@ -40,6 +40,7 @@ func DefaultKeyMap() KeyMap {
 	copyFrom := key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "copy from sibling"))
 	create := key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "create group"))
 	deleteGroup := key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete"))
+	undo := key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change"))
 	return KeyMap{
 		Global: Global{
 			Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -73,6 +74,7 @@ func DefaultKeyMap() KeyMap {
 			CopyFrom:  copyFrom,
 			Create:    create,
 			Delete:    deleteGroup,
+			Undo:      undo,
 		},
 		Partitions: Partitions{
 			Consume:  consume,
@@ -81,6 +83,7 @@ func DefaultKeyMap() KeyMap {
 			CopyFrom: copyFrom,
 			Create:   create,
 			Delete:   deleteGroup,
+			Undo:     undo,
 		},
 		Batch: Batch{
 			Focus:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "list/detail")),
@@ -119,6 +122,7 @@ func DefaultKeyMap() KeyMap {
 			Down:     key.NewBinding(key.WithKeys("down")),
 			PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll")),
 			PageDown: key.NewBinding(key.WithKeys("pgdown")),
+			Force:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "plan anyway")),
 		},
 		Filter: Filter{
 			Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
@@ -171,15 +175,16 @@ type Topics struct {
 // Groups is the groups view of one topic.
 type Groups struct {
 	Open, Others, Filter, Sort, Consume, Peek, NewSuffix key.Binding
-	// Offset operations on the selected group (Create: a new suffix group).
-	Reset, CopyFrom, Create, Delete key.Binding
+	// Offset operations on the selected group (Create: a new suffix group;
+	// Undo: restore the offsets from before the group's last change).
+	Reset, CopyFrom, Create, Delete, Undo key.Binding
 }
 
 // Partitions is the partitions view of one group.
 type Partitions struct {
 	Consume, Peek key.Binding
 	// Offset operations on the group shown.
-	Reset, CopyFrom, Create, Delete key.Binding
+	Reset, CopyFrom, Create, Delete, Undo key.Binding
 }
 
 // Batch is the batch view: a list of records and a detail pane.
@@ -199,10 +204,13 @@ type Dialog struct {
 
 // Ops drives the dialogs of the offset operations (reset, copy, create,
 // delete): fields and buttons, a list to pick from, a table to scroll.
-// Letters are left to text fields, so only y is a shortcut, and only where
-// no text field is shown.
+// Letters are left to text fields, so only y (and f, on an undo refused
+// because the group moved) are shortcuts, and only where no text field is
+// shown.
 type Ops struct {
 	Apply, Press, Cancel, Next, Prev, Left, Right, Up, Down, PageUp, PageDown key.Binding
+	// Force plans an undo although the group moved since the change.
+	Force key.Binding
 }
 
 // Filter drives a filter or search input line.
@@ -261,7 +269,7 @@ func (k KeyMap) GroupsHelp() Help {
 		Full: [][]key.Binding{
 			{g.Open, g.Others, g.Filter, g.Sort},
 			{g.Consume, g.Peek, g.NewSuffix},
-			{g.Reset, g.CopyFrom, g.Create, g.Delete},
+			{g.Reset, g.CopyFrom, g.Create, g.Delete, g.Undo},
 			k.Global.column(),
 			k.List.FullHelp()[0],
 		},
@@ -275,7 +283,7 @@ func (k KeyMap) PartitionsHelp() Help {
 		Short: []key.Binding{p.Consume, p.Peek, k.Global.Refresh, k.Global.Back, k.Global.Help, k.Global.Quit},
 		Full: [][]key.Binding{
 			{p.Consume, p.Peek},
-			{p.Reset, p.CopyFrom, p.Create, p.Delete},
+			{p.Reset, p.CopyFrom, p.Create, p.Delete, p.Undo},
 			k.Global.column(),
 			k.List.FullHelp()[0],
 		},
@@ -355,10 +363,16 @@ func firstKey(b key.Binding) string {
 // keySymbols is how help names the keys that have a symbol or a short name.
 var keySymbols = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn"}
 
+// offReadOnly ends the help of a key that read-only mode turns off.
+const offReadOnly = " off: read-only"
+
+// Off reports whether b is a key read-only mode turned off (see ReadOnly).
+func Off(b key.Binding) bool { return strings.HasSuffix(b.Help().Desc, offReadOnly) }
+
 // ReadOnly returns k with the help of every writing key saying why it is
 // off, its keys unchanged: the TUI refuses them in read-only mode.
 func (k KeyMap) ReadOnly() KeyMap {
-	off := func(b *key.Binding, what string) { *b = Relabel(*b, what+" off: read-only") }
+	off := func(b *key.Binding, what string) { *b = Relabel(*b, what+offReadOnly) }
 	off(&k.Topics.Consume, "consume")
 	off(&k.Groups.Consume, "consume")
 	off(&k.Partitions.Consume, "consume")
@@ -372,6 +386,7 @@ func (k KeyMap) ReadOnly() KeyMap {
 		{&k.Groups.CopyFrom, &k.Partitions.CopyFrom, "copy"},
 		{&k.Groups.Create, &k.Partitions.Create, "create"},
 		{&k.Groups.Delete, &k.Partitions.Delete, "delete"},
+		{&k.Groups.Undo, &k.Partitions.Undo, "undo"},
 	} {
 		off(op.groups, op.what)
 		off(op.partitions, op.what)

@@ -18,14 +18,14 @@ func views(k KeyMap) map[string][]key.Binding {
 	return map[string][]key.Binding{
 		"bases":      with(k.Bases.Select),
 		"topics":     with(t.Open, t.Filter, t.Sort, t.Internal, t.Consume, t.Peek, t.NewSuffix),
-		"groups":     with(g.Open, g.Others, g.Filter, g.Sort, g.Consume, g.Peek, g.NewSuffix, g.Reset, g.CopyFrom, g.Create, g.Delete),
-		"partitions": with(p.Consume, p.Peek, p.Reset, p.CopyFrom, p.Create, p.Delete),
+		"groups":     with(g.Open, g.Others, g.Filter, g.Sort, g.Consume, g.Peek, g.NewSuffix, g.Reset, g.CopyFrom, g.Create, g.Delete, g.Undo),
+		"partitions": with(p.Consume, p.Peek, p.Reset, p.CopyFrom, p.Create, p.Delete, p.Undo),
 		"batch":      with(b.Focus, b.ScrollUp, b.ScrollDown, b.Search, b.Mode, b.Export, b.Copy, b.CopyRecord, b.Commit, b.Consume, b.Peek),
 		// Each kind of dialog answers to its own keys.
 		"form dialog":    {d.Confirm, d.Cancel, d.Next, d.Prev, d.Left, d.Right},
 		"confirm dialog": {d.Yes, d.No},
 		"refusal dialog": {d.Force, d.Close},
-		"offset dialog":  {o.Apply, o.Press, o.Cancel, o.Next, o.Prev, o.Left, o.Right, o.Up, o.Down, o.PageUp, o.PageDown},
+		"offset dialog":  {o.Apply, o.Press, o.Cancel, o.Next, o.Prev, o.Left, o.Right, o.Up, o.Down, o.PageUp, o.PageDown, o.Force},
 		"filter line":    {k.Filter.Apply, k.Filter.Cancel},
 		"text input": {k.Input.Left, k.Input.Right, k.Input.Home, k.Input.End, k.Input.DeleteBack,
 			k.Input.DeleteForward, k.Input.DeleteWordBack, k.Input.DeleteToStart, k.Input.DeleteToEnd},
@@ -57,6 +57,9 @@ func TestReadOnlyKeepsTheKeys(t *testing.T) {
 	}
 	if got := ro.Batch.Commit.Help(); got.Key != "C" || got.Desc != "commit off: read-only" {
 		t.Errorf("read-only commit help %+v", got)
+	}
+	if !Off(ro.Groups.Undo) || Off(k.Groups.Undo) {
+		t.Error("Off does not tell the keys read-only mode turned off")
 	}
 	if keys := ro.Groups.Reset.Keys(); len(keys) != 1 || keys[0] != "x" {
 		t.Errorf("read-only changed the reset keys to %v", keys)

@@ -88,7 +88,7 @@ func (m Model) apply(in intent, scope *widget.Resources) (Model, tea.Cmd) {
 			action: newSuffixAction{topic: in.topic},
 		}), nil
 	case intentOp:
-		return m.openOp(in)
+		return m.takeOps(m.ops.Open(m.opsEnv(), in.req))
 	case intentCommitReview:
 		return m.askCommit(in.batch)
 	case intentExport:
@@ -276,7 +276,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		return m.startPeek(a.target, req)
 	case newSuffixAction:
 		suffix := d.value(0)
-		if err := validSuffix(suffix); err != nil {
+		if err := widget.ValidSuffix(suffix); err != nil {
 			return m.invalid(d, "%v", err)
 		}
 		t := target{Group: model.GroupName{Base: m.base, Topic: a.topic, Suffix: suffix}}
@@ -354,24 +354,4 @@ func (m Model) openBatch(b batchView) Model {
 		return m.replaceTop(b)
 	}
 	return m.push(b)
-}
-
-// validSuffix keeps new suffixes to names the service's jobs would use.
-func validSuffix(s string) error {
-	if s == "" {
-		return fmt.Errorf("give a suffix, e.g. full-index")
-	}
-	if len(s) > 200 {
-		return fmt.Errorf("suffix: at most 200 characters")
-	}
-	if err := model.CheckNameChars(s); err != nil {
-		return fmt.Errorf("suffix: %v: use letters, digits, '-', '_' and '.' only", err)
-	}
-	for _, r := range s {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
-		if !ok {
-			return fmt.Errorf("suffix: use letters, digits, '-', '_' and '.' only")
-		}
-	}
-	return nil
 }

@@ -8,6 +8,9 @@
 // pane. Pages talk to the root only through the intents their Update
 // returns, and leaving a page cancels the reads it asked for.
 //
+// The offset operations (package ops) are one more thing the root holds:
+// a controller whose open flow is the modal, reached through one intent.
+//
 // What the root and the pages share (styles, table, inputs, status bar,
 // report messages, the command runner) is in package widget. Every Kafka
 // call runs in a tea.Cmd built in commands.go and comes back as a typed

@@ -8,9 +8,12 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -22,6 +25,7 @@ const (
 	rowMissingDefault                     // the default group, not created yet
 	rowUnmatched                          // a group under the base that fits no topic
 	rowOther                              // a group of another prefix with commits on this topic
+	rowDeleted                            // a suffix group whose last change in the undo journal deleted it
 )
 
 // groupRow is one row of the groups view.
@@ -79,6 +83,8 @@ type groupsView struct {
 	list   widget.FilteredList[groupRow] // sorted and filtered, by group id
 	loaded bool
 	order  sortOrder
+
+	changes map[string]journal.Entry // newest change of each group in the undo journal
 
 	width, height int
 }
@@ -171,7 +177,7 @@ func (v groupsView) rebuild() groupsView {
 		}
 		return strings.Compare(a.Group.ID, b.Group.ID)
 	})
-	rows := own
+	rows := append(own, v.deletedRows()...)
 	if v.othersWant {
 		for _, id := range v.unmatched {
 			rows = append(rows, groupRow{Kind: rowUnmatched, Group: model.Group{ID: id}})
@@ -187,6 +193,27 @@ func (v groupsView) rebuild() groupsView {
 }
 
 func (v groupsView) selected() (groupRow, bool) { return v.list.Selected() }
+
+// deletedRows are the suffix groups of the topic whose last change in the
+// undo journal deleted them: gone from the cluster, one key (u) from coming
+// back. The default group keeps its own row when it is gone.
+func (v groupsView) deletedRows() []groupRow {
+	if v.base == "" {
+		return nil
+	}
+	prefix := model.GroupName{Base: v.base, Topic: v.topic}.String() + "-"
+	var out []groupRow
+	for id, e := range v.changes {
+		suffix, ok := strings.CutPrefix(id, prefix)
+		if !ok || suffix == "" || e.Kind != journal.KindDelete || !slices.Contains(e.TopicNames(), v.topic) ||
+			slices.ContainsFunc(v.own, func(r groupRow) bool { return r.id() == id }) {
+			continue
+		}
+		out = append(out, groupRow{Kind: rowDeleted, Group: model.Group{ID: id, Name: model.GroupName{Base: v.base, Topic: v.topic, Suffix: suffix}}})
+	}
+	slices.SortFunc(out, func(a, b groupRow) int { return strings.Compare(a.id(), b.id()) })
+	return out
+}
 
 func (v groupsView) capturing() bool { return v.list.Capturing() }
 
@@ -213,7 +240,7 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		return v, nil
 	case widget.KeyMatches(msg, k.NewSuffix):
 		return v, intentNewSuffix{topic: v.topic}
-	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete, k.Undo):
 		return v, v.opIntent(msg)
 	}
 	row, ok := v.selected()
@@ -225,7 +252,7 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		if row.Kind == rowUnmatched {
 			return v, say(widget.ReportInfo("%s fits no topic of the cluster: nothing to show", widget.Clean(row.id())))
 		}
-		return v, intentOpenGroup{group: row.Group, missing: row.Kind == rowMissingDefault, foreign: row.Kind == rowOther}
+		return v, intentOpenGroup{group: row.Group, missing: row.Kind == rowMissingDefault || row.Kind == rowDeleted, foreign: row.Kind == rowOther}
 	case widget.KeyMatches(msg, k.Consume, k.Peek):
 		if row.Kind == rowUnmatched || row.Kind == rowOther {
 			return v, say(widget.ReportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", widget.Clean(row.id())))
@@ -325,6 +352,9 @@ func (v groupsView) View() string {
 		case rowOther:
 			name = widget.Clean(g.ID)
 			note = widget.Styled("other prefix", st.Tag)
+		case rowDeleted:
+			state, members, lag = widget.Plain("—"), widget.Plain("—"), widget.Plain("—")
+			note = widget.Styled("deleted · "+ops.UndoHint(v.keys.Groups.Undo), st.Tag)
 		}
 		if g.Err != nil {
 			note = errCell(st, g.Err)
@@ -361,23 +391,40 @@ func (v groupsView) selectionLine() string {
 	}
 	st := v.styles
 	id := widget.Clean(r.id())
+	style, line, short := st.Dim, id, id
 	switch r.Kind {
 	case rowMissingDefault:
-		return st.Tag.Render(fmt.Sprintf("%s not created yet: would start at earliest, lag = end − start = %s", id, widget.Count(r.Group.Lag)))
+		style, short = st.Tag, "(default) not created yet"
+		line = fmt.Sprintf("%s not created yet: would start at earliest, lag = end − start = %s", id, widget.Count(r.Group.Lag))
 	case rowUnmatched:
-		return st.Tag.Render(id + ": under the base but fits no topic of the cluster")
+		style, line = st.Tag, id+": under the base but fits no topic of the cluster"
 	case rowOther:
-		return st.Tag.Render(id + ": another prefix with commits on " + widget.Clean(v.topic))
-	}
-	line := id
-	if n := len(r.Group.Members); n > 0 {
-		var ms []string
-		for _, m := range r.Group.Members {
-			ms = append(ms, widget.Clean(m.ClientID+"@"+m.Host))
+		style, line = st.Tag, id+": another prefix with commits on "+widget.Clean(v.topic)
+	case rowDeleted:
+		style, line, short = st.Tag, id+" was deleted", widget.Clean(r.Group.Name.Suffix)+" was deleted"
+	default:
+		if n := len(r.Group.Members); n > 0 {
+			var ms []string
+			for _, m := range r.Group.Members {
+				ms = append(ms, widget.Clean(m.ClientID+"@"+m.Host))
+			}
+			line += " · held by " + strings.Join(ms, ", ")
 		}
-		line += " · held by " + strings.Join(ms, ", ")
+		short = widget.Clean(r.Group.Name.Suffix)
+		if r.Group.Name.IsDefault() {
+			short = "(default)"
+		}
 	}
-	return st.Dim.Render(line)
+	if e, ok := v.changes[r.id()]; ok {
+		change := ops.ChangePhrases(v.now(), e, v.keys.Groups.Undo)
+		if ansi.StringWidth(line+change[0].Text+change[3].Text) > v.width {
+			// The last change and its key matter more than the full id:
+			// name the group as its row does.
+			line = short
+		}
+		line = widget.FitPhrases(v.width, append([]widget.Phrase{{Text: line}}, change...)...)
+	}
+	return style.Render(line)
 }
 
 // Page methods of the groups view.
@@ -395,6 +442,9 @@ func (v groupsView) Update(msg tea.Msg) (Page, intent) {
 			return v.askOthers()
 		}
 		return v, nil
+	case ops.ChangesMsg:
+		v.changes = msg.Latest
+		return v.rebuild(), nil
 	case othersMsg:
 		mine := msg.topic == v.topic && msg.gen == v.othersGen
 		v = v.setOthers(msg)

@@ -8,8 +8,9 @@ import (
 )
 
 // modal is the one box open over the focused page: a prompt (dialog) or an
-// offset operation (opFlow). While it is open it has every key; the root
-// draws it in the body and shows its help.
+// offset operation (an ops.Flow, run by the ops.Controller the root holds).
+// While it is open it has every key; the root draws it in the body and
+// shows its help.
 type modal interface {
 	// modalKey handles a key; what the answer means is the root's.
 	modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd)
@@ -28,7 +29,9 @@ func (d *dialog) modalHelp(m Model) keymap.Help { return m.dialogHelp(*d) }
 // flowModal is an offset operation open as the modal.
 type flowModal struct{ f *ops.Flow }
 
-func (o flowModal) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) { return m.handleOpKey(msg) }
+func (o flowModal) modalKey(m Model, msg tea.KeyMsg) (Model, tea.Cmd) {
+	return m.takeOps(m.ops.Key(m.opsEnv(), *o.f, msg))
+}
 func (o flowModal) modalView(m Model, height int) string {
 	return o.f.View(m.styles, m.width, height)
 }

@@ -20,6 +20,12 @@ func startOps(t *testing.T, suffix string) opsDriver {
 	t.Helper()
 	cl, brokers := seededCluster(t)
 	d := opsDriver{driver: drive(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: brokers}), 160, 50), cl: cl}
+	d.open(suffix)
+	return d
+}
+
+// open filters the groups of the demo's spent topic down to suffix.
+func (d opsDriver) open(suffix string) {
 	d.wait(demo.SpentTopic)
 	d.keys("/")
 	d.typeText(demo.SpentTopic)
@@ -28,7 +34,6 @@ func startOps(t *testing.T, suffix string) opsDriver {
 	d.keys("/")
 	d.typeText(suffix)
 	d.keys("enter")
-	return d
 }
 
 // TestEndToEndResetToEarliest resets a group to earliest from the groups

@@ -215,7 +215,7 @@ func TestOpsResetConfirm(t *testing.T) {
 				t.Fatalf("plan step %v focus %v", f.Step, f.Focus)
 			}
 			m = press(m, tt.keys...)
-			if applying := m.ops.writing != 0; applying != tt.wantApply {
+			if applying := m.ops.Writing() != 0; applying != tt.wantApply {
 				t.Fatalf("applying = %v, want %v", applying, tt.wantApply)
 			}
 			if open := m.flow() != nil; open != tt.wantOpen {
@@ -246,8 +246,8 @@ func TestOpsResetConfirm(t *testing.T) {
 		t.Fatal("a stale answer moved the flow")
 	}
 	m, cmd := update(m, ops.AppliedMsg{Gen: gen, Op: ops.Reset, Result: readBack(plan, 2)})
-	if f := m.flow(); f.Step != ops.StepDone || m.ops.writing != 0 {
-		t.Fatalf("step %v writing %d after the outcome", f.Step, m.ops.writing)
+	if f := m.flow(); f.Step != ops.StepDone || m.ops.Writing() != 0 {
+		t.Fatalf("step %v writing %d after the outcome", f.Step, m.ops.Writing())
 	}
 	if !m.snapLoading {
 		t.Error("no refresh after the reset")
@@ -278,7 +278,7 @@ func TestOpsPlanErrors(t *testing.T) {
 	}
 	m = answerPlan(t, press(m, "enter"), model.Plan{Group: fullIndex, Topic: "spent_detail_topic", Operation: "reset to earliest"}, nil)
 	m = press(m, "y", "tab", "enter")
-	if m.ops.writing != 0 {
+	if m.ops.Writing() != 0 {
 		t.Error("an empty plan was applied")
 	}
 }
@@ -290,7 +290,7 @@ func TestOpsApplyClosedEarly(t *testing.T) {
 	defer m.Close()
 	plan := fixturePlan(fullIndex, "reset to earliest", func(p model.PartitionLag) (int64, bool) { return p.Start, true })
 	m = press(answerPlan(t, m, plan, nil), "y")
-	gen := m.ops.writing
+	gen := m.ops.Writing()
 	m, cmd := update(m, keyMsg("esc"))
 	if m.flow() != nil || !hasStatus(cmd, widget.LevelInfo, "goes on") {
 		t.Fatal("esc while applying did not hide the dialog with a word")
@@ -300,7 +300,7 @@ func TestOpsApplyClosedEarly(t *testing.T) {
 		t.Error("a second change started while one is running")
 	}
 	m, cmd = update(m, ops.AppliedMsg{Gen: gen, Op: ops.Reset, Result: readBack(plan)})
-	if m.ops.writing != 0 || !hasStatus(cmd, widget.LevelInfo, "reset of "+fullIndex+": committed and read back") {
+	if m.ops.Writing() != 0 || !hasStatus(cmd, widget.LevelInfo, "reset of "+fullIndex+": committed and read back") {
 		t.Error("the outcome of a hidden reset is not reported")
 	}
 	m, cmd = update(m, ops.AppliedMsg{Gen: gen, Op: ops.Reset, Err: errors.New("boom")})
@@ -333,12 +333,12 @@ func TestOpsLiveRefusal(t *testing.T) {
 	m := press(onGroup(loaded(fixedSnapshot(), 80, 24), "spent_detail_topic", fullIndex), "R", "enter")
 	defer m.Close()
 	m = press(answerPlan(t, m, fixturePlan(fullIndex, "reset to latest", func(p model.PartitionLag) (int64, bool) { return p.End, true }), nil), "y")
-	m, _ = update(m, ops.AppliedMsg{Gen: m.ops.writing, Op: ops.Reset, Err: &kafka.GroupActiveError{Group: fullIndex, Op: kafka.OpReset,
+	m, _ = update(m, ops.AppliedMsg{Gen: m.ops.Writing(), Op: ops.Reset, Err: &kafka.GroupActiveError{Group: fullIndex, Op: kafka.OpReset,
 		Members: []model.Member{{ClientID: "indexer-2", Host: "/10.0.0.9"}}}})
 	if m.flow() != nil || m.prompt() == nil || !strings.Contains(m.View(), "indexer-2@/10.0.0.9") {
 		t.Error("the cluster's refusal is not shown with the member")
 	}
-	if m.ops.writing != 0 {
+	if m.ops.Writing() != 0 {
 		t.Error("the refused write still counts as running")
 	}
 
@@ -494,10 +494,10 @@ func TestOpsCopy(t *testing.T) {
 		}
 	}
 	m = press(m, "y")
-	if m.ops.writing == 0 {
+	if m.ops.Writing() == 0 {
 		t.Fatal("y did not apply the copy")
 	}
-	m, cmd = update(m, ops.AppliedMsg{Gen: m.ops.writing, Op: ops.Copy, Result: readBack(plan)})
+	m, cmd = update(m, ops.AppliedMsg{Gen: m.ops.Writing(), Op: ops.Copy, Result: readBack(plan)})
 	if !hasStatus(cmd, widget.LevelInfo, "copy of "+incremental+": committed and read back") || !strings.Contains(m.View(), "every partition took") {
 		t.Error("the copy's outcome is not shown")
 	}
@@ -553,7 +553,7 @@ func TestOpsCreate(t *testing.T) {
 			plan := model.BuildPlan(f.Name.String(), "spent_detail_topic", "create at earliest", missingDefault(testBase, fixedSnapshot().Topics[3]).Partitions,
 				map[int32]int64{0: 0, 1: 100, 2: 0})
 			m = press(answerPlan(t, m, plan, nil), "y")
-			if m.ops.writing == 0 {
+			if m.ops.Writing() == 0 {
 				t.Error("y did not create the group")
 			}
 		})
@@ -600,7 +600,7 @@ func TestOpsDelete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := press(typeText(m, tt.typed), tt.keys...)
-			if got := m.ops.writing != 0; got != tt.want {
+			if got := m.ops.Writing() != 0; got != tt.want {
 				t.Fatalf("deleting = %v, want %v", got, tt.want)
 			}
 			if !tt.want && m.flow() != nil && tt.keys[len(tt.keys)-1] == "enter" && m.flow().Err == "" {
@@ -619,14 +619,14 @@ func TestOpsDelete(t *testing.T) {
 	// Offsets only, then the outcome read back.
 	m = press(typeText(press(m, "shift+tab", "right", "tab"), incremental), "enter")
 	f := m.flow()
-	if f.Mode != 1 || m.ops.writing == 0 {
-		t.Fatalf("scope %d writing %d", f.Mode, m.ops.writing)
+	if f.Mode != 1 || m.ops.Writing() == 0 {
+		t.Fatalf("scope %d writing %d", f.Mode, m.ops.Writing())
 	}
 	after := slices.Clone(g.Partitions)
 	for i := range after {
 		after[i].HasCommitted, after[i].Committed = false, 0
 	}
-	m, cmd := update(m, ops.DeletedMsg{Gen: m.ops.writing, Group: incremental, Topic: "spent_detail_topic", OffsetsOnly: true, After: after})
+	m, cmd := update(m, ops.DeletedMsg{Gen: m.ops.Writing(), Group: incremental, Topic: "spent_detail_topic", OffsetsOnly: true, After: after})
 	if m.flow().Step != ops.StepDone || !m.snapLoading || !hasStatus(cmd, widget.LevelInfo, "deleted "+incremental) {
 		t.Fatalf("outcome not shown or no refresh: step %v", m.flow().Step)
 	}
@@ -635,7 +635,7 @@ func TestOpsDelete(t *testing.T) {
 	}
 	// A commit left behind is reported.
 	after[1].HasCommitted, after[1].Committed = true, 1300
-	_, cmd = update(m, ops.DeletedMsg{Gen: m.ops.gen + 1, Group: incremental, Topic: "spent_detail_topic", After: after})
+	_, cmd = update(m, ops.DeletedMsg{Gen: m.ops.Gen() + 1, Group: incremental, Topic: "spent_detail_topic", After: after})
 	if !hasStatus(cmd, widget.LevelWarn, "still has commits on partition(s) 1") {
 		t.Error("a commit left behind is not reported")
 	}
@@ -714,7 +714,7 @@ var opScreens = []struct {
 		m := press(onGroup(loaded(fixedSnapshot(), w, h), "spent_detail_topic", fullIndex), "R", "enter")
 		plan := fixturePlan(fullIndex, "reset to earliest", func(p model.PartitionLag) (int64, bool) { return p.Start, true })
 		m = press(answerPlan(t, m, plan, nil), "y")
-		m, _ = update(m, ops.AppliedMsg{Gen: m.ops.writing, Op: ops.Reset, Result: readBack(plan, 1)})
+		m, _ = update(m, ops.AppliedMsg{Gen: m.ops.Writing(), Op: ops.Reset, Result: readBack(plan, 1)})
 		return m
 	}},
 	{"ops_copy_pick", func(t *testing.T, w, h int) Model {
@@ -750,7 +750,7 @@ var opScreens = []struct {
 		for i := range after {
 			after[i].HasCommitted = false
 		}
-		m, _ = update(m, ops.DeletedMsg{Gen: m.ops.writing, Group: incremental, Topic: "spent_detail_topic", After: after})
+		m, _ = update(m, ops.DeletedMsg{Gen: m.ops.Writing(), Group: incremental, Topic: "spent_detail_topic", After: after})
 		return m
 	}},
 }

@@ -7,8 +7,10 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -28,6 +30,8 @@ type partitionsView struct {
 
 	trend  *groupTrend      // the group's lag verdict; nil without history
 	sparks map[int32]string // lag sparkline per partition
+
+	changes map[string]journal.Entry // newest change of each group in the undo journal
 
 	width, height int
 }
@@ -107,7 +111,7 @@ func (v partitionsView) update(msg tea.KeyMsg) (partitionsView, intent) {
 	}
 	k := v.keys.Partitions
 	switch {
-	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete):
+	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete, k.Undo):
 		return v, v.opIntent(msg)
 	case widget.KeyMatches(msg, k.Consume, k.Peek) && v.foreign:
 		return v, say(widget.ReportWarn("%s is not a group of the base: consume and peek act on {base}-{topic}[-{suffix}]", widget.Clean(v.group.ID)))
@@ -165,6 +169,13 @@ func (v partitionsView) View() string {
 		second = st.Dim.Render("held by " + strings.Join(ms, ", "))
 	default:
 		second = st.Dim.Render("no live member: " + readHint(v.keys.Partitions.Consume, v.keys.Partitions.Peek))
+	}
+	if e, ok := v.changes[g.ID]; ok {
+		phrases := ops.ChangePhrases(now, e, v.keys.Partitions.Undo)
+		for i := range phrases {
+			phrases[i].Text = st.Dim.Render(phrases[i].Text)
+		}
+		second = widget.FitPhrases(v.width, append([]widget.Phrase{{Text: second}}, phrases...)...)
 	}
 	lines := []string{
 		st.Title.Render(widget.Fit(widget.FitPhrases(v.width, summary...), v.width, widget.AlignLeft)),
@@ -239,6 +250,8 @@ func (v partitionsView) Update(msg tea.Msg) (Page, intent) {
 	case snapshotTaken:
 		v.trends = msg.trends
 		return v.setSnapshot(msg.snap), nil
+	case ops.ChangesMsg:
+		v.changes = msg.Latest
 	case othersMsg:
 		if msg.topic == v.group.Name.Topic && msg.err == nil {
 			return v.setForeign(msg.groups), nil

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -37,7 +37,7 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	// its page is left: it commits what it reads).
 	m, _ = m.broadcast(msg)
 	m = m.offerClosed(msg)
-	if ga, ok := groupActive(msg.err); ok && msg.kind == batchConsume {
+	if ga, ok := ops.GroupActive(msg.err); ok && msg.kind == batchConsume {
 		return m.refuse(ga, false, consumeConfirmAction{target: msg.target, n: msg.max}), nil
 	}
 	if msg.err != nil {
@@ -53,32 +53,10 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	return m, widget.ReportInfo("peeked %s records, nothing committed: %s commits exactly this batch", widget.Count(int64(len(msg.records))), keymap.Name(m.keys.Batch.Commit))
 }
 
-// groupActive extracts the refusal of a group with live members.
-func groupActive(err error) (*kafka.GroupActiveError, bool) {
-	var ga *kafka.GroupActiveError
-	if errors.As(err, &ga) {
-		return ga, true
-	}
-	return nil, false
-}
-
 // refuse explains who holds a group kgroups would not touch. A consume can
 // be forced; a commit cannot.
 func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfirmAction) Model {
-	body := []string{fmt.Sprintf("%d live member(s) hold it:", len(ga.Members))}
-	for _, mem := range ga.Members {
-		line := "  " + widget.Clean(mem.ClientID+"@"+mem.Host)
-		var parts []string
-		for _, tp := range mem.Assigned {
-			for _, p := range tp.Partitions {
-				parts = append(parts, widget.Clean(tp.Topic)+"/"+strconv.Itoa(int(p)))
-			}
-		}
-		if len(parts) > 0 {
-			line += " holds " + strings.Join(parts, ", ")
-		}
-		body = append(body, line)
-	}
+	body := append([]string{fmt.Sprintf("%d live member(s) hold it:", len(ga.Members))}, ops.MemberLines(ga.Members)...)
 	for _, mem := range ga.KgroupsMembers() {
 		body = append(body, "", widget.Clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.ConsumerSessionTimeout))
 	}
@@ -97,10 +75,10 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 
 func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
 	m.commitBusy = false
-	if ga, ok := groupActive(msg.err); ok {
+	if ga, ok := ops.GroupActive(msg.err); ok {
 		return m.refuse(ga, true, consumeConfirmAction{}), nil
 	}
-	if se, ok := staleError(msg.err); ok && msg.id == m.batchGen && m.prompt() == nil {
+	if se, ok := ops.StaleError(msg.err); ok && msg.id == m.batchGen && m.prompt() == nil {
 		// Show the new figures and ask again: the user decides on them.
 		m = m.openDialog(m.commitDialog(msg.target, msg.id, restale(msg.changes, se), se))
 		m, cmd := m.refresh()

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -102,7 +102,7 @@ func (m Model) commitDialog(t target, batch int, changes []offsetChange, stale *
 	}
 	body := []string{fmt.Sprintf("Moves %s to the offset after the last record of %s, on this batch's partitions only. Before is what the cluster has now: if it changes before you confirm, or the group has live members, nothing is committed.", id, scope)}
 	if stale != nil {
-		body = []string{m.styles.Warn.Render("Not committed: the group moved while this dialog was open (" + movedText(stale.Moved) + "). Below are the new figures; " + keymap.Name(m.keys.Dialog.Yes) + " commits against them.")}
+		body = []string{m.styles.Warn.Render("Not committed: the group moved while this dialog was open (" + ops.MovedText(stale.Moved) + "). Below are the new figures; " + keymap.Name(m.keys.Dialog.Yes) + " commits against them.")}
 	}
 	if back := movesBack(changes); len(back) > 0 {
 		body = append(body, "", m.styles.Warn.Render(back))
@@ -152,22 +152,6 @@ func movesBack(changes []offsetChange) string {
 		strings.Join(back, ", "), widget.Count(records), widget.Plural(int(min(records, 2))))
 }
 
-// movedText lists what moved, e.g. "partition 0 was 10, now 12".
-func movedText(moved []kafka.MovedOffset) string {
-	parts := make([]string, 0, len(moved))
-	for _, mv := range moved {
-		parts = append(parts, fmt.Sprintf("partition %d was %s, now %s", mv.Partition, commitWord(mv.Shown, mv.HadShown), commitWord(mv.Now, mv.HasNow)))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func commitWord(o int64, ok bool) string {
-	if !ok {
-		return "none"
-	}
-	return widget.Count(o)
-}
-
 // restale applies the figures of a refused commit to its changes: the
 // partitions that moved get their new "before".
 func restale(changes []offsetChange, stale *kafka.StaleError) []offsetChange {
@@ -181,15 +165,6 @@ func restale(changes []offsetChange, stale *kafka.StaleError) []offsetChange {
 		}
 	}
 	return out
-}
-
-// staleError extracts the refusal of a write on moved offsets.
-func staleError(err error) (*kafka.StaleError, bool) {
-	var se *kafka.StaleError
-	if errors.As(err, &se) {
-		return se, true
-	}
-	return nil, false
 }
 
 // spinReading turns the spinner of the commit dialog while it reads the

@@ -27,8 +27,8 @@ type Model struct {
 
 	session
 
-	modal   modal    // the box open over the page, nil when none
-	ops     opsState // the requests of offset operations
+	modal   modal          // the box open over the page, nil when none
+	ops     ops.Controller // the offset operations; their open flow is the modal
 	status  widget.StatusBar
 	help    help.Model
 	spinner spinner.Model
@@ -114,13 +114,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return m.handleMouse(msg), nil
 	case snapshotMsg:
-		return m.handleSnapshot(msg)
+		// Each snapshot reads the undo journal again: a change made
+		// elsewhere (the CLI) shows too.
+		m, cmd := m.handleSnapshot(msg)
+		var read tea.Cmd
+		m.ops, read = m.ops.ReadChanges(m.opsEnv())
+		return m, tea.Batch(cmd, read)
+	case ops.ChangesMsg:
+		var fresh bool
+		if m.ops, fresh = m.ops.TakeChanges(msg); !fresh {
+			return m, nil
+		}
+		return m.broadcast(msg)
 	case basesMsg:
 		return m.handleBases(msg)
 	case batchMsg:
 		return m.handleBatch(msg)
 	case ops.Msg:
-		return m.handleOpMsg(msg)
+		return m.takeOps(m.ops.Answer(m.opsEnv(), m.flow(), msg))
 	case commitMsg:
 		return m.handleCommit(msg)
 	case commitReadMsg:
@@ -159,7 +170,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // loading reports whether anything the user waits for is in flight.
 func (m Model) loading() bool {
-	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.reviewing != 0 || m.opsWaiting()
+	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.reviewing != 0 || m.ops.Waiting(m.flow())
 }
 
 func (m Model) handleMouse(msg tea.MouseMsg) Model {

@@ -40,6 +40,9 @@ func (m Model) push(p Page) Model {
 	if m.hasSnap {
 		p, _ = p.Update(snapshotTaken{snap: m.snap, trends: m.lag.trends, again: true})
 	}
+	if ch := m.ops.Changes(); ch.Seq > 0 {
+		p, _ = p.Update(ch)
+	}
 	m.stack = append(m.stack[:len(m.stack):len(m.stack)], entry{page: p, scope: m.res.Scope()})
 	return m.resize()
 }

@@ -28,7 +28,7 @@ const (
 // shows, to bound scrolling.
 func (f Flow) Update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int) (Flow, Event) {
 	if widget.KeyMatches(msg, k.Cancel) {
-		if f.Step == StepPlan {
+		if f.Step == StepPlan && f.Op != Undo { // an undo has no form to go back to
 			return f.back(), Back
 		}
 		return f, Close
@@ -49,6 +49,15 @@ func (f Flow) Update(msg tea.KeyMsg, k keymap.Ops, edit keymap.Input, rows int) 
 		f.Scroll = ScrollTable(f.Scroll, msg, k, f.tableLen(), rows, true)
 	}
 	return f, Stay
+}
+
+// canApply reports whether the plan shown can be applied: it changes
+// something.
+func (f Flow) canApply() bool {
+	if f.Op == Undo {
+		return f.Undo.Entry.ID != "" && !f.Undo.Empty()
+	}
+	return len(f.Plan.Partitions) > 0
 }
 
 // back returns from the plan to the step it was asked from, with what the
@@ -120,8 +129,10 @@ func (f Flow) updatePick(msg tea.KeyMsg, k keymap.Ops) (Flow, Event) {
 }
 
 func (f Flow) updatePlan(msg tea.KeyMsg, k keymap.Ops, rows int) (Flow, Event) {
-	canApply := len(f.Plan.Partitions) > 0
+	canApply := f.canApply()
 	switch {
+	case f.Refused != "" && widget.KeyMatches(msg, k.Force):
+		return f, Submit
 	case widget.KeyMatches(msg, k.Apply) && canApply:
 		return f, Apply
 	case widget.KeyMatches(msg, k.Press):

@@ -33,6 +33,13 @@ func (f Flow) Help(k keymap.Ops) keymap.Help {
 		next := keymap.Relabel(k.Next, "button")
 		cancel = keymap.Relabel(cancel, "back")
 		short = []key.Binding{k.Apply, next, press, k.PageUp, cancel}
+		if f.Op == Undo {
+			cancel = keymap.Relabel(k.Cancel, "close")
+			short = []key.Binding{k.Apply, next, press, k.PageUp, cancel}
+			if f.Refused != "" {
+				short = []key.Binding{k.Force, cancel}
+			}
+		}
 	case StepDelete:
 		press = keymap.Relabel(press, "delete (once the name matches)")
 		short = []key.Binding{press, k.Next, k.Left, k.PageUp, cancel}

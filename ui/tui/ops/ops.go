@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/journal"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -20,11 +21,12 @@ const (
 	Copy
 	Create
 	Delete
+	Undo
 )
 
 // String names the operation as a noun, for titles and status lines.
 func (k Kind) String() string {
-	return [...]string{"reset", "copy", "creation", "deletion"}[k]
+	return [...]string{"reset", "copy", "creation", "deletion", "undo"}[k]
 }
 
 // Step is where a flow stands.
@@ -88,7 +90,7 @@ var CreateKinds = []kafka.CreateAt{kafka.CreateAtEarliest, kafka.CreateAtLatest,
 const CreateAtDatetime = 2
 
 // Flow is one operation from its form to its result. Its dialog is drawn
-// by view (ops_view.go).
+// by View (view.go).
 type Flow struct {
 	Keys  keymap.Ops // named by the dialog's hints
 	Op    Kind
@@ -115,16 +117,24 @@ type Flow struct {
 	Preview PreviewMsg           // delete: the group as read before deleting
 	Others  []string             // delete: other topics the group holds commits on
 
+	Change  journal.Entry  // undo: the change undone
+	Undo    kafka.UndoPlan // undo: the whole plan (Plan is the part on Topic)
+	Refused string         // undo: why the plan is refused; Force plans it anyway
+	Forced  bool           // undo: planned although the group moved since the change
+
 	Result  model.PlanResult // after Apply
+	Undone  kafka.UndoResult // after an undo's Apply
 	Deleted DeletedMsg       // after a delete
 	Scroll  int              // first table row shown
 	Err     string           // a validation failure or an error, shown in the dialog
 	Note    string           // above a plan: why it was computed again
 }
 
-// OfKey maps R, S, N and D to their operation.
-func OfKey(msg tea.KeyMsg, reset, copyFrom, create, del key.Binding) (Kind, bool) {
+// OfKey maps R, S, N, D and u to their operation.
+func OfKey(msg tea.KeyMsg, reset, copyFrom, create, del, undo key.Binding) (Kind, bool) {
 	switch {
+	case widget.KeyMatches(msg, undo):
+		return Undo, true
 	case widget.KeyMatches(msg, reset):
 		return Reset, true
 	case widget.KeyMatches(msg, copyFrom):

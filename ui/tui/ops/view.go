@@ -114,6 +114,9 @@ func (f Flow) table(st *widget.Styles) *widget.Table {
 		plan, source := f.copyPreview()
 		return PlanTable(st, plan, source)
 	case StepPlan:
+		if f.Op == Undo && len(f.Plan.Partitions) == 0 {
+			return nil // refused, failed, or only commits to delete
+		}
 		return PlanTable(st, f.Plan, f.Source)
 	case StepDelete:
 		return PositionTable(f.Preview.Position)
@@ -187,15 +190,37 @@ func (f Flow) sections(st *widget.Styles, inner int) (top, bottom []string) {
 			top = append(top, StyleLines(st.Warn, widget.WrapText(f.Note, inner))...)
 			top = append(top, "")
 		}
-		prose(&top, f.planSummary())
-		top = append(top, "")
-		bottom = append(bottom, PlanTotals(f.Plan, inner)...)
+		if f.Op == Undo {
+			// The summary below names the change; this says when and how
+			// it was made.
+			prose(&top, fmt.Sprintf("The change was made %s UTC by %s.", widget.Stamp(f.Change.Time), widget.Clean(f.Change.Via)))
+			top = append(top, "")
+			if f.Refused != "" {
+				top = append(top, StyleLines(st.DialogError, widget.WrapText(f.Refused, inner))...)
+				errLines()
+				bottom = append(bottom, "", f.buttons(st, "Apply", false))
+				hint(keymap.Hints(keymap.Hint("plan it anyway", k.Force), keymap.Hint("close", k.Cancel)))
+				return top, bottom
+			}
+		}
+		if f.Op != Undo || len(f.Plan.Partitions) > 0 {
+			prose(&top, f.planSummary())
+			top = append(top, "")
+			bottom = append(bottom, PlanTotals(f.Plan, inner)...)
+		}
+		for _, l := range f.undoExtra() {
+			prose(&bottom, l)
+		}
 		if f.hasClamped() {
 			prose(&bottom, "* clamped to [start, end]: the requested offset is not in the log")
 		}
 		errLines()
-		bottom = append(bottom, "", f.buttons(st, "Apply", len(f.Plan.Partitions) > 0))
-		hint(keymap.Hints("nothing is written until you apply", keymap.Hint("apply", k.Apply), keymap.Hint("back", k.Cancel)))
+		bottom = append(bottom, "", f.buttons(st, "Apply", f.canApply()))
+		back := keymap.Hint("back", k.Cancel)
+		if f.Op == Undo {
+			back = keymap.Hint("close", k.Cancel)
+		}
+		hint(keymap.Hints("nothing is written until you apply", keymap.Hint("apply", k.Apply), back))
 	case StepDelete:
 		title("Delete " + group + "?")
 		if f.Note != "" {
@@ -244,6 +269,8 @@ func (f Flow) titleText() string {
 		return "Create " + group + "?"
 	case Delete:
 		return "Delete " + group + "?"
+	case Undo:
+		return "Undo last change of " + widget.Clean(f.Change.Group) + "?"
 	}
 	return "Reset " + group + "?"
 }
@@ -464,17 +491,29 @@ func (f Flow) deleteBottom(st *widget.Styles, inner int, bottom *[]string) {
 
 func (f Flow) doneSections(st *widget.Styles, inner int, title func(string), top, bottom *[]string) {
 	group := widget.Clean(f.Name.String())
+	if f.Op == Undo {
+		group = widget.Clean(f.Change.Group) // any group of the journal, not only the base's
+	}
 	r := f.Result
 	switch {
 	case f.Err != "":
 		title(widget.Capitalize(f.Op.String()) + " of " + group + " failed")
 	case !r.OK():
 		title(fmt.Sprintf("%s of %s: %d partition(s) did not take", widget.Capitalize(f.Op.String()), group, len(r.Failed)))
+	case len(f.Undone.DropFailed) > 0:
+		title("Undo of " + group + ": some commits were not deleted")
 	default:
 		title(widget.Capitalize(f.Op.String()) + " of " + group + ": done")
 	}
+	if f.Err == "" {
+		// An undo also deletes the commits of partitions that had none
+		// before the change: below the table, whatever it shows.
+		defer func() { *bottom = append(*bottom, f.droppedLines(st, inner)...) }()
+	}
 	if r.Committed == nil {
-		*top = append(*top, widget.WrapText("Nothing was committed.", inner)...)
+		if f.Op != Undo || len(f.Undo.Drop) == 0 {
+			*top = append(*top, widget.WrapText("Nothing was committed.", inner)...)
+		}
 		return
 	}
 	*top = append(*top, widget.WrapText(widget.Clean(r.Plan.Operation)+" on "+widget.Clean(r.Plan.Topic)+": committed, then read back from the cluster:", inner)...)
