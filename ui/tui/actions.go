@@ -33,6 +33,7 @@ type (
 	exportAction struct {
 		batch   int
 		records []model.Record // what the dialog said it exports
+		decoded []decoding     // by record, when decoded
 		scope   exportScope
 	}
 	noticeAction struct{} // an explanation with nothing to do
@@ -94,9 +95,9 @@ func (m Model) apply(in intent, scope *widget.Resources) (Model, tea.Cmd) {
 	case intentExport:
 		return m.askExport(in.batch)
 	case intentCopy:
-		return m, copyCmd(m.res, in.record, in.asRecord, keymap.Name(m.keys.Batch.Export))
+		return m, copyCmd(m.res, in.record, in.decoded, in.asRecord, keymap.Name(m.keys.Batch.Export))
 	case intentSearch:
-		return m, searchCmd(in.batch, in.query, in.records)
+		return m, searchCmd(in.batch, in.query, in.records, in.decoded)
 	}
 	return m, nil
 }
@@ -165,7 +166,7 @@ func (m Model) askCommit(b batchView) (Model, tea.Cmd) {
 // askExport offers to write what the list shows: the matches of a search,
 // or the whole batch.
 func (m Model) askExport(b batchView) (Model, tea.Cmd) {
-	records := b.shown()
+	records, decoded := b.shown()
 	if len(records) == 0 {
 		return m, b.nothingShown("export")
 	}
@@ -183,7 +184,7 @@ func (m Model) askExport(b batchView) (Model, tea.Cmd) {
 		title:  title,
 		body:   []string{what + ", one JSON object a line (the CLI's jsonl shape).", "An existing file is never overwritten."},
 		fields: []field{textField("file", "./"+name, "")},
-		action: exportAction{batch: b.id, records: records, scope: scope},
+		action: exportAction{batch: b.id, records: records, decoded: decoded, scope: scope},
 	}), nil
 }
 
@@ -306,7 +307,7 @@ func (m Model) submit(d dialog) (Model, tea.Cmd) {
 		if a.batch != m.shownBatch() {
 			return m.closeDialog(), widget.ReportWarn("the batch changed: export again")
 		}
-		return m.closeDialog(), exportCmd(m.res, path, a.records, a.scope)
+		return m.closeDialog(), exportCmd(m.res, path, a.records, a.decoded, a.scope)
 	}
 	return m.closeDialog(), nil
 }
@@ -326,7 +327,7 @@ func (m Model) startConsume(t target, n int, force bool) (Model, tea.Cmd) {
 	if m.deps.Cluster != nil {
 		cfg = m.deps.Cluster.Config()
 	}
-	return m, tea.Batch(consumeCmd(m.res, cfg, m.batchGen, t, n, force), m.spinner.Tick)
+	return m, tea.Batch(consumeCmd(m.res, cfg, m.deps.Decoder, m.batchGen, t, n, force), m.spinner.Tick)
 }
 
 func (m Model) startPeek(t target, req kafka.PeekRequest) (Model, tea.Cmd) {
@@ -338,7 +339,7 @@ func (m Model) startPeek(t target, req kafka.PeekRequest) (Model, tea.Cmd) {
 	b.spin = m.spinner.View()
 	m = m.openBatch(b)
 	// A peek only reads: leaving its page cancels it.
-	return m, tea.Batch(peekCmd(m.topScope(), m.deps.Cluster, m.batchGen, t, req), m.spinner.Tick)
+	return m, tea.Batch(peekCmd(m.topScope(), m.deps.Cluster, m.deps.Decoder, m.batchGen, t, req), m.spinner.Tick)
 }
 
 // newBatch is an empty batch page.
