@@ -120,11 +120,14 @@ func renderDetail(st *widget.Styles, r model.Record, d decoding, now time.Time, 
 	if decoded {
 		desc = render.SanitizeLine(d.value.Label())
 	}
+	// What gives way first in a narrow pane: the hint, the view's name,
+	// the size; never the format and schema.
+	phrases := []widget.Phrase{{Text: desc, Need: 0}}
 	if r.Value != nil {
-		desc += " · " + widget.Size(len(r.Value))
+		phrases = append(phrases, widget.Phrase{Text: " · " + widget.Size(len(r.Value)), Need: 1})
 	}
-	desc += " · view " + mode.label(decoded) + " (" + modeKey + " changes)"
-	lines = append(lines, ansi.Truncate(label("value")+" "+st.Dim.Render(desc), width, "…"))
+	phrases = append(phrases, widget.Phrase{Text: " · view " + mode.label(decoded), Need: 2}, widget.Phrase{Text: " (" + modeKey + " changes)", Need: 3})
+	lines = append(lines, ansi.Truncate(label("value")+" "+st.Dim.Render(widget.FitPhrases(width-9, phrases...)), width, "…"))
 	if err := d.value.Err; err != nil {
 		// Wrapped, not cut: the reason is the point.
 		for _, l := range widget.WrapText("! not decoded: "+render.SanitizeLine(widget.OneLine(err.Error())), width) {
