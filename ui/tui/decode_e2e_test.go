@@ -338,3 +338,25 @@ func TestUnreachableRegistryInTheTUI(t *testing.T) {
 		})
 	}
 }
+
+// TestNarrowDetailKeepsTheSchema: in a narrow pane the value line leaves
+// out the v hint and the view's name whole, never the format and schema.
+func TestNarrowDetailKeepsTheSchema(t *testing.T) {
+	st := ptrTo(widget.DefaultStyles())
+	r := model.Record{Topic: "payments-proto", Value: make([]byte, 75)}
+	d := decoding{value: model.Decoded{Format: "protobuf", Value: []byte(`{}`),
+		Schema: &model.SchemaRef{ID: 4, Subject: "payments-proto-value", Version: 1, Type: "protobuf"}}}
+	for _, tt := range []struct {
+		width int
+		want  string
+	}{
+		{80, "value    protobuf · schema 4 (payments-proto-value v1) · 75 B · view decoded"},
+		{70, "value    protobuf · schema 4 (payments-proto-value v1) · 75 B"},
+	} {
+		lines := renderDetail(st, r, d, fixedNow, tt.width, modeAuto, "v")
+		got := anySGR.ReplaceAllString(lines[2], "")
+		if got != tt.want {
+			t.Errorf("width %d: value line %q, want %q", tt.width, got, tt.want)
+		}
+	}
+}
