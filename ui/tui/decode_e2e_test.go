@@ -133,7 +133,7 @@ func registryDecoder(t *testing.T, opt decode.RegistryOptions) *decode.Decoder {
 func peekNotes(t *testing.T, m Model) Model {
 	t.Helper()
 	tg := target{Group: model.GroupName{Base: "svc", Topic: "notes"}}
-	m, cmd := m.startPeek(tg, kafka.PeekRequest{Topic: "notes", Group: tg.ID(), From: kafka.PeekEarliest, Max: 100})
+	m, cmd := startPeek(m, tg, kafka.PeekRequest{Topic: "notes", Group: tg.ID(), From: kafka.PeekEarliest, Max: 100})
 	msgs := make(chan tea.Msg, 16)
 	runAll(cmd, msgs)
 	got := awaitBatch(t, msgs, 30*time.Second)
