@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/twmb/avro"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/kafka/decode"
+	"github.com/kgroups/kgroups/kafka/demo"
 	"github.com/kgroups/kgroups/kafka/kafkatest"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -359,4 +361,68 @@ func TestNarrowDetailKeepsTheSchema(t *testing.T) {
 			t.Errorf("width %d: value line %q, want %q", tt.width, got, tt.want)
 		}
 	}
+}
+
+// TestEndToEndDemoRegistryTopics drives the TUI on the demo, as a user
+// would: orders-avro, its group, a peek, v; then payments-proto. Each
+// record shows decoded by the demo's registry, and v shows its raw hex.
+func TestEndToEndDemoRegistryTopics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the demo")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	d, err := demo.Start(ctx, demo.Options{NoProducer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cl := connect(t, kafka.Config{Brokers: d.Brokers()})
+	dec := registryDecoder(t, decode.RegistryOptions{URL: d.RegistryURL()})
+
+	tm := teatest.NewTestModel(t, New(Deps{Cluster: cl, Base: demo.Base, Brokers: d.Brokers(), Decoder: dec}), teatest.WithInitialTermSize(160, 50))
+	// wait waits until the screen has shown every one of what, in one
+	// stretch of output.
+	wait := func(what ...string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			for _, w := range what {
+				if !bytes.Contains(b, []byte(w)) {
+					return false
+				}
+			}
+			return true
+		}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	keys := func(ks ...string) {
+		for _, k := range ks {
+			tm.Send(keyMsg(k))
+		}
+	}
+	open := func(topic string) {
+		keys("/")
+		tm.Type(topic)
+		keys("enter", "enter")
+		wait("topic " + topic + " · ")
+	}
+	wait(demo.OrdersAvroTopic)
+	open(demo.OrdersAvroTopic)
+	keys("enter") // the default group, at offset 16 of 20 on partition 0
+	wait("no live member")
+	keys("p")
+	wait("Peek " + demo.OrdersAvroGroup)
+	keys("enter")
+	wait("avro · schema 2 (orders-avro-value v1) · 75 B · view decoded", `"order_id": "ord_000033"`)
+	keys("v")
+	wait("view raw hex")
+	keys("v") // the next batch shows values as this one did
+	wait("view decoded")
+	keys("esc", "esc", "esc", "esc") // the batch, the group, the topic, the filter
+	open(demo.PaymentsProtoTopic)
+	keys("p") // the default group does not exist: the peek starts at earliest
+	wait("Peek " + demo.Base + "-" + demo.PaymentsProtoTopic)
+	keys("enter")
+	wait("protobuf · schema 4 (payments-proto-value v1) · ", `"paymentId": "pay_000001"`)
+	keys("q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model).Close()
 }
