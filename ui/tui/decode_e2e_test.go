@@ -426,3 +426,22 @@ func TestEndToEndDemoRegistryTopics(t *testing.T) {
 	keys("q")
 	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model).Close()
 }
+
+// TestDecodingOutOfTime: records the batch's time left undecoded still
+// arrive, framed ones saying why, plain ones as they are.
+func TestDecodingOutOfTime(t *testing.T) {
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	dec := registryDecoder(t, decode.RegistryOptions{URL: "http://127.0.0.1:1"})
+	recs := []model.Record{{Value: []byte{0, 0, 0, 0, 1, 2}}, {Value: []byte(`{"a":1}`)}}
+	got := decodeRecords(ctx, dec, recs)
+	if len(got) != 2 {
+		t.Fatalf("%d decodings for 2 records", len(got))
+	}
+	if err := got[0].value.Err; err == nil || err.Error() != "decoding the batch took over "+decodeTimeout.String() {
+		t.Errorf("framed record: %v", err)
+	}
+	if got[1].value.Err != nil || got[1].value.Format != model.FormatJSON {
+		t.Errorf("plain record: %+v", got[1].value)
+	}
+}

@@ -54,9 +54,9 @@ func decodeRecords(ctx context.Context, dec *decode.Decoder, recs []model.Record
 // stoppedDecoding says why decoding stopped before the end of a batch.
 func stoppedDecoding(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("not decoded: decoding the batch took over %s", decodeTimeout)
+		return fmt.Errorf("decoding the batch took over %s", decodeTimeout)
 	}
-	return errors.New("not decoded: the read was cancelled")
+	return errors.New("the read was cancelled while decoding")
 }
 
 // restopped words a decoding cut by the end of the batch's time as such.

@@ -136,6 +136,8 @@ func renderDetail(st *widget.Styles, r model.Record, d decoding, now time.Time, 
 	}
 	lines = append(lines, st.DetailRule.Render(strings.Repeat("─", width)))
 
+	// A value that failed to decode shows its bytes as they are.
+	hex := mode == modeHex || d.value.Err != nil && mode == modeAuto
 	var body string
 	switch {
 	case r.Value == nil:
@@ -144,7 +146,7 @@ func renderDetail(st *widget.Styles, r model.Record, d decoding, now time.Time, 
 		body = st.Dim.Render("(empty value)")
 	case mode == modeText:
 		body, _ = render.Text(r.Value, st.Theme, detailLimits)
-	case mode == modeHex || d.value.Err != nil && mode == modeAuto:
+	case hex:
 		body = render.HexDump(r.Value, detailLimits)
 	case decoded && strings.HasSuffix(d.value.Format, "+text"):
 		body, _ = render.Text(decodedText(d.value), st.Theme, detailLimits)
@@ -153,7 +155,6 @@ func renderDetail(st *widget.Styles, r model.Record, d decoding, now time.Time, 
 	default:
 		body, _ = render.Value(r.Value, st.Theme, detailLimits)
 	}
-	hex := mode == modeHex || d.value.Err != nil && mode == modeAuto
 	for _, l := range strings.Split(body, "\n") {
 		if hex {
 			lines = append(lines, ansi.Truncate(l, width, "…"))
