@@ -445,3 +445,23 @@ func TestDecodingOutOfTime(t *testing.T) {
 		t.Errorf("plain record: %+v", got[1].value)
 	}
 }
+
+// TestConsumeDecodes: a consume's records come back decoded too.
+func TestConsumeDecodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("joins a group")
+	}
+	cl, url := decodeCluster(t)
+	res := widget.NewResources(nil)
+	defer res.Close()
+	tg := target{Group: model.GroupName{Base: "svc", Topic: "notes"}}
+	msg := consumeCmd(res, cl.Config(), registryDecoder(t, decode.RegistryOptions{URL: url}), 1, tg, 6, false)().(batchMsg)
+	if msg.err != nil || len(msg.records) != 6 || len(msg.decoded) != 6 {
+		t.Fatalf("consumed %d records, %d decoded: %v", len(msg.records), len(msg.decoded), msg.err)
+	}
+	for i, r := range msg.records {
+		if r.Offset == 0 && msg.decoded[i].value.Format != "avro" {
+			t.Errorf("the Avro record came back as %+v", msg.decoded[i].value)
+		}
+	}
+}
