@@ -90,7 +90,7 @@ func DefaultKeyMap() KeyMap {
 			ScrollUp:   key.NewBinding(key.WithKeys("shift+up", "K"), key.WithHelp("K", "detail up")),
 			ScrollDown: key.NewBinding(key.WithKeys("shift+down", "J"), key.WithHelp("J", "detail down")),
 			Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-			Mode:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "json/text/hex")),
+			Mode:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "decoded/text/hex")),
 			Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export batch")),
 			Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy value")),
 			CopyRecord: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy record as JSON")),

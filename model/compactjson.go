@@ -10,6 +10,19 @@ const maxJSONDepth = 10000
 // gives for what json.Valid and utf8.Valid accept, reading data once. When
 // it is not, it returns b unchanged and false.
 func appendCompactJSON(b, data []byte) ([]byte, bool) {
+	return scanJSON(b, data, true, maxJSONDepth)
+}
+
+// validJSON reports whether data is exactly one JSON value in valid UTF-8,
+// nested to any depth, reading it once without copying it.
+func validJSON(data []byte) bool {
+	_, ok := scanJSON(nil, data, false, -1)
+	return ok
+}
+
+// scanJSON reads data as one JSON value, appending it compacted to b when
+// emit; past maxDepth levels of nesting (when not negative) it is refused.
+func scanJSON(b, data []byte, emit bool, maxDepth int) ([]byte, bool) {
 	orig := len(b)
 	var stackBuf [64]byte
 	stack := stackBuf[:0] // '{' or '[' per open container
@@ -33,14 +46,16 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 				return b[:orig], false
 			}
 			var ok bool
-			if b, i, ok = appendJSONStringToken(b, data, i); !ok {
+			if b, i, ok = appendJSONStringToken(b, data, i, emit); !ok {
 				return b[:orig], false
 			}
 			ws()
 			if i >= n || data[i] != ':' {
 				return b[:orig], false
 			}
-			b = append(b, ':')
+			if emit {
+				b = append(b, ':')
+			}
 			i++
 			state = expectValue
 		case expectValue:
@@ -49,16 +64,20 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 			}
 			switch c := data[i]; {
 			case c == '{' || c == '[':
-				if len(stack) >= maxJSONDepth {
+				if maxDepth >= 0 && len(stack) >= maxDepth {
 					return b[:orig], false
 				}
 				stack = append(stack, c)
-				b = append(b, c)
+				if emit {
+					b = append(b, c)
+				}
 				i++
 				ws()
 				if i < n && data[i] == c+2 { // '}' and ']' are 2 past '{' and '['
 					stack = stack[:len(stack)-1]
-					b = append(b, c+2)
+					if emit {
+						b = append(b, c+2)
+					}
 					i++
 					state = expectAfter
 				} else if c == '{' {
@@ -66,7 +85,7 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 				}
 			case c == '"':
 				var ok bool
-				if b, i, ok = appendJSONStringToken(b, data, i); !ok {
+				if b, i, ok = appendJSONStringToken(b, data, i, emit); !ok {
 					return b[:orig], false
 				}
 				state = expectAfter
@@ -75,7 +94,9 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 				if end < 0 {
 					return b[:orig], false
 				}
-				b = append(b, data[i:end]...)
+				if emit {
+					b = append(b, data[i:end]...)
+				}
 				i = end
 				state = expectAfter
 			default:
@@ -91,7 +112,9 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 				if lit == "" || n-i < len(lit) || string(data[i:i+len(lit)]) != lit {
 					return b[:orig], false
 				}
-				b = append(b, lit...)
+				if emit {
+					b = append(b, lit...)
+				}
 				i += len(lit)
 				state = expectAfter
 			}
@@ -108,7 +131,9 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 			top := stack[len(stack)-1]
 			switch c := data[i]; {
 			case c == ',':
-				b = append(b, ',')
+				if emit {
+					b = append(b, ',')
+				}
 				i++
 				if top == '{' {
 					state = expectKey
@@ -117,7 +142,9 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 				}
 			case c == top+2:
 				stack = stack[:len(stack)-1]
-				b = append(b, c)
+				if emit {
+					b = append(b, c)
+				}
 				i++
 			default:
 				return b[:orig], false
@@ -129,13 +156,16 @@ func appendCompactJSON(b, data []byte) ([]byte, bool) {
 // appendJSONStringToken appends the JSON string starting at data[i] (a
 // quote) as it is, and returns the index past it; false when it is not a
 // valid JSON string in valid UTF-8.
-func appendJSONStringToken(b, data []byte, i int) ([]byte, int, bool) {
+func appendJSONStringToken(b, data []byte, i int, emit bool) ([]byte, int, bool) {
 	start := i
 	i++
 	for i < len(data) {
 		c := data[i]
 		switch {
 		case c == '"':
+			if !emit {
+				return b, i + 1, true
+			}
 			return append(b, data[start:i+1]...), i + 1, true
 		case c == '\\':
 			if i+1 >= len(data) {

@@ -13,14 +13,12 @@
 package decode
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/kgroups/kgroups/model"
 )
@@ -100,17 +98,10 @@ func (d *Decoder) Bytes(ctx context.Context, b []byte) model.Decoded {
 	return plain(b)
 }
 
-// plain classifies bytes that need no decoding: json, text or bytes.
+// plain is bytes that need no decoding, as model.Classify sniffs them:
+// json, text or bytes.
 func plain(b []byte) model.Decoded {
-	switch {
-	case b == nil || len(b) == 0:
-		return model.Decoded{}
-	case json.Valid(b):
-		return model.Decoded{Format: "json"}
-	case utf8.Valid(b) && bytes.IndexByte(b, 0) < 0:
-		return model.Decoded{Format: "text"}
-	}
-	return model.Decoded{Format: "bytes"}
+	return model.Decoded{Format: model.Classify(b)}
 }
 
 // jsonString returns s as a JSON string.

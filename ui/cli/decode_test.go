@@ -140,3 +140,46 @@ func TestPrettyDecodedValueIsSanitized(t *testing.T) {
 		}
 	}
 }
+
+// TestTUIDecodesLikeConsume: the terminal UI gets the decoder consume
+// uses: --schema-registry (or its environment variable) decodes framed
+// values, --decode raw shows bytes, and --demo wires the demo's registry.
+func TestTUIDecodesLikeConsume(t *testing.T) {
+	brokers, registry, _ := decodeFixture(t)
+	var h sr.ConfluentHeader
+	framed, _ := h.AppendEncode(nil, 1, nil)
+	framed, err := avro.MustParse(hostileAvro).AppendEncode(framed, map[string]any{"text": "hi", "by": nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"schema registry", []string{"--brokers", brokers, "--schema-registry", registry}, "avro"},
+		{"raw", []string{"--brokers", brokers, "--schema-registry", registry, "--decode", "raw"}, "bytes"},
+		{"none", []string{"--brokers", brokers}, "bytes"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := resolveSettings(parsedCommand(t, tt.args...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &app{now: time.Now}
+			conn, err := a.prepare(context.Background(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			d, err := tuiDeps(conn, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := d.Decoder.Bytes(context.Background(), framed)
+			if got.Format != tt.want || tt.want == "avro" && string(got.Value) != `{"text":"hi","by":null}` {
+				t.Errorf("the TUI decodes a framed value as %q %s (err %v), want %s", got.Format, got.Value, got.Err, tt.want)
+			}
+		})
+	}
+}

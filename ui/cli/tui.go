@@ -41,7 +41,10 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 		if _, err := connectTUI(conn); err != nil {
 			return err
 		}
-		d := tuiDeps(conn, a)
+		d, err := tuiDeps(conn, a)
+		if err != nil {
+			return err
+		}
 		d.Window = window
 		if f := cmd.Flags().Lookup("history-budget"); f != nil {
 			d.HistoryBudget = int64(*f.Value.(*byteSize))
@@ -86,7 +89,13 @@ func connectTUI(conn *connection) (*kafka.Cluster, error) {
 
 // tuiDeps is what the TUI gets from the resolved settings. Consumes build
 // their registry from the cluster's configuration, base picked or given.
-func tuiDeps(conn *connection, a *app) tui.Deps {
+// Records are decoded as consume decodes them: --decode, --schema-registry
+// or the context's schema-registry, the demo's registry with --demo.
+func tuiDeps(conn *connection, a *app) (tui.Deps, error) {
+	dec, err := conn.Decoder()
+	if err != nil {
+		return tui.Deps{}, err
+	}
 	return tui.Deps{
 		Cluster:  conn.Cluster,
 		Base:     conn.Settings.Base,
@@ -94,5 +103,6 @@ func tuiDeps(conn *connection, a *app) tui.Deps {
 		Refresh:  conn.Settings.Refresh,
 		ReadOnly: conn.Settings.ReadOnly,
 		Now:      a.now,
-	}
+		Decoder:  dec,
+	}, nil
 }

@@ -58,7 +58,10 @@ func TestTUIDeps(t *testing.T) {
 			if d := time.Since(start); d > time.Second {
 				t.Errorf("connecting took %s: the TUI must start at once", d)
 			}
-			d := tuiDeps(conn, a)
+			d, err := tuiDeps(conn, a)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if d.Cluster != c || d.ReadOnly != tt.wantReadOnly || !slices.Equal(d.Brokers, []string{down}) {
 				t.Errorf("deps: read-only %v (want %v), brokers %v (want %s)", d.ReadOnly, tt.wantReadOnly, d.Brokers, down)
 			}

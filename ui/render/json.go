@@ -32,12 +32,6 @@ func prettyJSON(s string, pal *palette, limit Limits) (string, Truncated, bool) 
 	return out, t, true
 }
 
-// validJSON reports whether s holds exactly one JSON value.
-func validJSON(s string) bool {
-	p := jsonPrinter{s: s, w: discardWriter(), pal: &palette{}}
-	return p.run()
-}
-
 // jsonPrinter is a streaming JSON tokenizer that writes the pretty form as it
 // goes. The nesting is an explicit stack of '{' and '[' bytes.
 type jsonPrinter struct {

@@ -1,6 +1,6 @@
 package render
 
-import "unicode/utf8"
+import "github.com/kgroups/kgroups/model"
 
 // Kind is how a record value is best shown.
 type Kind int
@@ -29,41 +29,20 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// KindOf classifies a value. A nil slice is a tombstone, as Kafka null values
-// are; JSON is recognised at any nesting depth and in linear time.
+// KindOf classifies a value as model.Classify sniffs it, the one sniffing
+// the decoders and the CLI share. A nil slice is a tombstone, as Kafka null
+// values are.
 func KindOf(b []byte) Kind {
-	switch {
-	case b == nil:
+	if b == nil {
 		return KindNull
-	case len(b) == 0:
+	}
+	switch model.Classify(b) {
+	case "":
 		return KindEmpty
-	case !utf8.Valid(b):
-		return KindBinary
-	}
-	s := string(b)
-	if validJSON(s) {
+	case model.FormatJSON:
 		return KindJSON
-	}
-	if looksLikeText(s) {
+	case model.FormatText:
 		return KindText
 	}
 	return KindBinary
-}
-
-// looksLikeText reports whether valid UTF-8 s reads as text: no NUL and at
-// most one rune in ten a control character. Tabs, newlines, CR, form feeds
-// and ESC (coloured log lines) count as text.
-func looksLikeText(s string) bool {
-	runes, controls := 0, 0
-	for _, r := range s {
-		runes++
-		switch {
-		case r == 0:
-			return false
-		case r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == 0x1b:
-		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
-			controls++
-		}
-	}
-	return controls*10 <= runes
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kgroups/kgroups/model"
 )
@@ -134,10 +133,14 @@ func value(b []byte, pal *palette, limit Limits) (string, Kind, Truncated) {
 		return pal.muted.wrap("<empty>"), KindEmpty, Truncated{}
 	}
 	s := string(b)
-	if out, t, ok := prettyJSON(s, pal, limit); ok {
-		return out, KindJSON, t
-	}
-	if utf8.ValidString(s) && looksLikeText(s) {
+	switch kind := KindOf(b); kind {
+	case KindJSON:
+		if out, t, ok := prettyJSON(s, pal, limit); ok {
+			return out, KindJSON, t
+		}
+		out, t := text(s, pal, limit)
+		return out, KindText, t
+	case KindText:
 		out, t := text(s, pal, limit)
 		return out, KindText, t
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
-// Dialog actions: what a dialog is for, interpreted by the root when the
+// Dialog actions: what a dialog is for, interpreted by the read flow when the
 // user answers it. Each flow is a chain of them.
 type (
 	consumeCountAction   struct{ target target }
@@ -33,6 +33,7 @@ type (
 	exportAction struct {
 		batch   int
 		records []model.Record // what the dialog said it exports
+		decoded []decoding     // by record, when decoded
 		scope   exportScope
 	}
 	noticeAction struct{} // an explanation with nothing to do
@@ -45,146 +46,121 @@ const (
 
 // withBase fills in the base of a target built by a view that only knows
 // the topic.
-func (m Model) withBase(t target) target {
+func (e readEnv) withBase(t target) target {
 	if t.Group.Base == "" {
-		t.Group.Base = m.base
+		t.Group.Base = e.base
 	}
 	return t
 }
 
-// apply carries out what a page asked for; the commands it starts for the
-// page live in scope, and end when the page is left.
-func (m Model) apply(in intent, scope *widget.Resources) (Model, tea.Cmd) {
+// readIntent is an intent the read flows carry out.
+type readIntent interface {
+	intent
+	isReadIntent()
+}
+
+func (intentConsume) isReadIntent()      {}
+func (intentPeek) isReadIntent()         {}
+func (intentNewSuffix) isReadIntent()    {}
+func (intentCommitReview) isReadIntent() {}
+func (intentExport) isReadIntent()       {}
+func (intentCopy) isReadIntent()         {}
+func (intentSearch) isReadIntent()       {}
+
+// intent carries out what a page asked of the read flows.
+func (f readFlow) intent(e readEnv, in readIntent) (readFlow, effect) {
 	switch in := in.(type) {
-	case nil:
-		return m, nil
-	case intentCmd:
-		return m, in.cmd
-	case intentPush:
-		return m.push(in.page), nil
-	case intentPickBase:
-		m.base = in.base
-		m.snapLoading = false
-		m.hasSnap = false
-		m = m.reset().push(newTopicsView(m.styles, m.keys, m.deps.Now))
-		return m.refresh()
-	case intentOpenTopic:
-		return m.push(newGroupsView(m.styles, m.keys, m.deps.Now).open(in.topic)), nil
-	case intentOpenGroup:
-		return m.push(newPartitionsView(m.styles, m.keys, m.deps.Now).open(in.group, in.missing, in.foreign)), nil
-	case intentOthers:
-		return m, othersCmd(scope, m.deps.Cluster, in.gen, in.topic, m.base)
 	case intentConsume:
-		return m.askConsume(m.withBase(in.target))
+		return f.askConsume(e, e.withBase(in.target))
 	case intentPeek:
-		return m.askPeek(m.withBase(in.target))
+		return f.askPeek(e, e.withBase(in.target))
 	case intentNewSuffix:
-		return m.openDialog(dialog{
+		return f, effect{open: &dialog{
 			kind:  dialogForm,
 			title: "New suffix on " + widget.Clean(in.topic),
 			body: []string{fmt.Sprintf("The group %s-{suffix} starts at earliest. Consume (%s) or peek (%s) from it next.",
-				widget.Clean(m.base+"-"+in.topic), keymap.Name(m.keys.Batch.Consume), keymap.Name(m.keys.Batch.Peek))},
+				widget.Clean(e.base+"-"+in.topic), keymap.Name(e.keys.Batch.Consume), keymap.Name(e.keys.Batch.Peek))},
 			fields: []field{textField("suffix", "", "e.g. full-index")},
 			action: newSuffixAction{topic: in.topic},
-		}), nil
-	case intentOp:
-		return m.takeOps(m.ops.Open(m.opsEnv(), in.req))
+		}}
 	case intentCommitReview:
-		return m.askCommit(in.batch)
+		return f.askCommit(e, in.batch)
 	case intentExport:
-		return m.askExport(in.batch)
+		return f.askExport(e, in.batch)
 	case intentCopy:
-		return m, copyCmd(m.res, in.record, in.asRecord, keymap.Name(m.keys.Batch.Export))
+		return f, doCmd(copyCmd(e.res, in.record, in.decoded, in.asRecord, keymap.Name(e.keys.Batch.Export)))
 	case intentSearch:
-		return m, searchCmd(in.batch, in.query, in.records)
+		return f, doCmd(searchCmd(in.batch, in.query, in.records, in.decoded))
 	}
-	return m, nil
+	return f, effect{}
 }
 
-// openDialog opens d over the page, or over the operation open there (a
-// result that needs an answer can arrive while one is): closing d shows
-// that operation again.
-func (m Model) openDialog(d dialog) Model {
-	d = d.focusField(0, 1)
-	d.under = m.modal
-	if cur := m.prompt(); cur != nil {
-		d.under = cur.under // the next step of the same prompt
-	}
-	m.modal = &d
-	return m.resize()
+// readOnlyRefusal refuses a write in read-only mode.
+func (e readEnv) readOnlyRefusal(what string) tea.Cmd { return readOnlyRefusal(e.keys, what) }
+
+func readOnlyRefusal(keys *keymap.KeyMap, what string) tea.Cmd {
+	return widget.ReportWarn("read-only: %s is off (%s peeks without committing)", what, keymap.Name(keys.Topics.Peek))
 }
 
-func (m Model) closeDialog() Model {
-	if d := m.prompt(); d != nil {
-		m.modal = d.under
+func (f readFlow) askConsume(e readEnv, t target) (readFlow, effect) {
+	if e.readOnly {
+		return f, doCmd(e.readOnlyRefusal("consume commits offsets, so it"))
 	}
-	return m.resize()
-}
-
-// readOnly refuses a write in read-only mode.
-func (m Model) readOnly(what string) tea.Cmd {
-	return widget.ReportWarn("read-only: %s is off (%s peeks without committing)", what, keymap.Name(m.keys.Topics.Peek))
-}
-
-func (m Model) askConsume(t target) (Model, tea.Cmd) {
-	if m.deps.ReadOnly {
-		return m, m.readOnly("consume commits offsets, so it")
+	if f.batchBusy != 0 {
+		return f, doCmd(widget.ReportWarn("a read is still running: wait for it"))
 	}
-	if m.batchBusy != 0 {
-		return m, widget.ReportWarn("a read is still running: wait for it")
-	}
-	if g, ok := m.snap.Group(t.ID()); ok && len(g.Members) > 0 {
+	if g, ok := e.snap.Group(t.ID()); ok && len(g.Members) > 0 {
 		// Refused before asking for a count, as R, S and D are: forcing is a
 		// deliberate second step that asks for the count itself.
 		ga := &kafka.GroupActiveError{Group: g.ID, State: g.State, Members: g.Members}
-		return m.refuse(ga, false, consumeConfirmAction{target: t}), nil
+		return f, effect{open: ptrTo(refusal(ga, false, consumeConfirmAction{target: t}))}
 	}
-	return m.openDialog(dialog{
+	return f, effect{open: &dialog{
 		kind:   dialogForm,
 		title:  "Consume from " + widget.Clean(t.ID()),
 		body:   []string{"How many records? The group commits what it reads."},
 		fields: []field{textField("records", strconv.Itoa(defaultBatch), "")},
 		action: consumeCountAction{target: t},
-	}), nil
+	}}
 }
 
-func (m Model) askCommit(b batchView) (Model, tea.Cmd) {
+func (f readFlow) askCommit(e readEnv, b batchView) (readFlow, effect) {
 	switch {
-	case m.deps.ReadOnly:
-		return m, m.readOnly("commit")
+	case e.readOnly:
+		return f, doCmd(e.readOnlyRefusal("commit"))
 	case b.kind != batchPeek:
-		return m, widget.ReportInfo("this batch was consumed: its offsets are already committed")
+		return f, doCmd(widget.ReportInfo("this batch was consumed: its offsets are already committed"))
 	case b.committed != "":
-		return m, widget.ReportInfo("this batch is already committed")
-	case m.commitBusy:
-		return m, widget.ReportWarn("a commit is still running")
+		return f, doCmd(widget.ReportInfo("this batch is already committed"))
+	case f.commitBusy:
+		return f, doCmd(widget.ReportWarn("a commit is still running"))
 	}
-	return m.startCommitReview(b.target, b.id, b.records)
+	return f.startCommitReview(e, b.target, b.id, b.records)
 }
 
 // askExport offers to write what the list shows: the matches of a search,
 // or the whole batch.
-func (m Model) askExport(b batchView) (Model, tea.Cmd) {
-	records := b.shown()
+func (f readFlow) askExport(e readEnv, b batchView) (readFlow, effect) {
+	records, decoded := b.shown()
 	if len(records) == 0 {
-		return m, b.nothingShown("export")
+		return f, doCmd(b.nothingShown("export"))
 	}
 	scope := exportScope{total: len(b.records)}
 	title, what := "Export the whole batch as JSON lines", fmt.Sprintf("All %s records of the batch", widget.Count(int64(len(b.records))))
 	if b.matches.active() {
 		scope.query = b.matches.query
 		title = "Export the matching records as JSON lines"
-		back := keymap.Name(m.keys.Dialog.Cancel) + ", then " + keymap.Name(m.keys.Filter.Cancel)
+		back := keymap.Name(e.keys.Dialog.Cancel) + ", then " + keymap.Name(e.keys.Filter.Cancel)
 		what = fmt.Sprintf("The %s of %s records that match '%s' (%s clears the search to export all)", widget.Count(int64(len(records))), widget.Count(int64(len(b.records))), widget.Clean(b.matches.query), back)
 	}
-	name := fileSafe(b.target.ID()) + "-" + m.deps.Now().UTC().Format("20060102-150405") + ".jsonl"
-	return m.openDialog(dialog{
+	name := fileSafe(b.target.ID()) + "-" + e.now().UTC().Format("20060102-150405") + ".jsonl"
+	return f, effect{open: &dialog{
 		kind:   dialogForm,
 		title:  title,
 		body:   []string{what + ", one JSON object a line (the CLI's jsonl shape).", "An existing file is never overwritten."},
 		fields: []field{textField("file", "./"+name, "")},
-		action: exportAction{batch: b.id, records: records, scope: scope},
-	}), nil
+		action: exportAction{batch: b.id, records: records, decoded: decoded, scope: scope},
+	}}
 }
 
 // fileSafe keeps a group id usable as a file name.
@@ -198,160 +174,140 @@ func fileSafe(s string) string {
 	}, s)
 }
 
-func (m Model) handleDialogKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	d, res := m.prompt().update(msg, m.keys.Dialog, m.keys.Input)
-	m.modal = &d
-	switch res {
-	case dialogCancel:
-		return m.closeDialog(), nil
-	case dialogSubmit:
-		return m.submit(d)
-	case dialogForce:
-		if a, ok := d.action.(forceOfferAction); ok {
-			fields := []field{textField("confirm", "", "force")}
-			if a.n == 0 {
-				// Refused before the count was asked: ask it here.
-				fields = []field{textField("records", strconv.Itoa(defaultBatch), ""), fields[0]}
-			}
-			m = m.openDialog(dialog{
-				kind:  dialogForm,
-				title: "Force-join " + widget.Clean(a.target.ID()) + "?",
-				body: []string{
-					"Joining rebalances the live members: the running service loses partitions to kgroups until this batch is read and kgroups leaves.",
-					"Type force to go ahead.",
-				},
-				fields: fields,
-				action: forceConfirmAction(a),
-			})
-			typed := m.prompt().focusField(len(fields)-1, 1) // the word to type
-			m.modal = &typed
-			return m, nil
-		}
+// force asks to type "force" before joining a group with live members.
+func (f readFlow) force(d dialog) (readFlow, effect) {
+	a, ok := d.action.(forceOfferAction)
+	if !ok {
+		return f, effect{}
 	}
-	return m, nil
+	fields := []field{textField("confirm", "", "force")}
+	if a.n == 0 {
+		// Refused before the count was asked: ask it here.
+		fields = []field{textField("records", strconv.Itoa(defaultBatch), ""), fields[0]}
+	}
+	return f, effect{focusLast: true, open: &dialog{
+		kind:  dialogForm,
+		title: "Force-join " + widget.Clean(a.target.ID()) + "?",
+		body: []string{
+			"Joining rebalances the live members: the running service loses partitions to kgroups until this batch is read and kgroups leaves.",
+			"Type force to go ahead.",
+		},
+		fields: fields,
+		action: forceConfirmAction(a),
+	}}
 }
 
 // invalid keeps the dialog open with an explanation.
-func (m Model) invalid(d dialog, format string, args ...any) (Model, tea.Cmd) {
+func invalid(f readFlow, d dialog, format string, args ...any) (readFlow, effect) {
 	d.err = fmt.Sprintf(format, args...)
-	m.modal = &d
-	return m, nil
+	return f, effect{keep: &d}
 }
 
-func (m Model) submit(d dialog) (Model, tea.Cmd) {
+// submit carries out the answer to a dialog of the read flows.
+func (f readFlow) submit(e readEnv, d dialog) (readFlow, effect) {
 	switch a := d.action.(type) {
 	case consumeCountAction:
 		n, err := parseCount(d.value(0))
 		if err != nil {
-			return m.invalid(d, "%v", err)
+			return invalid(f, d, "%v", err)
 		}
 		body := []string{
 			fmt.Sprintf("Read up to %s records of %s as %s.", widget.Count(int64(n)), widget.Clean(a.target.Group.Topic), widget.Clean(a.target.ID())),
 			"kgroups joins the group, commits the offsets of what it returns (like the service) and leaves.",
 		}
-		if g, ok := m.snap.Group(a.target.ID()); ok && len(g.Members) > 0 {
-			body = append(body, "", m.styles.Warn.Render(fmt.Sprintf("%s has %d live member(s): kgroups will refuse unless forced.", widget.Clean(g.ID), len(g.Members))))
+		if g, ok := e.snap.Group(a.target.ID()); ok && len(g.Members) > 0 {
+			body = append(body, "", e.styles.Warn.Render(fmt.Sprintf("%s has %d live member(s): kgroups will refuse unless forced.", widget.Clean(g.ID), len(g.Members))))
 		}
-		return m.openDialog(dialog{kind: dialogConfirm, title: "Consume and commit?", body: body,
-			action: consumeConfirmAction{target: a.target, n: n}}), nil
+		return f, effect{open: &dialog{kind: dialogConfirm, title: "Consume and commit?", body: body,
+			action: consumeConfirmAction{target: a.target, n: n}}}
 	case consumeConfirmAction:
-		return m.startConsume(a.target, a.n, false)
+		return f.startConsume(e, a.target, a.n, false)
 	case forceConfirmAction:
 		n := a.n
 		if n == 0 {
 			var err error
 			if n, err = parseCount(d.value(0)); err != nil {
-				return m.invalid(d, "%v", err)
+				return invalid(f, d, "%v", err)
 			}
 		}
 		if d.value(len(d.fields)-1) != "force" {
-			return m.invalid(d, "type force (or %s to cancel)", keymap.Name(m.keys.Dialog.Cancel))
+			return invalid(f, d, "type force (or %s to cancel)", keymap.Name(e.keys.Dialog.Cancel))
 		}
-		return m.startConsume(a.target, n, true)
+		return f.startConsume(e, a.target, n, true)
 	case peekAction:
-		req, err := m.peekRequest(a.target, d)
+		req, err := peekRequest(e, a.target, d)
 		if err != nil {
-			return m.invalid(d, "%v", err)
+			return invalid(f, d, "%v", err)
 		}
-		return m.startPeek(a.target, req)
+		return f.startPeek(e, a.target, req)
 	case newSuffixAction:
 		suffix := d.value(0)
 		if err := widget.ValidSuffix(suffix); err != nil {
-			return m.invalid(d, "%v", err)
+			return invalid(f, d, "%v", err)
 		}
-		t := target{Group: model.GroupName{Base: m.base, Topic: a.topic, Suffix: suffix}}
-		m = m.closeDialog()
-		m.batchGen++
-		b := m.newBatch()
-		b.target, b.id = t, m.batchGen
-		_, exists := m.snap.Group(t.ID())
+		t := target{Group: model.GroupName{Base: e.base, Topic: a.topic, Suffix: suffix}}
+		f.batchGen++
+		b := e.newBatch()
+		b.target, b.id = t, f.batchGen
+		_, exists := e.snap.Group(t.ID())
 		b.isNew = !exists
-		m = m.openBatch(b)
+		hint := widget.Phrase{Text: ": " + readHint(e.keys.Batch.Consume, e.keys.Batch.Peek), Need: 2}
 		if exists {
-			return m, widget.ReportPhrases(widget.Phrase{Text: widget.Clean(t.ID()), Need: 0}, widget.Phrase{Text: " already exists", Need: 1}, widget.Phrase{Text: ": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), Need: 2})
+			return f, effect{close: true, page: b, cmd: widget.ReportPhrases(widget.Phrase{Text: widget.Clean(t.ID()), Need: 0}, widget.Phrase{Text: " already exists", Need: 1}, hint)}
 		}
-		return m, widget.ReportPhrases(widget.Phrase{Text: "new group " + widget.Clean(t.ID()), Need: 0}, widget.Phrase{Text: " starts at earliest", Need: 1}, widget.Phrase{Text: ": " + readHint(m.keys.Batch.Consume, m.keys.Batch.Peek), Need: 2})
+		return f, effect{close: true, page: b, cmd: widget.ReportPhrases(widget.Phrase{Text: "new group " + widget.Clean(t.ID()), Need: 0}, widget.Phrase{Text: " starts at earliest", Need: 1}, hint)}
 	case commitAction:
-		if a.batch != m.shownBatch() {
-			return m.closeDialog(), widget.ReportWarn("the batch changed: review it again")
+		if a.batch != e.shownBatch() {
+			return f, effect{close: true, cmd: widget.ReportWarn("the batch changed: review it again")}
 		}
-		m = m.closeDialog()
-		m.commitBusy = true
-		return m, tea.Batch(commitCmd(m.res, m.deps.Cluster, a.batch, a.target, a.changes), m.spinner.Tick)
+		f.commitBusy = true
+		return f, effect{close: true, cmd: tea.Batch(commitCmd(e.res, e.cluster, a.batch, a.target, a.changes), e.tick)}
 	case exportAction:
 		path := d.value(0)
 		if path == "" {
-			return m.invalid(d, "give a file name")
+			return invalid(f, d, "give a file name")
 		}
-		if a.batch != m.shownBatch() {
-			return m.closeDialog(), widget.ReportWarn("the batch changed: export again")
+		if a.batch != e.shownBatch() {
+			return f, effect{close: true, cmd: widget.ReportWarn("the batch changed: export again")}
 		}
-		return m.closeDialog(), exportCmd(m.res, path, a.records, a.scope)
+		return f, effect{close: true, cmd: exportCmd(e.res, path, a.records, a.decoded, a.scope)}
 	}
-	return m.closeDialog(), nil
+	return f, effect{close: true}
 }
 
-func (m Model) startConsume(t target, n int, force bool) (Model, tea.Cmd) {
-	m = m.closeDialog()
-	if m.batchBusy != 0 {
-		return m, widget.ReportWarn("a read is still running: wait for it")
+func (f readFlow) startConsume(e readEnv, t target, n int, force bool) (readFlow, effect) {
+	if f.batchBusy != 0 {
+		return f, effect{close: true, cmd: widget.ReportWarn("a read is still running: wait for it")}
 	}
-	m.batchGen++
-	m.batchBusy = m.batchGen
-	b := m.newBatch().start(m.batchGen, batchConsume, t, n, kafka.PeekRequest{})
+	f.batchGen++
+	f.batchBusy = f.batchGen
+	b := e.newBatch().start(f.batchGen, batchConsume, t, n, kafka.PeekRequest{})
 	b.forced = force
-	b.spin = m.spinner.View()
-	m = m.openBatch(b)
+	b.spin = e.spin
 	cfg := kafka.Config{}
-	if m.deps.Cluster != nil {
-		cfg = m.deps.Cluster.Config()
+	if e.cluster != nil {
+		cfg = e.cluster.Config()
 	}
-	return m, tea.Batch(consumeCmd(m.res, cfg, m.batchGen, t, n, force), m.spinner.Tick)
+	return f, effect{close: true, page: b, cmd: tea.Batch(consumeCmd(e.res, cfg, e.decoder, f.batchGen, t, n, force), e.tick)}
 }
 
-func (m Model) startPeek(t target, req kafka.PeekRequest) (Model, tea.Cmd) {
-	m = m.closeDialog()
-	m.batchGen++
-	m.batchBusy = m.batchGen
+// startPeek reads without committing. A peek only reads: it runs in the
+// scope of its batch page, so leaving the page cancels it.
+func (f readFlow) startPeek(e readEnv, t target, req kafka.PeekRequest) (readFlow, effect) {
+	f.batchGen++
+	f.batchBusy = f.batchGen
 	t.Partition = req.Partition
-	b := m.newBatch().start(m.batchGen, batchPeek, t, req.Max, req)
-	b.spin = m.spinner.View()
-	m = m.openBatch(b)
-	// A peek only reads: leaving its page cancels it.
-	return m, tea.Batch(peekCmd(m.topScope(), m.deps.Cluster, m.batchGen, t, req), m.spinner.Tick)
+	b := e.newBatch().start(f.batchGen, batchPeek, t, req.Max, req)
+	b.spin = e.spin
+	id, cl, dec := f.batchGen, e.cluster, e.decoder
+	return f, effect{close: true, page: b, cmd: e.tick, inPage: func(scope *widget.Resources) tea.Cmd {
+		return peekCmd(scope, cl, dec, id, t, req)
+	}}
 }
 
 // newBatch is an empty batch page.
-func (m Model) newBatch() batchView {
-	b := newBatchView(m.styles, m.keys, m.deps.Now)
-	b.readOnly = m.deps.ReadOnly
+func (e readEnv) newBatch() batchView {
+	b := newBatchView(e.styles, e.keys, e.now)
+	b.readOnly = e.readOnly
 	return b
-}
-
-// openBatch focuses b: in the place of the batch shown, or on top.
-func (m Model) openBatch(b batchView) Model {
-	if _, ok := m.top().(batchShower); ok {
-		return m.replaceTop(b)
-	}
-	return m.push(b)
 }

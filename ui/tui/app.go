@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/keymap"
 )
 
@@ -41,6 +42,11 @@ type Deps struct {
 	// HistoryBudget bounds the memory of the lag history of all groups;
 	// 0 is model.DefaultHistoryBudget.
 	HistoryBudget int64
+
+	// Decoder decodes the keys and values of the records read (schema
+	// registry, compression) before they are shown, exported or copied;
+	// nil shows them as their bytes.
+	Decoder *decode.Decoder
 }
 
 // Run starts the TUI on the alternate screen with mouse support and blocks

@@ -41,6 +41,7 @@ type batchView struct {
 	err      error
 
 	records   []model.Record // sorted by partition, then offset
+	decoded   []decoding     // by record; nil when nothing was decoded
 	lagLeft   int64          // after an empty consume: the group's lag, when lagKnown
 	lagKnown  bool
 	committed string // non-empty once the batch's offsets are committed: how
@@ -92,14 +93,29 @@ func (v batchView) setResult(msg batchMsg) batchView {
 	if msg.err != nil && len(msg.records) == 0 {
 		return v
 	}
-	recs := slices.Clone(msg.records)
-	slices.SortStableFunc(recs, func(a, b model.Record) int {
+	// Records and their decodings sort together.
+	order := make([]int, len(msg.records))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := msg.records[i], msg.records[j]
 		if c := cmp.Compare(a.Partition, b.Partition); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Offset, b.Offset)
 	})
-	v.records = recs
+	v.records = make([]model.Record, len(order))
+	v.decoded = nil
+	if len(msg.decoded) == len(msg.records) {
+		v.decoded = make([]decoding, len(order))
+	}
+	for to, from := range order {
+		v.records[to] = msg.records[from]
+		if v.decoded != nil {
+			v.decoded[to] = msg.decoded[from]
+		}
+	}
 	v.isNew = false
 	if msg.kind == batchConsume {
 		v.committed = "consumed through the registry: offsets committed"
@@ -165,6 +181,14 @@ func (v batchView) commitScope() string {
 // recordPlace names a record for the status line.
 func recordPlace(r model.Record) string {
 	return fmt.Sprintf("partition %d offset %s", r.Partition, widget.Count(r.Offset))
+}
+
+// decodingOf is how record i of the batch was decoded.
+func (v batchView) decodingOf(i int) decoding {
+	if i < 0 || i >= len(v.decoded) {
+		return decoding{}
+	}
+	return v.decoded[i]
 }
 
 // selected returns the record under the cursor.
@@ -243,7 +267,7 @@ func (v batchView) ensureDetail() batchView {
 	if !v.detail.valid || v.detail.key.index != i || v.detail.key.batch != v.id {
 		v.scroll = 0
 	}
-	v.detail = detailCache{key: k, valid: true, lines: renderDetail(v.styles, r, v.now(), k.width, v.mode, keymap.Name(v.keys.Batch.Mode))}
+	v.detail = detailCache{key: k, valid: true, lines: renderDetail(v.styles, r, v.decodingOf(i), v.now(), k.width, v.mode, keymap.Name(v.keys.Batch.Mode))}
 	v.scroll = min(v.scroll, max(len(v.detail.lines)-1, 0))
 	return v
 }
@@ -261,7 +285,7 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		if !v.matches.active() {
 			return v.reselect(), nil
 		}
-		return v.refresh(), intentSearch{batch: v.id, query: v.search.Value, records: v.records}
+		return v.refresh(), intentSearch{batch: v.id, query: v.search.Value, records: v.records, decoded: v.decoded}
 	}
 	k := v.keys.Batch
 	switch {
@@ -273,8 +297,10 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 	case widget.KeyMatches(msg, k.ScrollDown):
 		return v.scrollDetail(1), nil
 	case widget.KeyMatches(msg, k.Mode):
-		v.mode = (v.mode + 1) % valueModes
-		return v.ensureDetail(), say(widget.ReportInfo("values shown as %s", v.mode.about()))
+		_, i, _ := v.selected()
+		decoded := v.decodingOf(i).value.Decoded()
+		v.mode = v.mode.next(decoded)
+		return v.ensureDetail(), say(widget.ReportInfo("values shown as %s", v.mode.about(decoded)))
 	case widget.KeyMatches(msg, k.Search):
 		if len(v.records) == 0 {
 			return v, nil
@@ -495,9 +521,12 @@ func (v batchView) listLines(width, height int) []string {
 	cur.Index -= first
 	cur.Offset = 0
 	for pos := first; pos < last; pos++ {
-		r := v.records[v.index(pos)]
+		i := v.index(pos)
+		r := v.records[i]
 		key := widget.Styled("<null>", v.styles.Dim)
-		if r.Key != nil {
+		if dk := v.decodingOf(i).key; dk.Decoded() {
+			key = widget.Plain(render.Preview(decodedText(dk), 96))
+		} else if r.Key != nil {
 			key = widget.Plain(render.Preview(r.Key, 96))
 		}
 		sz := widget.Plain(widget.Size(len(r.Value)))
@@ -606,11 +635,11 @@ func (v batchView) Help() keymap.Help {
 // copyIntent asks to copy the record under the cursor: its value, or
 // with asRecord the whole record as JSON.
 func (v batchView) copyIntent(asRecord bool) (batchView, intent) {
-	r, _, ok := v.selected()
+	r, i, ok := v.selected()
 	if !ok {
 		return v, say(v.nothingShown("copy"))
 	}
-	return v, intentCopy{record: r, asRecord: asRecord}
+	return v, intentCopy{record: r, decoded: v.decodingOf(i), asRecord: asRecord}
 }
 
 // Crumbs names the group read, unless the trail ends with it, then "batch".

@@ -34,7 +34,7 @@ func TestLeavingAPageCancelsItsRead(t *testing.T) {
 	defer m.Close()
 
 	target := target{Group: model.GroupName{Base: "svc", Topic: "orders"}}
-	m, cmd := m.startPeek(target, kafka.PeekRequest{Topic: "orders", Group: target.ID(), From: kafka.PeekEarliest, Max: 10})
+	m, cmd := startPeek(m, target, kafka.PeekRequest{Topic: "orders", Group: target.ID(), From: kafka.PeekEarliest, Max: 10})
 	if m.topKind() != pageBatch || m.batchBusy == 0 {
 		t.Fatalf("the peek did not start: page %v", m.topKind())
 	}

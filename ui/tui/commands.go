@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
@@ -67,7 +68,8 @@ func othersCmd(res *widget.Resources, cl *kafka.Cluster, gen int, topic, base st
 }
 
 // peekCmd reads records without committing and without joining a group.
-func peekCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, req kafka.PeekRequest) tea.Cmd {
+// Keys and values are decoded by dec before the result is sent.
+func peekCmd(res *widget.Resources, cl *kafka.Cluster, dec *decode.Decoder, id int, t target, req kafka.PeekRequest) tea.Cmd {
 	return widget.Run(res, peekTimeout, func(ctx context.Context) tea.Msg {
 		msg := batchMsg{id: id, kind: batchPeek, target: t, req: req, max: req.Max}
 		if cl == nil {
@@ -75,6 +77,7 @@ func peekCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, req kaf
 			return msg
 		}
 		msg.records, msg.err = cl.Peek(ctx, req)
+		msg.decoded = decodeRecords(ctx, dec, msg.records)
 		return msg
 	})
 }
@@ -83,8 +86,9 @@ func peekCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, req kaf
 // group and commits what it returns, like the service does. The registry
 // lives only for this batch, so kgroups never stays a member of the group
 // (an idle member would hold partitions the service needs). force lets it
-// join a group with live members.
-func consumeCmd(res *widget.Resources, cfg kafka.Config, id int, t target, n int, force bool) tea.Cmd {
+// join a group with live members. Keys and values are decoded by dec before
+// the result is sent.
+func consumeCmd(res *widget.Resources, cfg kafka.Config, dec *decode.Decoder, id int, t target, n int, force bool) tea.Cmd {
 	return widget.Run(res, consumeTimeout, func(ctx context.Context) tea.Msg {
 		msg := batchMsg{id: id, kind: batchConsume, target: t, max: n, forced: force}
 		reg, err := kafka.NewConsumerPool(t.Group.Base, cfg, kafka.WithForce(force))
@@ -98,6 +102,7 @@ func consumeCmd(res *widget.Resources, cfg kafka.Config, id int, t target, n int
 		} else {
 			msg.records, msg.err = reg.ConsumeMessagesWithGroup(ctx, t.Group.Topic, n, t.Group.Suffix)
 		}
+		msg.decoded = decodeRecords(ctx, dec, msg.records)
 		if msg.err == nil && len(msg.records) == 0 {
 			if pos, err := reg.Position(ctx, t.Group.Topic, t.Group.Suffix); err == nil {
 				msg.lagLeft, msg.lagKnown = model.TotalLag(pos), true
@@ -130,17 +135,23 @@ func commitCmd(res *widget.Resources, cl *kafka.Cluster, id int, t target, chang
 	})
 }
 
-// exportCmd writes records to path as JSON lines, in the CLI's jsonl shape.
-// It never overwrites an existing file.
-func exportCmd(res *widget.Resources, path string, records []model.Record, scope exportScope) tea.Cmd {
+// exportCmd writes records to path as JSON lines, in the CLI's jsonl shape:
+// a decoded key or value as its JSON, with its format and schema (see
+// model.AppendDecodedRecordJSON). It never overwrites an existing file.
+func exportCmd(res *widget.Resources, path string, records []model.Record, decoded []decoding, scope exportScope) tea.Cmd {
 	return widget.Run(res, time.Hour, func(context.Context) tea.Msg {
 		msg := exportMsg{path: path, records: len(records), scope: scope}
-		msg.err = writeJSONL(path, records)
+		msg.err = writeJSONL(path, records, decoded)
 		return msg
 	})
 }
 
-func writeJSONL(path string, records []model.Record) (err error) {
+// recordLine is r's JSON line, decoded as d says.
+func recordLine(b []byte, r model.Record, d decoding) []byte {
+	return model.AppendDecodedRecordJSON(b, r, d.key, d.value)
+}
+
+func writeJSONL(path string, records []model.Record, decoded []decoding) (err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
@@ -151,13 +162,16 @@ func writeJSONL(path string, records []model.Record) (err error) {
 		}
 	}()
 	w := bufio.NewWriter(f)
-	for _, r := range records {
-		line, err := model.EncodeRecordJSON(r)
-		if err != nil {
-			return fmt.Errorf("record %d@%d: %w", r.Partition, r.Offset, err)
+	var line []byte
+	for i, r := range records {
+		var d decoding
+		if i < len(decoded) {
+			d = decoded[i]
 		}
-		w.Write(line)
-		w.WriteByte('\n')
+		line = append(recordLine(line[:0], r, d), '\n')
+		if _, err := w.Write(line); err != nil {
+			return err
+		}
 	}
 	return w.Flush()
 }
@@ -172,24 +186,25 @@ const maxClipboard = 256 << 10
 // reaches the terminal as is. A value that is valid UTF-8 text without
 // control characters is copied as is; any other value is copied as the
 // record's JSON line, which is safe to paste, and the result says why. A
-// record too big to copy is refused with a pointer to exportKey.
-func copyCmd(res *widget.Resources, r model.Record, asRecord bool, exportKey string) tea.Cmd {
+// decoded value is copied as it is shown: its JSON, or its text when it was
+// compressed text. A record too big to copy is refused with a pointer to
+// exportKey.
+func copyCmd(res *widget.Resources, r model.Record, d decoding, asRecord bool, exportKey string) tea.Cmd {
 	return widget.Run(res, 10*time.Second, func(context.Context) tea.Msg {
 		what, why, data := "value", "", r.Value
+		if d.value.Decoded() {
+			data = decodedText(d.value)
+		}
 		switch {
 		case asRecord:
 		case r.Value == nil:
 			why = "the value is null"
-		case !pasteSafe(r.Value):
+		case !pasteSafe(data):
 			why = "the value is not plain text"
 		}
 		if asRecord || why != "" {
 			what = "record as JSON"
-			line, err := model.EncodeRecordJSON(r)
-			if err != nil {
-				return copyMsg{err: err}
-			}
-			data = line
+			data = recordLine(nil, r, d)
 		}
 		if len(data) > maxClipboard {
 			return copyMsg{err: fmt.Errorf("%s is %s, over the %s a terminal clipboard takes: export it with %s",

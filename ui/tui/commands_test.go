@@ -20,7 +20,7 @@ func TestExportJSONL(t *testing.T) {
 	defer res.Close()
 	path := filepath.Join(t.TempDir(), "batch.jsonl")
 	recs := append(testRecords("spent_detail_topic"), hostileRecords()[:8]...)
-	msg := exportCmd(res, path, recs, exportScope{total: len(recs)})().(exportMsg)
+	msg := exportCmd(res, path, recs, nil, exportScope{total: len(recs)})().(exportMsg)
 	if msg.err != nil || msg.records != len(recs) {
 		t.Fatalf("export: %+v", msg)
 	}
@@ -45,7 +45,7 @@ func TestExportJSONL(t *testing.T) {
 		t.Errorf("%d lines, want %d", i, len(recs))
 	}
 	// Never overwrite.
-	if msg := exportCmd(res, path, recs, exportScope{total: len(recs)})().(exportMsg); msg.err == nil {
+	if msg := exportCmd(res, path, recs, nil, exportScope{total: len(recs)})().(exportMsg); msg.err == nil {
 		t.Error("export overwrote an existing file")
 	}
 	// Through the UI: e, a path, enter.
@@ -85,7 +85,7 @@ func TestCopyOSC52(t *testing.T) {
 			var term bytes.Buffer
 			res := widget.NewResources(&term)
 			defer res.Close()
-			msg := copyCmd(res, tt.rec, false, "e")().(copyMsg)
+			msg := copyCmd(res, tt.rec, decoding{}, false, "e")().(copyMsg)
 			if msg.err != nil || msg.what != tt.wantWhat {
 				t.Fatalf("copy: %+v", msg)
 			}
@@ -108,7 +108,7 @@ func TestCopyOSC52(t *testing.T) {
 	var term bytes.Buffer
 	res := widget.NewResources(&term)
 	defer res.Close()
-	if msg := copyCmd(res, model.Record{Value: bytes.Repeat([]byte("a"), maxClipboard+1)}, false, "e")().(copyMsg); msg.err == nil || term.Len() != 0 {
+	if msg := copyCmd(res, model.Record{Value: bytes.Repeat([]byte("a"), maxClipboard+1)}, decoding{}, false, "e")().(copyMsg); msg.err == nil || term.Len() != 0 {
 		t.Error("an oversized value was copied")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -86,6 +87,9 @@ var screens = []screen{
 		m, _ = update(m, cmd())
 		return m
 	}},
+	{"batch_avro", func(w, h int) Model { return peekedAvro(w, h) }},
+	{"batch_avro_raw", func(w, h int) Model { return press(peekedAvro(w, h), "v") }},
+	{"batch_avro_undecoded", func(w, h int) Model { return press(peekedAvro(w, h), "down") }},
 	{"dialog_commit", func(w, h int) Model { return pressCommit(peeked(w, h)) }},
 	{"batch_committed", func(w, h int) Model {
 		m := pressCommit(peeked(w, h))
@@ -119,6 +123,34 @@ func peeked(w, h int) Model {
 	m := press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "down", "p", "enter")
 	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchPeek, target: m.batchPage().target, max: 100,
 		req: kafka.PeekRequest{Topic: "spent_detail_topic", Group: m.batchPage().target.ID(), Max: 100}, records: testRecords("spent_detail_topic")})
+	return m
+}
+
+// peekedAvro is the batch view after peeking records a schema registry
+// decoded: an Avro order, then one whose schema id the registry lacks.
+func peekedAvro(w, h int) Model {
+	m := press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "down", "p", "enter")
+	frame := func(id byte, n int) []byte {
+		b := []byte{0, 0, 0, 0, id}
+		for i := range n - 5 {
+			b = append(b, byte(i*7))
+		}
+		return b
+	}
+	at := fixedNow.Add(-12 * time.Minute)
+	recs := []model.Record{
+		{Topic: "spent_detail_topic", Partition: 0, Offset: 600, Timestamp: at, Key: []byte("ord_000017"), Value: frame(7, 212)},
+		{Topic: "spent_detail_topic", Partition: 0, Offset: 601, Timestamp: at, Key: []byte("ord_000018"), Value: frame(42, 40)},
+	}
+	order := `{"order_id":"ord_000017","order_uuid":"00000000-0000-4000-8000-000000000017","user_id":"u_007",` +
+		`"status":"PAID","placed_at":"2024-05-01T11:48:00.000Z","delivery_date":"2024-05-04",` +
+		`"total":{"amount":"123.45","currency":"EUR"},"coupon":null}`
+	decoded := []decoding{
+		{value: model.Decoded{Format: "avro", Value: []byte(order), Schema: &model.SchemaRef{ID: 7, Subject: "orders-value", Version: 3, Type: "avro"}}},
+		{value: model.Decoded{Err: errors.New("schema registry http://127.0.0.1:8081 has no schema 42 (is the value really schema-registry framed?)")}},
+	}
+	m, _ = update(m, batchMsg{id: m.batchPage().id, kind: batchPeek, target: m.batchPage().target, max: 100,
+		req: kafka.PeekRequest{Topic: "spent_detail_topic", Group: m.batchPage().target.ID(), Max: 100}, records: recs, decoded: decoded})
 	return m
 }
 

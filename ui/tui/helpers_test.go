@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
@@ -81,4 +82,9 @@ func checkFrame(t *testing.T, view string, w, h int) {
 			t.Errorf("line %d is %d cells wide, want at most %d: %q", i+1, n, w, l)
 		}
 	}
+}
+
+// startPeek peeks as the peek form does once answered.
+func startPeek(m Model, t target, req kafka.PeekRequest) (Model, tea.Cmd) {
+	return m.runReads(m.readFlow.startPeek(m.readEnv(), t, req))
 }

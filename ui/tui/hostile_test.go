@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
@@ -147,4 +148,38 @@ func TestBigValueSaysWhatIsCut(t *testing.T) {
 	if !strings.Contains(lines[len(lines)-1], "not shown") {
 		t.Errorf("the cut is not said: last line %q", lines[len(lines)-1])
 	}
+}
+
+// TestHostileDecodedStringsAreInert shows records whose Avro and Protobuf
+// strings, decompressed text, decoded keys and schema subjects carry
+// terminal escapes: in every mode v cycles through, at both sizes and
+// colour profiles, nothing reaches the terminal as a control.
+func TestHostileDecodedStringsAreInert(t *testing.T) {
+	cl, url := decodeCluster(t)
+	evilKey := model.Decoded{Format: "avro", Value: []byte(`"\u001b]0;key\u0007` + "\u009b" + `"`),
+		Schema: &model.SchemaRef{ID: 9, Subject: "keys\x1b[2J\u009b", Version: 1, Type: "avro"}}
+	evilErr := model.Decoded{Err: fmt.Errorf("schema registry http://x has no schema 9 \x1b]52;c;aGk=\x07")}
+	for _, profile := range []termenv.Profile{termenv.Ascii, termenv.TrueColor} {
+		lipgloss.SetColorProfile(profile)
+		strict := profile == termenv.Ascii
+		for _, size := range [][2]int{{80, 24}, {160, 50}} {
+			m := sized(New(Deps{Cluster: cl, Base: "svc", Now: nowFixed, Decoder: registryDecoder(t, decode.RegistryOptions{URL: url})}), size[0], size[1])
+			m = peekNotes(t, m)
+			b := m.batchPage()
+			// A decoded key and a failure naming hostile things too.
+			b.decoded[0].key = evilKey
+			b.decoded[5].key = evilErr
+			b.detail = detailCache{}
+			m = m.replaceTop(b.refresh())
+			for range b.records {
+				for range valueModes {
+					checkInert(t, m.View(), strict)
+					m = press(m, "v")
+				}
+				m = press(m, "down")
+			}
+			m.Close()
+		}
+	}
+	lipgloss.SetColorProfile(termenv.Ascii)
 }

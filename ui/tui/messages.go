@@ -52,6 +52,7 @@ type batchMsg struct {
 	max     int
 	forced  bool
 	records []model.Record
+	decoded []decoding // by record, when a decoder is set
 	err     error
 	// For a consume that returned no record: the group's lag on the topic
 	// read right after, so that "read all" is said only when it is 0.

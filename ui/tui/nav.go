@@ -29,12 +29,14 @@ type (
 	intentExport       struct{ batch batchView }
 	intentCopy         struct { // the selected record's value, or the whole record as JSON
 		record   model.Record
+		decoded  decoding
 		asRecord bool
 	}
 	intentSearch struct {
 		batch   int
 		query   string
 		records []model.Record
+		decoded []decoding
 	}
 	intentCmd  struct{ cmd tea.Cmd } // a plain command, e.g. a status line
 	intentPush struct{ page Page }   // focus a new page

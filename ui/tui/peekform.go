@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -36,9 +34,9 @@ var peekFroms = []struct {
 	{"last N", kafka.PeekLast},
 }
 
-func (m Model) askPeek(t target) (Model, tea.Cmd) {
-	if m.batchBusy != 0 {
-		return m, widget.ReportWarn("a read is still running: wait for it")
+func (f readFlow) askPeek(e readEnv, t target) (readFlow, effect) {
+	if f.batchBusy != 0 {
+		return f, doCmd(widget.ReportWarn("a read is still running: wait for it"))
 	}
 	choices := make([]string, len(peekFroms))
 	for i, f := range peekFroms {
@@ -57,17 +55,17 @@ func (m Model) askPeek(t target) (Model, tea.Cmd) {
 	}
 	fields[peekFieldOffset].ShowIf = &showIf{Field: peekFieldFrom, Choices: []int{2}}
 	fields[peekFieldTime].ShowIf = &showIf{Field: peekFieldFrom, Choices: []int{3}}
-	return m.openDialog(dialog{
+	return f, effect{open: &dialog{
 		kind:   dialogForm,
 		title:  "Peek " + widget.Clean(t.ID()),
 		body:   []string{"Reads without joining the group and without committing. With last N, records is a count per partition."},
 		fields: fields,
 		action: peekAction{target: t},
-	}), nil
+	}}
 }
 
 // peekRequest reads the peek form.
-func (m Model) peekRequest(t target, d dialog) (kafka.PeekRequest, error) {
+func peekRequest(e readEnv, t target, d dialog) (kafka.PeekRequest, error) {
 	req := kafka.PeekRequest{Topic: t.Group.Topic, Group: t.ID(), From: peekFroms[d.fields[peekFieldFrom].Choice].from}
 	n, err := parseCount(d.value(peekFieldMax))
 	if err != nil {
@@ -82,7 +80,7 @@ func (m Model) peekRequest(t target, d dialog) (kafka.PeekRequest, error) {
 		}
 		req.Offset = o
 	case kafka.PeekTimestamp:
-		at, err := parseWhen(d.value(peekFieldTime), m.deps.Now())
+		at, err := parseWhen(d.value(peekFieldTime), e.now())
 		if err != nil {
 			return req, err
 		}
@@ -93,7 +91,7 @@ func (m Model) peekRequest(t target, d dialog) (kafka.PeekRequest, error) {
 		if err != nil || p < 0 {
 			return req, fmt.Errorf("partition: give a number, or leave it empty for all")
 		}
-		if tp, ok := m.snap.Topic(t.Group.Topic); ok && int(p) >= len(tp.Partitions) && len(tp.Partitions) > 0 {
+		if tp, ok := e.snap.Topic(t.Group.Topic); ok && int(p) >= len(tp.Partitions) && len(tp.Partitions) > 0 {
 			return req, fmt.Errorf("partition: %s has partitions 0 to %d", widget.Clean(t.Group.Topic), len(tp.Partitions)-1)
 		}
 		p32 := int32(p)

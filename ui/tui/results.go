@@ -17,45 +17,58 @@ import (
 // Results of reads and commits: what the user sees when a consume, a peek
 // or a commit comes back, whether or not its view is focused.
 
-func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
-	if msg.id == m.batchBusy {
-		m.batchBusy = 0
+// result takes the result of a command of the read flows: a batch read,
+// a commit, or the read of a group's commits for the commit dialog.
+func (f readFlow) result(e readEnv, msg tea.Msg) (readFlow, effect) {
+	switch msg := msg.(type) {
+	case batchMsg:
+		return f.handleBatch(e, msg)
+	case commitMsg:
+		return f.handleCommit(e, msg)
+	case commitReadMsg:
+		return f.handleCommitRead(e, msg)
 	}
-	if errors.Is(msg.err, context.Canceled) && msg.id != m.shownBatch() {
-		return m, nil // the user left the read's page, which cancelled it
+	return f, effect{}
+}
+
+func (f readFlow) handleBatch(e readEnv, msg batchMsg) (readFlow, effect) {
+	if msg.id == f.batchBusy {
+		f.batchBusy = 0
 	}
-	if msg.id != m.batchGen {
+	if errors.Is(msg.err, context.Canceled) && msg.id != e.shownBatch() {
+		return f, effect{} // the user left the read's page, which cancelled it
+	}
+	if msg.id != f.batchGen {
 		// The user moved on to another batch. A consume still committed:
 		// say so.
 		if msg.kind == batchConsume && msg.err == nil {
-			m, cmd := m.refresh()
-			return m, tea.Batch(cmd, widget.ReportInfo("an earlier consume of %s committed %d records", widget.Clean(msg.target.ID()), len(msg.records)))
+			return f, effect{refresh: true, cmd: widget.ReportInfo("an earlier consume of %s committed %d records", widget.Clean(msg.target.ID()), len(msg.records))}
 		}
-		return m, nil
+		return f, effect{}
 	}
 	// The batch's page takes it, shown or left (a consume goes on when
 	// its page is left: it commits what it reads).
-	m, _ = m.broadcast(msg)
-	m = m.offerClosed(msg)
+	took := effect{tell: msg, offer: true}
 	if ga, ok := ops.GroupActive(msg.err); ok && msg.kind == batchConsume {
-		return m.refuse(ga, false, consumeConfirmAction{target: msg.target, n: msg.max}), nil
+		took.open = ptrTo(refusal(ga, false, consumeConfirmAction{target: msg.target, n: msg.max}))
+		return f, took
 	}
-	if msg.err != nil {
-		return m, widget.ReportError(msg.err)
+	switch {
+	case msg.err != nil:
+		took.cmd = widget.ReportError(msg.err)
+	case msg.kind == batchConsume:
+		took.refresh, took.cmd = true, consumedReport(msg)
+	case len(msg.records) == 0:
+		took.cmd = widget.ReportInfo("nothing to read there")
+	default:
+		took.cmd = widget.ReportInfo("peeked %s records, nothing committed: %s commits exactly this batch", widget.Count(int64(len(msg.records))), keymap.Name(e.keys.Batch.Commit))
 	}
-	if msg.kind == batchConsume {
-		m, cmd := m.refresh()
-		return m, tea.Batch(cmd, consumedReport(msg))
-	}
-	if len(msg.records) == 0 {
-		return m, widget.ReportInfo("nothing to read there")
-	}
-	return m, widget.ReportInfo("peeked %s records, nothing committed: %s commits exactly this batch", widget.Count(int64(len(msg.records))), keymap.Name(m.keys.Batch.Commit))
+	return f, took
 }
 
-// refuse explains who holds a group kgroups would not touch. A consume can
-// be forced; a commit cannot.
-func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfirmAction) Model {
+// refusal explains who holds a group kgroups would not touch. A consume
+// can be forced; a commit cannot.
+func refusal(ga *kafka.GroupActiveError, commit bool, then consumeConfirmAction) dialog {
 	body := append([]string{fmt.Sprintf("%d live member(s) hold it:", len(ga.Members))}, ops.MemberLines(ga.Members)...)
 	for _, mem := range ga.KgroupsMembers() {
 		body = append(body, "", widget.Clean(mem.ClientID+"@"+mem.Host)+fmt.Sprintf(" uses kgroups' client id: probably a kgroups that was killed before it could leave. The broker drops it once its session times out, %s after its last heartbeat.", kafka.ConsumerSessionTimeout))
@@ -70,31 +83,29 @@ func (m Model) refuse(ga *kafka.GroupActiveError, commit bool, then consumeConfi
 		d.canForce = true
 	}
 	d.body = body
-	return m.openDialog(d)
+	return d
 }
 
-func (m Model) handleCommit(msg commitMsg) (Model, tea.Cmd) {
-	m.commitBusy = false
+func (f readFlow) handleCommit(e readEnv, msg commitMsg) (readFlow, effect) {
+	f.commitBusy = false
 	if ga, ok := ops.GroupActive(msg.err); ok {
-		return m.refuse(ga, true, consumeConfirmAction{}), nil
+		return f, effect{open: ptrTo(refusal(ga, true, consumeConfirmAction{}))}
 	}
-	if se, ok := ops.StaleError(msg.err); ok && msg.id == m.batchGen && m.prompt() == nil {
+	if se, ok := ops.StaleError(msg.err); ok && msg.id == f.batchGen && e.prompt == nil {
 		// Show the new figures and ask again: the user decides on them.
-		m = m.openDialog(m.commitDialog(msg.target, msg.id, restale(msg.changes, se), se))
-		m, cmd := m.refresh()
-		return m, tea.Batch(cmd, widget.ReportWarn("not committed: %s moved since it was shown", widget.Clean(msg.target.ID())))
+		return f, effect{open: ptrTo(e.commitDialog(msg.target, msg.id, restale(msg.changes, se), se)), refresh: true,
+			cmd: widget.ReportWarn("not committed: %s moved since it was shown", widget.Clean(msg.target.ID()))}
 	}
 	if msg.err != nil {
-		return m, widget.ReportError(msg.err)
+		return f, doCmd(widget.ReportError(msg.err))
 	}
 	var moved []string
 	for _, c := range msg.changes {
 		moved = append(moved, fmt.Sprintf("p%d→%s", c.Partition, widget.Count(c.After)))
 	}
 	summary := "committed " + strings.Join(moved, " ")
-	m, _ = m.broadcast(batchCommitted{id: msg.id, summary: summary})
-	m, cmd := m.refresh()
-	return m, tea.Batch(cmd, widget.ReportInfo("%s: %s", widget.Clean(msg.target.ID()), summary))
+	return f, effect{tell: batchCommitted{id: msg.id, summary: summary}, refresh: true,
+		cmd: widget.ReportInfo("%s: %s", widget.Clean(msg.target.ID()), summary)}
 }
 
 // exportReport says what an export wrote: the matches of a search, or all

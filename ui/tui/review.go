@@ -54,60 +54,59 @@ func readingCommits(spin string, t target) []string {
 
 // startCommitReview opens the commit dialog for records of the batch: first
 // a read of the group's current commits, with a spinner.
-func (m Model) startCommitReview(t target, batch int, records []model.Record) (Model, tea.Cmd) {
-	m.reviewGen++
-	m.reviewing = m.reviewGen
-	m = m.openDialog(dialog{
+func (f readFlow) startCommitReview(e readEnv, t target, batch int, records []model.Record) (readFlow, effect) {
+	f.reviewGen++
+	f.reviewing = f.reviewGen
+	return f, effect{open: &dialog{
 		kind:   dialogRefusal, // esc closes it; nothing to confirm yet
 		title:  "Commit the reviewed batch?",
-		body:   readingCommits(m.spinner.View(), t),
-		action: commitReadAction{gen: m.reviewGen, batch: batch, target: t, records: records},
-	})
-	return m, tea.Batch(readCommitsCmd(m.res, m.deps.Cluster, m.reviewGen, t), m.spinner.Tick)
+		body:   readingCommits(e.spin, t),
+		action: commitReadAction{gen: f.reviewGen, batch: batch, target: t, records: records},
+	}, cmd: tea.Batch(readCommitsCmd(e.res, e.cluster, f.reviewGen, t), e.tick)}
 }
 
 // handleCommitRead shows the commit dialog on the figures just read, if
 // the user still waits for them.
-func (m Model) handleCommitRead(msg commitReadMsg) (Model, tea.Cmd) {
-	if msg.gen == m.reviewing {
-		m.reviewing = 0
+func (f readFlow) handleCommitRead(e readEnv, msg commitReadMsg) (readFlow, effect) {
+	if msg.gen == f.reviewing {
+		f.reviewing = 0
 	}
-	if m.prompt() == nil {
-		return m, nil
+	if e.prompt == nil {
+		return f, effect{}
 	}
-	a, ok := m.prompt().action.(commitReadAction)
+	a, ok := e.prompt.action.(commitReadAction)
 	if !ok || a.gen != msg.gen {
-		return m, nil // closed, or another dialog since
+		return f, effect{} // closed, or another dialog since
 	}
-	if a.batch != m.batchGen {
-		return m.closeDialog(), widget.ReportWarn("the batch changed: review it again")
+	if a.batch != f.batchGen {
+		return f, effect{close: true, cmd: widget.ReportWarn("the batch changed: review it again")}
 	}
 	if msg.err != nil {
-		return m.closeDialog(), widget.ReportError(fmt.Errorf("reading the offsets of %s: %w; nothing committed", a.target.ID(), msg.err))
+		return f, effect{close: true, cmd: widget.ReportError(fmt.Errorf("reading the offsets of %s: %w; nothing committed", a.target.ID(), msg.err))}
 	}
 	changes := reviewChanges(a.records, model.Group{ID: a.target.ID(), Partitions: msg.position})
-	return m.openDialog(m.commitDialog(a.target, a.batch, changes, nil)), nil
+	return f, effect{open: ptrTo(e.commitDialog(a.target, a.batch, changes, nil))}
 }
 
 // commitDialog asks to confirm a commit of changes, with the "before"
 // figures read from the cluster. stale, when set, says that a first
 // confirmation was refused because the group moved, and changes already
 // hold the new figures.
-func (m Model) commitDialog(t target, batch int, changes []offsetChange, stale *kafka.StaleError) dialog {
+func (e readEnv) commitDialog(t target, batch int, changes []offsetChange, stale *kafka.StaleError) dialog {
 	id := widget.Clean(t.ID())
 	// The prose gives way to the refusal's note: both do not fit at 80x24.
 	scope := "the whole batch"
-	if b, ok := m.batchShown(); ok && batch == b.batchID() {
+	if b := e.shown; b != nil && batch == b.batchID() {
 		scope += " (" + b.commitScope() + ")"
 	}
 	body := []string{fmt.Sprintf("Moves %s to the offset after the last record of %s, on this batch's partitions only. Before is what the cluster has now: if it changes before you confirm, or the group has live members, nothing is committed.", id, scope)}
 	if stale != nil {
-		body = []string{m.styles.Warn.Render("Not committed: the group moved while this dialog was open (" + ops.MovedText(stale.Moved) + "). Below are the new figures; " + keymap.Name(m.keys.Dialog.Yes) + " commits against them.")}
+		body = []string{e.styles.Warn.Render("Not committed: the group moved while this dialog was open (" + ops.MovedText(stale.Moved) + "). Below are the new figures; " + keymap.Name(e.keys.Dialog.Yes) + " commits against them.")}
 	}
 	if back := movesBack(changes); len(back) > 0 {
-		body = append(body, "", m.styles.Warn.Render(back))
+		body = append(body, "", e.styles.Warn.Render(back))
 	}
-	body = append(body, "", m.styles.ColumnHeader.Render(fmt.Sprintf("%9s  %14s    %-14s  %s", "partition", "before", "after", "")))
+	body = append(body, "", e.styles.ColumnHeader.Render(fmt.Sprintf("%9s  %14s    %-14s  %s", "partition", "before", "after", "")))
 	for _, c := range changes {
 		from, note := "none", "from earliest"
 		if c.HasBefore {
@@ -118,7 +117,7 @@ func (m Model) commitDialog(t target, batch int, changes []offsetChange, stale *
 			case d == 0:
 				note = "no change"
 			default:
-				note = m.styles.Warn.Render("back " + widget.Count(-d) + ": re-read")
+				note = e.styles.Warn.Render("back " + widget.Count(-d) + ": re-read")
 			}
 		}
 		body = append(body, fmt.Sprintf("%9d  %14s  → %-14s  %s", c.Partition, from, widget.Count(c.After), note))
@@ -169,13 +168,13 @@ func restale(changes []offsetChange, stale *kafka.StaleError) []offsetChange {
 
 // spinReading turns the spinner of the commit dialog while it reads the
 // group's commits.
-func (m Model) spinReading() Model {
-	if d := m.prompt(); d != nil {
+func (f readFlow) spinReading(e readEnv) (readFlow, effect) {
+	if d := e.prompt; d != nil {
 		if a, ok := d.action.(commitReadAction); ok {
 			c := *d
-			c.body = readingCommits(m.spinner.View(), a.target)
-			m.modal = &c
+			c.body = readingCommits(e.spin, a.target)
+			return f, effect{keep: &c}
 		}
 	}
-	return m
+	return f, effect{}
 }

@@ -26,6 +26,7 @@ type Model struct {
 	closed        []Page // pages left, newest last, for Page.Resume
 
 	session
+	readFlow // consume, peek, commit after review, export, copy (readflow.go)
 
 	modal   modal          // the box open over the page, nil when none
 	ops     ops.Controller // the offset operations; their open flow is the modal
@@ -128,14 +129,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.broadcast(msg)
 	case basesMsg:
 		return m.handleBases(msg)
-	case batchMsg:
-		return m.handleBatch(msg)
+	case batchMsg, commitMsg, commitReadMsg:
+		return m.runReads(m.readFlow.result(m.readEnv(), msg))
 	case ops.Msg:
 		return m.takeOps(m.ops.Answer(m.opsEnv(), m.flow(), msg))
-	case commitMsg:
-		return m.handleCommit(msg)
-	case commitReadMsg:
-		return m.handleCommitRead(msg)
 	case exportMsg:
 		if msg.err != nil {
 			return m, widget.ReportError(msg.err)
@@ -159,7 +156,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		m, _ = m.broadcast(spinFrame(m.spinner.View()))
-		m = m.spinReading()
+		m, _ = m.runReads(m.readFlow.spinReading(m.readEnv()))
 		if !m.loading() {
 			return m, nil // idle: stop ticking until the next load starts it
 		}
@@ -170,7 +167,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // loading reports whether anything the user waits for is in flight.
 func (m Model) loading() bool {
-	return m.snapLoading || m.basesLoad || m.batchBusy != 0 || m.commitBusy || m.reviewing != 0 || m.ops.Waiting(m.flow())
+	return m.snapLoading || m.basesLoad || m.readFlow.busy() || m.ops.Waiting(m.flow())
 }
 
 func (m Model) handleMouse(msg tea.MouseMsg) Model {

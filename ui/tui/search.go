@@ -35,17 +35,25 @@ func searching(query string) matchSet {
 	return matchSet{query: query, pending: true}
 }
 
-// shown returns the records the list shows: the matches of the applied
-// search, or the whole batch.
-func (v batchView) shown() []model.Record {
+// shown returns the records the list shows, and their decodings (nil when
+// nothing was decoded): the matches of the applied search, or the whole
+// batch.
+func (v batchView) shown() ([]model.Record, []decoding) {
 	if !v.matches.active() {
-		return v.records
+		return v.records, v.decoded
 	}
 	out := make([]model.Record, 0, len(v.matches.indices))
+	var dec []decoding
+	if v.decoded != nil {
+		dec = make([]decoding, 0, len(v.matches.indices))
+	}
 	for _, i := range v.matches.indices {
 		out = append(out, v.records[i])
+		if dec != nil {
+			dec = append(dec, v.decoded[i])
+		}
 	}
-	return out
+	return out, dec
 }
 
 // nothingShown explains why an action on the shown records does nothing.
@@ -75,12 +83,12 @@ func (v batchView) matchCount() string {
 // searchCmd finds the records of a batch that contain query (case-insensitive)
 // in their key, value or headers, as stored or as the screen shows them. It
 // runs off the update loop: a batch can hold thousands of large records.
-func searchCmd(batch int, query string, records []model.Record) tea.Cmd {
+func searchCmd(batch int, query string, records []model.Record, decoded []decoding) tea.Cmd {
 	return func() tea.Msg {
 		q := newSearchQuery(query)
 		matches := []int{} // never nil: an empty result is "no match"
 		for i, r := range records {
-			if q.matches(r) {
+			if q.matches(r) || i < len(decoded) && q.matchesDecoded(decoded[i]) {
 				matches = append(matches, i)
 			}
 		}
@@ -122,6 +130,12 @@ func (q searchQuery) matches(r model.Record) bool {
 		}
 	}
 	return strings.Contains(fmt.Sprint(r.Offset), string(q.lower))
+}
+
+// matchesDecoded reports whether a decoded key or value, as the detail pane
+// shows it, holds the query.
+func (q searchQuery) matchesDecoded(d decoding) bool {
+	return d.key.Decoded() && q.field(decodedText(d.key)) || d.value.Decoded() && q.field(decodedText(d.value))
 }
 
 func (q searchQuery) field(b []byte) bool {

@@ -9,8 +9,7 @@ import (
 )
 
 // session is what the root knows of the cluster: the base, the newest
-// snapshot and its requests, the connection state, the lag history, and
-// the reads and writes the user waits for.
+// snapshot and its requests, the connection state and the lag history.
 type session struct {
 	base        string
 	snap        model.Snapshot
@@ -21,11 +20,6 @@ type session struct {
 	lastResult  time.Time // last snapshot result, failed or not
 	basesGen    int
 	basesLoad   bool
-	batchGen    int  // the last batch id handed out
-	batchBusy   int  // id of the peek or consume in flight, 0 if none
-	commitBusy  bool // a commit-after-review in flight
-	reviewGen   int  // bumps with every read of a group's commits for C
-	reviewing   int  // the read in flight (its gen), 0 if none
 	clockGen    int
 	lag         lagState  // history of every group's lag, and its verdict
 	conn        connState // whether the cluster answered the last snapshot

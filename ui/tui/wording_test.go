@@ -98,10 +98,10 @@ func TestCatchUpKeepingPace(t *testing.T) {
 
 // TestValueModeAbout checks that cycling to auto says what auto does.
 func TestValueModeAbout(t *testing.T) {
-	if got := modeAuto.about(); !strings.Contains(got, "JSON") {
+	if got := modeAuto.about(false); !strings.Contains(got, "JSON") {
 		t.Errorf("auto: %q does not say what it shows", got)
 	}
-	if got := modeHex.about(); got != "hex" {
+	if got := modeHex.about(false); got != "hex" {
 		t.Errorf("hex: %q", got)
 	}
 }
