@@ -97,6 +97,8 @@ func (m Model) apply(in intent, scope *widget.Resources) (Model, tea.Cmd) {
 		return m, copyCmd(m.res, in.record, in.asRecord, keymap.Name(m.keys.Batch.Export))
 	case intentSearch:
 		return m, searchCmd(in.batch, in.query, in.records)
+	case intentFollow:
+		return m.startFollow(in)
 	}
 	return m, nil
 }
@@ -339,6 +341,22 @@ func (m Model) startPeek(t target, req kafka.PeekRequest) (Model, tea.Cmd) {
 	m = m.openBatch(b)
 	// A peek only reads: leaving its page cancels it.
 	return m, tea.Batch(peekCmd(m.topScope(), m.deps.Cluster, m.batchGen, t, req), m.spinner.Tick)
+}
+
+// startFollow opens a follow page for the topic and starts its read in the
+// page's scope: leaving the page stops it.
+func (m Model) startFollow(in intentFollow) (Model, tea.Cmd) {
+	m.followGen++
+	limit := m.deps.TailBuffer
+	if limit <= 0 {
+		limit = DefaultTailBuffer
+	}
+	v := newFollowView(m.styles, m.keys, m.deps.Now, m.followGen, in.topic, in.partition, limit)
+	m = m.push(v)
+	v = m.top().(followView) // sized by push
+	v.feed = newFollowFeed(m.topScope(), limit)
+	m = m.setTop(v)
+	return m, tea.Batch(followReadCmd(m.deps.Cluster, v.request(), v.feed), followChunkCmd(v.id, v.feed, nil, 0))
 }
 
 // newBatch is an empty batch page.

@@ -41,6 +41,9 @@ type Deps struct {
 	// HistoryBudget bounds the memory of the lag history of all groups;
 	// 0 is model.DefaultHistoryBudget.
 	HistoryBudget int64
+	// TailBuffer is how many records the follow view keeps; 0 is
+	// DefaultTailBuffer.
+	TailBuffer int
 }
 
 // Run starts the TUI on the alternate screen with mouse support and blocks

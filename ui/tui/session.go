@@ -22,6 +22,7 @@ type session struct {
 	basesGen    int
 	basesLoad   bool
 	batchGen    int  // the last batch id handed out
+	followGen   int  // the last follow id handed out
 	batchBusy   int  // id of the peek or consume in flight, 0 if none
 	commitBusy  bool // a commit-after-review in flight
 	reviewGen   int  // bumps with every read of a group's commits for C
