@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -360,9 +361,9 @@ func (v followView) SetSize(w, h int) Page {
 
 func (v followView) Help() keymap.Help { return v.keys.FollowHelp(v.count() > 0) }
 
-// Crumbs names the topic followed.
+// Crumbs names the topic followed, unless the trail does.
 func (v followView) Crumbs(trail []string) []string {
-	if len(trail) == 0 || trail[len(trail)-1] != v.topic {
+	if !slices.Contains(trail, v.topic) {
 		trail = append(trail, v.topic)
 	}
 	return append(trail, "follow")

@@ -62,6 +62,9 @@ func (v followView) View() string {
 		switch {
 		case v.fltErr != "" && v.search.Input.Value() == v.search.Value:
 			suffix = "  ✗ " + widget.Clean(v.fltErr)
+			if v.filtered() {
+				suffix += " · still filtering by " + widget.Clean(v.flt.String())
+			}
 		case v.search.Input.Value() == v.flt.String():
 			suffix = "  " + v.matchLine()
 		}
