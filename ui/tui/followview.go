@@ -45,7 +45,7 @@ func (v followView) title() []widget.Phrase {
 		s = append(s, widget.Phrase{Text: " · " + widget.Count(v.fresh) + " new", Need: 0})
 	}
 	if v.dropped > 0 {
-		s = append(s, widget.Phrase{Text: " · " + widget.Count(v.dropped) + " not shown (arrived faster than drawn)", Need: 4})
+		s = append(s, widget.Phrase{Text: " · " + widget.Count(v.dropped) + " not shown", Need: 1}, widget.Phrase{Text: " (arrived too fast)", Need: 4})
 	}
 	return s
 }
