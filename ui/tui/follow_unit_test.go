@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -182,4 +183,35 @@ func TestFollowHostileStreamIsInert(t *testing.T) {
 		}
 	}
 	lipgloss.SetColorProfile(termenv.Ascii)
+}
+
+// TestFollowRates feeds chunks at known times: the title says how many
+// records a second arrive and match, over the last three seconds, and
+// falls to 0 once the stream is quiet.
+func TestFollowRates(t *testing.T) {
+	clock := &testClock{now: fixedNow}
+	m := sized(New(Deps{Base: testBase, Brokers: []string{"127.0.0.1:9092"}, Now: clock.Now}), 160, 50)
+	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
+	m = press(openTopic(m, "spent_detail_topic"), "f")
+	m = typeText(press(m, "/"), "key:k-1*")
+	m, cmd := update(m, keyMsg("enter"))
+	m, _ = update(m, cmd())
+	flt := m.followPage().flt
+	// 100 records every half second, 10 of them matching, for 4 s.
+	for i := range 8 {
+		clock.now = clock.now.Add(500 * time.Millisecond)
+		recs := make([]model.Record, 100)
+		for j := range recs {
+			recs[j] = model.Record{Partition: int32(j % 10), Offset: int64(i*10 + j/10), Key: fmt.Appendf(nil, "k-%d", j%10)}
+		}
+		m, _ = update(m, followChunkMsg{id: m.followPage().id, records: recs, match: matchAll(flt, recs), filterGen: m.followPage().fltGen})
+	}
+	// The last 3 s hold 6 chunks: 600 records, 60 matching.
+	if view := m.View(); !strings.Contains(view, "· 200/s ·") || !strings.Contains(view, "· 20.0/s matching") {
+		t.Errorf("the title does not say 200/s arriving and 20.0/s matching:\n%s", view)
+	}
+	clock.now = clock.now.Add(4 * time.Second)
+	if view := m.View(); !strings.Contains(view, "· 0/s ·") || !strings.Contains(view, "· 0/s matching") {
+		t.Errorf("after 4 quiet seconds the rates are not 0:\n%s", view)
+	}
 }
