@@ -394,6 +394,9 @@ func (v followView) Empty() bool       { return false }
 // Resume never resumes: each follow is a new read from the log end.
 func (v followView) Resume(Page) (Page, bool) { return v, false }
 
+// transient: the root does not keep a follow once it is left.
+func (followView) transient() {}
+
 // matchLine is "M of N match", over the records the applied filter looked
 // at.
 func (v followView) matchLine() string {

@@ -309,6 +309,11 @@ func TestFollowPageEscStopsTheRead(t *testing.T) {
 		if _, ok := r.m.top().(followView); ok {
 			t.Fatal("esc did not leave the follow page")
 		}
+		for _, p := range r.m.closed {
+			if _, ok := p.(followView); ok {
+				t.Fatal("the follow page left is kept, with its records")
+			}
+		}
 	}
 	// Warm up the connections of the cluster and of the producer, like
 	// kafka's TestFollowCancelLeavesNoGoroutine.
