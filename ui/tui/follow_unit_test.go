@@ -150,6 +150,14 @@ func TestFollowRecordDetail(t *testing.T) {
 	if view := m.View(); !strings.Contains(view, `"amount": 12.5`) || !strings.Contains(view, "trace-id: abc123") {
 		t.Errorf("the record is not shown in full:\n%s", view)
 	}
+	// A record longer than the screen says how much is below, and scrolls.
+	long := sized(m, 80, 12)
+	if view := long.View(); !strings.Contains(view, "more lines (↑/↓, pgup/pgdn)") {
+		t.Errorf("the record view does not say more lines are below:\n%s", view)
+	}
+	if view := press(long, "end").View(); strings.Contains(view, "more lines") || !strings.Contains(view, "}") {
+		t.Errorf("the end of the record is not shown after end:\n%s", view)
+	}
 	m, _ = update(m, followChunkMsg{id: m.followPage().id, records: testRecords("spent_detail_topic")[:2]})
 	m = press(m, "esc")
 	if v, ok := m.top().(followView); !ok || v.count() != 6 {

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +75,13 @@ func (v recordView) Update(msg tea.Msg) (Page, intent) {
 
 func (v recordView) View() string {
 	end := min(v.scroll+v.height, len(v.lines))
-	return strings.Join(v.lines[min(v.scroll, end):end], "\n")
+	out := slices.Clone(v.lines[min(v.scroll, end):end])
+	if end < len(v.lines) && len(out) > 0 {
+		l := v.keys.List
+		more := fmt.Sprintf("↓ %d more lines (%s, %s)", len(v.lines)-end+1, keymap.Arrows(l.Up, l.Down), keymap.Arrows(l.PageUp, l.PageDown))
+		out[len(out)-1] = v.styles.Dim.Render(widget.Fit(more, v.width, widget.AlignLeft))
+	}
+	return strings.Join(out, "\n")
 }
 
 func (v recordView) SetSize(w, h int) Page {
