@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -177,7 +179,6 @@ func TestFollowPageShowsEveryNewRecordInOrder(t *testing.T) {
 func TestFollowPageRingIsBounded(t *testing.T) {
 	r := newFollowRig(t, 25)
 	r.follow()
-	r.press("up") // the cursor leaves the last row once there are rows
 	done := r.produce(40)
 	r.until("120 records", func(v followView) bool { return v.arrived >= 120 })
 	if err := <-done; err != nil {
@@ -411,4 +412,42 @@ func followed(w, h int, recs []model.Record) Model {
 	m := press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "f")
 	m, _ = update(m, followChunkMsg{id: m.followPage().id, records: recs})
 	return m
+}
+
+// TestEndToEndFollowFromTheGroupsView runs the TUI as a program: f in the
+// groups view of a topic follows it, and records a producer writes from
+// then on show up on screen; esc goes back to the groups.
+func TestEndToEndFollowFromTheGroupsView(t *testing.T) {
+	r := newFollowRig(t, 1000)
+	tm := teatest.NewTestModel(t, New(Deps{Cluster: r.cluster, Base: "svc", Brokers: r.brokers}), teatest.WithInitialTermSize(80, 24))
+	wait := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	wait(followTestTopic)
+	before := r.fetches.Load()
+	tm.Send(keyMsg("enter"))
+	wait("groups of the base")
+	tm.Send(keyMsg("f"))
+	wait("waiting for records")
+	kafkatest.Eventually(t, 15*time.Second, func() error {
+		if r.fetches.Load() == before {
+			return errors.New("the follow sent no fetch")
+		}
+		return nil
+	})
+	done := r.produce(3)
+	wait("k-2-2")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	tm.Send(keyMsg("esc"))
+	wait("groups of the base")
+	tm.Send(keyMsg("q"))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	fm.Close()
+	if _, ok := fm.top().(followView); ok {
+		t.Error("esc did not leave the follow")
+	}
 }
