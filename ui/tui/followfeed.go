@@ -53,16 +53,28 @@ func newFollowFeed(res *widget.Resources, limit int) *followFeed {
 	return &followFeed{res: res, limit: max(limit, 1), wake: make(chan struct{}, 1)}
 }
 
-// push adds records read.
+// push adds records read. The oldest go once twice the limit is held, so
+// a page that falls behind costs a copy every limit records, not one a
+// fetch; take hands over no more than the limit.
 func (f *followFeed) push(batch []model.Record) {
 	f.mu.Lock()
 	f.recs = append(f.recs, batch...)
-	if over := len(f.recs) - f.limit; over > 0 {
-		f.dropped += int64(over)
-		f.recs = append(f.recs[:0:0], f.recs[over:]...)
+	if len(f.recs) > 2*f.limit {
+		f.recs = f.dropOldest(f.recs)
 	}
 	f.mu.Unlock()
 	f.signal()
+}
+
+// dropOldest keeps the newest limit of recs, in a new slice, and counts the
+// others as dropped.
+func (f *followFeed) dropOldest(recs []model.Record) []model.Record {
+	over := len(recs) - f.limit
+	if over <= 0 {
+		return recs
+	}
+	f.dropped += int64(over)
+	return append(recs[:0:0], recs[over:]...)
 }
 
 // finish records that the read ended, and why.
@@ -84,7 +96,8 @@ func (f *followFeed) signal() {
 func (f *followFeed) take() (recs []model.Record, dropped int64, done bool, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	recs, dropped = f.recs, f.dropped
+	recs = f.dropOldest(f.recs)
+	dropped = f.dropped
 	f.recs, f.dropped = nil, 0
 	return recs, dropped, f.done, f.err
 }
