@@ -49,8 +49,8 @@ type followView struct {
 	err     error
 
 	paused  bool
-	pending []followItem // arrived while paused
-	fresh   int64        // records arrived while paused
+	pending followBatch // arrived while paused
+	fresh   int64       // records arrived while paused
 
 	search    widget.FilterLine
 	flt       *filter.Filter // the applied filter; nil keeps every record
@@ -68,11 +68,31 @@ type followView struct {
 	width, height int
 }
 
-// followItem is a record and whether the filter applied when it arrived
-// keeps it.
-type followItem struct {
-	rec   model.Record
-	match bool
+// followBatch is records and whether the filter applied when they arrived
+// keeps each.
+type followBatch struct {
+	recs  []model.Record
+	match []bool
+}
+
+// append adds b's records, keeping the newest limit once it holds twice
+// that (a copy every limit records, not one a chunk).
+func (p followBatch) append(b followBatch, limit int) followBatch {
+	p.recs = append(p.recs, b.recs...)
+	p.match = append(p.match, b.match...)
+	if over := len(p.recs) - limit; len(p.recs) > 2*limit {
+		p.recs = append(p.recs[:0:0], p.recs[over:]...)
+		p.match = append(p.match[:0:0], p.match[over:]...)
+	}
+	return p
+}
+
+// newest is p without what goes over limit.
+func (p followBatch) newest(limit int) followBatch {
+	if over := len(p.recs) - limit; over > 0 {
+		p.recs, p.match = p.recs[over:], p.match[over:]
+	}
+	return p
 }
 
 // rateSample is one chunk, for the rates.
@@ -144,14 +164,19 @@ func (v followView) onChunk(msg followChunkMsg) (followView, intent) {
 	if v.filtered() && (match == nil || msg.filterGen != v.fltGen) {
 		match = matchAll(v.flt, msg.records) // filtered under the filter before: rare, one chunk
 	}
-	items := make([]followItem, n)
+	if !v.filtered() {
+		match = make([]bool, n)
+		for i := range match {
+			match[i] = true
+		}
+	}
 	kept := 0
-	for i, r := range msg.records {
-		items[i] = followItem{rec: r, match: !v.filtered() || match[i]}
-		if items[i].match {
+	for _, ok := range match {
+		if ok {
 			kept++
 		}
 	}
+	batch := followBatch{recs: msg.records, match: match}
 	if v.filtered() {
 		v.scanned += int64(n)
 		v.matched += int64(kept)
@@ -162,12 +187,9 @@ func (v followView) onChunk(msg followChunkMsg) (followView, intent) {
 	}
 	if v.paused {
 		v.fresh += int64(n) + msg.dropped
-		v.pending = append(v.pending, items...)
-		if over := len(v.pending) - v.all.limit; over > 0 {
-			v.pending = append(v.pending[:0:0], v.pending[over:]...)
-		}
+		v.pending = v.pending.append(batch, v.all.limit)
 	} else {
-		v = v.add(items)
+		v = v.add(batch)
 	}
 	if msg.ended {
 		v.ended = true
@@ -182,21 +204,21 @@ func (v followView) onChunk(msg followChunkMsg) (followView, intent) {
 // add puts records in the rings. The cursor stays on its record (the rows
 // above it may be evicted) unless it is on the last row: then it moves to
 // the newest.
-func (v followView) add(items []followItem) followView {
-	if len(items) == 0 {
+func (v followView) add(b followBatch) followView {
+	if len(b.recs) == 0 {
 		return v
 	}
 	following := v.cur.Index >= v.count()-1
-	recs := make([]model.Record, len(items))
 	var kept []model.Record
-	for i, it := range items {
-		recs[i] = it.rec
-		if it.match && v.filtered() {
-			kept = append(kept, it.rec)
+	if v.filtered() {
+		for i, ok := range b.match {
+			if ok {
+				kept = append(kept, b.recs[i])
+			}
 		}
 	}
 	var evicted int
-	v.all, evicted = v.all.Push(recs...)
+	v.all, evicted = v.all.Push(b.recs...)
 	if v.filtered() {
 		v.kept, evicted = v.kept.Push(kept...)
 		if v.filtering {
@@ -242,8 +264,8 @@ func (v followView) rates() (arriving, matching float64) {
 func (v followView) togglePause() followView {
 	v.paused = !v.paused
 	if !v.paused {
-		pending := v.pending
-		v.pending, v.fresh = nil, 0
+		pending := v.pending.newest(v.all.limit)
+		v.pending, v.fresh = followBatch{}, 0
 		v = v.add(pending)
 	}
 	return v
@@ -276,9 +298,7 @@ func (v followView) applyFilter() (followView, intent) {
 	}
 	v.filtering = true
 	// The pending records were filtered under the filter before.
-	for i := range v.pending {
-		v.pending[i].match = v.flt.Match(&v.pending[i].rec)
-	}
+	v.pending.match = matchAll(v.flt, v.pending.recs)
 	return v, intentCmd{cmd: followRefilterCmd(v.id, v.feed.res, v.all.Records(), v.flt, v.fltGen)}
 }
 
