@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kgroups/kgroups/keymap"
+	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/ui/format"
 	"github.com/kgroups/kgroups/ui/render"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -127,7 +128,7 @@ func (v followView) listLines(width, height int) []string {
 		}
 		value := widget.Styled("tombstone", v.styles.Dim)
 		if r.Value != nil {
-			value = widget.Plain(render.Preview(r.Value, 256))
+			value = widget.Plain(valuePreview(r))
 		}
 		t.Rows = append(t.Rows, []widget.Cell{
 			widget.Plain(fmt.Sprint(r.Partition)),
@@ -139,3 +140,8 @@ func (v followView) listLines(width, height int) []string {
 	}
 	return t.Render(v.styles, width, height, cur)
 }
+
+// valuePreview is a record's value on one line, for a list row; the record
+// view shows it in full through renderDetail, as the batch's detail pane
+// does.
+func valuePreview(r model.Record) string { return render.Preview(r.Value, 256) }
