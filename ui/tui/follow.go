@@ -50,7 +50,10 @@ type followView struct {
 
 	paused  bool
 	pending followBatch // arrived while paused
-	fresh   int64       // records arrived while paused
+	// stale is how many of the first pending records were marked by the
+	// filter before the applied one: the new filter's command marks them.
+	stale int
+	fresh int64 // records arrived while paused
 
 	search    widget.FilterLine
 	flt       *filter.Filter // the applied filter; nil keeps every record
@@ -76,15 +79,17 @@ type followBatch struct {
 }
 
 // append adds b's records, keeping the newest limit once it holds twice
-// that (a copy every limit records, not one a chunk).
-func (p followBatch) append(b followBatch, limit int) followBatch {
+// that (a copy every limit records, not one a chunk); dropped is how many
+// of the oldest went.
+func (p followBatch) append(b followBatch, limit int) (next followBatch, dropped int) {
 	p.recs = append(p.recs, b.recs...)
 	p.match = append(p.match, b.match...)
 	if over := len(p.recs) - limit; len(p.recs) > 2*limit {
 		p.recs = append(p.recs[:0:0], p.recs[over:]...)
 		p.match = append(p.match[:0:0], p.match[over:]...)
+		dropped = over
 	}
-	return p
+	return p, dropped
 }
 
 // newest is p without what goes over limit.
@@ -187,7 +192,9 @@ func (v followView) onChunk(msg followChunkMsg) (followView, intent) {
 	}
 	if v.paused {
 		v.fresh += int64(n) + msg.dropped
-		v.pending = v.pending.append(batch, v.all.limit)
+		var dropped int
+		v.pending, dropped = v.pending.append(batch, v.all.limit)
+		v.stale = max(v.stale-dropped, 0)
 	} else {
 		v = v.add(batch)
 	}
@@ -264,8 +271,13 @@ func (v followView) rates() (arriving, matching float64) {
 func (v followView) togglePause() followView {
 	v.paused = !v.paused
 	if !v.paused {
+		if v.stale > 0 {
+			// Resumed before the new filter's command marked them: rare,
+			// and at most a ring of records.
+			v.pending.match = slices.Concat(matchAll(v.flt, v.pending.recs[:v.stale]), v.pending.match[v.stale:])
+		}
 		pending := v.pending.newest(v.all.limit)
-		v.pending, v.fresh = followBatch{}, 0
+		v.pending, v.fresh, v.stale = followBatch{}, 0, 0
 		v = v.add(pending)
 	}
 	return v
@@ -297,9 +309,10 @@ func (v followView) applyFilter() (followView, intent) {
 		return v, nil
 	}
 	v.filtering = true
-	// The pending records were filtered under the filter before.
-	v.pending.match = matchAll(v.flt, v.pending.recs)
-	return v, intentCmd{cmd: followRefilterCmd(v.id, v.feed.res, v.all.Records(), v.flt, v.fltGen)}
+	// The records arrived while paused were marked by the filter before:
+	// the command marks them too.
+	v.stale = len(v.pending.recs)
+	return v, intentCmd{cmd: followRefilterCmd(v.id, v.feed.res, v.all.Records(), slices.Clone(v.pending.recs), v.flt, v.fltGen)}
 }
 
 // onRefilter takes the matches of a new filter among the records held
@@ -311,6 +324,19 @@ func (v followView) onRefilter(msg followRefilterMsg) followView {
 	since := v.kept.Records()
 	since = since[max(len(since)-v.keptNew, 0):]
 	v.kept, _ = newRecordRing(v.all.limit).Push(append(msg.matches, since...)...)
+	for _, ok := range msg.pendingMatch {
+		v.scanned++
+		if ok {
+			v.matched++
+		}
+	}
+	if v.stale > 0 {
+		// The oldest pending records may have gone since: the stale ones
+		// are the last of those the command marked.
+		marked := msg.pendingMatch[len(msg.pendingMatch)-v.stale:]
+		v.pending.match = slices.Concat(marked, v.pending.match[v.stale:])
+		v.stale = 0
+	}
 	v.scanned += int64(msg.scanned)
 	v.matched += int64(len(msg.matches))
 	v.filtering, v.keptNew = false, 0

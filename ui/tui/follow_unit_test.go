@@ -223,3 +223,38 @@ func TestFollowRates(t *testing.T) {
 		t.Errorf("after 4 quiet seconds the rates are not 0:\n%s", view)
 	}
 }
+
+// TestFollowFilterWhilePaused applies a filter while records wait to be
+// shown: they are marked by the filter's command, not in Update, and show
+// on resume as the filter says, whether the command answered before the
+// resume or after.
+func TestFollowFilterWhilePaused(t *testing.T) {
+	recs := testRecords("spent_detail_topic")
+	for _, resumeFirst := range []bool{false, true} {
+		m := press(followed(80, 24, recs), " ")
+		m, _ = update(m, followChunkMsg{id: m.followPage().id, records: recs})
+		m = typeText(press(m, "/"), "key:user-4*")
+		m, cmd := update(m, keyMsg("enter"))
+		if got := m.followPage().pending.match; slices.Contains(got, false) {
+			t.Fatalf("the filter marked the waiting records in Update: %v", got)
+		}
+		if resumeFirst {
+			m = press(m, " ")
+			m, _ = update(m, cmd())
+		} else {
+			m, _ = update(m, cmd())
+			m = press(m, " ")
+		}
+		v := m.followPage()
+		var keys []string
+		for i := range v.count() {
+			keys = append(keys, string(v.shown().At(i).Key))
+		}
+		if !slices.Equal(keys, []string{"user-42", "user-43", "user-42", "user-43"}) || v.paused {
+			t.Errorf("resume first %v: the list shows %q (paused %v), want user-42, user-43 twice", resumeFirst, keys, v.paused)
+		}
+		if view := m.View(); !strings.Contains(view, "4 of 8 match") {
+			t.Errorf("resume first %v: the view does not say 4 of 8 match:\n%s", resumeFirst, view)
+		}
+	}
+}

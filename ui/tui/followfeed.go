@@ -120,7 +120,9 @@ type followRefilterMsg struct {
 	id        int
 	filterGen int
 	scanned   int
-	matches   []model.Record
+	matches   []model.Record // of the records shown
+	// pendingMatch marks the records arrived while paused, not shown yet.
+	pendingMatch []bool
 }
 
 // followReadCmd opens the follow and reads it into feed until its scope
@@ -182,10 +184,11 @@ func followChunkCmd(id int, feed *followFeed, flt *filter.Filter, filterGen int)
 	})
 }
 
-// followRefilterCmd applies a new filter to the records a follow holds.
-func followRefilterCmd(id int, res *widget.Resources, recs []model.Record, flt *filter.Filter, filterGen int) tea.Cmd {
+// followRefilterCmd applies a new filter to the records a follow holds:
+// recs, shown, and pending, arrived while paused.
+func followRefilterCmd(id int, res *widget.Resources, recs, pending []model.Record, flt *filter.Filter, filterGen int) tea.Cmd {
 	return widget.Run(res, followLifetime, func(ctx context.Context) tea.Msg {
-		msg := followRefilterMsg{id: id, filterGen: filterGen, scanned: len(recs)}
+		msg := followRefilterMsg{id: id, filterGen: filterGen, scanned: len(recs), pendingMatch: matchAll(flt, pending)}
 		for i := range recs {
 			if i%1024 == 0 && ctx.Err() != nil {
 				return nil
