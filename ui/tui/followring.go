@@ -52,3 +52,32 @@ func (r recordRing) Push(recs ...model.Record) (next recordRing, evicted int) {
 	r.recs = append(r.recs, recs...)
 	return r, evicted
 }
+
+// followBatch is records and whether the filter applied when they arrived
+// keeps each.
+type followBatch struct {
+	recs  []model.Record
+	match []bool
+}
+
+// append adds b's records, keeping the newest limit once it holds twice
+// that (a copy every limit records, not one a chunk); dropped is how many
+// of the oldest went.
+func (p followBatch) append(b followBatch, limit int) (next followBatch, dropped int) {
+	p.recs = append(p.recs, b.recs...)
+	p.match = append(p.match, b.match...)
+	if over := len(p.recs) - limit; len(p.recs) > 2*limit {
+		p.recs = append(p.recs[:0:0], p.recs[over:]...)
+		p.match = append(p.match[:0:0], p.match[over:]...)
+		dropped = over
+	}
+	return p, dropped
+}
+
+// newest is p without what goes over limit.
+func (p followBatch) newest(limit int) followBatch {
+	if over := len(p.recs) - limit; over > 0 {
+		p.recs, p.match = p.recs[over:], p.match[over:]
+	}
+	return p
+}
