@@ -15,6 +15,7 @@ type KeyMap struct {
 	Groups     Groups
 	Partitions Partitions
 	Batch      Batch
+	Follow     Follow
 	Dialog     Dialog
 	Ops        Ops
 	Filter     Filter
@@ -41,6 +42,8 @@ func DefaultKeyMap() KeyMap {
 	create := key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "create group"))
 	deleteGroup := key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete"))
 	undo := key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change"))
+	// A follow starts at the log end: only records produced from then on.
+	follow := key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow from the end"))
 	return KeyMap{
 		Global: Global{
 			Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -61,6 +64,7 @@ func DefaultKeyMap() KeyMap {
 			Consume:   consume,
 			Peek:      peek,
 			NewSuffix: newSuffix,
+			Follow:    follow,
 		},
 		Groups: Groups{
 			Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "partitions")),
@@ -70,6 +74,7 @@ func DefaultKeyMap() KeyMap {
 			Consume:   consume,
 			Peek:      peek,
 			NewSuffix: newSuffix,
+			Follow:    follow,
 			Reset:     reset,
 			CopyFrom:  copyFrom,
 			Create:    create,
@@ -97,6 +102,13 @@ func DefaultKeyMap() KeyMap {
 			Commit:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "commit batch")),
 			Consume:    consume,
 			Peek:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "peek again")),
+			Follow:     follow,
+		},
+		Follow: Follow{
+			Pause:  key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
+			Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+			Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record detail")),
+			Mode:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "json/text/hex")),
 		},
 		Dialog: Dialog{
 			Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
@@ -170,11 +182,15 @@ type Bases struct {
 // Topics is the topics view.
 type Topics struct {
 	Open, Filter, Sort, Internal, Consume, Peek, NewSuffix key.Binding
+	// Follow streams the selected topic's new records.
+	Follow key.Binding
 }
 
 // Groups is the groups view of one topic.
 type Groups struct {
 	Open, Others, Filter, Sort, Consume, Peek, NewSuffix key.Binding
+	// Follow streams the topic's new records.
+	Follow key.Binding
 	// Offset operations on the selected group (Create: a new suffix group;
 	// Undo: restore the offsets from before the group's last change).
 	Reset, CopyFrom, Create, Delete, Undo key.Binding
@@ -195,6 +211,15 @@ type Batch struct {
 	// record as a JSON line; Commit commits the whole batch.
 	Export, Copy, CopyRecord, Commit key.Binding
 	Consume, Peek                    key.Binding
+	// Follow streams the batch's topic from its end.
+	Follow key.Binding
+}
+
+// Follow is the follow view: records of a topic streaming in. Open shows
+// the record under the cursor in full; Mode changes how its value shows.
+// Global.Back stops the stream and goes back.
+type Follow struct {
+	Pause, Filter, Open, Mode key.Binding
 }
 
 // Dialog drives prompts and confirmations.
@@ -254,7 +279,7 @@ func (k KeyMap) TopicsHelp() Help {
 		Short: []key.Binding{t.Open, t.Filter, t.Sort, t.Consume, t.Peek, k.Global.Refresh, k.Global.Help, k.Global.Quit},
 		Full: [][]key.Binding{
 			{t.Open, t.Filter, t.Sort, t.Internal},
-			{t.Consume, t.Peek, t.NewSuffix},
+			{t.Consume, t.Peek, t.NewSuffix, t.Follow},
 			k.Global.column(),
 			k.List.FullHelp()[0],
 		},
@@ -268,7 +293,7 @@ func (k KeyMap) GroupsHelp() Help {
 		Short: []key.Binding{g.Open, g.Others, g.Consume, g.Peek, g.NewSuffix, k.Global.Back, k.Global.Help, k.Global.Quit},
 		Full: [][]key.Binding{
 			{g.Open, g.Others, g.Filter, g.Sort},
-			{g.Consume, g.Peek, g.NewSuffix},
+			{g.Consume, g.Peek, g.NewSuffix, g.Follow},
 			{g.Reset, g.CopyFrom, g.Create, g.Delete, g.Undo},
 			k.Global.column(),
 			k.List.FullHelp()[0],
@@ -300,7 +325,7 @@ func (k KeyMap) BatchHelp(hasRecords, committable bool) Help {
 		return Help{Short: short, Full: [][]key.Binding{{b.Consume, b.Peek}, k.Global.column()}}
 	}
 	short := []key.Binding{b.Search, b.Export, b.Copy, b.Focus, k.Global.Back, k.Global.Help, k.Global.Quit}
-	reading := []key.Binding{b.Consume, b.Peek}
+	reading := []key.Binding{b.Consume, b.Peek, b.Follow}
 	if committable {
 		short = append([]key.Binding{b.Commit}, short...)
 		reading = append([]key.Binding{b.Commit}, reading...)
@@ -312,6 +337,25 @@ func (k KeyMap) BatchHelp(hasRecords, committable bool) Help {
 			{b.Search, b.Mode, b.Export, b.Copy, b.CopyRecord},
 			k.Global.column(),
 			{b.Focus, b.ScrollUp, b.ScrollDown, k.List.PageUp, k.List.PageDown},
+		},
+	}
+}
+
+// FollowHelp is the help of the follow view; without records there is no
+// record to open.
+func (k KeyMap) FollowHelp(hasRecords bool) Help {
+	f := k.Follow
+	stop := Relabel(k.Global.Back, "stop")
+	short := []key.Binding{f.Pause, f.Filter, f.Open, stop, k.Global.Help, k.Global.Quit}
+	if !hasRecords {
+		short = []key.Binding{f.Pause, f.Filter, stop, k.Global.Help, k.Global.Quit}
+	}
+	return Help{
+		Short: short,
+		Full: [][]key.Binding{
+			{f.Pause, f.Filter, f.Open, f.Mode},
+			{stop, k.Global.Help, k.Global.Quit},
+			k.List.FullHelp()[0],
 		},
 	}
 }

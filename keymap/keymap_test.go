@@ -17,10 +17,11 @@ func views(k KeyMap) map[string][]key.Binding {
 	t, g, p, b, d, o := k.Topics, k.Groups, k.Partitions, k.Batch, k.Dialog, k.Ops
 	return map[string][]key.Binding{
 		"bases":      with(k.Bases.Select),
-		"topics":     with(t.Open, t.Filter, t.Sort, t.Internal, t.Consume, t.Peek, t.NewSuffix),
-		"groups":     with(g.Open, g.Others, g.Filter, g.Sort, g.Consume, g.Peek, g.NewSuffix, g.Reset, g.CopyFrom, g.Create, g.Delete, g.Undo),
+		"topics":     with(t.Open, t.Filter, t.Sort, t.Internal, t.Consume, t.Peek, t.NewSuffix, t.Follow),
+		"groups":     with(g.Open, g.Others, g.Filter, g.Sort, g.Consume, g.Peek, g.NewSuffix, g.Follow, g.Reset, g.CopyFrom, g.Create, g.Delete, g.Undo),
 		"partitions": with(p.Consume, p.Peek, p.Reset, p.CopyFrom, p.Create, p.Delete, p.Undo),
-		"batch":      with(b.Focus, b.ScrollUp, b.ScrollDown, b.Search, b.Mode, b.Export, b.Copy, b.CopyRecord, b.Commit, b.Consume, b.Peek),
+		"batch":      with(b.Focus, b.ScrollUp, b.ScrollDown, b.Search, b.Mode, b.Export, b.Copy, b.CopyRecord, b.Commit, b.Consume, b.Peek, b.Follow),
+		"follow":     with(k.Follow.Pause, k.Follow.Filter, k.Follow.Open, k.Follow.Mode),
 		// Each kind of dialog answers to its own keys.
 		"form dialog":    {d.Confirm, d.Cancel, d.Next, d.Prev, d.Left, d.Right},
 		"confirm dialog": {d.Yes, d.No},

@@ -12,6 +12,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+
+	"github.com/kgroups/kgroups/ui/tui"
 )
 
 // Main runs kgroups with args (the command line without the program name)
@@ -109,6 +111,7 @@ Run without a command to open the terminal UI.`,
 	root.Flags().Duration("window", defaultWindow, "TUI: how far back lag statuses and rates look (at least 2 refreshes)")
 	tuiBudget := defaultHistoryBudget
 	root.Flags().Var(&tuiBudget, "history-budget", "TUI: memory for the lag history of all groups; older samples are thinned to fit")
+	root.Flags().Int("tail-buffer", tui.DefaultTailBuffer, "TUI: how many records the follow view (f) keeps; older ones drop off the top")
 
 	root.AddCommand(
 		newLagCommand(a),

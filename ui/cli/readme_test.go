@@ -649,7 +649,7 @@ var keymapViews = map[string]string{
 }
 
 // keyNames are how the help text spells some keys.
-var keyNames = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn"}
+var keyNames = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn", " ": "space"}
 
 // keymapTable renders keymap.DefaultKeyMap as a Markdown table: one row per
 // key and action, with the views it works in. Bindings without help text

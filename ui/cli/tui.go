@@ -8,6 +8,7 @@ import (
 
 	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
+	"github.com/kgroups/kgroups/ui/render"
 	"github.com/kgroups/kgroups/ui/tui"
 )
 
@@ -29,6 +30,10 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 		if err != nil {
 			return err
 		}
+		tail, err := tailBuffer(cmd)
+		if err != nil {
+			return err
+		}
 		if !a.stdoutIsTerminal() {
 			return errors.New("the terminal UI needs a terminal on stdout; in scripts use 'kgroups lag' or 'kgroups consume'")
 		}
@@ -46,6 +51,7 @@ func runTUI(a *app) func(*cobra.Command, []string) error {
 			return err
 		}
 		d.Window = window
+		d.TailBuffer = tail
 		if f := cmd.Flags().Lookup("history-budget"); f != nil {
 			d.HistoryBudget = int64(*f.Value.(*byteSize))
 		}
@@ -72,6 +78,21 @@ func tuiWindow(cmd *cobra.Command, refresh time.Duration) (time.Duration, error)
 			window, model.DefaultEvalConfig().MinSamples, refresh, least)
 	}
 	return window, nil
+}
+
+// maxTailBuffer bounds --tail-buffer: a million records of 1 KB is a GB.
+const maxTailBuffer = 1_000_000
+
+// tailBuffer is --tail-buffer, checked before anything connects.
+func tailBuffer(cmd *cobra.Command) (int, error) {
+	n, err := cmd.Flags().GetInt("tail-buffer")
+	if err != nil {
+		return 0, err
+	}
+	if n < 1 || n > maxTailBuffer {
+		return 0, usagef("--tail-buffer must be between 1 and %s records, got %d", render.Thousands(maxTailBuffer), n)
+	}
+	return n, nil
 }
 
 // connectTUI builds conn's Cluster without waiting for a broker: the TUI

@@ -38,3 +38,41 @@ func TestTUIWindow(t *testing.T) {
 		})
 	}
 }
+
+func TestTUITailBuffer(t *testing.T) {
+	tests := []struct {
+		args      []string
+		want      int
+		wantUsage string
+	}{
+		{nil, 10_000, ""},
+		{[]string{"--tail-buffer", "500"}, 500, ""},
+		{[]string{"--tail-buffer", "0"}, 0, "between 1 and 1,000,000"},
+		{[]string{"--tail-buffer", "-3"}, 0, "between 1 and 1,000,000"},
+		{[]string{"--tail-buffer", "2000000"}, 0, "between 1 and 1,000,000"},
+	}
+	for _, tt := range tests {
+		got, err := tailBuffer(parsedCommand(t, tt.args...))
+		if tt.wantUsage != "" {
+			var ue *usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantUsage) {
+				t.Errorf("%v: error %v, want a usage error saying %q", tt.args, err, tt.wantUsage)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%v: %d (%v), want %d", tt.args, got, err, tt.want)
+		}
+	}
+}
+
+// TestTUITailBufferRefusedBeforeConnecting runs kgroups with a bad
+// --tail-buffer and brokers nobody listens on: exit 2 at once, saying why.
+func TestTUITailBufferRefusedBeforeConnecting(t *testing.T) {
+	for value, want := range map[string]string{"0": "--tail-buffer must be between 1 and", "many": `invalid argument "many" for "--tail-buffer"`} {
+		r := kgroups(t, "--brokers", "127.0.0.1:1", "--base", "b", "--tail-buffer", value)
+		if r.code != 2 || !strings.Contains(r.stderr, want) {
+			t.Errorf("--tail-buffer %s: exit %d, stderr %q; want exit 2 saying %q", value, r.code, r.stderr, want)
+		}
+	}
+}

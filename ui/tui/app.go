@@ -47,6 +47,10 @@ type Deps struct {
 	// registry, compression) before they are shown, exported or copied;
 	// nil shows them as their bytes.
 	Decoder *decode.Decoder
+
+	// TailBuffer is how many records the follow view keeps; 0 is
+	// DefaultTailBuffer.
+	TailBuffer int
 }
 
 // Run starts the TUI on the alternate screen with mouse support and blocks

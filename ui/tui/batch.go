@@ -311,6 +311,8 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		return v, intentConsume{target: v.target}
 	case widget.KeyMatches(msg, k.Peek):
 		return v, intentPeek{target: v.target}
+	case widget.KeyMatches(msg, k.Follow):
+		return v, intentFollow{topic: v.target.Group.Topic, partition: v.target.Partition}
 	}
 	if v.inDetail {
 		l := v.keys.List

@@ -103,6 +103,15 @@ var screens = []screen{
 		m := press(openTopic(loaded(fixedSnapshot(), w, h), "spent_detail_topic"), "n")
 		return press(typeText(m, "reindex-2025"), "enter")
 	}},
+	{"follow", func(w, h int) Model { return followed(w, h, testRecords("spent_detail_topic")) }},
+	{"follow_filtered_paused", func(w, h int) Model {
+		m := typeText(press(followed(w, h, testRecords("spent_detail_topic")), "/"), "key:user-4*")
+		m, cmd := update(m, keyMsg("enter"))
+		m, _ = update(m, cmd())
+		m = press(m, " ")
+		m, _ = update(m, followChunkMsg{id: m.followPage().id, records: testRecords("spent_detail_topic")[:2]})
+		return m
+	}},
 	{"error_status", func(w, h int) Model {
 		m := loaded(fixedSnapshot(), w, h)
 		m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, err: errors.New("cannot reach Kafka at 127.0.0.1:9092: i/o timeout")})

@@ -240,6 +240,8 @@ func (v groupsView) update(msg tea.KeyMsg) (groupsView, intent) {
 		return v, nil
 	case widget.KeyMatches(msg, k.NewSuffix):
 		return v, intentNewSuffix{topic: v.topic}
+	case widget.KeyMatches(msg, k.Follow):
+		return v, intentFollow{topic: v.topic}
 	case widget.KeyMatches(msg, k.Reset, k.CopyFrom, k.Create, k.Delete, k.Undo):
 		return v, v.opIntent(msg)
 	}

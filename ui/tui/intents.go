@@ -32,6 +32,8 @@ func (m Model) apply(in intent, scope *widget.Resources) (Model, tea.Cmd) {
 		return m.push(newPartitionsView(m.styles, m.keys, m.deps.Now).open(in.group, in.missing, in.foreign)), nil
 	case intentOthers:
 		return m, othersCmd(scope, m.deps.Cluster, in.gen, in.topic, m.base)
+	case intentFollow:
+		return m.startFollow(in)
 	case intentOp:
 		return m.takeOps(m.ops.Open(m.opsEnv(), in.req))
 	case readIntent:

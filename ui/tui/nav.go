@@ -38,6 +38,10 @@ type (
 		records []model.Record
 		decoded []decoding
 	}
+	intentFollow struct { // stream a topic's new records
+		topic     string
+		partition *int32 // nil: every partition
+	}
 	intentCmd  struct{ cmd tea.Cmd } // a plain command, e.g. a status line
 	intentPush struct{ page Page }   // focus a new page
 )
@@ -53,6 +57,7 @@ func (intentCommitReview) isIntent() {}
 func (intentExport) isIntent()       {}
 func (intentCopy) isIntent()         {}
 func (intentSearch) isIntent()       {}
+func (intentFollow) isIntent()       {}
 func (intentCmd) isIntent()          {}
 func (intentPush) isIntent()         {}
 

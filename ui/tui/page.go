@@ -75,6 +75,11 @@ type batchShower interface {
 // refresh on it detects the bases again.
 type basePicker interface{ picksBase() }
 
+// transient is a page the root forgets once it is left rather than keep it
+// for Page.Resume: a follow never resumes (each is a new read from the log
+// end), and its records would only hold memory.
+type transient interface{ transient() }
+
 // entry is a page on the stack and the lifetime of the commands it asked
 // for: leaving the page cancels them.
 type entry struct {

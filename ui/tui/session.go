@@ -20,6 +20,7 @@ type session struct {
 	lastResult  time.Time // last snapshot result, failed or not
 	basesGen    int
 	basesLoad   bool
+	followGen   int // the last follow id handed out
 	clockGen    int
 	lag         lagState  // history of every group's lag, and its verdict
 	conn        connState // whether the cluster answered the last snapshot

@@ -62,6 +62,9 @@ func (m Model) leave() Model {
 	last := m.stack[len(m.stack)-1]
 	last.scope.End()
 	m.stack = m.stack[: len(m.stack)-1 : len(m.stack)-1]
+	if _, ok := last.page.(transient); ok {
+		return m
+	}
 	m.closed = append(m.closed, last.page)
 	if len(m.closed) > maxClosed {
 		m.closed = m.closed[len(m.closed)-maxClosed:]

@@ -212,6 +212,8 @@ func (v topicsView) update(msg tea.KeyMsg) (topicsView, intent) {
 		return v, intentPeek{target: target{Group: model.GroupName{Topic: row.Name}}}
 	case widget.KeyMatches(msg, k.NewSuffix):
 		return v, intentNewSuffix{topic: row.Name}
+	case widget.KeyMatches(msg, k.Follow):
+		return v, intentFollow{topic: row.Name}
 	}
 	return v, nil
 }
