@@ -605,6 +605,48 @@ func (h *History) GroupSamples(group string) []Sample {
 	return h.groupSamplesFrom(group, minTime, nil)
 }
 
+// GroupLags appends to dst the lags of the group's newest n refreshes,
+// oldest first: the tail of GroupSamples' lags, summed only over those
+// refreshes, for a sparkline.
+func (h *History) GroupLags(group string, n int, dst []int64) []int64 {
+	gh := h.groups[group]
+	if gh == nil || n <= 0 {
+		return dst
+	}
+	// The newest n refreshes of the group are each among the newest n of
+	// some partition.
+	var times []int64
+	for _, r := range gh.parts {
+		if r.len() > 0 {
+			times = mergeTimes(times, r, r.at(max(r.len()-n, 0)).At)
+		}
+	}
+	if len(times) == 0 {
+		return dst
+	}
+	for _, s := range h.groupSamplesFrom(group, times[max(len(times)-n, 0)], nil) {
+		dst = append(dst, s.Lag)
+	}
+	return dst
+}
+
+// PartitionLags appends to dst the lags of a partition's newest n samples,
+// oldest first.
+func (h *History) PartitionLags(group string, partition int32, n int, dst []int64) []int64 {
+	gh := h.groups[group]
+	if gh == nil || n <= 0 {
+		return dst
+	}
+	r := gh.parts[partition]
+	if r == nil {
+		return dst
+	}
+	for i := max(r.len()-n, 0); i < r.len(); i++ {
+		dst = append(dst, r.at(i).Lag)
+	}
+	return dst
+}
+
 // groupSamplesFrom is GroupSamples from the refresh at or after cut on,
 // each partition counting with its sample before cut until it has one.
 func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Sample {
