@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -621,11 +622,35 @@ func (h *History) GroupLags(group string, n int, dst []int64) []int64 {
 			times = mergeTimes(times, r, r.at(max(r.len()-n, 0)).At)
 		}
 	}
+	times = times[max(len(times)-n, 0):]
 	if len(times) == 0 {
 		return dst
 	}
-	for _, s := range h.groupSamplesFrom(group, times[max(len(times)-n, 0)], nil) {
-		dst = append(dst, s.Lag)
+	from := len(dst)
+	dst = slices.Grow(dst, len(times))[:from+len(times)]
+	sums := dst[from:]
+	clear(sums)
+	cut := times[0]
+	for _, r := range gh.parts {
+		// Partition by partition, each refresh counting the partition's
+		// newest sample at or before it, as GroupSamples does.
+		i := sort.Search(r.len(), func(i int) bool { return r.at(i).At >= cut })
+		lag, has := int64(0), i > 0
+		if has {
+			lag = r.at(i - 1).Lag
+		}
+		for k, at := range times {
+			for ; i < r.len(); i++ {
+				x := r.at(i)
+				if x.At > at {
+					break
+				}
+				lag, has = x.Lag, true
+			}
+			if has {
+				sums[k] += lag
+			}
+		}
 	}
 	return dst
 }
