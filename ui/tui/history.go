@@ -60,8 +60,9 @@ type forgetting struct {
 	group string
 }
 
-// newLagState sizes the history to hold the window at the refresh interval
-// (plus the widest sparkline), and no more.
+// newLagState sizes the history to hold the window at the refresh interval,
+// or the widest sparkline if that is more, and no more: the TUI shows
+// nothing older.
 func newLagState(window, refresh time.Duration, budget int64) lagState {
 	cfg := model.DefaultEvalConfig()
 	if window > 0 {
@@ -70,7 +71,11 @@ func newLagState(window, refresh time.Duration, budget int64) lagState {
 	if budget <= 0 {
 		budget = model.DefaultHistoryBudget
 	}
-	h := model.NewHistoryWith(model.HistoryOptions{Capacity: model.HistoryCapacity(cfg.Window, refresh), Budget: budget})
+	capacity := model.HistoryCapacity(cfg.Window, refresh)
+	if refresh > 0 {
+		capacity = min(capacity, max(int(cfg.Window/refresh)+2, sparkMax))
+	}
+	h := model.NewHistoryWith(model.HistoryOptions{Capacity: capacity, Budget: budget})
 	return lagState{worker: &lagWorker{history: h, cfg: cfg}, cfg: cfg, budget: budget}
 }
 

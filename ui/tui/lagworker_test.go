@@ -181,3 +181,30 @@ func TestHelpShowsHistoryMemory(t *testing.T) {
 }
 
 var _ tea.Model = Model{}
+
+// TestHistoryKeepsOnlyTheWindow checks the TUI keeps the samples its
+// window needs at its refresh interval (or its widest sparkline), not
+// more: 62 samples a partition for 5 minutes every 5 s.
+func TestHistoryKeepsOnlyTheWindow(t *testing.T) {
+	tests := []struct {
+		window, refresh time.Duration
+		want            int
+	}{
+		{5 * time.Minute, 5 * time.Second, 62},
+		{time.Minute, 5 * time.Second, sparkMax},
+		{10 * time.Minute, time.Second, 602},
+	}
+	for _, tt := range tests {
+		clock := fixedNow
+		m := sized(New(Deps{Base: testBase, Refresh: tt.refresh, Window: tt.window, Now: func() time.Time { return clock }}), 160, 50)
+		snap := fixedSnapshot()
+		for i := range tt.want + 10 {
+			snap.TakenAt = fixedNow.Add(time.Duration(i) * tt.refresh)
+			m = feed(m, &clock, snap)
+		}
+		if got := len(m.lag.worker.history.PartitionSamples(testBase+"-spent_detail_topic-full-index", 0)); got != tt.want {
+			t.Errorf("window %s every %s: %d samples a partition, want %d", tt.window, tt.refresh, got, tt.want)
+		}
+		m.Close()
+	}
+}
