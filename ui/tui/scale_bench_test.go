@@ -212,3 +212,44 @@ func BenchmarkKeyToFrameWhileRefreshing(b *testing.B) {
 	b.ReportMetric(pct(1), "max-ms")
 	b.ReportMetric(float64(landed), "refreshes")
 }
+
+// BenchmarkTUISoak runs the TUI through 30 minutes of refreshes at the
+// default 5 s (360 refreshes, simulated: no waiting), evaluation included
+// as in the snapshot's command, with the topics view and a topic open. It
+// reports the heap in use after a collection at 1, 5 (the window full)
+// and 30 minutes, and the time a refresh takes (evaluation and Update)
+// over the fifth minute and over the thirtieth.
+func BenchmarkTUISoak(b *testing.B) {
+	const perMinute = int(time.Minute / trendEvery)
+	for b.Loop() {
+		base := scaleSnapshot()
+		clock := fixedNow
+		m := sized(New(Deps{Base: testBase, Refresh: trendEvery, Now: func() time.Time { return clock }}), 160, 50)
+		heap := map[int]float64{}
+		took := map[int]time.Duration{}
+		for i := range 30 * perMinute {
+			if i == 1 {
+				m = openTopic(m, "topic-0000")
+			}
+			m = press(m, "r")
+			snap := scaleStep(base, i)
+			clock = snap.TakenAt
+			start := time.Now()
+			m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
+			_ = m.View()
+			took[i/perMinute+1] += time.Since(start)
+			if minute := (i + 1) / perMinute; (i+1)%perMinute == 0 && (minute == 1 || minute == 5 || minute == 30) {
+				var ms runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				heap[minute] = float64(ms.HeapInuse) / (1 << 20)
+			}
+		}
+		m.Close()
+		for _, minute := range []int{1, 5, 30} {
+			b.ReportMetric(heap[minute], fmt.Sprintf("MiB-heap-%dmin", minute))
+		}
+		b.ReportMetric(float64(took[5].Milliseconds())/float64(perMinute), "ms/refresh-min5")
+		b.ReportMetric(float64(took[30].Milliseconds())/float64(perMinute), "ms/refresh-min30")
+	}
+}
