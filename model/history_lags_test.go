@@ -39,3 +39,31 @@ func TestGroupLagsIsTheTailOfGroupSamples(t *testing.T) {
 		t.Errorf("a group without history has lags %v", got)
 	}
 }
+
+// TestRingWindow checks the window of a ring is the samples at or after
+// the cut, oldest first, whether it lies in one piece of the ring or
+// straddles its end, and that a piece of the ring is not copied.
+func TestRingWindow(t *testing.T) {
+	for _, added := range []int{3, 6, 7, 9, 12} {
+		r := &ring{}
+		for i := range added {
+			r.add(Sample{At: int64(i), Lag: int64(10 * i)}, 6, 6)
+		}
+		all := r.appendTo(nil)
+		for cut := int64(-1); cut <= int64(added); cut++ {
+			var want []Sample
+			for _, s := range all {
+				if s.At >= cut {
+					want = append(want, s)
+				}
+			}
+			got, copied := r.window(nil, cut)
+			if !slices.Equal(got, want) {
+				t.Errorf("%d added, cut %d: window %v, want %v", added, cut, got, want)
+			}
+			if straddles := r.full && len(want) > 0 && (r.next+len(all)-len(want))%len(r.buf)+len(want) > len(r.buf); copied != straddles {
+				t.Errorf("%d added, cut %d: copied %v, want %v", added, cut, copied, straddles)
+			}
+		}
+	}
+}
