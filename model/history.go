@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -381,6 +382,26 @@ func (r *ring) appendFrom(dst []Sample, cut int64) []Sample {
 
 func (r *ring) appendTo(dst []Sample) []Sample { return r.appendFrom(dst, minTime) }
 
+// window returns the samples taken at or after cut, oldest first: a piece
+// of the ring's own buffer when they lie in one (to read now, never to
+// change or keep), else a copy appended to dst, and whether it copied.
+// A ring thinned under a budget is linear, and so is the window of a full
+// ring that does not straddle its end: most evaluations copy nothing.
+func (r *ring) window(dst []Sample, cut int64) ([]Sample, bool) {
+	n := len(r.buf)
+	i := sort.Search(n, func(i int) bool { return r.at(i).At >= cut })
+	if !r.full {
+		return r.buf[i:n:n], false
+	}
+	if start := (r.next + i) % n; start+n-i <= n {
+		return r.buf[start : start+n-i : start+n-i], false
+	}
+	for ; i < n; i++ {
+		dst = append(dst, r.at(i))
+	}
+	return dst, true
+}
+
 func (r *ring) last() (Sample, bool) {
 	if len(r.buf) == 0 {
 		return Sample{}, false
@@ -605,6 +626,72 @@ func (h *History) GroupSamples(group string) []Sample {
 	return h.groupSamplesFrom(group, minTime, nil)
 }
 
+// GroupLags appends to dst the lags of the group's newest n refreshes,
+// oldest first: the tail of GroupSamples' lags, summed only over those
+// refreshes, for a sparkline.
+func (h *History) GroupLags(group string, n int, dst []int64) []int64 {
+	gh := h.groups[group]
+	if gh == nil || n <= 0 {
+		return dst
+	}
+	// The newest n refreshes of the group are each among the newest n of
+	// some partition.
+	var times []int64
+	for _, r := range gh.parts {
+		if r.len() > 0 {
+			times = mergeTimes(times, r, r.at(max(r.len()-n, 0)).At)
+		}
+	}
+	times = times[max(len(times)-n, 0):]
+	if len(times) == 0 {
+		return dst
+	}
+	from := len(dst)
+	dst = slices.Grow(dst, len(times))[:from+len(times)]
+	sums := dst[from:]
+	clear(sums)
+	cut := times[0]
+	for _, r := range gh.parts {
+		// Partition by partition, each refresh counting the partition's
+		// newest sample at or before it, as GroupSamples does.
+		i := sort.Search(r.len(), func(i int) bool { return r.at(i).At >= cut })
+		lag, has := int64(0), i > 0
+		if has {
+			lag = r.at(i - 1).Lag
+		}
+		for k, at := range times {
+			for ; i < r.len(); i++ {
+				x := r.at(i)
+				if x.At > at {
+					break
+				}
+				lag, has = x.Lag, true
+			}
+			if has {
+				sums[k] += lag
+			}
+		}
+	}
+	return dst
+}
+
+// PartitionLags appends to dst the lags of a partition's newest n samples,
+// oldest first.
+func (h *History) PartitionLags(group string, partition int32, n int, dst []int64) []int64 {
+	gh := h.groups[group]
+	if gh == nil || n <= 0 {
+		return dst
+	}
+	r := gh.parts[partition]
+	if r == nil {
+		return dst
+	}
+	for i := max(r.len()-n, 0); i < r.len(); i++ {
+		dst = append(dst, r.at(i).Lag)
+	}
+	return dst
+}
+
 // groupSamplesFrom is GroupSamples from the refresh at or after cut on,
 // each partition counting with its sample before cut until it has one.
 func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Sample {
@@ -752,8 +839,11 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 		if last, ok := r.last(); ok && cfg.Window > 0 {
 			cut = last.At - int64(cfg.Window)
 		}
-		scratch = r.appendFrom(scratch[:0], cut)
-		ev := Evaluate(scratch, gh.members, cfg)
+		win, copied := r.window(scratch[:0], cut)
+		if copied {
+			scratch = win
+		}
+		ev := Evaluate(win, gh.members, cfg)
 		out.Partitions[p] = ev
 		// Summed per partition: a partition the group never committed on
 		// must not hide the others' progress.

@@ -17,9 +17,9 @@ import (
 )
 
 // lagBenchCluster is a 3-broker kfake cluster at the bench scale (see
-// benchScale): every topic holds 4 records per partition, and four groups
-// per topic under base "bench" have committed at 4, 2, 1 on even
-// partitions, and 0 on partition 0.
+// benchScale): every topic holds 4 records per partition, and the groups
+// of the scale (4 per topic at S1, 5 at S2) under base "bench" have
+// committed at 4, 2, 1 on even partitions, 0 on partition 0, and 3.
 var lagBenchCluster struct {
 	once    sync.Once
 	brokers []string
@@ -39,7 +39,8 @@ func lagBenchBrokers(b *testing.B) ([]string, int) {
 }
 
 func seedLagBench() ([]string, int, error) {
-	_, nTopics, nParts, _ := benchScale()
+	_, nTopics, nParts, nGroups := benchScale()
+	perTopic := nGroups / nTopics
 	topics := make([]string, nTopics)
 	for i := range topics {
 		topics[i] = fmt.Sprintf("t%04d", i)
@@ -85,7 +86,7 @@ func seedLagBench() ([]string, int, error) {
 		})
 	}
 	for _, topic := range topics {
-		for k, at := range []int64{4, 2, 1, 0} {
+		for k, at := range []int64{4, 2, 1, 0, 3}[:perTopic] {
 			var os kadm.Offsets
 			for p := range int32(nParts) {
 				if k == 2 && p%2 == 1 || k == 3 && p > 0 {
@@ -93,13 +94,13 @@ func seedLagBench() ([]string, int, error) {
 				}
 				os.AddOffset(topic, p, at, -1)
 			}
-			group := "bench-" + topic + []string{"", "-a", "-b", "-c"}[k]
+			group := "bench-" + topic + []string{"", "-a", "-b", "-c", "-d"}[k]
 			jobs <- func() error { return adm.CommitAllOffsets(ctx, group, os) }
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	return brokers, 4 * nTopics, firstErr
+	return brokers, perTopic * nTopics, firstErr
 }
 
 func firstErrOf(a, b error) error {
@@ -141,31 +142,44 @@ func BenchmarkLagFloor(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		adm := kadm.NewClient(cl)
-		listed, err := adm.ListGroups(ctx)
+		n, err := lagFloor(ctx, kadm.NewClient(cl), "bench")
 		if err != nil {
 			b.Fatal(err)
 		}
-		var ids []string
-		for _, g := range listed {
-			if model.UnderBase(g.Group, "bench") {
-				ids = append(ids, g.Group)
-			}
-		}
-		if len(ids) != groups {
-			b.Fatalf("%d groups, want %d", len(ids), groups)
-		}
-		var wg sync.WaitGroup
-		var descErr, startErr, endErr error
-		var fetched kadm.FetchOffsetsResponses
-		wg.Go(func() { _, descErr = adm.DescribeGroups(ctx, ids...) })
-		wg.Go(func() { fetched = adm.FetchManyOffsets(ctx, ids...) })
-		wg.Go(func() { _, startErr = adm.ListStartOffsets(ctx) })
-		wg.Go(func() { _, endErr = adm.ListEndOffsets(ctx) })
-		wg.Wait()
-		if err := fetched.Error(); descErr != nil || startErr != nil || endErr != nil || err != nil {
-			b.Fatal(descErr, startErr, endErr, err)
+		if n != groups {
+			b.Fatalf("%d groups, want %d", n, groups)
 		}
 		cl.Close()
 	}
+}
+
+// lagFloor reads what lag shows with kadm alone: ListGroups, then side by
+// side DescribeGroups and FetchManyOffsets of the groups under base and
+// ListStartOffsets and ListEndOffsets of every topic. It returns the
+// number of groups read.
+func lagFloor(ctx context.Context, adm *kadm.Client, base string) (int, error) {
+	listed, err := adm.ListGroups(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for _, g := range listed {
+		if model.UnderBase(g.Group, base) {
+			ids = append(ids, g.Group)
+		}
+	}
+	var wg sync.WaitGroup
+	var descErr, startErr, endErr error
+	var fetched kadm.FetchOffsetsResponses
+	wg.Go(func() { _, descErr = adm.DescribeGroups(ctx, ids...) })
+	wg.Go(func() { fetched = adm.FetchManyOffsets(ctx, ids...) })
+	wg.Go(func() { _, startErr = adm.ListStartOffsets(ctx) })
+	wg.Go(func() { _, endErr = adm.ListEndOffsets(ctx) })
+	wg.Wait()
+	for _, err := range []error{descErr, fetched.Error(), startErr, endErr} {
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }

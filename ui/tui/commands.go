@@ -32,8 +32,10 @@ const (
 	commitTimeout  = 30 * time.Second
 )
 
-// snapshotCmd takes a snapshot of base.
-func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string) tea.Cmd {
+// snapshotCmd takes a snapshot of base, then feeds it to the lag history
+// and evaluates every group: the Update that receives it only swaps the
+// verdict in.
+func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string, lag lagJob) tea.Cmd {
 	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return snapshotMsg{gen: gen, base: base, err: widget.ErrNoCluster}
@@ -41,7 +43,19 @@ func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string)
 		// The error says why a snapshot failed as a whole: an unreachable
 		// cluster is retried, an authentication or TLS failure is not.
 		snap, err := cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
-		return snapshotMsg{gen: gen, base: base, snap: snap, err: err}
+		msg := snapshotMsg{gen: gen, base: base, snap: snap, err: err}
+		if err == nil {
+			msg.trends, msg.evaluated = lag.land(gen, snap), true
+		}
+		return msg
+	})
+}
+
+// landCmd evaluates a snapshot that came without its verdict.
+func landCmd(res *widget.Resources, msg snapshotMsg, lag lagJob) tea.Cmd {
+	return widget.Run(res, snapshotTimeout, func(context.Context) tea.Msg {
+		msg.trends, msg.evaluated = lag.land(msg.gen, msg.snap), true
+		return msg
 	})
 }
 

@@ -113,8 +113,8 @@ func sized(m Model, w, h int) Model {
 func loaded(snap model.Snapshot, w, h int) Model {
 	m := New(Deps{Base: testBase, Brokers: []string{"127.0.0.1:9092"}, Refresh: 5 * time.Second, Now: nowFixed})
 	m = sized(m, w, h)
-	next, _ := m.Update(snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
-	return next.(Model)
+	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
+	return m
 }
 
 // testRecords is a small batch with the kinds of values the detail pane

@@ -44,9 +44,40 @@ func typeText(m Model, s string) Model {
 	return m
 }
 
+// update gives msg to m. A snapshot is first evaluated by the lag history,
+// as snapshotCmd does on its goroutine before the message reaches Update.
 func update(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	if s, ok := msg.(snapshotMsg); ok {
+		msg = evaluated(m, s)
+	}
 	next, cmd := m.Update(msg)
-	return next.(Model), cmd
+	return withSparks(next.(Model)), cmd
+}
+
+// withSparks gives m the partitions' sparklines its pages ask for, as the
+// command askSparks starts would (TestPartitionSparksBetweenRefreshes
+// checks the command itself).
+func withSparks(m Model) Model {
+	for _, g := range m.sparkGroups() {
+		if !m.lag.trends.hasPartitionLags(g) {
+			next, _ := m.Update(sparksMsg{group: g, trends: m.lag.trends, lags: m.lag.worker.sparksFor(g)})
+			m = next.(Model)
+		}
+	}
+	return m
+}
+
+// evaluated is s as snapshotCmd returns it: fed to the lag history and
+// evaluated, unless it failed or Update will drop it.
+func evaluated(m Model, s snapshotMsg) snapshotMsg {
+	if s.err != nil || s.evaluated || s.gen != m.snapGen || s.base != m.base {
+		return s
+	}
+	if s.snap.TakenAt.IsZero() {
+		s.snap.TakenAt = m.deps.Now()
+	}
+	s.trends, s.evaluated = m.lagJob().land(s.gen, s.snap), true
+	return s
 }
 
 // viewGolden is the golden file of the view the test t draws, under the

@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -15,67 +18,245 @@ import (
 	"github.com/kgroups/kgroups/ui/tui/widget"
 )
 
-// Lag over time: the root feeds every successful snapshot to one
-// model.History and evaluates every group of the base once, when the
-// snapshot arrives. The verdict (a trendSet) is immutable and shared by the
-// views, which only read it: View never evaluates anything.
+// Lag over time: one model.History of the base's groups is fed every
+// successful snapshot and evaluates every group of it, in the snapshot's
+// command, off the UI goroutine (lagWorker.land). The verdict (a trendSet)
+// is immutable and comes back with the snapshot: Update only swaps it in,
+// and the views only read it. Neither Update nor View touches the history.
 
 // sparkMax is the number of samples kept for a sparkline: the widest drawn.
 const sparkMax = 32
 
-// lagState is the root's lag history and its verdict on the newest snapshot.
-type lagState struct {
-	// history is shared by every copy of the root model; only Update
-	// touches it.
+// lagWorker owns the lag history. Only commands use it, one at a time:
+// the snapshot's command observes and evaluates, a partitions view's asks
+// for its sparklines. It is shared by every copy of the root model.
+type lagWorker struct {
+	mu      sync.Mutex
 	history *model.History
 	cfg     model.EvalConfig
-	trends  *trendSet
+	gen     int // generation of the newest snapshot observed
+	forgot  int // sequence number of the last forget applied
+	// evaluations counts the snapshots evaluated, so that tests can tell
+	// where evaluation happens.
+	evaluations int
 }
 
-// newLagState sizes the history to hold the window at the refresh interval
-// (plus the widest sparkline), and no more.
+// lagState is the root's view of the lag history: the worker that owns it,
+// the verdict on the newest snapshot, and the groups to forget that no
+// landed snapshot has forgotten yet.
+type lagState struct {
+	worker    *lagWorker
+	cfg       model.EvalConfig
+	budget    int64
+	trends    *trendSet
+	forgets   []forgetting // oldest first
+	forgetSeq int
+}
+
+// forgetting is a group whose history kgroups itself made meaningless (a
+// reset, a delete), numbered so that a worker forgets it once.
+type forgetting struct {
+	seq   int
+	group string
+}
+
+// newLagState sizes the history to hold the window at the refresh interval,
+// or the widest sparkline if that is more, and no more: the TUI shows
+// nothing older.
 func newLagState(window, refresh time.Duration, budget int64) lagState {
 	cfg := model.DefaultEvalConfig()
 	if window > 0 {
 		cfg.Window = window
 	}
-	h := model.NewHistoryWith(model.HistoryOptions{Capacity: model.HistoryCapacity(cfg.Window, refresh), Budget: budget})
-	return lagState{history: h, cfg: cfg}
+	if budget <= 0 {
+		budget = model.DefaultHistoryBudget
+	}
+	capacity := model.HistoryCapacity(cfg.Window, refresh)
+	if refresh > 0 {
+		capacity = min(capacity, max(int(cfg.Window/refresh)+2, sparkMax))
+	}
+	h := model.NewHistoryWith(model.HistoryOptions{Capacity: capacity, Budget: budget})
+	return lagState{worker: &lagWorker{history: h, cfg: cfg}, cfg: cfg, budget: budget}
 }
 
-// observe records snap and evaluates every group in it.
-func (l lagState) observe(snap model.Snapshot) lagState {
-	l.history.Observe(snap)
-	l.trends = evaluateTrends(l.history, snap, l.cfg)
+// lagJob is what a snapshot's command needs of the lag state, copied when
+// the command is built: the worker, the groups to forget first and the
+// groups whose partitions' sparklines a view shows.
+type lagJob struct {
+	worker  *lagWorker
+	forgets []forgetting
+	sparks  []string
+}
+
+// job copies what the next snapshot's command needs.
+func (m Model) lagJob() lagJob {
+	return lagJob{worker: m.lag.worker, forgets: slices.Clone(m.lag.forgets), sparks: m.sparkGroups()}
+}
+
+// land forgets the groups of j, observes snap of generation gen and
+// evaluates every group in it. It runs in a command: at 160,000 partitions
+// it takes a good part of a second. A snapshot older than one already
+// observed (a refresh that predates a write, another base) is not
+// observed, and gets no verdict.
+func (j lagJob) land(gen int, snap model.Snapshot) *trendSet {
+	w := j.worker
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range j.forgets {
+		if f.seq > w.forgot {
+			w.history.Reset(f.group)
+			w.forgot = f.seq
+		}
+	}
+	if gen < w.gen {
+		return nil
+	}
+	w.gen = gen
+	w.history.Observe(snap)
+	return w.evaluate(snap, j.sparks)
+}
+
+// evaluate is the verdict of the history on every group of snap, with the
+// lags of their sparklines: every group's, and every partition's of the
+// groups in sparks. The caller holds w.mu.
+func (w *lagWorker) evaluate(snap model.Snapshot, sparks []string) *trendSet {
+	w.evaluations++
+	t := &trendSet{cfg: w.cfg, groups: make(map[string]*groupTrend, len(snap.Groups)),
+		memory: w.history.Memory(), forgot: w.forgot}
+	// One block for every group's sparkline, without pointers: the garbage
+	// collector does not scan it.
+	lags := make([]int64, 0, len(snap.Groups)*sparkMax)
+	for _, g := range snap.Groups {
+		gt := &groupTrend{GroupEvaluation: w.history.EvaluateGroup(g.ID, w.cfg)}
+		from := len(lags)
+		lags = w.history.GroupLags(g.ID, sparkMax, lags)
+		gt.lags = lags[from:len(lags):len(lags)]
+		t.groups[g.ID] = gt
+	}
+	for _, id := range sparks {
+		if gt, ok := t.groups[id]; ok {
+			gt.partLags = w.partitionLags(id, gt.Partitions)
+		}
+	}
+	return t
+}
+
+// partitionLags is the sparkline lags of the partitions of group that
+// have a verdict. The caller holds w.mu.
+func (w *lagWorker) partitionLags(group string, parts map[int32]model.Evaluation) map[int32][]int64 {
+	out := make(map[int32][]int64, len(parts))
+	for p := range parts {
+		out[p] = w.history.PartitionLags(group, p, sparkMax, nil)
+	}
+	return out
+}
+
+// sparksFor reads the partitions' sparkline lags of group, for a
+// partitions view opened between two refreshes. It runs in a command.
+func (w *lagWorker) sparksFor(group string) map[int32][]int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.partitionLags(group, w.history.EvaluateGroup(group, w.cfg).Partitions)
+}
+
+// sparkWanter is a page that draws the sparklines of a group's partitions.
+type sparkWanter interface{ sparkGroup() string }
+
+func (v partitionsView) sparkGroup() string { return v.group.ID }
+
+// sparkGroups are the groups whose partitions' sparklines a page of the
+// stack draws.
+func (m Model) sparkGroups() []string {
+	var out []string
+	for _, e := range m.stack {
+		if p, ok := e.page.(sparkWanter); ok {
+			out = append(out, p.sparkGroup())
+		}
+	}
+	return out
+}
+
+// askSparks reads the partitions' sparklines of group when the verdict in
+// hand lacks them: a partitions view opened between two refreshes.
+func (m Model) askSparks(group string) tea.Cmd {
+	if m.lag.trends.hasPartitionLags(group) {
+		return nil
+	}
+	w, trends := m.lag.worker, m.lag.trends
+	return widget.Run(m.res, snapshotTimeout, func(context.Context) tea.Msg {
+		return sparksMsg{group: group, trends: trends, lags: w.sparksFor(group)}
+	})
+}
+
+// handleSparks gives the partitions' sparklines to the pages that draw
+// them, if the verdict they were read for is still the one shown.
+func (m Model) handleSparks(msg sparksMsg) (Model, tea.Cmd) {
+	if msg.trends != m.lag.trends {
+		return m, nil // a newer snapshot landed, with them if still wanted
+	}
+	m.lag.trends = m.lag.trends.withPartitionLags(msg.group, msg.lags)
+	m.stack = slices.Clone(m.stack)
+	for i, e := range m.stack {
+		if p, ok := e.page.(sparkWanter); ok && p.sparkGroup() == msg.group {
+			m.stack[i].page, _ = e.page.Update(snapshotTaken{snap: m.snap, trends: m.lag.trends, again: true})
+		}
+	}
+	return m, nil
+}
+
+// landed takes the verdict of a snapshot's command. The groups forgotten
+// since that command started are forgotten in it too: their history is
+// forgotten by the next command.
+func (l lagState) landed(t *trendSet) lagState {
+	if t == nil {
+		return l // not observed: the history has seen a newer snapshot
+	}
+	for len(l.forgets) > 0 && l.forgets[0].seq <= t.forgot {
+		l.forgets = l.forgets[1:]
+	}
+	l.trends = t
+	for _, f := range l.forgets {
+		l.trends = l.trends.without(f.group)
+	}
 	return l
 }
 
 // forget drops the history of group: after kgroups itself resets or
 // deletes a group, the jump of its offsets is not consumption. Its verdict
-// becomes UNKNOWN with no samples until the next snapshot.
+// becomes UNKNOWN with no samples at once; the history itself forgets it
+// in the next snapshot's command.
 func (l lagState) forget(group string) lagState {
-	l.history.Reset(group)
-	if _, ok := l.trends.group(group); ok {
-		t := &trendSet{cfg: l.trends.cfg, groups: maps.Clone(l.trends.groups), history: l.history}
-		t.groups[group] = &groupTrend{}
-		l.trends = t
-	}
+	l.forgetSeq++
+	l.forgets = append(slices.Clip(l.forgets), forgetting{seq: l.forgetSeq, group: group})
+	l.trends = l.trends.without(group)
 	return l
 }
 
+// memoryLine says what the lag history holds, for the full help: its
+// memory against its budget, and the partitions it follows.
+func (l lagState) memoryLine() string {
+	var mem model.HistoryMemory
+	if l.trends != nil {
+		mem = l.trends.memory
+	}
+	return "lag history " + format.Size(int(mem.Bytes)) + " of " + format.Size(int(l.budget)) +
+		" · " + format.Count(int64(mem.Partitions)) + " partitions"
+}
+
 // trendSet is the verdict of the history on one snapshot, per group id.
+// It is never changed once made: a change makes a new one.
 type trendSet struct {
 	cfg    model.EvalConfig
 	groups map[string]*groupTrend
-	// history gives the lags of sparklines to the views that draw them, in
-	// Update when the snapshot or the width changes: a few groups' worth,
-	// where every group's would cost each refresh.
-	history *model.History
+	memory model.HistoryMemory // what the history held after this snapshot
+	forgot int                 // the last forget the history had applied
 }
 
-// groupTrend is one group's verdict.
+// groupTrend is one group's verdict, and the lags its sparklines draw.
 type groupTrend struct {
 	model.GroupEvaluation
+	lags     []int64           // the group's newest lags, at most sparkMax, oldest first
+	partLags map[int32][]int64 // the same per partition; nil unless a view asked
 }
 
 // group returns the verdict on a group; false when there is none (a group
@@ -88,29 +269,54 @@ func (t *trendSet) group(id string) (*groupTrend, bool) {
 	return g, ok
 }
 
-// evaluateTrends evaluates every group of snap against h.
-func evaluateTrends(h *model.History, snap model.Snapshot, cfg model.EvalConfig) *trendSet {
-	t := &trendSet{cfg: cfg, groups: make(map[string]*groupTrend, len(snap.Groups)), history: h}
-	for _, g := range snap.Groups {
-		t.groups[g.ID] = &groupTrend{GroupEvaluation: h.EvaluateGroup(g.ID, cfg)}
+// without is t with group's verdict UNKNOWN, without samples.
+func (t *trendSet) without(group string) *trendSet {
+	if _, ok := t.group(group); !ok {
+		return t
 	}
-	return t
+	c := *t
+	c.groups = maps.Clone(t.groups)
+	c.groups[group] = &groupTrend{}
+	return &c
+}
+
+// withPartitionLags is t with the partitions' sparkline lags of group.
+func (t *trendSet) withPartitionLags(group string, lags map[int32][]int64) *trendSet {
+	gt, ok := t.group(group)
+	if !ok {
+		return t
+	}
+	c := *t
+	c.groups = maps.Clone(t.groups)
+	withLags := *gt
+	withLags.partLags = lags
+	c.groups[group] = &withLags
+	return &c
+}
+
+// hasPartitionLags reports whether t holds the partitions' sparkline lags
+// of group, or has no verdict on it to draw them for.
+func (t *trendSet) hasPartitionLags(group string) bool {
+	gt, ok := t.group(group)
+	return !ok || gt.partLags != nil || gt.Partitions == nil
 }
 
 // groupSpark draws the lag of a group over its newest samples.
 func (t *trendSet) groupSpark(id string, width int) string {
-	if t == nil || width <= 0 {
+	gt, ok := t.group(id)
+	if !ok || width <= 0 {
 		return ""
 	}
-	return spark(t.history.GroupSamples(id), width)
+	return render.Sparkline(gt.lags, width)
 }
 
 // partitionSpark draws the lag of one partition of a group.
 func (t *trendSet) partitionSpark(id string, p int32, width int) string {
-	if t == nil || width <= 0 {
+	gt, ok := t.group(id)
+	if !ok || width <= 0 {
 		return ""
 	}
-	return spark(t.history.PartitionSamples(id, p), width)
+	return render.Sparkline(gt.partLags[p], width)
 }
 
 // sparkWidth is how wide a lag sparkline is in a view width cells wide:
@@ -120,11 +326,6 @@ func sparkWidth(width int) int {
 		return 0
 	}
 	return min(8+(width-100)/3, sparkMax)
-}
-
-// spark draws the lags of the newest samples in width cells.
-func spark(samples []model.Sample, width int) string {
-	return render.Sparkline(model.Lags(samples[max(len(samples)-width, 0):]), width)
 }
 
 // lagStatus is the style of a status word: the word is always there, the
@@ -219,16 +420,6 @@ func timeLagTrend(delta time.Duration) string {
 		return "time lag shrinking ↓"
 	}
 	return "time lag steady"
-}
-
-// observeLag feeds a successful snapshot to the history; the pages get the
-// new verdict with the snapshot.
-func (m Model) observeLag(snap model.Snapshot) Model {
-	if snap.TakenAt.IsZero() {
-		snap.TakenAt = m.lastRefresh
-	}
-	m.lag = m.lag.observe(snap)
-	return m
 }
 
 // forgetHistory drops the lag history of group. Call it when kgroups itself

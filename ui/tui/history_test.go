@@ -226,7 +226,7 @@ func TestHistoryForgetsGroups(t *testing.T) {
 	gone.TakenAt = fixedNow.Add(trendEvery)
 	gone.Groups = slices.DeleteFunc(gone.Groups, func(g model.Group) bool { return g.Name.Suffix == "backfill" })
 	m = feed(m, &clock, gone)
-	if m.lag.history.GroupSamples(testBase+"-spent_detail_topic-backfill") != nil {
+	if m.lag.worker.history.GroupSamples(testBase+"-spent_detail_topic-backfill") != nil {
 		t.Error("the history keeps a group that disappeared")
 	}
 	// It comes back with the same offsets: a new group, judged afresh.

@@ -29,7 +29,8 @@ func (m Model) apply(in intent, scope *widget.Resources) (Model, tea.Cmd) {
 	case intentOpenTopic:
 		return m.push(newGroupsView(m.styles, m.keys, m.deps.Now).open(in.topic)), nil
 	case intentOpenGroup:
-		return m.push(newPartitionsView(m.styles, m.keys, m.deps.Now).open(in.group, in.missing, in.foreign)), nil
+		m = m.push(newPartitionsView(m.styles, m.keys, m.deps.Now).open(in.group, in.missing, in.foreign))
+		return m, m.askSparks(in.group.ID)
 	case intentOthers:
 		return m, othersCmd(scope, m.deps.Cluster, in.gen, in.topic, m.base)
 	case intentFollow:

@@ -64,7 +64,8 @@ func (m Model) fullHelpView(columns [][]key.Binding) string {
 	if len(bands) == 0 {
 		return ""
 	}
-	room := max(m.height-headerHeight-2, 1)
+	// Below the keys, the memory of the lag history.
+	room := max(m.height-headerHeight-3, 1)
 	lines := strings.Split(bands[0], "\n")
 	for _, b := range bands[1:] {
 		more := strings.Split(b, "\n")
@@ -73,6 +74,7 @@ func (m Model) fullHelpView(columns [][]key.Binding) string {
 		}
 		lines = append(lines, more...)
 	}
+	lines = append(lines, m.styles.Dim.Render(m.lag.memoryLine()))
 	return strings.Join(lines, "\n")
 }
 

@@ -11,12 +11,23 @@ import (
 // data and its error together, and a generation or id so the root can drop
 // results that the user has moved past.
 
-// snapshotMsg is the result of one snapshot of the base.
+// snapshotMsg is the result of one snapshot of the base, with the lag
+// history's verdict on it once evaluated (see lagJob.land).
 type snapshotMsg struct {
-	gen  int
-	base string
-	snap model.Snapshot
-	err  error
+	gen       int
+	base      string
+	snap      model.Snapshot
+	evaluated bool
+	trends    *trendSet // nil when the history had seen a newer snapshot
+	err       error
+}
+
+// sparksMsg carries the partitions' sparkline lags of a group, read for
+// the verdict trends.
+type sparksMsg struct {
+	group  string
+	trends *trendSet
+	lags   map[int32][]int64
 }
 
 // basesMsg is the result of base detection for the picker.

@@ -96,7 +96,7 @@ func (m Model) Close() { m.res.Close() }
 
 // Init implements tea.Model.
 func (m Model) Init() tea.Cmd {
-	load := snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base)
+	load := snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base, m.lagJob())
 	if m.base == "" {
 		load = basesCmd(m.res, m.deps.Cluster, m.basesGen)
 	}
@@ -127,6 +127,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m.broadcast(msg)
+	case sparksMsg:
+		return m.handleSparks(msg)
 	case basesMsg:
 		return m.handleBases(msg)
 	case batchMsg, commitMsg, commitReadMsg:

@@ -42,7 +42,7 @@ func (m Model) refresh() (Model, tea.Cmd) {
 	}
 	m.snapGen++
 	m.snapLoading = true
-	return m, tea.Batch(snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base), m.spinner.Tick)
+	return m, tea.Batch(snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base, m.lagJob()), m.spinner.Tick)
 }
 
 func (m Model) loadBases() (Model, tea.Cmd) {
@@ -58,6 +58,13 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	if msg.gen != m.snapGen || msg.base != m.base {
 		return m, nil // an older request, or another base
 	}
+	if msg.err == nil && !msg.evaluated {
+		// A snapshot without its verdict: evaluated in a command too.
+		if msg.snap.TakenAt.IsZero() {
+			msg.snap.TakenAt = m.deps.Now()
+		}
+		return m, landCmd(m.res, msg, m.lagJob())
+	}
 	m.snapLoading = false
 	m.lastResult = m.deps.Now()
 	if msg.err != nil {
@@ -68,8 +75,13 @@ func (m Model) handleSnapshot(msg snapshotMsg) (Model, tea.Cmd) {
 	m.snap, m.hasSnap = msg.snap, true
 	m.lastRefresh = m.lastResult
 	m.status.Partial = msg.snap.Errors
-	m = m.observeLag(msg.snap)
-	return m.broadcast(snapshotTaken{snap: msg.snap, trends: m.lag.trends})
+	m.lag = m.lag.landed(msg.trends)
+	m, cmd := m.broadcast(snapshotTaken{snap: msg.snap, trends: m.lag.trends})
+	var sparks []tea.Cmd
+	for _, g := range m.sparkGroups() {
+		sparks = append(sparks, m.askSparks(g))
+	}
+	return m, tea.Batch(append(sparks, cmd)...)
 }
 
 func (m Model) handleBases(msg basesMsg) (Model, tea.Cmd) {

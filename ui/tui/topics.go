@@ -55,25 +55,30 @@ type topicRow struct {
 // judged by trends.
 func topicRows(snap model.Snapshot, trends *trendSet) []topicRow {
 	rows := make([]topicRow, 0, len(snap.Topics))
-	byTopic := make(map[string][]model.Group)
-	for _, g := range snap.Groups {
-		byTopic[g.Name.Topic] = append(byTopic[g.Name.Topic], g)
-	}
+	index := make(map[string]int, len(snap.Topics))
 	for _, t := range snap.Topics {
-		r := topicRow{Name: t.Name, Internal: t.Internal, Partitions: len(t.Partitions), Records: t.Records(), Err: t.Err}
-		for _, g := range byTopic[t.Name] {
-			r.Groups++
-			r.Lag += g.Lag
-			if gt, ok := trends.group(g.ID); ok {
-				r.Status = max(r.Status, gt.Status)
-			}
-			for _, p := range g.Partitions {
-				if !p.OldestUnconsumed.IsZero() && (r.Oldest.IsZero() || p.OldestUnconsumed.Before(r.Oldest)) {
-					r.Oldest = p.OldestUnconsumed
-				}
+		index[t.Name] = len(rows)
+		rows = append(rows, topicRow{Name: t.Name, Internal: t.Internal, Partitions: len(t.Partitions), Records: t.Records(), Err: t.Err})
+	}
+	// One pass over the groups, without copying them: a refresh of 10,000
+	// groups lands in Update.
+	for i := range snap.Groups {
+		g := &snap.Groups[i]
+		ti, ok := index[g.Name.Topic]
+		if !ok {
+			continue
+		}
+		r := &rows[ti]
+		r.Groups++
+		r.Lag += g.Lag
+		if gt, ok := trends.group(g.ID); ok {
+			r.Status = max(r.Status, gt.Status)
+		}
+		for _, p := range g.Partitions {
+			if !p.OldestUnconsumed.IsZero() && (r.Oldest.IsZero() || p.OldestUnconsumed.Before(r.Oldest)) {
+				r.Oldest = p.OldestUnconsumed
 			}
 		}
-		rows = append(rows, r)
 	}
 	return rows
 }
