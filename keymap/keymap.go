@@ -108,7 +108,7 @@ func DefaultKeyMap() KeyMap {
 			Pause:  key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
 			Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 			Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record detail")),
-			Mode:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "json/text/hex")),
+			Mode:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "decoded/text/hex")),
 		},
 		Dialog: Dialog{
 			Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),

@@ -52,6 +52,15 @@ message Card {
 func decodeCluster(t *testing.T) (cl *kafka.Cluster, registry string) {
 	t.Helper()
 	_, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(1, "notes"))
+	values, registry := noteValues(t)
+	produce(t, brokers, "notes", values...)
+	return connect(t, kafka.Config{Brokers: brokers}), registry
+}
+
+// noteValues are the values of decodeCluster's topic, in order, framed by
+// the srfake registry at registry.
+func noteValues(t *testing.T) (values [][]byte, registry string) {
+	t.Helper()
 	reg := srfake.New()
 	t.Cleanup(reg.Close)
 	avroID, _, err := reg.RegisterSchema("notes-value", sr.Schema{Schema: noteAvro})
@@ -75,11 +84,11 @@ func decodeCluster(t *testing.T) (cl *kafka.Cluster, registry string) {
 	unknown, _ := h.AppendEncode(nil, 4242, nil)
 	unknown = append(unknown, 2, 'x')
 
-	produce(t, brokers, "notes",
+	return [][]byte{
 		avroValue, protoValue, unknown,
 		gzipped(t, `{"compressed":true}`), gzipped(t, "log "+hostileString),
-		[]byte(`{"plain":true}`))
-	return connect(t, kafka.Config{Brokers: brokers}), reg.URL()
+		[]byte(`{"plain":true}`),
+	}, reg.URL()
 }
 
 func appendProtoString(b []byte, field int, s string) []byte {

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/model/filter"
@@ -29,7 +30,9 @@ const rateWindow = 3 * time.Second
 // cursor stays on its record unless it is on the last row, then it follows
 // the stream. Space pauses the list (records are still read and counted),
 // the filter line keeps the records matching a filter.Parse term, and
-// leaving the page stops the read.
+// leaving the page stops the read. With a decoder, records are decoded in
+// the command that hands them over and the ring keeps each decoding beside
+// its record.
 type followView struct {
 	styles *widget.Styles
 	keys   *keymap.KeyMap
@@ -39,6 +42,7 @@ type followView struct {
 	topic     string
 	partition *int32
 	feed      *followFeed
+	dec       *decode.Decoder // nil: records show as their bytes
 	started   time.Time
 
 	all     recordRing // every record, newest last
@@ -107,12 +111,12 @@ func (v followView) shown() recordRing {
 
 func (v followView) count() int { return v.shown().Len() }
 
-// selected is the record under the cursor.
-func (v followView) selected() (model.Record, bool) {
+// selected is the record under the cursor, and its decoding.
+func (v followView) selected() (model.Record, decoding, bool) {
 	if v.cur.Index >= v.count() {
-		return model.Record{}, false
+		return model.Record{}, decoding{}, false
 	}
-	return v.shown().At(v.cur.Index), true
+	return v.shown().At(v.cur.Index), v.shown().DecodingAt(v.cur.Index), true
 }
 
 // top is how many lines sit above the list: the title, the filter line.
@@ -128,7 +132,7 @@ func (v followView) rows() int { return max(v.height-v.top()-1, 1) }
 
 // chunk asks for the next records.
 func (v followView) chunk() intent {
-	return intentCmd{cmd: followChunkCmd(v.id, v.feed, v.flt, v.fltGen)}
+	return intentCmd{cmd: followChunkCmd(v.id, v.feed, v.dec, v.flt, v.fltGen)}
 }
 
 // onChunk takes what arrived: counted always, shown unless paused.
@@ -152,7 +156,11 @@ func (v followView) onChunk(msg followChunkMsg) (followView, intent) {
 			kept++
 		}
 	}
-	batch := followBatch{recs: msg.records, match: match}
+	decs := msg.decoded
+	if len(decs) != n {
+		decs = nil
+	}
+	batch := followBatch{recs: msg.records, decs: decs, match: match}
 	if v.filtered() {
 		v.scanned += int64(n)
 		v.matched += int64(kept)
@@ -188,17 +196,21 @@ func (v followView) add(b followBatch) followView {
 	}
 	following := v.cur.Index >= v.count()-1
 	var kept []model.Record
+	var keptDecs []decoding
 	if v.filtered() {
 		for i, ok := range b.match {
 			if ok {
 				kept = append(kept, b.recs[i])
+				if b.decs != nil {
+					keptDecs = append(keptDecs, b.decs[i])
+				}
 			}
 		}
 	}
 	var evicted int
-	v.all, evicted = v.all.Push(b.recs...)
+	v.all, evicted = v.all.PushDecoded(b.recs, b.decs)
 	if v.filtered() {
-		v.kept, evicted = v.kept.Push(kept...)
+		v.kept, evicted = v.kept.PushDecoded(kept, keptDecs)
 		if v.filtering {
 			v.keptNew += len(kept)
 		}
@@ -283,7 +295,7 @@ func (v followView) applyFilter() (followView, intent) {
 	// The records arrived while paused were marked by the filter before:
 	// the command marks them too.
 	v.stale = len(v.pending.recs)
-	return v, intentCmd{cmd: followRefilterCmd(v.id, v.feed.res, v.all.Records(), slices.Clone(v.pending.recs), v.flt, v.fltGen)}
+	return v, intentCmd{cmd: followRefilterCmd(v.id, v.feed.res, v.all.Records(), v.all.Decodings(), slices.Clone(v.pending.recs), v.flt, v.fltGen)}
 }
 
 // onRefilter takes the matches of a new filter among the records held
@@ -292,9 +304,21 @@ func (v followView) onRefilter(msg followRefilterMsg) followView {
 	if msg.id != v.id || msg.filterGen != v.fltGen || !v.filtering {
 		return v
 	}
-	since := v.kept.Records()
-	since = since[max(len(since)-v.keptNew, 0):]
-	v.kept, _ = newRecordRing(v.all.limit).Push(append(msg.matches, since...)...)
+	since, sinceDecs := v.kept.Records(), v.kept.Decodings()
+	from := max(len(since)-v.keptNew, 0)
+	recs := append(msg.matches, since[from:]...)
+	var decs []decoding
+	if msg.matchDecs != nil || sinceDecs != nil {
+		decs = make([]decoding, 0, len(recs))
+		decs = append(decs, msg.matchDecs...)
+		decs = append(decs, make([]decoding, len(msg.matches)-len(msg.matchDecs))...)
+		if sinceDecs != nil {
+			decs = append(decs, sinceDecs[from:]...)
+		} else {
+			decs = append(decs, make([]decoding, len(since)-from)...)
+		}
+	}
+	v.kept, _ = newRecordRing(v.all.limit).PushDecoded(recs, decs)
 	for _, ok := range msg.pendingMatch {
 		v.scanned++
 		if ok {
@@ -339,11 +363,13 @@ func (v followView) update(msg tea.KeyMsg) (followView, intent) {
 		v.search = v.search.Start()
 		return v, nil
 	case widget.KeyMatches(msg, k.Mode):
-		v.mode = (v.mode + 1) % valueModes
-		return v, say(widget.ReportInfo("values shown as %s", v.mode.about(false)))
+		_, d, _ := v.selected()
+		decoded := d.value.Decoded()
+		v.mode = v.mode.next(decoded)
+		return v, say(widget.ReportInfo("values shown as %s", v.mode.about(decoded)))
 	case widget.KeyMatches(msg, k.Open):
-		if r, ok := v.selected(); ok {
-			return v, intentPush{page: newRecordView(v.styles, v.keys, v.now, v.topic, r, v.mode)}
+		if r, d, ok := v.selected(); ok {
+			return v, intentPush{page: newRecordView(v.styles, v.keys, v.now, v.topic, r, d, v.mode)}
 		}
 		return v, nil
 	}
@@ -439,6 +465,7 @@ func (m Model) startFollow(in intentFollow) (Model, tea.Cmd) {
 	m = m.push(v)
 	v = m.top().(followView) // sized by push
 	v.feed = newFollowFeed(m.topScope(), limit)
+	v.dec = m.deps.Decoder
 	m = m.setTop(v)
-	return m, tea.Batch(followReadCmd(m.deps.Cluster, v.request(), v.feed), followChunkCmd(v.id, v.feed, nil, 0))
+	return m, tea.Batch(followReadCmd(m.deps.Cluster, v.request(), v.feed), followChunkCmd(v.id, v.feed, v.dec, nil, 0))
 }

@@ -220,7 +220,7 @@ func TestFollowPageCursorStaysOnItsRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := r.m.followPage()
-	if sel, _ := v.selected(); v.cur.Index != 0 || sel.Offset != first.Offset || sel.Partition != first.Partition {
+	if sel, _, _ := v.selected(); v.cur.Index != 0 || sel.Offset != first.Offset || sel.Partition != first.Partition {
 		t.Errorf("the cursor moved to row %d (%d@%d) while records arrived; it was on the first row", v.cur.Index, sel.Partition, sel.Offset)
 	}
 }

@@ -79,7 +79,7 @@ func TestFollowChunksCoalesce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := followChunkCmd(7, feed, flt, 3)().(followChunkMsg)
+	msg := followChunkCmd(7, feed, nil, flt, 3)().(followChunkMsg)
 	if len(msg.records) != 1000 || msg.dropped != 500 {
 		t.Fatalf("one chunk of %d records, %d dropped; want the newest 1,000 and 500 dropped", len(msg.records), msg.dropped)
 	}
@@ -256,5 +256,56 @@ func TestFollowFilterWhilePaused(t *testing.T) {
 		if view := m.View(); !strings.Contains(view, "4 of 8 match") {
 			t.Errorf("resume first %v: the view does not say 4 of 8 match:\n%s", resumeFirst, view)
 		}
+	}
+}
+
+// TestRecordRingKeepsDecodingsBeside pushes undecoded then decoded records
+// through eviction, compaction and a batch bigger than the ring: each
+// record's decoding stays beside it, and the undecoded ones read as not
+// decoded.
+func TestRecordRingKeepsDecodingsBeside(t *testing.T) {
+	decoded := func(recs []model.Record) []decoding {
+		out := make([]decoding, len(recs))
+		for i, r := range recs {
+			out[i].value = model.Decoded{Format: "avro", Value: fmt.Appendf(nil, `%d`, r.Offset), Schema: &model.SchemaRef{ID: 1}}
+		}
+		return out
+	}
+	check := func(r recordRing, what string) {
+		t.Helper()
+		for i := range r.Len() {
+			rec, d := r.At(i), r.DecodingAt(i)
+			want := rec.Offset%3 != 0 // pushed decoded
+			if d.value.Decoded() != want || want && string(d.value.Value) != fmt.Sprint(rec.Offset) {
+				t.Fatalf("%s: offset %d has decoding %+v", what, rec.Offset, d.value)
+			}
+		}
+	}
+	r := newRecordRing(5)
+	r, _ = r.Push(seq(0, 1)...) // undecoded before any decoding
+	check(r, "first push")
+	for o := int64(1); o < 40; o++ {
+		recs := seq(o, o+1)
+		if o%3 == 0 {
+			r, _ = r.Push(recs...)
+		} else {
+			r, _ = r.PushDecoded(recs, decoded(recs))
+		}
+		check(r, fmt.Sprintf("after %d", o))
+	}
+	big := seq(40, 60)
+	decs := decoded(big)
+	for i := range big {
+		if big[i].Offset%3 == 0 {
+			decs[i] = decoding{}
+		}
+	}
+	r, _ = r.PushDecoded(big, decs)
+	check(r, "a batch bigger than the ring")
+	if got := r.Decodings(); len(got) != r.Len() || string(got[4].value.Value) != "59" {
+		t.Errorf("Decodings: %d, the newest %q", len(got), got[len(got)-1].value.Value)
+	}
+	if plain, _ := newRecordRing(5).Push(seq(0, 12)...); plain.Decodings() != nil || plain.decs != nil {
+		t.Error("a ring never given a decoding holds decodings")
 	}
 }

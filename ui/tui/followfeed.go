@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/kgroups/kgroups/kafka"
+	"github.com/kgroups/kgroups/kafka/decode"
 	"github.com/kgroups/kgroups/model"
 	"github.com/kgroups/kgroups/model/filter"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -21,7 +22,8 @@ import (
 // records in the feed, lets one frame's worth gather, filters them and
 // returns them as one followChunkMsg, and the page asks for the next one.
 // So the page takes at most one message a frame however fast records
-// come, filtering (a jq filter parses every value) never runs in Update,
+// come, decoding (a schema may be fetched from the registry) and
+// filtering (a jq filter parses every value) never run in Update,
 // and leaving the page ends the scope: the read stops, its client is
 // closed, and the chunk command returns nothing.
 
@@ -106,6 +108,7 @@ func (f *followFeed) take() (recs []model.Record, dropped int64, done bool, err 
 type followChunkMsg struct {
 	id      int            // the follow
 	records []model.Record // in the order read
+	decoded []decoding     // one per record; nil when there is no decoder
 	dropped int64          // read but dropped before they could be shown
 	// match says which records the filter of generation filterGen keeps;
 	// nil when that filter keeps every record.
@@ -121,6 +124,7 @@ type followRefilterMsg struct {
 	filterGen int
 	scanned   int
 	matches   []model.Record // of the records shown
+	matchDecs []decoding     // one per match; nil when none was decoded
 	// pendingMatch marks the records arrived while paused, not shown yet.
 	pendingMatch []bool
 }
@@ -156,9 +160,12 @@ func followReadCmd(cl *kafka.Cluster, req kafka.FollowRequest, feed *followFeed)
 }
 
 // followChunkCmd waits for records in feed, gives them a frame to gather,
-// and returns them marked by flt (of generation filterGen). It returns
-// nothing once the page is left.
-func followChunkCmd(id int, feed *followFeed, flt *filter.Filter, filterGen int) tea.Cmd {
+// and returns them decoded by dec (nil: not decoded), under the same time
+// limit as a batch's (decodeRecords), and marked by flt (of generation
+// filterGen). The filter reads the bytes as they arrived, as the CLI's
+// consume and tail do, not the decoded value. It returns nothing once the
+// page is left.
+func followChunkCmd(id int, feed *followFeed, dec *decode.Decoder, flt *filter.Filter, filterGen int) tea.Cmd {
 	return widget.Run(feed.res, followLifetime, func(ctx context.Context) tea.Msg {
 		started := time.Now()
 		select {
@@ -177,6 +184,10 @@ func followChunkCmd(id int, feed *followFeed, flt *filter.Filter, filterGen int)
 		}
 		recs, dropped, done, err := feed.take()
 		msg := followChunkMsg{id: id, records: recs, dropped: dropped, filterGen: filterGen, ended: done, err: err}
+		msg.decoded = decodeRecords(ctx, dec, recs)
+		if ctx.Err() != nil {
+			return nil // the page was left while decoding
+		}
 		if !flt.Empty() {
 			msg.match = matchAll(flt, recs)
 		}
@@ -185,8 +196,9 @@ func followChunkCmd(id int, feed *followFeed, flt *filter.Filter, filterGen int)
 }
 
 // followRefilterCmd applies a new filter to the records a follow holds:
-// recs, shown, and pending, arrived while paused.
-func followRefilterCmd(id int, res *widget.Resources, recs, pending []model.Record, flt *filter.Filter, filterGen int) tea.Cmd {
+// recs, shown (with decs, their decodings or nil), and pending, arrived
+// while paused. The matches keep their decodings: nothing is decoded again.
+func followRefilterCmd(id int, res *widget.Resources, recs []model.Record, decs []decoding, pending []model.Record, flt *filter.Filter, filterGen int) tea.Cmd {
 	return widget.Run(res, followLifetime, func(ctx context.Context) tea.Msg {
 		msg := followRefilterMsg{id: id, filterGen: filterGen, scanned: len(recs), pendingMatch: matchAll(flt, pending)}
 		for i := range recs {
@@ -195,6 +207,9 @@ func followRefilterCmd(id int, res *widget.Resources, recs, pending []model.Reco
 			}
 			if flt.Match(&recs[i]) {
 				msg.matches = append(msg.matches, recs[i])
+				if decs != nil {
+					msg.matchDecs = append(msg.matchDecs, decs[i])
+				}
 			}
 		}
 		return msg

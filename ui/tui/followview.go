@@ -121,14 +121,16 @@ func (v followView) listLines(width, height int) []string {
 	cur.Index -= first
 	cur.Offset = 0
 	for i := first; i < last; i++ {
-		r := ring.At(i)
+		r, d := ring.At(i), ring.DecodingAt(i)
 		key := widget.Styled("<null>", v.styles.Dim)
-		if r.Key != nil {
+		if d.key.Decoded() {
+			key = widget.Plain(render.Preview(decodedText(d.key), 96))
+		} else if r.Key != nil {
 			key = widget.Plain(render.Preview(r.Key, 96))
 		}
 		value := widget.Styled("tombstone", v.styles.Dim)
 		if r.Value != nil {
-			value = widget.Plain(valuePreview(r))
+			value = widget.Plain(valuePreview(r, d, v.mode))
 		}
 		t.Rows = append(t.Rows, []widget.Cell{
 			widget.Plain(fmt.Sprint(r.Partition)),
@@ -141,7 +143,13 @@ func (v followView) listLines(width, height int) []string {
 	return t.Render(v.styles, width, height, cur)
 }
 
-// valuePreview is a record's value on one line, for a list row; the record
-// view shows it in full through renderDetail, as the batch's detail pane
-// does.
-func valuePreview(r model.Record) string { return render.Preview(r.Value, 256) }
+// valuePreview is a record's value on one line, for a list row: decoded
+// when it was and the mode shows decoded values, else its bytes. The
+// record view shows it in full through renderDetail, as the batch's detail
+// pane does, with the reason a value was not decoded.
+func valuePreview(r model.Record, d decoding, mode valueMode) string {
+	if mode == modeAuto && d.value.Decoded() {
+		return render.Preview(decodedText(d.value), 256)
+	}
+	return render.Preview(r.Value, 256)
+}

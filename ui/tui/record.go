@@ -24,6 +24,7 @@ type recordView struct {
 
 	topic  string
 	rec    model.Record
+	dec    decoding // how rec was decoded; zero when it was not
 	mode   valueMode
 	lines  []string // rendered for width and mode
 	scroll int
@@ -31,13 +32,16 @@ type recordView struct {
 	width, height int
 }
 
-func newRecordView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time, topic string, r model.Record, mode valueMode) recordView {
-	return recordView{styles: st, keys: keys, now: now, topic: topic, rec: r, mode: mode}
+func newRecordView(st *widget.Styles, keys *keymap.KeyMap, now func() time.Time, topic string, r model.Record, d decoding, mode valueMode) recordView {
+	if d.value.Decoded() && mode == modeText {
+		mode = modeHex // a decoded value has no text mode: its bytes are the schema's encoding
+	}
+	return recordView{styles: st, keys: keys, now: now, topic: topic, rec: r, dec: d, mode: mode}
 }
 
 // render lays the record out again for the width and the mode.
 func (v recordView) render() recordView {
-	v.lines = renderDetail(v.styles, v.rec, decoding{}, v.now(), v.width, v.mode, keymap.Name(v.keys.Follow.Mode))
+	v.lines = renderDetail(v.styles, v.rec, v.dec, v.now(), v.width, v.mode, keymap.Name(v.keys.Follow.Mode))
 	return v.scrollBy(0)
 }
 
@@ -55,8 +59,9 @@ func (v recordView) Update(msg tea.Msg) (Page, intent) {
 	page := max(v.height-1, 1)
 	switch {
 	case widget.KeyMatches(key, v.keys.Follow.Mode):
-		v.mode = (v.mode + 1) % valueModes
-		return v.render(), say(widget.ReportInfo("values shown as %s", v.mode.about(false)))
+		decoded := v.dec.value.Decoded()
+		v.mode = v.mode.next(decoded)
+		return v.render(), say(widget.ReportInfo("values shown as %s", v.mode.about(decoded)))
 	case widget.KeyMatches(key, l.Up):
 		return v.scrollBy(-1), nil
 	case widget.KeyMatches(key, l.Down):
