@@ -24,7 +24,8 @@ import (
 const Brokers = 3
 
 // DefaultProduceInterval is how often the slow producer writes one record
-// to SpentTopic and one to UserEventsTopic.
+// to SpentTopic, one to UserEventsTopic, one framed order to
+// OrdersAvroTopic and one framed payment to PaymentsProtoTopic.
 const DefaultProduceInterval = 400 * time.Millisecond
 
 // liveInterval and liveBatch pace the live real-time alerts member: it
@@ -109,7 +110,7 @@ func Start(ctx context.Context, opt Options) (*Demo, error) {
 		if interval <= 0 {
 			interval = DefaultProduceInterval
 		}
-		if err := d.startProducer(runCtx, interval, now); err != nil {
+		if err := d.startProducer(runCtx, interval, now, orderID, paymentID); err != nil {
 			d.Close()
 			return nil, err
 		}
@@ -197,9 +198,15 @@ func (d *Demo) startLive(ctx, runCtx context.Context, consume bool) error {
 	return nil
 }
 
-// startProducer writes one spent and one user event every interval, keyed
-// and partitioned like the seeded ones, with deterministic content.
-func (d *Demo) startProducer(runCtx context.Context, interval time.Duration, now func() time.Time) error {
+// startProducer writes one spent, one user event, one order and one
+// payment every interval, keyed, partitioned and framed like the seeded
+// ones, with deterministic content: so a follow of any demo topic but
+// orders sees records arrive.
+func (d *Demo) startProducer(runCtx context.Context, interval time.Duration, now func() time.Time, orderID, paymentID int) error {
+	framed, err := newRegistryEncoder(orderID, paymentID, newGenerator(13))
+	if err != nil {
+		return err
+	}
 	cl, err := kgo.NewClient(
 		kgo.SeedBrokers(d.brokers...),
 		kgo.ClientID("kgroups-demo-producer"),
@@ -221,12 +228,16 @@ func (d *Demo) startProducer(runCtx context.Context, interval time.Duration, now
 			case <-tick.C:
 			}
 			ts := now()
+			recs := []*kgo.Record{spents.spent(SpentRecords+i, ts), events.userEvent(UserEventsRecords+i, ts)}
+			if order, err := framed.order(OrdersAvroRecords+i, ts); err == nil {
+				recs = append(recs, order)
+			}
+			if payment, err := framed.payment(PaymentsProtoRecords+i, ts); err == nil {
+				recs = append(recs, payment)
+			}
 			// The cluster is in process: a failure is transient or
 			// the demo is closing; either way keep the pace.
-			_ = cl.ProduceSync(runCtx,
-				spents.spent(SpentRecords+i, ts),
-				events.userEvent(UserEventsRecords+i, ts),
-			).FirstErr()
+			_ = cl.ProduceSync(runCtx, recs...).FirstErr()
 		}
 	})
 	return nil

@@ -239,9 +239,11 @@ func TestStartRunsTheProducerAndTheLiveMember(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("after 20s: records produced %v, live member committed %v", produced, live)
 		}
-		ends, err := adm.ListEndOffsets(ctx, demo.SpentTopic, demo.UserEventsTopic)
+		ends, err := adm.ListEndOffsets(ctx, demo.SpentTopic, demo.UserEventsTopic, demo.OrdersAvroTopic, demo.PaymentsProtoTopic)
 		if err == nil {
-			produced = sum(ends, demo.SpentTopic) > 5*500+500+demo.OddRecords && sum(ends, demo.UserEventsTopic) > 900
+			// Every topic a follow may be opened on gets records.
+			produced = sum(ends, demo.SpentTopic) > 5*500+500+demo.OddRecords && sum(ends, demo.UserEventsTopic) > 900 &&
+				sum(ends, demo.OrdersAvroTopic) > demo.OrdersAvroRecords && sum(ends, demo.PaymentsProtoTopic) > demo.PaymentsProtoRecords
 		}
 		commits, err := adm.FetchOffsets(ctx, demo.LiveGroup)
 		if err == nil {

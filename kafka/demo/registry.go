@@ -145,6 +145,41 @@ func RegistryCommits() map[int32]int64 { return map[int32]int64{0: 16, 1: 20} }
 
 // registryRecords builds the framed Avro orders and Protobuf payments.
 func registryRecords(base time.Time, orderID, paymentID int) ([]*kgo.Record, error) {
+	enc, err := newRegistryEncoder(orderID, paymentID, newGenerator(4))
+	if err != nil {
+		return nil, err
+	}
+	start := base.Add(-2 * time.Hour)
+	step := 2 * time.Hour / OrdersAvroRecords
+	var recs []*kgo.Record
+	for i := range OrdersAvroRecords {
+		r, err := enc.order(i, start.Add(time.Duration(i)*step))
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	for i := range PaymentsProtoRecords {
+		r, err := enc.payment(i, start.Add(time.Duration(i)*step))
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	return recs, nil
+}
+
+// registryEncoder frames orders and payments as their producers would: the
+// Confluent header with the registered schema id, then the Avro or
+// Protobuf encoding. Its content is deterministic for a generator.
+type registryEncoder struct {
+	orderID, paymentID int
+	orderSchema        *avro.Schema
+	paymentDesc        protoreflect.MessageDescriptor
+	g                  *generator
+}
+
+func newRegistryEncoder(orderID, paymentID int, g *generator) (*registryEncoder, error) {
 	var cache avro.SchemaCache
 	if _, err := cache.Parse(moneyAvroSchema); err != nil {
 		return nil, err
@@ -157,66 +192,69 @@ func registryRecords(base time.Time, orderID, paymentID int) ([]*kgo.Record, err
 	if err != nil {
 		return nil, err
 	}
-	var header sr.ConfluentHeader
-	g := newGenerator(4)
-	start := base.Add(-2 * time.Hour)
-	step := 2 * time.Hour / OrdersAvroRecords
+	return &registryEncoder{orderID: orderID, paymentID: paymentID, orderSchema: orderSchema, paymentDesc: payment, g: g}, nil
+}
+
+// order is the i-th order (0-based), placed at ts, on partition i mod
+// OrdersAvroPartitions.
+func (e *registryEncoder) order(i int, ts time.Time) (*kgo.Record, error) {
 	statuses := []string{"CREATED", "PAID", "SHIPPED", "DELIVERED", "CANCELLED"}
-	var recs []*kgo.Record
-	for i := range OrdersAvroRecords {
-		ts := start.Add(time.Duration(i) * step)
-		var delivery, coupon any
-		if i%3 == 0 {
-			delivery = ts.AddDate(0, 0, 3).UTC().Truncate(24 * time.Hour)
-		}
-		if i%5 == 0 {
-			coupon = "WELCOME10"
-		}
-		order := map[string]any{
-			"order_id":      fmt.Sprintf("ord_%06d", i+1),
-			"order_uuid":    fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1),
-			"user_id":       userID(g.pick(len(users))),
-			"status":        statuses[g.pick(len(statuses))],
-			"placed_at":     ts.UTC().Truncate(time.Millisecond),
-			"delivery_date": delivery,
-			"total":         map[string]any{"amount": big.NewRat(int64(500+g.pick(30000)), 100), "currency": "EUR"},
-			"coupon":        coupon,
-		}
-		value, err := header.AppendEncode(nil, orderID, nil)
-		if err != nil {
-			return nil, err
-		}
-		if value, err = orderSchema.AppendEncode(value, order); err != nil {
-			return nil, fmt.Errorf("demo: encode order %d: %w", i, err)
-		}
-		recs = append(recs, &kgo.Record{Topic: OrdersAvroTopic, Partition: int32(i % OrdersAvroPartitions),
-			Key: []byte(order["order_id"].(string)), Value: value, Timestamp: ts})
+	g := e.g
+	var delivery, coupon any
+	if i%3 == 0 {
+		delivery = ts.AddDate(0, 0, 3).UTC().Truncate(24 * time.Hour)
 	}
+	if i%5 == 0 {
+		coupon = "WELCOME10"
+	}
+	order := map[string]any{
+		"order_id":      fmt.Sprintf("ord_%06d", i+1),
+		"order_uuid":    fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1),
+		"user_id":       userID(g.pick(len(users))),
+		"status":        statuses[g.pick(len(statuses))],
+		"placed_at":     ts.UTC().Truncate(time.Millisecond),
+		"delivery_date": delivery,
+		"total":         map[string]any{"amount": big.NewRat(int64(500+g.pick(30000)), 100), "currency": "EUR"},
+		"coupon":        coupon,
+	}
+	var header sr.ConfluentHeader
+	value, err := header.AppendEncode(nil, e.orderID, nil)
+	if err != nil {
+		return nil, err
+	}
+	if value, err = e.orderSchema.AppendEncode(value, order); err != nil {
+		return nil, fmt.Errorf("demo: encode order %d: %w", i, err)
+	}
+	return &kgo.Record{Topic: OrdersAvroTopic, Partition: int32(i % OrdersAvroPartitions),
+		Key: []byte(order["order_id"].(string)), Value: value, Timestamp: ts}, nil
+}
+
+// payment is the i-th payment (0-based), made at ts, on partition i mod
+// PaymentsProtoPartitions.
+func (e *registryEncoder) payment(i int, ts time.Time) (*kgo.Record, error) {
 	brands := []string{"VISA", "MASTERCARD", "AMEX"}
-	for i := range PaymentsProtoRecords {
-		ts := start.Add(time.Duration(i) * step)
-		js, _ := json.Marshal(map[string]any{
-			"paymentId": fmt.Sprintf("pay_%06d", i+1),
-			"orderId":   fmt.Sprintf("ord_%06d", i+1),
-			"amount":    map[string]any{"currency": "EUR", "cents": 500 + g.pick(30000)},
-			"method":    map[string]any{"card": map[string]any{"brand": brands[g.pick(len(brands))], "last4": fmt.Sprintf("%04d", g.pick(10000))}},
-			"tags":      []string{tagPool[g.pick(len(tagPool))]},
-		})
-		msg := dynamicpb.NewMessage(payment)
-		if err := protojson.Unmarshal(js, msg); err != nil {
-			return nil, fmt.Errorf("demo: payment %d: %w", i, err)
-		}
-		value, err := header.AppendEncode(nil, paymentID, []int{0})
-		if err != nil {
-			return nil, err
-		}
-		if value, err = (proto.MarshalOptions{Deterministic: true}).MarshalAppend(value, msg); err != nil {
-			return nil, fmt.Errorf("demo: payment %d: %w", i, err)
-		}
-		recs = append(recs, &kgo.Record{Topic: PaymentsProtoTopic, Partition: int32(i % PaymentsProtoPartitions),
-			Key: fmt.Appendf(nil, "pay_%06d", i+1), Value: value, Timestamp: ts})
+	g := e.g
+	js, _ := json.Marshal(map[string]any{
+		"paymentId": fmt.Sprintf("pay_%06d", i+1),
+		"orderId":   fmt.Sprintf("ord_%06d", i+1),
+		"amount":    map[string]any{"currency": "EUR", "cents": 500 + g.pick(30000)},
+		"method":    map[string]any{"card": map[string]any{"brand": brands[g.pick(len(brands))], "last4": fmt.Sprintf("%04d", g.pick(10000))}},
+		"tags":      []string{tagPool[g.pick(len(tagPool))]},
+	})
+	msg := dynamicpb.NewMessage(e.paymentDesc)
+	if err := protojson.Unmarshal(js, msg); err != nil {
+		return nil, fmt.Errorf("demo: payment %d: %w", i, err)
 	}
-	return recs, nil
+	var header sr.ConfluentHeader
+	value, err := header.AppendEncode(nil, e.paymentID, []int{0})
+	if err != nil {
+		return nil, err
+	}
+	if value, err = (proto.MarshalOptions{Deterministic: true}).MarshalAppend(value, msg); err != nil {
+		return nil, fmt.Errorf("demo: payment %d: %w", i, err)
+	}
+	return &kgo.Record{Topic: PaymentsProtoTopic, Partition: int32(i % PaymentsProtoPartitions),
+		Key: fmt.Appendf(nil, "pay_%06d", i+1), Value: value, Timestamp: ts}, nil
 }
 
 // paymentDescriptor compiles the demo's payment schema.
