@@ -66,6 +66,14 @@ func TestFollowDecodes(t *testing.T) {
 			t.Errorf("the follow list lacks the decoded %q:\n%s", want, list)
 		}
 	}
+	// v in the list: the values' bytes in hex, as the record view's raw hex.
+	hexList, cmd := update(press(r.m, "home"), keyMsg("v"))
+	if list := anySGR.ReplaceAllString(hexList.View(), ""); !strings.Contains(list, "00 00 00 00 01") || strings.Contains(list, "mallory") {
+		t.Errorf("v in the list does not show the values in hex:\n%s", list)
+	}
+	if !hasStatus(cmd, widget.LevelInfo, "raw hex") {
+		t.Errorf("v in the list said %+v", statusOf(cmd))
+	}
 
 	r.press("home", "enter")
 	if d := recordText(r.m); !strings.Contains(d, "avro · schema 1 (notes-value v1) · ") || !strings.Contains(d, " B · view decoded (v changes)") || !strings.Contains(d, `"by": "mallory"`) {
@@ -125,5 +133,20 @@ func TestFollowDecodedHostileStringsAreInert(t *testing.T) {
 			}
 			r.press("down")
 		}
+	}
+}
+
+// TestFollowDecodedFilterSaysWhatItReads: a filter reads the bytes as they
+// arrived, as consume --jq does, so a jq filter over a field only the
+// decoded Avro value has matches nothing, and the empty list says why.
+func TestFollowDecodedFilterSaysWhatItReads(t *testing.T) {
+	r, _ := followNotes(t, 80, 24)
+	r.press("/")
+	r.m = typeText(r.m, `jq:.by == "mallory"`)
+	r.press("enter")
+	r.until("the filter's matches", func(v followView) bool { return !v.filtering })
+	view := strings.Join(strings.Fields(anySGR.ReplaceAllString(r.m.View(), "")), " ")
+	if !strings.Contains(view, "0 of 6 records match") || !strings.Contains(view, "the filter reads each value's bytes as they arrived, as consume --grep/--jq does") {
+		t.Errorf("the empty filtered list does not say what the filter reads:\n%s", r.m.View())
 	}
 }

@@ -92,10 +92,19 @@ func (v followView) emptyLines() []string {
 	case v.filtered() && v.filtering:
 		return []string{st.Dim.Render(fit("filtering the records held…"))}
 	case v.filtered():
-		return []string{
+		out := []string{
 			st.Warn.Render(fit(fmt.Sprintf("%s of %s records match '%s'", widget.Count(v.matched), widget.Count(v.scanned), widget.Clean(v.flt.String())))),
 			st.Dim.Render(fit("new records are filtered as they arrive · " + keymap.Name(v.keys.Follow.Filter) + " edits the filter · " + keymap.Name(v.keys.Filter.Cancel) + " clears it")),
 		}
+		if v.dec != nil {
+			// Decoded values show as JSON, yet the filter reads the
+			// bytes, as consume and tail --jq/--grep do: say so where a
+			// filter that should match finds nothing.
+			for _, l := range widget.WrapText("the filter reads each value's bytes as they arrived, as consume --grep/--jq does, not the value decoded by its schema or decompressed", v.width) {
+				out = append(out, st.Dim.Render(fit(l)))
+			}
+		}
+		return out
 	case v.ended:
 		return []string{st.Dim.Render(fit("the follow ended without a record"))}
 	}
@@ -144,12 +153,31 @@ func (v followView) listLines(width, height int) []string {
 }
 
 // valuePreview is a record's value on one line, for a list row: decoded
-// when it was and the mode shows decoded values, else its bytes. The
-// record view shows it in full through renderDetail, as the batch's detail
-// pane does, with the reason a value was not decoded.
+// when it was and the mode shows decoded values, its first bytes in hex in
+// the hex mode, else its bytes. The record view shows it in full through
+// renderDetail, as the batch's detail pane does, with the reason a value
+// was not decoded.
 func valuePreview(r model.Record, d decoding, mode valueMode) string {
-	if mode == modeAuto && d.value.Decoded() {
+	switch {
+	case mode == modeHex:
+		return hexPreview(r.Value, 96)
+	case mode == modeAuto && d.value.Decoded():
 		return render.Preview(decodedText(d.value), 256)
 	}
 	return render.Preview(r.Value, 256)
+}
+
+// hexPreview is the first n bytes of b in hex, spaced as the hex dump.
+func hexPreview(b []byte, n int) string {
+	var s strings.Builder
+	for i, c := range b[:min(len(b), n)] {
+		if i > 0 {
+			s.WriteByte(' ')
+		}
+		fmt.Fprintf(&s, "%02x", c)
+	}
+	if len(b) > n {
+		s.WriteString(" …")
+	}
+	return s.String()
 }
