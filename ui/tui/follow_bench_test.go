@@ -131,3 +131,43 @@ func BenchmarkFollowKeyToFrame(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFollowRingFull10000Decoded is BenchmarkFollowRingFull10000 with
+// every record decoded (an Avro value whose JSON is as long as the JSON
+// records of the other benchmark, with its schema): the heap the ring holds
+// with the decodings beside the records.
+func BenchmarkFollowRingFull10000Decoded(b *testing.B) {
+	schema := &model.SchemaRef{ID: 2, Subject: "bench-value", Version: 1, Type: "avro"}
+	var held uint64
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		fresh := followBenchRecords(0, DefaultTailBuffer)
+		decs := make([]decoding, len(fresh))
+		for i, r := range fresh {
+			decs[i].value = model.Decoded{Format: "avro", Value: r.Value, Schema: schema}
+			fresh[i].Value = r.Value[: len(r.Value)*3/4 : len(r.Value)*3/4] // the Avro bytes are shorter than their JSON
+		}
+		b.StartTimer()
+		m := followed(160, 50, nil)
+		for i := 0; i < len(fresh); i += followChunkSize {
+			end := min(i+followChunkSize, len(fresh))
+			m, _ = update(m, followChunkMsg{id: m.followPage().id, records: fresh[i:end], decoded: decs[i:end]})
+		}
+		b.StopTimer()
+		fresh, decs = nil, nil
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if v := m.followPage(); v.all.Len() != DefaultTailBuffer || !v.all.DecodingAt(0).value.Decoded() {
+			b.Fatalf("the ring holds %d records, the first decoded: %v", v.all.Len(), v.all.DecodingAt(0).value.Decoded())
+		}
+		held = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+		runtime.KeepAlive(m)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(held)/(1<<20), "held-MiB")
+	b.ReportMetric(float64(held)/float64(DefaultTailBuffer), "held-B/record")
+}
