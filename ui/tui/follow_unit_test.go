@@ -166,16 +166,40 @@ func TestFollowRecordDetail(t *testing.T) {
 }
 
 // TestFollowHostileStreamIsInert streams the hostile payloads into the
-// follow view and its record view.
+// follow view and its record view, decoded as hostile as a registry and a
+// producer can make them: escapes in decoded keys and decompressed text, in
+// a schema's subject and in the reason a value was not decoded.
 func TestFollowHostileStreamIsInert(t *testing.T) {
+	evilSchema := &model.SchemaRef{ID: 9, Subject: "subj\x1b]0;owned\x07\u009b2J", Version: 1, Type: "avro"}
+	hostileDecodings := func(n int) []decoding {
+		out := make([]decoding, n)
+		for i := range out {
+			switch i % 3 {
+			case 0:
+				out[i].key = model.Decoded{Format: "gzip+text", Value: []byte(`"\u001b]0;key\u0007\u009b31m"`)}
+				out[i].value = model.Decoded{Format: "avro", Value: []byte(`{"s":"\u001b[2J\u001b]52;c;aGk=\u0007"}`), Schema: evilSchema}
+			case 1:
+				out[i].value = model.Decoded{Format: "gzip+text", Value: []byte(`"log \u001b[2J\u001b]0;owned\u0007 \u202eevil"`)}
+			case 2:
+				out[i].key = model.Decoded{Err: fmt.Errorf("schema registry has no schema 9 \x1b]52;c;aGk=\x07")}
+				out[i].value = model.Decoded{Err: fmt.Errorf("corrupt \x1b[2J\u009b31m body")}
+			}
+		}
+		return out
+	}
 	for _, profile := range []termenv.Profile{termenv.Ascii, termenv.TrueColor} {
 		lipgloss.SetColorProfile(profile)
 		strict := profile == termenv.Ascii
 		for _, size := range [][2]int{{80, 24}, {160, 50}} {
 			m := followed(size[0], size[1], hostileRecords())
+			recs := hostileRecords()
+			m, _ = update(m, followChunkMsg{id: m.followPage().id, records: recs, decoded: hostileDecodings(len(recs))})
+			if got := m.followPage().all.DecodingAt(len(recs)).value.Format; got != "avro" {
+				t.Fatalf("the hostile decodings are not held beside their records: %q", got)
+			}
 			checkInert(t, m.View(), strict)
 			m = press(m, "home")
-			for range hostileRecords() {
+			for range 2 * len(recs) {
 				r := press(m, "enter")
 				for range valueModes {
 					checkInert(t, r.View(), strict)
