@@ -296,12 +296,13 @@ func shareOut(req PeekRequest, ranges []PeekRange) {
 }
 
 // PeekEach is Peek that hands the records over as they arrive instead of
-// returning them all at the end: emit gets the records of each fetch, sorted
-// by partition, then offset, within that fetch (a partition's records
-// always come in offset order, but a later fetch may carry a lower
-// partition). The batch is only valid during the call: emit must copy what
-// it keeps. An error from emit stops the read and is returned as it is.
-// It returns the number of records emitted.
+// returning them all at the end: the records of each fetch, sorted by
+// partition, then offset, within that fetch (a partition's records always
+// come in offset order, but a later fetch may carry a lower partition), go
+// to emit in that order in chunks of at most peekChunk records; a chunk
+// never spans two fetches. The chunk is only valid during the call: emit
+// must copy what it keeps. An error from emit stops the read and is
+// returned as it is. It returns the number of records emitted.
 func (c *Cluster) PeekEach(ctx context.Context, req PeekRequest, emit func([]model.Record) error) (_ int, err error) {
 	var emitted error
 	defer func(mark int) {
@@ -347,8 +348,14 @@ func compareRecords(a, b model.Record) int {
 	return cmp.Compare(a.Offset, b.Offset)
 }
 
+// peekChunk is the most records PeekEach hands to emit at once: a fetch of
+// one large batch can hold tens of thousands of records, and converting them
+// all before printing any would hold a second copy of the fetch's headers.
+const peekChunk = 512
+
 // streamRanges fetches [From, To) of every range with a direct client and
-// emits the records of each fetch sorted by partition, then offset.
+// emits the records of each fetch sorted by partition, then offset, in
+// chunks of at most peekChunk.
 func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekRange, emit func([]model.Record) error) (int, error) {
 	starts := make(map[int32]kgo.Offset)
 	want := make(map[int32]int64) // partition -> To
@@ -366,7 +373,10 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 
 	// A direct client: no group, no commits. Control records are kept so
 	// a transaction marker at the end of a range still counts as reached.
-	opts := append(c.cfg.Opts(),
+	// The fetch bounds come first so that Config.Extra can still override
+	// them.
+	opts := append(peekFetchOpts(), c.cfg.Opts()...)
+	opts = append(opts,
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: starts}),
 		kgo.KeepControlRecords(),
 	)
@@ -377,7 +387,20 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 	defer cl.Close()
 
 	emitted := 0
-	var batch []model.Record
+	chunk := make([]model.Record, 0, peekChunk)
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		if err := emit(chunk); err != nil {
+			return err
+		}
+		emitted += len(chunk)
+		clear(chunk) // let the fetched buffers go
+		chunk = chunk[:0]
+		return nil
+	}
+	var parts []kgo.FetchPartition
 	for len(want) > 0 {
 		fetches := cl.PollFetches(ctx)
 		if fetches.IsClientClosed() {
@@ -391,41 +414,69 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 				return emitted, fmt.Errorf("peek %s/%d: %w", fe.Topic, fe.Partition, fe.Err)
 			}
 		}
-		var done []int32
-		batch = batch[:0]
-		fetches.EachRecord(func(rec *kgo.Record) {
-			to, reading := want[rec.Partition]
-			if !reading {
-				return
-			}
-			if rec.Offset < to && !rec.Attrs.IsControl() {
-				batch = append(batch, modelRecord(rec))
-			}
-			// Past the range also ends it: retention may have moved the
-			// log start beyond it while we read, and the client then
-			// resets to the new start.
-			if rec.Offset >= to-1 {
-				delete(want, rec.Partition)
-				done = append(done, rec.Partition)
+		// The partitions of this poll in order, each one's records already
+		// in offset order: converting them chunk by chunk gives the order
+		// of sorting the whole poll without holding a copy of it.
+		parts = parts[:0]
+		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+			if p.Topic == topic && len(p.Records) > 0 {
+				parts = append(parts, p.FetchPartition)
 			}
 		})
+		slices.SortFunc(parts, func(a, b kgo.FetchPartition) int {
+			if c := cmp.Compare(a.Partition, b.Partition); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Records[0].Offset, b.Records[0].Offset)
+		})
+		var done []int32
+		for _, p := range parts {
+			for _, rec := range p.Records {
+				to, reading := want[rec.Partition]
+				if !reading {
+					break
+				}
+				if rec.Offset < to && !rec.Attrs.IsControl() {
+					chunk = append(chunk, modelRecord(rec))
+					if len(chunk) == peekChunk {
+						if err := flush(); err != nil {
+							return emitted, err
+						}
+					}
+				}
+				// Past the range also ends it: retention may have moved the
+				// log start beyond it while we read, and the client then
+				// resets to the new start.
+				if rec.Offset >= to-1 {
+					delete(want, rec.Partition)
+					done = append(done, rec.Partition)
+				}
+			}
+		}
+		clear(parts)
 		if len(done) > 0 && len(want) > 0 {
 			// Stop buffering what we will not return.
 			cl.PauseFetchPartitions(map[string][]int32{topic: done})
 		}
-		if len(batch) == 0 {
-			continue
-		}
-		if !slices.IsSortedFunc(batch, compareRecords) {
-			slices.SortFunc(batch, compareRecords)
-		}
-		if err := emit(batch); err != nil {
+		if err := flush(); err != nil {
 			return emitted, err
 		}
-		emitted += len(batch)
-		clear(batch) // let the fetched buffers go
 	}
 	return emitted, nil
+}
+
+// peekFetchOpts bound what a peek's client buffers: one fetch in flight at
+// a time, of at most 128 KiB a partition and 4 MiB in all (a broker still
+// returns a whole record batch larger than that). The client's defaults
+// (50 MiB a fetch, every broker at once, 1 MiB a partition) suit a
+// long-lived consumer; a peek prints as fast as it reads, so holding less
+// costs it no throughput on loopback (BENCHMARKS.md, "Whole processes").
+func peekFetchOpts() []kgo.Opt {
+	return []kgo.Opt{
+		kgo.MaxConcurrentFetches(1),
+		kgo.FetchMaxPartitionBytes(128 << 10),
+		kgo.FetchMaxBytes(4 << 20),
+	}
 }
 
 // topicOffsets picks topic out of a kadm listing, turning a missing topic
