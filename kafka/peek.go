@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -314,7 +315,7 @@ func (c *Cluster) PeekEach(ctx context.Context, req PeekRequest, emit func([]mod
 	if err != nil {
 		return 0, err
 	}
-	return c.streamRanges(ctx, req.Topic, ranges, func(recs []model.Record) error {
+	return c.streamRanges(ctx, req.Topic, ranges, true, func(recs []model.Record) error {
 		if err := emit(recs); err != nil {
 			emitted = err
 			return err
@@ -331,7 +332,7 @@ func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRan
 		total += int(max(r.To-r.From, 0))
 	}
 	out := make([]model.Record, 0, total)
-	if _, err := c.streamRanges(ctx, topic, ranges, func(batch []model.Record) error {
+	if _, err := c.streamRanges(ctx, topic, ranges, false, func(batch []model.Record) error {
 		out = append(out, batch...)
 		return nil
 	}); err != nil {
@@ -355,8 +356,10 @@ const peekChunk = 512
 
 // streamRanges fetches [From, To) of every range with a direct client and
 // emits the records of each fetch sorted by partition, then offset, in
-// chunks of at most peekChunk.
-func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekRange, emit func([]model.Record) error) (int, error) {
+// chunks of at most peekChunk. With reuse, the client decodes the next
+// fetches into the memory of those already emitted (peekPool): emit must
+// then copy what it keeps.
+func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekRange, reuse bool, emit func([]model.Record) error) (int, error) {
 	starts := make(map[int32]kgo.Offset)
 	want := make(map[int32]int64) // partition -> To
 	total := 0
@@ -380,6 +383,9 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: starts}),
 		kgo.KeepControlRecords(),
 	)
+	if reuse {
+		opts = append(opts, kgo.WithPools(&peekPool{}))
+	}
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return 0, fmt.Errorf("peek %s: %w", topic, err)
@@ -453,13 +459,22 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 				}
 			}
 		}
+		if err := flush(); err != nil {
+			return emitted, err
+		}
+		if reuse {
+			// Everything of this poll is printed: its records and
+			// decompressed bytes can hold the next fetch.
+			for _, p := range parts {
+				for _, rec := range p.Records {
+					rec.Recycle()
+				}
+			}
+		}
 		clear(parts)
 		if len(done) > 0 && len(want) > 0 {
 			// Stop buffering what we will not return.
 			cl.PauseFetchPartitions(map[string][]int32{topic: done})
-		}
-		if err := flush(); err != nil {
-			return emitted, err
 		}
 	}
 	return emitted, nil
@@ -476,6 +491,68 @@ func peekFetchOpts() []kgo.Opt {
 		kgo.MaxConcurrentFetches(1),
 		kgo.FetchMaxPartitionBytes(128 << 10),
 		kgo.FetchMaxBytes(4 << 20),
+	}
+}
+
+// peekPool hands a peek's client back the record slices and decompression
+// buffers of fetches already printed (kgo.WithPools), so that a peek of many
+// batches reuses a few instead of allocating one of each per batch. It
+// keeps at most peekPoolKeep of each; it is safe for concurrent use.
+type peekPool struct {
+	mu      sync.Mutex
+	records [][]kgo.Record
+	bytes   [][]byte
+}
+
+const peekPoolKeep = 4
+
+// GetRecords implements kgo.PoolRecords.
+func (p *peekPool) GetRecords(n int) []kgo.Record {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, recs := range p.records {
+		if cap(recs) >= n {
+			p.records = slices.Delete(p.records, i, i+1)
+			return recs[:0]
+		}
+	}
+	return make([]kgo.Record, 0, n)
+}
+
+// PutRecords implements kgo.PoolRecords.
+func (p *peekPool) PutRecords(recs []kgo.Record) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.records) < peekPoolKeep {
+		p.records = append(p.records, recs)
+	}
+}
+
+// GetDecompressBytes implements kgo.PoolDecompressBytes: the largest buffer
+// kept (a codec grows it when it is too small), or none.
+func (p *peekPool) GetDecompressBytes([]byte, kgo.CompressionCodecType) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.bytes) == 0 {
+		return nil
+	}
+	largest := 0
+	for i, b := range p.bytes {
+		if cap(b) > cap(p.bytes[largest]) {
+			largest = i
+		}
+	}
+	b := p.bytes[largest]
+	p.bytes = slices.Delete(p.bytes, largest, largest+1)
+	return b[:0]
+}
+
+// PutDecompressBytes implements kgo.PoolDecompressBytes.
+func (p *peekPool) PutDecompressBytes(b []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.bytes) < peekPoolKeep {
+		p.bytes = append(p.bytes, b)
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/kafka"
@@ -100,5 +102,59 @@ func TestPeekBoundsItsFetches(t *testing.T) {
 	if maxTotal > 4<<20 || maxPart > 128<<10 {
 		t.Errorf("fetches asked for up to %d bytes in all and %d a partition; want at most %d and %d",
 			maxTotal, maxPart, 4<<20, 128<<10)
+	}
+}
+
+// TestPeekEachReusesNoBytesItStillShows checks a peek over many compressed
+// batches, whose fetches are decoded into the memory of those already
+// printed: every record handed to emit has its own key and value, exactly
+// as a whole read (which reuses nothing) returns them.
+func TestPeekEachReusesNoBytesItStillShows(t *testing.T) {
+	_, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(2, "reuse"))
+	// One produce per round: at least one batch a partition each time,
+	// values of varying length so that stale bytes would show.
+	for round := range 20 {
+		var recs []*kgo.Record
+		for p := range int32(2) {
+			recs = append(recs, kafkatest.Values(p, 150, func(i int) string {
+				return fmt.Sprintf(`{"round":%d,"i":%d,"pad":"%s"}`, round, i, strings.Repeat("x", (i*7+round)%90))
+			})...)
+		}
+		kafkatest.Produce(t, brokers, "reuse", recs...)
+	}
+	cluster, err := kafka.Dial(context.Background(), kafka.Config{Brokers: brokers})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(cluster.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	req := kafka.PeekRequest{Topic: "reuse", From: kafka.PeekEarliest, Max: 6000}
+	want, err := cluster.Peek(ctx, req)
+	if err != nil || len(want) != 6000 {
+		t.Fatalf("Peek: %d records, %v", len(want), err)
+	}
+	lines := func(recs []model.Record) map[int32][]string {
+		out := map[int32][]string{}
+		for _, r := range recs {
+			line, _ := model.EncodeRecordJSON(r)
+			out[r.Partition] = append(out[r.Partition], string(line))
+		}
+		return out
+	}
+	got := map[int32][]string{}
+	if _, err := cluster.PeekEach(ctx, req, func(chunk []model.Record) error {
+		for p, ls := range lines(chunk) {
+			got[p] = append(got[p], ls...)
+		}
+		return nil
+	}); err != nil {
+		t.Fatalf("PeekEach: %v", err)
+	}
+	for p, ls := range lines(want) {
+		if !reflect.DeepEqual(got[p], ls) {
+			t.Errorf("partition %d: PeekEach printed %d records unlike Peek's %d", p, len(got[p]), len(ls))
+		}
 	}
 }
