@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -296,12 +297,13 @@ func shareOut(req PeekRequest, ranges []PeekRange) {
 }
 
 // PeekEach is Peek that hands the records over as they arrive instead of
-// returning them all at the end: emit gets the records of each fetch, sorted
-// by partition, then offset, within that fetch (a partition's records
-// always come in offset order, but a later fetch may carry a lower
-// partition). The batch is only valid during the call: emit must copy what
-// it keeps. An error from emit stops the read and is returned as it is.
-// It returns the number of records emitted.
+// returning them all at the end: the records of each fetch, sorted by
+// partition, then offset, within that fetch (a partition's records always
+// come in offset order, but a later fetch may carry a lower partition), go
+// to emit in that order in chunks of at most peekChunk records; a chunk
+// never spans two fetches. The chunk is only valid during the call: emit
+// must copy what it keeps. An error from emit stops the read and is
+// returned as it is. It returns the number of records emitted.
 func (c *Cluster) PeekEach(ctx context.Context, req PeekRequest, emit func([]model.Record) error) (_ int, err error) {
 	var emitted error
 	defer func(mark int) {
@@ -313,7 +315,7 @@ func (c *Cluster) PeekEach(ctx context.Context, req PeekRequest, emit func([]mod
 	if err != nil {
 		return 0, err
 	}
-	return c.streamRanges(ctx, req.Topic, ranges, func(recs []model.Record) error {
+	return c.streamRanges(ctx, req.Topic, ranges, true, func(recs []model.Record) error {
 		if err := emit(recs); err != nil {
 			emitted = err
 			return err
@@ -330,7 +332,7 @@ func (c *Cluster) readRanges(ctx context.Context, topic string, ranges []PeekRan
 		total += int(max(r.To-r.From, 0))
 	}
 	out := make([]model.Record, 0, total)
-	if _, err := c.streamRanges(ctx, topic, ranges, func(batch []model.Record) error {
+	if _, err := c.streamRanges(ctx, topic, ranges, false, func(batch []model.Record) error {
 		out = append(out, batch...)
 		return nil
 	}); err != nil {
@@ -347,9 +349,17 @@ func compareRecords(a, b model.Record) int {
 	return cmp.Compare(a.Offset, b.Offset)
 }
 
+// peekChunk is the most records PeekEach hands to emit at once: a fetch of
+// one large batch can hold tens of thousands of records, and converting them
+// all before printing any would hold a second copy of the fetch's headers.
+const peekChunk = 512
+
 // streamRanges fetches [From, To) of every range with a direct client and
-// emits the records of each fetch sorted by partition, then offset.
-func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekRange, emit func([]model.Record) error) (int, error) {
+// emits the records of each fetch sorted by partition, then offset, in
+// chunks of at most peekChunk. With reuse, the client decodes the next
+// fetches into the memory of those already emitted (peekPool): emit must
+// then copy what it keeps.
+func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekRange, reuse bool, emit func([]model.Record) error) (int, error) {
 	starts := make(map[int32]kgo.Offset)
 	want := make(map[int32]int64) // partition -> To
 	total := 0
@@ -366,10 +376,16 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 
 	// A direct client: no group, no commits. Control records are kept so
 	// a transaction marker at the end of a range still counts as reached.
-	opts := append(c.cfg.Opts(),
+	// The fetch bounds come first so that Config.Extra can still override
+	// them.
+	opts := append(peekFetchOpts(), c.cfg.Opts()...)
+	opts = append(opts,
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: starts}),
 		kgo.KeepControlRecords(),
 	)
+	if reuse {
+		opts = append(opts, kgo.WithPools(&peekPool{}))
+	}
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return 0, fmt.Errorf("peek %s: %w", topic, err)
@@ -377,7 +393,20 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 	defer cl.Close()
 
 	emitted := 0
-	var batch []model.Record
+	chunk := make([]model.Record, 0, peekChunk)
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		if err := emit(chunk); err != nil {
+			return err
+		}
+		emitted += len(chunk)
+		clear(chunk) // let the fetched buffers go
+		chunk = chunk[:0]
+		return nil
+	}
+	var parts []kgo.FetchPartition
 	for len(want) > 0 {
 		fetches := cl.PollFetches(ctx)
 		if fetches.IsClientClosed() {
@@ -391,41 +420,140 @@ func (c *Cluster) streamRanges(ctx context.Context, topic string, ranges []PeekR
 				return emitted, fmt.Errorf("peek %s/%d: %w", fe.Topic, fe.Partition, fe.Err)
 			}
 		}
-		var done []int32
-		batch = batch[:0]
-		fetches.EachRecord(func(rec *kgo.Record) {
-			to, reading := want[rec.Partition]
-			if !reading {
-				return
-			}
-			if rec.Offset < to && !rec.Attrs.IsControl() {
-				batch = append(batch, modelRecord(rec))
-			}
-			// Past the range also ends it: retention may have moved the
-			// log start beyond it while we read, and the client then
-			// resets to the new start.
-			if rec.Offset >= to-1 {
-				delete(want, rec.Partition)
-				done = append(done, rec.Partition)
+		// The partitions of this poll in order, each one's records already
+		// in offset order: converting them chunk by chunk gives the order
+		// of sorting the whole poll without holding a copy of it.
+		parts = parts[:0]
+		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+			if p.Topic == topic && len(p.Records) > 0 {
+				parts = append(parts, p.FetchPartition)
 			}
 		})
+		slices.SortFunc(parts, func(a, b kgo.FetchPartition) int {
+			if c := cmp.Compare(a.Partition, b.Partition); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Records[0].Offset, b.Records[0].Offset)
+		})
+		var done []int32
+		for _, p := range parts {
+			for _, rec := range p.Records {
+				to, reading := want[rec.Partition]
+				if !reading {
+					break
+				}
+				if rec.Offset < to && !rec.Attrs.IsControl() {
+					chunk = append(chunk, modelRecord(rec))
+					if len(chunk) == peekChunk {
+						if err := flush(); err != nil {
+							return emitted, err
+						}
+					}
+				}
+				// Past the range also ends it: retention may have moved the
+				// log start beyond it while we read, and the client then
+				// resets to the new start.
+				if rec.Offset >= to-1 {
+					delete(want, rec.Partition)
+					done = append(done, rec.Partition)
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return emitted, err
+		}
+		if reuse {
+			// Everything of this poll is printed: its records and
+			// decompressed bytes can hold the next fetch.
+			for _, p := range parts {
+				for _, rec := range p.Records {
+					rec.Recycle()
+				}
+			}
+		}
+		clear(parts)
 		if len(done) > 0 && len(want) > 0 {
 			// Stop buffering what we will not return.
 			cl.PauseFetchPartitions(map[string][]int32{topic: done})
 		}
-		if len(batch) == 0 {
-			continue
-		}
-		if !slices.IsSortedFunc(batch, compareRecords) {
-			slices.SortFunc(batch, compareRecords)
-		}
-		if err := emit(batch); err != nil {
-			return emitted, err
-		}
-		emitted += len(batch)
-		clear(batch) // let the fetched buffers go
 	}
 	return emitted, nil
+}
+
+// peekFetchOpts bound what a peek's client buffers: one fetch in flight at
+// a time, of at most 128 KiB a partition and 4 MiB in all (a broker still
+// returns a whole record batch larger than that). The client's defaults
+// (50 MiB a fetch, every broker at once, 1 MiB a partition) suit a
+// long-lived consumer; a peek prints as fast as it reads, so holding less
+// costs it no throughput on loopback (BENCHMARKS.md, "Whole processes").
+func peekFetchOpts() []kgo.Opt {
+	return []kgo.Opt{
+		kgo.MaxConcurrentFetches(1),
+		kgo.FetchMaxPartitionBytes(128 << 10),
+		kgo.FetchMaxBytes(4 << 20),
+	}
+}
+
+// peekPool hands a peek's client back the record slices and decompression
+// buffers of fetches already printed (kgo.WithPools), so that a peek of many
+// batches reuses a few instead of allocating one of each per batch. It
+// keeps at most peekPoolKeep of each; it is safe for concurrent use.
+type peekPool struct {
+	mu      sync.Mutex
+	records [][]kgo.Record
+	bytes   [][]byte
+}
+
+const peekPoolKeep = 4
+
+// GetRecords implements kgo.PoolRecords.
+func (p *peekPool) GetRecords(n int) []kgo.Record {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, recs := range p.records {
+		if cap(recs) >= n {
+			p.records = slices.Delete(p.records, i, i+1)
+			return recs[:0]
+		}
+	}
+	return make([]kgo.Record, 0, n)
+}
+
+// PutRecords implements kgo.PoolRecords.
+func (p *peekPool) PutRecords(recs []kgo.Record) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.records) < peekPoolKeep {
+		p.records = append(p.records, recs)
+	}
+}
+
+// GetDecompressBytes implements kgo.PoolDecompressBytes: the largest buffer
+// kept (a codec grows it when it is too small), or none.
+func (p *peekPool) GetDecompressBytes([]byte, kgo.CompressionCodecType) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.bytes) == 0 {
+		return nil
+	}
+	largest := 0
+	for i, b := range p.bytes {
+		if cap(b) > cap(p.bytes[largest]) {
+			largest = i
+		}
+	}
+	b := p.bytes[largest]
+	p.bytes = slices.Delete(p.bytes, largest, largest+1)
+	return b[:0]
+}
+
+// PutDecompressBytes implements kgo.PoolDecompressBytes.
+func (p *peekPool) PutDecompressBytes(b []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.bytes) < peekPoolKeep {
+		p.bytes = append(p.bytes, b)
+	}
 }
 
 // topicOffsets picks topic out of a kadm listing, turning a missing topic

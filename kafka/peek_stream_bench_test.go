@@ -19,8 +19,8 @@ import (
 // discarding writer, the client's start and close included, for values of
 // about 150 bytes of JSON and of 7 bytes ({"a":1}): "stream" prints each
 // fetch as it lands (what the CLI does), "collect" reads them all, sorts,
-// then prints (what it did). Compare with kcat -C -e -o beginning -f
-// '%s\n' on the same topic.
+// then prints (what Peek does). The whole-process comparison with kcat
+// -C -J, which prints a JSON envelope per record too, is in BENCHMARKS.md.
 func BenchmarkPeekJSONL(b *testing.B) {
 	const (
 		partitions = 4

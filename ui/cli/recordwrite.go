@@ -32,15 +32,19 @@ type recordWriter struct {
 	dec     *decode.Decoder // nil: no decoding
 	w       *bufio.Writer
 	pretty  bool
-	theme   render.Theme
+	printer *render.RecordPrinter // for pretty
 	written int
 	line    []byte
 }
 
 func (a *app) newRecordWriter(ctx context.Context, format string, dec *decode.Decoder) *recordWriter {
-	rw := &recordWriter{ctx: ctx, dec: dec, w: bufio.NewWriterSize(a.stdout, 64<<10), pretty: format == "pretty", theme: render.PlainTheme()}
-	if rw.pretty && a.colour() {
-		rw.theme = render.ColorThemeFor(lipgloss.NewRenderer(a.stdout))
+	rw := &recordWriter{ctx: ctx, dec: dec, w: bufio.NewWriterSize(a.stdout, 64<<10), pretty: format == "pretty"}
+	if rw.pretty {
+		theme := render.PlainTheme()
+		if a.colour() {
+			theme = render.ColorThemeFor(lipgloss.NewRenderer(a.stdout))
+		}
+		rw.printer = render.NewRecordPrinter(theme, render.DefaultLimits())
 	}
 	return rw
 }
@@ -57,7 +61,7 @@ func (rw *recordWriter) write(recs []model.Record) error {
 			if rw.written > 0 {
 				rw.w.WriteString("\n")
 			}
-			rw.w.WriteString(render.DecodedRecord(r, key, value, rw.theme, render.DefaultLimits()))
+			rw.w.WriteString(rw.printer.DecodedRecord(r, key, value))
 			rw.w.WriteString("\n")
 		} else {
 			rw.line = model.AppendDecodedRecordJSON(rw.line[:0], r, key, value)

@@ -86,3 +86,25 @@ func BenchmarkHexDump1MB(b *testing.B) {
 		benchOut = HexDump(in, DefaultLimits())
 	}
 }
+
+// BenchmarkRecordSmall renders a record of ~150 B of JSON, as consume -o
+// pretty does 100,000 times in a row: "each call" works the theme's
+// sequences out per record (DecodedRecord), "printer" once (RecordPrinter).
+func BenchmarkRecordSmall(b *testing.B) {
+	r := model.Record{Topic: "peek150", Partition: 1, Offset: 12345, Timestamp: at, Key: []byte("spent-0000001"),
+		Value: []byte(`{"spent_id":"spent-0000001","user":{"id":1,"name":"user 1"},"amount":{"value":1.01,"currency":"EUR"},"category":"groceries"}`)}
+	theme := ColorThemeFor(colorRenderer())
+	b.Run("each call", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			benchOut = DecodedRecord(r, model.Decoded{}, model.Decoded{}, theme, DefaultLimits())
+		}
+	})
+	b.Run("printer", func(b *testing.B) {
+		b.ReportAllocs()
+		p := NewRecordPrinter(theme, DefaultLimits())
+		for b.Loop() {
+			benchOut = p.DecodedRecord(r, model.Decoded{}, model.Decoded{})
+		}
+	})
+}

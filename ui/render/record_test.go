@@ -218,3 +218,27 @@ func TestPreview(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordPrinterPrintsAsDecodedRecord checks that a printer reused over
+// many records prints each exactly as DecodedRecord does alone, in colour
+// and plain, decoded or not.
+func TestRecordPrinterPrintsAsDecodedRecord(t *testing.T) {
+	recs := []model.Record{
+		{Topic: "t", Partition: 1, Offset: 2, Timestamp: at, Key: []byte("k"), Value: []byte(`{"a":[1,true,null,"x"]}`),
+			Headers: []model.Header{{Key: "h", Value: []byte("v\x1b")}}},
+		{Topic: "t", Offset: 3, Value: []byte("plain text\nsecond line")},
+		{Topic: "t", Offset: 4, Value: []byte{0, 1, 2, 0xff}},
+		{Topic: "t", Offset: 5},
+	}
+	decoded := model.Decoded{Format: "avro", Value: []byte(`{"id":7}`)}
+	for _, theme := range []Theme{PlainTheme(), ColorThemeFor(colorRenderer())} {
+		p := NewRecordPrinter(theme, DefaultLimits())
+		for i, r := range recs {
+			for _, dv := range []model.Decoded{{}, decoded} {
+				if got, want := p.DecodedRecord(r, model.Decoded{}, dv), DecodedRecord(r, model.Decoded{}, dv, theme, DefaultLimits()); got != want {
+					t.Errorf("record %d: printer gave\n%q\nwant\n%q", i, got, want)
+				}
+			}
+		}
+	}
+}
