@@ -271,12 +271,15 @@ func catchUp(lag int64, consume, produce float64) (time.Duration, bool) {
 	return time.Duration(float64(lag) / net * float64(time.Second)), false
 }
 
-// ring is a bounded buffer of samples, oldest first when read. It grows as
-// samples arrive, so a short session costs only what it saw.
+// ring is a bounded buffer of samples, oldest first when read. Its buffer
+// is a slot of its History's slab, at the final size from the start: it
+// never grows, so a history costs from its first minute what it costs after
+// an hour.
 type ring struct {
 	buf  []Sample
-	next int  // when full, the index of the oldest sample
-	full bool // buf is at its bound and wraps
+	next int   // when full, the index of the oldest sample
+	full bool  // buf is at its bound and wraps
+	slab *slab // where buf comes from; nil: the heap, as needed
 }
 
 // add appends s. At the bound limit the oldest sample is overwritten when
@@ -296,10 +299,9 @@ func (r *ring) add(s Sample, limit, capacity int) {
 		r.thin(limit)
 	}
 	if len(r.buf) == cap(r.buf) {
-		// Grow by doubling but never past the bound, which append would
-		// overshoot by up to half again.
-		grown := make([]Sample, len(r.buf), max(min(2*len(r.buf), limit), 4))
-		copy(grown, r.buf)
+		grown := r.slab.get(max(limit, len(r.buf)+1))
+		grown = append(grown, r.buf...)
+		r.slab.put(r.buf)
 		r.buf = grown
 	}
 	r.buf = append(r.buf, s)
@@ -308,9 +310,10 @@ func (r *ring) add(s Sample, limit, capacity int) {
 // linearize puts the samples oldest first at the start of buf.
 func (r *ring) linearize() {
 	if r.full && r.next != 0 {
-		out := make([]Sample, len(r.buf), cap(r.buf))
+		out := r.slab.get(cap(r.buf))[:len(r.buf)]
 		n := copy(out, r.buf[r.next:])
 		copy(out[n:], r.buf[:r.next])
+		r.slab.put(r.buf)
 		r.buf = out
 	}
 	r.full, r.next = false, 0
@@ -352,7 +355,9 @@ func (r *ring) thin(limit int) {
 		r.buf = r.buf[:kept]
 	}
 	if cap(r.buf) > limit {
-		r.buf = append(make([]Sample, 0, limit), r.buf...)
+		shrunk := append(r.slab.get(limit), r.buf...)
+		r.slab.put(r.buf)
+		r.buf = shrunk
 	}
 }
 
@@ -409,6 +414,48 @@ func (r *ring) last() (Sample, bool) {
 	return r.at(len(r.buf) - 1), true
 }
 
+// slab holds the buffers of a History's rings: slots of stride samples
+// (the samples a partition may keep) carved out of large blocks without
+// pointers, which the garbage collector never scans and the allocator does
+// not round up slot by slot. A slot given back is handed out again. A block
+// is as large as the slots the newest snapshot still lacks, so a steady
+// history is one block.
+type slab struct {
+	stride int
+	want   int // slots the newest snapshot needs, for sizing a block
+	blocks int // samples in all blocks
+	rest   []Sample
+	free   [][]Sample
+}
+
+// get returns an empty buffer of capacity n: a slot when n is the stride,
+// else (a ring outside a History, or a size no slot has) from the heap.
+func (s *slab) get(n int) []Sample {
+	if s == nil || n != s.stride {
+		return make([]Sample, 0, n)
+	}
+	if k := len(s.free); k > 0 {
+		b := s.free[k-1]
+		s.free = s.free[:k-1]
+		return b[:0]
+	}
+	if len(s.rest) < n {
+		slots := max(s.want-s.blocks/n, 1)
+		s.rest = make([]Sample, slots*n)
+		s.blocks += slots * n
+	}
+	b := s.rest[:0:n]
+	s.rest = s.rest[n:]
+	return b
+}
+
+// put gives back a buffer from get once no ring uses it.
+func (s *slab) put(b []Sample) {
+	if s != nil && cap(b) == s.stride && s.stride > 0 {
+		s.free = append(s.free, b[:0])
+	}
+}
+
 // minTime is before every sample.
 const minTime = -1 << 63
 
@@ -418,8 +465,13 @@ const minTime = -1 << 63
 const DefaultHistoryCapacity = 180
 
 // DefaultHistoryBudget is the memory all samples of a History may take
-// together unless told otherwise.
-const DefaultHistoryBudget = 256 << 20
+// together unless told otherwise. 64 MiB keeps the whole default window (62
+// samples every 5 s) of 20,000 partitions, and at 160,000 the fewest
+// samples the status rules need (minPartitionSamples, 72 MB with the
+// rings): Go lets its heap grow to twice what is live before collecting,
+// so the samples count double in a process's memory, and a TUI watching
+// 160,000 partitions stays under 400 MB.
+const DefaultHistoryBudget = 64 << 20
 
 // minPartitionSamples is the fewest samples a partition keeps however tight
 // the budget: enough for every status rule (three in the window, two after a
@@ -462,6 +514,7 @@ type History struct {
 	partitions int // partitions held after the last Observe
 	groups     map[string]*groupHistory
 	gen        uint64
+	slab       *slab // the rings' buffers, slots of limit samples
 }
 
 // NewHistory keeps at most capacity samples per partition, within
@@ -477,6 +530,7 @@ func NewHistoryWith(opt HistoryOptions) *History {
 		h.budget = DefaultHistoryBudget
 	}
 	h.limit = h.capacity
+	h.slab = &slab{stride: h.limit}
 	return h
 }
 
@@ -498,7 +552,10 @@ func (h *History) Observe(s Snapshot) {
 	for i := range s.Groups {
 		n += len(s.Groups[i].Partitions)
 	}
-	h.limit = h.perPartition(max(n, h.partitions))
+	if limit := h.perPartition(max(n, h.partitions)); limit != h.limit {
+		h.relayout(limit)
+	}
+	h.slab.want = n
 	at := s.TakenAt.UnixNano()
 	held := 0
 	for i := range s.Groups {
@@ -512,6 +569,9 @@ func (h *History) Observe(s Snapshot) {
 			continue
 		}
 		if gh == nil || rewound(gh, g) {
+			if gh != nil {
+				h.release(gh)
+			}
 			gh = &groupHistory{parts: make(map[int32]*ring, len(g.Partitions))}
 			h.groups[g.ID] = gh
 		}
@@ -524,7 +584,7 @@ func (h *History) Observe(s Snapshot) {
 			}
 			r := gh.parts[p.Partition]
 			if r == nil {
-				r = &ring{}
+				r = &ring{slab: h.slab}
 				gh.parts[p.Partition] = r
 			}
 			if last, ok := r.last(); ok && at <= last.At {
@@ -535,6 +595,7 @@ func (h *History) Observe(s Snapshot) {
 	}
 	for id, gh := range h.groups {
 		if gh.seen != h.gen {
+			h.release(gh)
 			delete(h.groups, id)
 			continue
 		}
@@ -571,8 +632,45 @@ func rewound(gh *groupHistory, g *Group) bool {
 	return false
 }
 
+// relayout moves every ring to a slab of slots of limit samples, thinning
+// those that hold more, when the number of partitions held changes what
+// each may keep under the budget. The old slab goes as a whole.
+func (h *History) relayout(limit int) {
+	old := h.slab
+	h.limit = limit
+	h.slab = &slab{stride: limit, want: h.partitions}
+	var scratch []Sample
+	for _, gh := range h.groups {
+		for _, r := range gh.parts {
+			if r.len() > limit {
+				// Thinned in a copy on the heap: the old slab is going.
+				scratch = r.appendTo(scratch[:0])
+				thinned := ring{buf: scratch}
+				thinned.thin(limit)
+				*r = thinned
+			}
+			buf := r.appendTo(h.slab.get(limit))
+			old.put(r.buf)
+			*r = ring{buf: buf, slab: h.slab}
+		}
+	}
+}
+
+// release gives the buffers of a group's rings back to the slab.
+func (h *History) release(gh *groupHistory) {
+	for _, r := range gh.parts {
+		r.slab.put(r.buf)
+		r.buf = nil
+	}
+}
+
 // Reset forgets a group's history (after kgroups itself resets or deletes it).
-func (h *History) Reset(group string) { delete(h.groups, group) }
+func (h *History) Reset(group string) {
+	if gh := h.groups[group]; gh != nil {
+		h.release(gh)
+		delete(h.groups, group)
+	}
+}
 
 // Len is the number of groups held.
 func (h *History) Len() int { return len(h.groups) }
@@ -596,9 +694,14 @@ func (h *History) Memory() HistoryMemory {
 		m.Partitions += len(gh.parts)
 		for _, r := range gh.parts {
 			m.Samples += len(r.buf)
-			m.Bytes += int64(cap(r.buf))*SampleBytes + ringBytes
+			if r.slab != h.slab {
+				// Not in a slot (a ring left behind by a relayout cannot be).
+				m.Bytes += int64(cap(r.buf)) * SampleBytes
+			}
 		}
 	}
+	// The slab counts whole, its free slots included: they are memory taken.
+	m.Bytes += int64(h.slab.blocks)*SampleBytes + int64(m.Partitions)*ringBytes
 	return m
 }
 
