@@ -280,6 +280,12 @@ type ring struct {
 	next int   // when full, the index of the oldest sample
 	full bool  // buf is at its bound and wraps
 	slab *slab // where buf comes from; nil: the heap, as needed
+	// Kept as samples arrive so that evaluating the ring reads its first
+	// and last samples and no others (see evaluate): the time of the newest
+	// sample with lag 0, and of the newest whose lag went down from the
+	// sample held before it (or that carries a decrease thinned away).
+	zeroAt, decreasedAt  int64
+	hasZero, hasDecrease bool
 }
 
 // add appends s. At the bound limit the oldest sample is overwritten when
@@ -287,6 +293,16 @@ type ring struct {
 // memory budget (limit < capacity) the older half is thinned instead, so the
 // ring keeps reaching back in time at a coarser step.
 func (r *ring) add(s Sample, limit, capacity int) {
+	// Thinning keeps the newest sample: it stays the one s follows.
+	prev, ok := r.last()
+	defer func() {
+		if ok && (s.Lag < prev.Lag || s.Decreased) {
+			r.decreasedAt, r.hasDecrease = s.At, true
+		}
+		if s.Lag == 0 {
+			r.zeroAt, r.hasZero = s.At, true
+		}
+	}()
 	if len(r.buf) >= limit {
 		if limit >= capacity && len(r.buf) == limit {
 			if !r.full {
@@ -354,10 +370,110 @@ func (r *ring) thin(limit int) {
 		}
 		r.buf = r.buf[:kept]
 	}
+	r.mark()
 	if cap(r.buf) > limit {
 		shrunk := append(r.slab.get(limit), r.buf...)
 		r.slab.put(r.buf)
 		r.buf = shrunk
+	}
+}
+
+// mark finds the newest zero lag and decrease of the samples held, for a
+// ring whose samples were moved or dropped other than the oldest first.
+func (r *ring) mark() {
+	r.hasZero, r.hasDecrease = false, false
+	for i := range r.len() {
+		x := r.at(i)
+		if x.Lag == 0 {
+			r.zeroAt, r.hasZero = x.At, true
+		}
+		if i > 0 && (x.Lag < r.at(i-1).Lag || x.Decreased) {
+			r.decreasedAt, r.hasDecrease = x.At, true
+		}
+	}
+}
+
+// search is the index of the first sample held taken at or after at.
+func (r *ring) search(at int64) int {
+	lo, hi := 0, len(r.buf)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if r.at(mid).At < at {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// evaluate is Evaluate of the ring's samples, without reading or copying
+// the window: the rules need its first and last samples, the newest zero
+// lag in it and whether the lag went down in it, which the ring keeps as
+// samples arrive. A refresh costs the same whatever the window holds.
+func (r *ring) evaluate(hasMembers bool, cfg EvalConfig) Evaluation {
+	n := r.len()
+	if n == 0 {
+		return Evaluation{}
+	}
+	last, start := r.at(n-1), 0
+	if cfg.Window > 0 {
+		start = r.search(last.At - int64(cfg.Window))
+	}
+	first := r.at(start)
+	ev := Evaluation{Samples: n - start}
+	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
+	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
+	consumed := consumedBetween(first, last)
+	if secs := time.Duration(last.At - first.At).Seconds(); secs > 0 {
+		ev.ConsumeRate = float64(consumed) / secs
+		ev.ProduceRate = float64(max(last.End-first.End, 0)) / secs
+	}
+	ev.CatchUp, ev.CatchUpNever = catchUp(ev.Lag, ev.ConsumeRate, ev.ProduceRate)
+	if ev.Samples < max(cfg.MinSamples, 2) {
+		ev.Status = StatusUnknown
+		return ev
+	}
+	ev.Status = r.status(first, last, consumed > 0, hasMembers, cfg.Window)
+	return ev
+}
+
+// status is statusOf the window from first to last, from the ring's marks.
+func (r *ring) status(first, last Sample, advancing, hasMembers bool, window time.Duration) Status {
+	if last.Lag == 0 {
+		return StatusOK
+	}
+	stuck := StatusStopped
+	if hasMembers {
+		stuck = StatusStalled
+	}
+	if r.hasZero && r.zeroAt >= first.At {
+		z := r.search(r.zeroAt)
+		zero := r.at(z)
+		if consumedBetween(zero, last) > 0 {
+			return StatusOK
+		}
+		span := window
+		if span <= 0 {
+			span = time.Duration(last.At - first.At)
+		}
+		if r.len()-z < 3 || 2*time.Duration(last.At-zero.At) < span {
+			return StatusOK // not quiet long enough: see quietLongEnough
+		}
+		return stuck
+	}
+	if !advancing {
+		return stuck
+	}
+	// A decrease at the window's first sample is from before the window.
+	neverDecreased := !r.hasDecrease || r.decreasedAt <= first.At
+	switch {
+	case fallingBehind(first, last) && neverDecreased:
+		return StatusFallingBehind
+	case last.Lag < first.Lag:
+		return StatusCatchingUp
+	default:
+		return StatusOK
 	}
 }
 
@@ -652,6 +768,7 @@ func (h *History) relayout(limit int) {
 			buf := r.appendTo(h.slab.get(limit))
 			old.put(r.buf)
 			*r = ring{buf: buf, slab: h.slab}
+			r.mark()
 		}
 	}
 }
@@ -929,7 +1046,6 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	out := GroupEvaluation{Partitions: make(map[int32]Evaluation, len(gh.parts))}
 	worst, known := StatusUnknown, false
 	var consume, produce float64
-	var scratch []Sample
 	newest := int64(minTime)
 	for _, r := range gh.parts {
 		if last, ok := r.last(); ok {
@@ -937,16 +1053,7 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 		}
 	}
 	for p, r := range gh.parts {
-		// Only the window is copied: Evaluate reads nothing older.
-		cut := int64(minTime)
-		if last, ok := r.last(); ok && cfg.Window > 0 {
-			cut = last.At - int64(cfg.Window)
-		}
-		win, copied := r.window(scratch[:0], cut)
-		if copied {
-			scratch = win
-		}
-		ev := Evaluate(win, gh.members, cfg)
+		ev := r.evaluate(gh.members, cfg)
 		out.Partitions[p] = ev
 		// Summed per partition: a partition the group never committed on
 		// must not hide the others' progress.
