@@ -477,6 +477,20 @@ func (r *ring) status(first, last Sample, advancing, hasMembers bool, window tim
 	}
 }
 
+// runs returns the samples held from the i-th on, oldest first, as at most
+// two runs of the buffer, to read and not to keep.
+func (r *ring) runs(i int) (a, b []Sample) {
+	n := len(r.buf)
+	if !r.full || i >= n {
+		return r.buf[min(i, n):], nil
+	}
+	start := (r.next + i) % n
+	if start >= r.next {
+		return r.buf[start:], r.buf[:r.next]
+	}
+	return r.buf[start:r.next], nil
+}
+
 // len is the number of samples held.
 func (r *ring) len() int { return len(r.buf) }
 
@@ -959,19 +973,10 @@ func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Samp
 // samples at or after cut. Partitions are sampled together, so the common
 // case is two equal runs, checked first without allocating.
 func mergeTimes(times []int64, r *ring, cut int64) []int64 {
-	from := sort.Search(r.len(), func(i int) bool { return r.at(i).At >= cut })
+	from := r.search(cut)
 	n := r.len() - from
-	if len(times) == n {
-		same := true
-		for i := range n {
-			if times[i] != r.at(from+i).At {
-				same = false
-				break
-			}
-		}
-		if same {
-			return times
-		}
+	if len(times) == n && sameTimes(times, r, from) {
+		return times
 	}
 	out := make([]int64, 0, len(times)+n)
 	i, j := 0, from
@@ -990,6 +995,24 @@ func mergeTimes(times []int64, r *ring, cut int64) []int64 {
 		}
 	}
 	return out
+}
+
+// sameTimes reports whether times are those of r's samples from the
+// from-th on, read run by run from the ring's buffer.
+func sameTimes(times []int64, r *ring, from int) bool {
+	a, b := r.runs(from)
+	for k := range a {
+		if times[k] != a[k].At {
+			return false
+		}
+	}
+	times = times[len(a):]
+	for k := range b {
+		if times[k] != b[k].At {
+			return false
+		}
+	}
+	return true
 }
 
 // groupWindow is the group's figures over the window from cut: what
@@ -1016,7 +1039,7 @@ func (h *History) groupWindow(gh *groupHistory, cut int64) Evaluation {
 func sumAt(gh *groupHistory, at int64) Sample {
 	sum := Sample{At: at}
 	for _, r := range gh.parts {
-		i := sort.Search(r.len(), func(i int) bool { return r.at(i).At > at })
+		i := r.search(at + 1) // the first sample after at
 		if i == 0 {
 			continue
 		}
