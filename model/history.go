@@ -395,7 +395,14 @@ func (r *ring) mark() {
 
 // search is the index of the first sample held taken at or after at.
 func (r *ring) search(at int64) int {
+	// Most rings hold the window and a sample or two before it: look at
+	// the oldest few before searching.
 	lo, hi := 0, len(r.buf)
+	for ; lo < min(hi, 3); lo++ {
+		if r.at(lo).At >= at {
+			return lo
+		}
+	}
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if r.at(mid).At < at {
