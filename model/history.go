@@ -524,26 +524,6 @@ func (r *ring) appendFrom(dst []Sample, cut int64) []Sample {
 
 func (r *ring) appendTo(dst []Sample) []Sample { return r.appendFrom(dst, minTime) }
 
-// window returns the samples taken at or after cut, oldest first: a piece
-// of the ring's own buffer when they lie in one (to read now, never to
-// change or keep), else a copy appended to dst, and whether it copied.
-// A ring thinned under a budget is linear, and so is the window of a full
-// ring that does not straddle its end: most evaluations copy nothing.
-func (r *ring) window(dst []Sample, cut int64) ([]Sample, bool) {
-	n := len(r.buf)
-	i := sort.Search(n, func(i int) bool { return r.at(i).At >= cut })
-	if !r.full {
-		return r.buf[i:n:n], false
-	}
-	if start := (r.next + i) % n; start+n-i <= n {
-		return r.buf[start : start+n-i : start+n-i], false
-	}
-	for ; i < n; i++ {
-		dst = append(dst, r.at(i))
-	}
-	return dst, true
-}
-
 func (r *ring) last() (Sample, bool) {
 	if len(r.buf) == 0 {
 		return Sample{}, false
