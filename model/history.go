@@ -271,12 +271,21 @@ func catchUp(lag int64, consume, produce float64) (time.Duration, bool) {
 	return time.Duration(float64(lag) / net * float64(time.Second)), false
 }
 
-// ring is a bounded buffer of samples, oldest first when read. It grows as
-// samples arrive, so a short session costs only what it saw.
+// ring is a bounded buffer of samples, oldest first when read. Its buffer
+// is a slot of its History's slab, at the final size from the start: it
+// never grows, so a history costs from its first minute what it costs after
+// an hour.
 type ring struct {
 	buf  []Sample
-	next int  // when full, the index of the oldest sample
-	full bool // buf is at its bound and wraps
+	next int   // when full, the index of the oldest sample
+	full bool  // buf is at its bound and wraps
+	slab *slab // where buf comes from; nil: the heap, as needed
+	// Kept as samples arrive so that evaluating the ring reads its first
+	// and last samples and no others (see evaluate): the time of the newest
+	// sample with lag 0, and of the newest whose lag went down from the
+	// sample held before it (or that carries a decrease thinned away).
+	zeroAt, decreasedAt  int64
+	hasZero, hasDecrease bool
 }
 
 // add appends s. At the bound limit the oldest sample is overwritten when
@@ -284,6 +293,16 @@ type ring struct {
 // memory budget (limit < capacity) the older half is thinned instead, so the
 // ring keeps reaching back in time at a coarser step.
 func (r *ring) add(s Sample, limit, capacity int) {
+	// Thinning keeps the newest sample: it stays the one s follows.
+	prev, ok := r.last()
+	defer func() {
+		if ok && (s.Lag < prev.Lag || s.Decreased) {
+			r.decreasedAt, r.hasDecrease = s.At, true
+		}
+		if s.Lag == 0 {
+			r.zeroAt, r.hasZero = s.At, true
+		}
+	}()
 	if len(r.buf) >= limit {
 		if limit >= capacity && len(r.buf) == limit {
 			if !r.full {
@@ -296,10 +315,9 @@ func (r *ring) add(s Sample, limit, capacity int) {
 		r.thin(limit)
 	}
 	if len(r.buf) == cap(r.buf) {
-		// Grow by doubling but never past the bound, which append would
-		// overshoot by up to half again.
-		grown := make([]Sample, len(r.buf), max(min(2*len(r.buf), limit), 4))
-		copy(grown, r.buf)
+		grown := r.slab.get(max(limit, len(r.buf)+1))
+		grown = append(grown, r.buf...)
+		r.slab.put(r.buf)
 		r.buf = grown
 	}
 	r.buf = append(r.buf, s)
@@ -308,9 +326,10 @@ func (r *ring) add(s Sample, limit, capacity int) {
 // linearize puts the samples oldest first at the start of buf.
 func (r *ring) linearize() {
 	if r.full && r.next != 0 {
-		out := make([]Sample, len(r.buf), cap(r.buf))
+		out := r.slab.get(cap(r.buf))[:len(r.buf)]
 		n := copy(out, r.buf[r.next:])
 		copy(out[n:], r.buf[:r.next])
+		r.slab.put(r.buf)
 		r.buf = out
 	}
 	r.full, r.next = false, 0
@@ -351,9 +370,132 @@ func (r *ring) thin(limit int) {
 		}
 		r.buf = r.buf[:kept]
 	}
+	r.mark()
 	if cap(r.buf) > limit {
-		r.buf = append(make([]Sample, 0, limit), r.buf...)
+		shrunk := append(r.slab.get(limit), r.buf...)
+		r.slab.put(r.buf)
+		r.buf = shrunk
 	}
+}
+
+// mark finds the newest zero lag and decrease of the samples held, for a
+// ring whose samples were moved or dropped other than the oldest first.
+func (r *ring) mark() {
+	r.hasZero, r.hasDecrease = false, false
+	for i := range r.len() {
+		x := r.at(i)
+		if x.Lag == 0 {
+			r.zeroAt, r.hasZero = x.At, true
+		}
+		if i > 0 && (x.Lag < r.at(i-1).Lag || x.Decreased) {
+			r.decreasedAt, r.hasDecrease = x.At, true
+		}
+	}
+}
+
+// search is the index of the first sample held taken at or after at.
+func (r *ring) search(at int64) int {
+	// Most rings hold the window and a sample or two before it: look at
+	// the oldest few before searching.
+	lo, hi := 0, len(r.buf)
+	for ; lo < min(hi, 3); lo++ {
+		if r.at(lo).At >= at {
+			return lo
+		}
+	}
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if r.at(mid).At < at {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// evaluate is Evaluate of the ring's samples, without reading or copying
+// the window: the rules need its first and last samples, the newest zero
+// lag in it and whether the lag went down in it, which the ring keeps as
+// samples arrive. A refresh costs the same whatever the window holds.
+func (r *ring) evaluate(hasMembers bool, cfg EvalConfig) Evaluation {
+	n := r.len()
+	if n == 0 {
+		return Evaluation{}
+	}
+	last, start := r.at(n-1), 0
+	if cfg.Window > 0 {
+		start = r.search(last.At - int64(cfg.Window))
+	}
+	first := r.at(start)
+	ev := Evaluation{Samples: n - start}
+	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
+	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
+	consumed := consumedBetween(first, last)
+	if secs := time.Duration(last.At - first.At).Seconds(); secs > 0 {
+		ev.ConsumeRate = float64(consumed) / secs
+		ev.ProduceRate = float64(max(last.End-first.End, 0)) / secs
+	}
+	ev.CatchUp, ev.CatchUpNever = catchUp(ev.Lag, ev.ConsumeRate, ev.ProduceRate)
+	if ev.Samples < max(cfg.MinSamples, 2) {
+		ev.Status = StatusUnknown
+		return ev
+	}
+	ev.Status = r.status(first, last, consumed > 0, hasMembers, cfg.Window)
+	return ev
+}
+
+// status is statusOf the window from first to last, from the ring's marks.
+func (r *ring) status(first, last Sample, advancing, hasMembers bool, window time.Duration) Status {
+	if last.Lag == 0 {
+		return StatusOK
+	}
+	stuck := StatusStopped
+	if hasMembers {
+		stuck = StatusStalled
+	}
+	if r.hasZero && r.zeroAt >= first.At {
+		z := r.search(r.zeroAt)
+		zero := r.at(z)
+		if consumedBetween(zero, last) > 0 {
+			return StatusOK
+		}
+		span := window
+		if span <= 0 {
+			span = time.Duration(last.At - first.At)
+		}
+		if r.len()-z < 3 || 2*time.Duration(last.At-zero.At) < span {
+			return StatusOK // not quiet long enough: see quietLongEnough
+		}
+		return stuck
+	}
+	if !advancing {
+		return stuck
+	}
+	// A decrease at the window's first sample is from before the window.
+	neverDecreased := !r.hasDecrease || r.decreasedAt <= first.At
+	switch {
+	case fallingBehind(first, last) && neverDecreased:
+		return StatusFallingBehind
+	case last.Lag < first.Lag:
+		return StatusCatchingUp
+	default:
+		return StatusOK
+	}
+}
+
+// runs returns the samples held from the i-th on, oldest first, as at most
+// two runs of the buffer, to read and not to keep.
+func (r *ring) runs(i int) (a, b []Sample) {
+	n := len(r.buf)
+	if !r.full || i >= n {
+		return r.buf[min(i, n):], nil
+	}
+	start := (r.next + i) % n
+	if start >= r.next {
+		return r.buf[start:], r.buf[:r.next]
+	}
+	return r.buf[start:r.next], nil
 }
 
 // len is the number of samples held.
@@ -382,31 +524,53 @@ func (r *ring) appendFrom(dst []Sample, cut int64) []Sample {
 
 func (r *ring) appendTo(dst []Sample) []Sample { return r.appendFrom(dst, minTime) }
 
-// window returns the samples taken at or after cut, oldest first: a piece
-// of the ring's own buffer when they lie in one (to read now, never to
-// change or keep), else a copy appended to dst, and whether it copied.
-// A ring thinned under a budget is linear, and so is the window of a full
-// ring that does not straddle its end: most evaluations copy nothing.
-func (r *ring) window(dst []Sample, cut int64) ([]Sample, bool) {
-	n := len(r.buf)
-	i := sort.Search(n, func(i int) bool { return r.at(i).At >= cut })
-	if !r.full {
-		return r.buf[i:n:n], false
-	}
-	if start := (r.next + i) % n; start+n-i <= n {
-		return r.buf[start : start+n-i : start+n-i], false
-	}
-	for ; i < n; i++ {
-		dst = append(dst, r.at(i))
-	}
-	return dst, true
-}
-
 func (r *ring) last() (Sample, bool) {
 	if len(r.buf) == 0 {
 		return Sample{}, false
 	}
 	return r.at(len(r.buf) - 1), true
+}
+
+// slab holds the buffers of a History's rings: slots of stride samples
+// (the samples a partition may keep) carved out of large blocks without
+// pointers, which the garbage collector never scans and the allocator does
+// not round up slot by slot. A slot given back is handed out again. A block
+// is as large as the slots the newest snapshot still lacks, so a steady
+// history is one block.
+type slab struct {
+	stride int
+	want   int // slots the newest snapshot needs, for sizing a block
+	blocks int // samples in all blocks
+	rest   []Sample
+	free   [][]Sample
+}
+
+// get returns an empty buffer of capacity n: a slot when n is the stride,
+// else (a ring outside a History, or a size no slot has) from the heap.
+func (s *slab) get(n int) []Sample {
+	if s == nil || n != s.stride {
+		return make([]Sample, 0, n)
+	}
+	if k := len(s.free); k > 0 {
+		b := s.free[k-1]
+		s.free = s.free[:k-1]
+		return b[:0]
+	}
+	if len(s.rest) < n {
+		slots := max(s.want-s.blocks/n, 1)
+		s.rest = make([]Sample, slots*n)
+		s.blocks += slots * n
+	}
+	b := s.rest[:0:n]
+	s.rest = s.rest[n:]
+	return b
+}
+
+// put gives back a buffer from get once no ring uses it.
+func (s *slab) put(b []Sample) {
+	if s != nil && cap(b) == s.stride && s.stride > 0 {
+		s.free = append(s.free, b[:0])
+	}
 }
 
 // minTime is before every sample.
@@ -418,8 +582,13 @@ const minTime = -1 << 63
 const DefaultHistoryCapacity = 180
 
 // DefaultHistoryBudget is the memory all samples of a History may take
-// together unless told otherwise.
-const DefaultHistoryBudget = 256 << 20
+// together unless told otherwise. 64 MiB keeps the whole default window (62
+// samples every 5 s) of 20,000 partitions, and at 160,000 the fewest
+// samples the status rules need (minPartitionSamples, 72 MB with the
+// rings): Go lets its heap grow to twice what is live before collecting,
+// so the samples count double in a process's memory, and a TUI watching
+// 160,000 partitions stays under 400 MB.
+const DefaultHistoryBudget = 64 << 20
 
 // minPartitionSamples is the fewest samples a partition keeps however tight
 // the budget: enough for every status rule (three in the window, two after a
@@ -462,6 +631,7 @@ type History struct {
 	partitions int // partitions held after the last Observe
 	groups     map[string]*groupHistory
 	gen        uint64
+	slab       *slab // the rings' buffers, slots of limit samples
 }
 
 // NewHistory keeps at most capacity samples per partition, within
@@ -477,6 +647,7 @@ func NewHistoryWith(opt HistoryOptions) *History {
 		h.budget = DefaultHistoryBudget
 	}
 	h.limit = h.capacity
+	h.slab = &slab{stride: h.limit}
 	return h
 }
 
@@ -498,7 +669,10 @@ func (h *History) Observe(s Snapshot) {
 	for i := range s.Groups {
 		n += len(s.Groups[i].Partitions)
 	}
-	h.limit = h.perPartition(max(n, h.partitions))
+	if limit := h.perPartition(max(n, h.partitions)); limit != h.limit {
+		h.relayout(limit)
+	}
+	h.slab.want = n
 	at := s.TakenAt.UnixNano()
 	held := 0
 	for i := range s.Groups {
@@ -512,6 +686,9 @@ func (h *History) Observe(s Snapshot) {
 			continue
 		}
 		if gh == nil || rewound(gh, g) {
+			if gh != nil {
+				h.release(gh)
+			}
 			gh = &groupHistory{parts: make(map[int32]*ring, len(g.Partitions))}
 			h.groups[g.ID] = gh
 		}
@@ -524,7 +701,7 @@ func (h *History) Observe(s Snapshot) {
 			}
 			r := gh.parts[p.Partition]
 			if r == nil {
-				r = &ring{}
+				r = &ring{slab: h.slab}
 				gh.parts[p.Partition] = r
 			}
 			if last, ok := r.last(); ok && at <= last.At {
@@ -535,6 +712,7 @@ func (h *History) Observe(s Snapshot) {
 	}
 	for id, gh := range h.groups {
 		if gh.seen != h.gen {
+			h.release(gh)
 			delete(h.groups, id)
 			continue
 		}
@@ -571,8 +749,46 @@ func rewound(gh *groupHistory, g *Group) bool {
 	return false
 }
 
+// relayout moves every ring to a slab of slots of limit samples, thinning
+// those that hold more, when the number of partitions held changes what
+// each may keep under the budget. The old slab goes as a whole.
+func (h *History) relayout(limit int) {
+	old := h.slab
+	h.limit = limit
+	h.slab = &slab{stride: limit, want: h.partitions}
+	var scratch []Sample
+	for _, gh := range h.groups {
+		for _, r := range gh.parts {
+			if r.len() > limit {
+				// Thinned in a copy on the heap: the old slab is going.
+				scratch = r.appendTo(scratch[:0])
+				thinned := ring{buf: scratch}
+				thinned.thin(limit)
+				*r = thinned
+			}
+			buf := r.appendTo(h.slab.get(limit))
+			old.put(r.buf)
+			*r = ring{buf: buf, slab: h.slab}
+			r.mark()
+		}
+	}
+}
+
+// release gives the buffers of a group's rings back to the slab.
+func (h *History) release(gh *groupHistory) {
+	for _, r := range gh.parts {
+		r.slab.put(r.buf)
+		r.buf = nil
+	}
+}
+
 // Reset forgets a group's history (after kgroups itself resets or deletes it).
-func (h *History) Reset(group string) { delete(h.groups, group) }
+func (h *History) Reset(group string) {
+	if gh := h.groups[group]; gh != nil {
+		h.release(gh)
+		delete(h.groups, group)
+	}
+}
 
 // Len is the number of groups held.
 func (h *History) Len() int { return len(h.groups) }
@@ -596,9 +812,14 @@ func (h *History) Memory() HistoryMemory {
 		m.Partitions += len(gh.parts)
 		for _, r := range gh.parts {
 			m.Samples += len(r.buf)
-			m.Bytes += int64(cap(r.buf))*SampleBytes + ringBytes
+			if r.slab != h.slab {
+				// Not in a slot (a ring left behind by a relayout cannot be).
+				m.Bytes += int64(cap(r.buf)) * SampleBytes
+			}
 		}
 	}
+	// The slab counts whole, its free slots included: they are memory taken.
+	m.Bytes += int64(h.slab.blocks)*SampleBytes + int64(m.Partitions)*ringBytes
 	return m
 }
 
@@ -739,19 +960,10 @@ func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Samp
 // samples at or after cut. Partitions are sampled together, so the common
 // case is two equal runs, checked first without allocating.
 func mergeTimes(times []int64, r *ring, cut int64) []int64 {
-	from := sort.Search(r.len(), func(i int) bool { return r.at(i).At >= cut })
+	from := r.search(cut)
 	n := r.len() - from
-	if len(times) == n {
-		same := true
-		for i := range n {
-			if times[i] != r.at(from+i).At {
-				same = false
-				break
-			}
-		}
-		if same {
-			return times
-		}
+	if len(times) == n && sameTimes(times, r, from) {
+		return times
 	}
 	out := make([]int64, 0, len(times)+n)
 	i, j := 0, from
@@ -770,6 +982,24 @@ func mergeTimes(times []int64, r *ring, cut int64) []int64 {
 		}
 	}
 	return out
+}
+
+// sameTimes reports whether times are those of r's samples from the
+// from-th on, read run by run from the ring's buffer.
+func sameTimes(times []int64, r *ring, from int) bool {
+	a, b := r.runs(from)
+	for k := range a {
+		if times[k] != a[k].At {
+			return false
+		}
+	}
+	times = times[len(a):]
+	for k := range b {
+		if times[k] != b[k].At {
+			return false
+		}
+	}
+	return true
 }
 
 // groupWindow is the group's figures over the window from cut: what
@@ -796,7 +1026,7 @@ func (h *History) groupWindow(gh *groupHistory, cut int64) Evaluation {
 func sumAt(gh *groupHistory, at int64) Sample {
 	sum := Sample{At: at}
 	for _, r := range gh.parts {
-		i := sort.Search(r.len(), func(i int) bool { return r.at(i).At > at })
+		i := r.search(at + 1) // the first sample after at
 		if i == 0 {
 			continue
 		}
@@ -826,7 +1056,6 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	out := GroupEvaluation{Partitions: make(map[int32]Evaluation, len(gh.parts))}
 	worst, known := StatusUnknown, false
 	var consume, produce float64
-	var scratch []Sample
 	newest := int64(minTime)
 	for _, r := range gh.parts {
 		if last, ok := r.last(); ok {
@@ -834,16 +1063,7 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 		}
 	}
 	for p, r := range gh.parts {
-		// Only the window is copied: Evaluate reads nothing older.
-		cut := int64(minTime)
-		if last, ok := r.last(); ok && cfg.Window > 0 {
-			cut = last.At - int64(cfg.Window)
-		}
-		win, copied := r.window(scratch[:0], cut)
-		if copied {
-			scratch = win
-		}
-		ev := Evaluate(win, gh.members, cfg)
+		ev := r.evaluate(gh.members, cfg)
 		out.Partitions[p] = ev
 		// Summed per partition: a partition the group never committed on
 		// must not hide the others' progress.

@@ -218,3 +218,36 @@ func BenchmarkHistoryRefresh(b *testing.B) {
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MiB-heap")
 	b.ReportMetric(float64(h.Memory().Bytes)/(1<<20), "MiB-history")
 }
+
+// TestHistoryMemoryIsTakenOnce checks that the history's memory does not
+// depend on how long it has run: the first refresh takes what the last one
+// holds (each partition's samples at their final number, in one slab), so
+// a TUI's memory after a minute is its memory after an hour.
+func TestHistoryMemoryIsTakenOnce(t *testing.T) {
+	for _, budget := range []int64{0, 200 * (20*SampleBytes + ringBytes)} {
+		h := NewHistoryWith(HistoryOptions{Capacity: 62, Budget: budget})
+		groups := benchGroups(25, 8)
+		var first int64
+		for i := range 300 {
+			for g := range groups {
+				for p := range groups[g].Partitions {
+					pl := &groups[g].Partitions[p]
+					pl.End += int64(1 + g%3)
+					pl.Committed += int64(1 + (g+i)%3)
+					pl.Lag, _ = ComputeLag(0, pl.End, pl.Committed, true)
+				}
+			}
+			h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * 5 * time.Second), Groups: groups})
+			mem := h.Memory()
+			if i == 0 {
+				first = mem.Bytes
+				if want := int64(200) * (int64(mem.PerPartition)*SampleBytes + ringBytes); first != want {
+					t.Fatalf("budget %d: first refresh takes %d bytes, want %d (%d samples a partition)", budget, first, want, mem.PerPartition)
+				}
+			}
+			if mem.Bytes != first {
+				t.Fatalf("budget %d: refresh %d takes %d bytes, the first %d", budget, i, mem.Bytes, first)
+			}
+		}
+	}
+}

@@ -30,7 +30,7 @@ func TestHistoryBudgetFlagValues(t *testing.T) {
 		}
 	}
 	b := defaultHistoryBudget
-	if b.String() != "256MiB" {
+	if b.String() != "64MiB" {
 		t.Errorf("default shows as %s", b.String())
 	}
 }

@@ -239,8 +239,13 @@ func (l lagState) memoryLine() string {
 	if l.trends != nil {
 		mem = l.trends.memory
 	}
-	return "lag history " + format.Size(int(mem.Bytes)) + " of " + format.Size(int(l.budget)) +
-		" · " + format.Count(int64(mem.Partitions)) + " partitions"
+	line := "lag history " + format.Size(int(mem.Bytes)) + " of " + format.Size(int(l.budget))
+	if mem.Bytes > l.budget {
+		// Each partition keeps the fewest samples the status rules need
+		// whatever the budget: say so, or the figure reads as a leak.
+		line += ", the least it keeps"
+	}
+	return line + " · " + format.Count(int64(mem.Partitions)) + " partitions"
 }
 
 // trendSet is the verdict of the history on one snapshot, per group id.

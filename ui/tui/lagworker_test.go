@@ -180,6 +180,23 @@ func TestHelpShowsHistoryMemory(t *testing.T) {
 	}
 }
 
+// TestHelpSaysHistoryIsAtItsLeast checks that a history over its budget,
+// because each partition keeps the fewest samples the status rules need,
+// says so in the full help rather than showing a figure over its bound.
+func TestHelpSaysHistoryIsAtItsLeast(t *testing.T) {
+	m := sized(New(Deps{Base: testBase, Refresh: trendEvery, Now: nowFixed, HistoryBudget: 1 << 10}), 80, 24)
+	defer m.Close()
+	m, _ = update(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: fixedSnapshot()})
+	mem := m.lag.worker.history.Memory()
+	if mem.Bytes <= 1<<10 {
+		t.Fatalf("setup: history takes %d bytes, want more than its 1 KiB budget", mem.Bytes)
+	}
+	want := "lag history " + format.Size(int(mem.Bytes)) + " of 1.0 KiB, the least it keeps · 14 partitions"
+	if v := press(m, "?").View(); !strings.Contains(v, want) {
+		t.Errorf("full help lacks %q:\n%s", want, v)
+	}
+}
+
 var _ tea.Model = Model{}
 
 // TestHistoryKeepsOnlyTheWindow checks the TUI keeps the samples its
