@@ -65,6 +65,7 @@ type tsPartition struct {
 	next    int         // offsets[:next] are resolved (or given up)
 	cursor  int64       // where the next fetch starts
 	solo    bool        // made no progress in a shared request: fetch it alone
+	filled  bool        // some group shown wants it (see oldestUnconsumed.fill)
 	err     error
 }
 
@@ -106,6 +107,26 @@ func wantOf(ct *clusterTopics, ti int, pl *model.PartitionLag) (tsWant, bool) {
 // data allows, all bounded by timeout (DefaultTimestampTimeout when zero).
 // Failures become item errors, one per topic; they never fail the snapshot.
 func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration) []model.ItemError {
+	read := c.readOldestUnconsumed(ctx, ct, groups, timeout)
+	read.fill(ct, groups)
+	return read.errors()
+}
+
+// oldestUnconsumed is what a read of oldest-unconsumed timestamps found:
+// every wanted position once, sorted, with its time. It holds no pointer
+// into the groups it was read for, so the read can run while they are
+// still being completed.
+type oldestUnconsumed struct {
+	wants  []tsWant
+	times  []time.Time
+	partOf []int32 // partOf[i] is the index in parts of wants[i]'s partition
+	parts  []tsPartition
+}
+
+// readOldestUnconsumed reads the timestamps fillOldestUnconsumed sets, for
+// the lagging partitions of groups as they stand now. Only the groups'
+// partition lags are read, and only before the fetch goes out.
+func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration) oldestUnconsumed {
 	// Every wanted position once, sorted: each partition's offsets form a
 	// run, and the runs back the partitions' slices without a map.
 	n := 0
@@ -117,7 +138,7 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 		wants = append(wants, w)
 	}
 	if len(wants) == 0 {
-		return nil
+		return oldestUnconsumed{}
 	}
 	slices.SortFunc(wants, compareWants)
 	wants = slices.Compact(wants)
@@ -130,11 +151,13 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 	}
 	offsets := make([]int64, len(wants))
 	times := make([]time.Time, len(wants))
+	partOf := make([]int32, len(wants))
 	parts := make([]tsPartition, 0, runs)
 	for i := 0; i < len(wants); {
 		j := i
 		for j < len(wants) && wants[j].topic == wants[i].topic && wants[j].part == wants[i].part {
 			offsets[j] = wants[j].offset
+			partOf[j] = int32(len(parts))
 			j++
 		}
 		tm := &ct.topics[wants[i].topic]
@@ -160,14 +183,28 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c.fetchTimestamps(tctx, parts)
+	return oldestUnconsumed{wants: wants, times: times, partOf: partOf, parts: parts}
+}
 
+// fill sets OldestUnconsumed on the lagging partitions of groups that the
+// read resolved, and marks the partitions read for them: errors reports
+// only those, so that a group read for and then left out (found dead by
+// its describe) adds no warning.
+func (r oldestUnconsumed) fill(ct *clusterTopics, groups []model.Group) {
+	if len(r.wants) == 0 {
+		return
+	}
 	for pl, w := range lagging(ct, groups) {
-		if i, ok := slices.BinarySearchFunc(wants, w, compareWants); ok {
-			pl.OldestUnconsumed = times[i]
+		if i, ok := slices.BinarySearchFunc(r.wants, w, compareWants); ok {
+			pl.OldestUnconsumed = r.times[i]
+			r.parts[r.partOf[i]].filled = true
 		}
 	}
-	return timestampErrors(parts)
 }
+
+// errors reports the partitions filled that the read failed on or did not
+// reach.
+func (r oldestUnconsumed) errors() []model.ItemError { return timestampErrors(r.parts) }
 
 // lagging yields every partition of groups that has lag and loaded without
 // error, with the position whose timestamp it wants.
@@ -527,6 +564,9 @@ func timestampErrors(parts []tsPartition) []model.ItemError {
 		var first error
 		for ; i < len(parts) && parts[i].topic == topic; i++ {
 			tp := &parts[i]
+			if !tp.filled {
+				continue
+			}
 			err := tp.err
 			if err == nil && tp.next < len(tp.offsets) {
 				err = errTimestampsCutOff
