@@ -2,6 +2,8 @@ package kafka_test
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,5 +153,58 @@ func TestSnapshotOldestUnconsumedMatchesReferenceRead(t *testing.T) {
 	// and without a commit) and 8; p3 from 9 and 5; p1 is empty.
 	if lagging != 8 {
 		t.Errorf("%d lagging partitions, want 8", lagging)
+	}
+}
+
+// TestSnapshotTimeLagReadInPieces checks that the time-lag read splits a
+// leader's many lagging partitions over several fetches in flight at once
+// (one fetch for all of them is answered and decoded in one piece) and
+// still finds every partition's oldest unconsumed record.
+func TestSnapshotTimeLagReadInPieces(t *testing.T) {
+	const parts = 2500
+	fake, brokers := kafkatest.NewCluster(t, kfake.NumBrokers(1), kfake.SeedTopics(parts, "spent"))
+	counts := make([]int, parts)
+	for p := range counts {
+		counts[p] = 2
+	}
+	snapProduce(t, brokers, "spent", counts...)
+	adm := kadm.NewClient(kafkatest.Client(t, brokers))
+	snapCommit(t, adm, "svc-spent", map[string]int64{"spent/0": 1})
+	var mu sync.Mutex
+	var sizes []int
+	fake.ControlKey(int16(kmsg.Fetch), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		n := 0
+		for _, rt := range req.(*kmsg.FetchRequest).Topics {
+			n += len(rt.Partitions)
+		}
+		mu.Lock()
+		sizes = append(sizes, n)
+		mu.Unlock()
+		return nil, nil, false
+	})
+	c := snapDial(t, brokers, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	snap, err := c.Snapshot(ctx, snapBase, kafka.SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Errors) > 0 || len(snap.Groups) != 1 {
+		t.Fatalf("groups %d, errors %v", len(snap.Groups), snap.Errors)
+	}
+	for _, p := range snap.Groups[0].Partitions {
+		want := snapTime(p.Partition, 0)
+		if p.Partition == 0 {
+			want = snapTime(0, 1)
+		}
+		if !p.OldestUnconsumed.Equal(want) {
+			t.Fatalf("p%d: oldest unconsumed %v, want %v", p.Partition, p.OldestUnconsumed, want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sizes) < 3 || slices.Max(sizes) > 1000 {
+		t.Errorf("fetches of %v partitions: want the %d lagging partitions in fetches of at most 1000", sizes, parts)
 	}
 }

@@ -29,6 +29,12 @@ const (
 	tsRequestMaxBytes   = 4 << 20
 	tsMaxRounds         = 16
 	tsMaxSoloInFlight   = 8
+	// A round splits each leader's partitions into fetches of at most
+	// this many, all in flight at once: the leader answers the first while
+	// the client still sends the next, and the client decodes answers side
+	// by side, where one fetch for 10,000 partitions was answered and
+	// decoded all in one piece (2.5x slower at 160,000 group-partitions).
+	tsMaxPartitionsPerFetch = 1000
 )
 
 // tsDecompressor decompresses into pooled buffers: a batch is only walked
@@ -238,10 +244,11 @@ func oldestUnconsumedOffset(pl *model.PartitionLag) int64 {
 }
 
 // fetchTimestamps runs fetch rounds until every wanted offset is resolved,
-// the rounds run out or ctx ends. Each round sends one request per leader
-// holding every pending partition, plus one request for each partition that
-// made no progress in a shared request (a broker always returns the first
-// batch of the first partition whole, whatever the byte limits).
+// the rounds run out or ctx ends. Each round sends each leader its pending
+// partitions, tsMaxPartitionsPerFetch to a request, plus one request for
+// each partition that made no progress in a shared request (a broker always
+// returns the first batch of the first partition whole, whatever the byte
+// limits).
 func (c *Cluster) fetchTimestamps(ctx context.Context, parts []tsPartition) {
 	for round := 0; round < tsMaxRounds; round++ {
 		byLeader := make(map[int32][]*tsPartition)
@@ -262,7 +269,12 @@ func (c *Cluster) fetchTimestamps(ctx context.Context, parts []tsPartition) {
 		}
 		var wg sync.WaitGroup
 		for leader, batch := range byLeader {
-			wg.Go(func() { c.fetchRound(ctx, leader, batch) })
+			for len(batch) > 0 {
+				n := min(len(batch), tsMaxPartitionsPerFetch)
+				chunk := batch[:n:n]
+				batch = batch[n:]
+				wg.Go(func() { c.fetchRound(ctx, leader, chunk) })
+			}
 		}
 		solo := make(chan *tsPartition)
 		for range min(tsMaxSoloInFlight, len(solos)) {
