@@ -124,6 +124,7 @@ func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 // still being completed.
 type oldestUnconsumed struct {
 	wants  []tsWant
+	index  wantIndex
 	times  []time.Time
 	partOf []int32 // partOf[i] is the index in parts of wants[i]'s partition
 	parts  []tsPartition
@@ -133,21 +134,10 @@ type oldestUnconsumed struct {
 // the lagging partitions of groups as they stand now. Only the groups'
 // partition lags are read, and only before the fetch goes out.
 func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration) oldestUnconsumed {
-	// Every wanted position once, sorted: each partition's offsets form a
-	// run, and the runs back the partitions' slices without a map.
-	n := 0
-	for gi := range groups {
-		n += len(groups[gi].Partitions)
-	}
-	wants := make([]tsWant, 0, n)
-	for _, w := range lagging(ct, groups) {
-		wants = append(wants, w)
-	}
+	wants, index := sortedWants(ct, groups)
 	if len(wants) == 0 {
 		return oldestUnconsumed{}
 	}
-	slices.SortFunc(wants, compareWants)
-	wants = slices.Compact(wants)
 
 	runs := 1
 	for i := 1; i < len(wants); i++ {
@@ -189,7 +179,72 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c.fetchTimestamps(tctx, parts)
-	return oldestUnconsumed{wants: wants, times: times, partOf: partOf, parts: parts}
+	return oldestUnconsumed{wants: wants, index: index, times: times, partOf: partOf, parts: parts}
+}
+
+// wantIndex locates a partition's run of wanted positions.
+type wantIndex struct {
+	topicFirst []int // topicFirst[t] is the number of partitions of topics before t
+	first      []int // wants[first[k]:first[k+1]] is the run of the k-th partition
+}
+
+// lookup is the index in wants of w, or -1.
+func (x wantIndex) lookup(wants []tsWant, w tsWant) int {
+	k := x.topicFirst[w.topic] + int(w.part)
+	for i := x.first[k]; i < x.first[k+1]; i++ {
+		if wants[i].offset == w.offset {
+			return i
+		}
+	}
+	return -1
+}
+
+// sortedWants is every position the lagging partitions of groups want,
+// once, in compareWants order, and where each partition's run begins: the
+// runs back the partitions' slices without a map. The positions are
+// bucketed by partition in two passes rather than sorted, since a refresh
+// at scale wants 100,000s of them and a partition only a few (one per
+// distinct commit).
+func sortedWants(ct *clusterTopics, groups []model.Group) ([]tsWant, wantIndex) {
+	// first[k] is where the wants of the k-th partition of the cluster (in
+	// topic then partition order) begin.
+	topicFirst := make([]int, len(ct.topics))
+	k := 0
+	for i := range ct.topics {
+		topicFirst[i] = k
+		k += len(ct.topics[i].partitions)
+	}
+	first := make([]int, k+1)
+	for _, w := range lagging(ct, groups) {
+		first[topicFirst[w.topic]+int(w.part)+1]++
+	}
+	for i := 1; i < len(first); i++ {
+		first[i] += first[i-1]
+	}
+	wants := make([]tsWant, first[len(first)-1])
+	if len(wants) == 0 {
+		return nil, wantIndex{}
+	}
+	next := slices.Clone(first[:len(first)-1])
+	for _, w := range lagging(ct, groups) {
+		at := &next[topicFirst[w.topic]+int(w.part)]
+		wants[*at] = w
+		*at++
+	}
+	// Sort and deduplicate each partition's few offsets, packing the
+	// result to the front.
+	out := 0
+	for i := 0; i+1 < len(first); i++ {
+		run := wants[first[i]:first[i+1]]
+		first[i] = out
+		if len(run) > 1 {
+			slices.SortFunc(run, compareWants)
+			run = slices.Compact(run)
+		}
+		out += copy(wants[out:], run)
+	}
+	first[len(first)-1] = out
+	return wants[:out], wantIndex{topicFirst: topicFirst, first: first}
 }
 
 // fill sets OldestUnconsumed on the lagging partitions of groups that the
@@ -201,7 +256,7 @@ func (r oldestUnconsumed) fill(ct *clusterTopics, groups []model.Group) {
 		return
 	}
 	for pl, w := range lagging(ct, groups) {
-		if i, ok := slices.BinarySearchFunc(r.wants, w, compareWants); ok {
+		if i := r.index.lookup(r.wants, w); i >= 0 {
 			pl.OldestUnconsumed = r.times[i]
 			r.parts[r.partOf[i]].filled = true
 		}
