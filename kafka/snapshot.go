@@ -40,10 +40,12 @@ var errOffsetsUnknown = errors.New("committed offsets unavailable")
 //
 // The requests: one metadata and one ListGroups side by side; as soon as
 // the metadata is in, one ListOffsets each for log start and end offsets;
-// once ListGroups is in too, side by side with those, one DescribeGroups
-// (classic groups), one ConsumerGroupDescribe (KIP-848 groups) and one
-// OffsetFetch for the groups under base; finally one bounded fetch for the
-// oldest-unconsumed timestamps. Each is split per broker by the client.
+// once ListGroups is in too, side by side with those, one OffsetFetch for
+// the groups under base; once the commits are in, one DescribeGroups
+// (classic groups) and one ConsumerGroupDescribe (KIP-848 groups), and,
+// once the offsets are in too, side by side with the describes, one bounded
+// fetch for the oldest-unconsumed timestamps. Each is split per broker by
+// the client.
 //
 // Partial failures keep partial data: a failing coordinator, an
 // unauthorized topic or a partition without leader sets the item's Err and
@@ -122,16 +124,21 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		ids = append(ids, l.id)
 	}
 
+	// The describes answer only who is in a group; a group's lag and the
+	// read of its oldest unconsumed records need only its commits and the
+	// offsets. The commits go first: a client sends a coordinator both on
+	// one connection, which the broker answers in order, and a describe
+	// ahead would hold them up. The describes then run beside the building
+	// of the lags and the time-lag read, which has a connection of its own.
+	commits := c.fetchCommits(ctx, ids, nil)
 	var (
-		wg        sync.WaitGroup
-		described map[string]describedGroup
-		commits   map[string]groupCommits
+		describing sync.WaitGroup
+		described  map[string]describedGroup
 	)
-	wg.Go(func() { described = c.describeGroups(ctx, ct, candidates) })
-	wg.Go(func() { commits = c.fetchCommits(ctx, ids, nil) })
-	wg.Wait()
+	describing.Go(func() { described = c.describeGroups(ctx, ct, candidates) })
 	offsets.Wait()
 	if err := ctx.Err(); err != nil {
+		describing.Wait()
 		// Every shard failed for the same reason: that is no partial data.
 		return snap, fmt.Errorf("snapshot of %s: %w", strings.Join(c.cfg.Brokers, ","), err)
 	}
@@ -143,14 +150,11 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		snap.Errors = appendTopicErrors(snap.Errors, &involved[i])
 	}
 
-	snap.Groups = make([]model.Group, 0, len(candidates))
+	groups := make([]model.Group, 0, len(candidates))
+	listedOf := make([]listedGroup, 0, len(candidates)) // listedOf[i] is groups[i]'s listing
 	var evidence []string
 	for _, l := range candidates {
 		gc := commits[l.id]
-		d := described[l.id]
-		if gc.err == nil && len(gc.commits) == 0 && d.err == nil && (d.state == "Dead" || l.state == "Dead") {
-			continue // a name without a group behind it
-		}
 		evidence = gc.appendTopics(evidence[:0])
 		name, ok := model.ParseGroupName(l.id, base, topicSet, evidence)
 		if !ok {
@@ -163,7 +167,35 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		if i, ok := topicIdx[name.Topic]; ok {
 			topic = &involved[i]
 		}
-		g := buildGroup(name, l, d, gc, topic)
+		groups = append(groups, groupLags(name, l, gc, topic))
+		listedOf = append(listedOf, l)
+	}
+
+	var (
+		reading sync.WaitGroup
+		read    oldestUnconsumed
+	)
+	if !opt.SkipTimestamps {
+		timeout := opt.TimestampTimeout
+		if timeout <= 0 {
+			timeout = DefaultTimestampTimeout
+		}
+		// The read copies what it needs from groups before its first fetch
+		// and keeps no pointer into them; the loop below only sets each
+		// partition's member, which the read does not look at.
+		reading.Go(func() { read = c.readOldestUnconsumed(ctx, ct, groups, timeout) })
+	}
+	describing.Wait()
+
+	snap.Groups = make([]model.Group, 0, len(groups))
+	for i, g := range groups {
+		l := listedOf[i]
+		gc := commits[l.id]
+		d := described[l.id]
+		if gc.err == nil && len(gc.commits) == 0 && d.err == nil && (d.state == "Dead" || l.state == "Dead") {
+			continue // a name without a group behind it
+		}
+		addDescribe(&g, d, gc.err)
 		if d.err != nil {
 			snap.Errors = append(snap.Errors, model.ItemError{Kind: "group", Name: l.id, Err: d.err})
 		}
@@ -174,11 +206,9 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	}
 
 	if !opt.SkipTimestamps {
-		timeout := opt.TimestampTimeout
-		if timeout <= 0 {
-			timeout = DefaultTimestampTimeout
-		}
-		snap.Errors = append(snap.Errors, c.fillOldestUnconsumed(ctx, ct, snap.Groups, timeout)...)
+		reading.Wait()
+		read.fill(ct, snap.Groups)
+		snap.Errors = append(snap.Errors, read.errors()...)
 	}
 	return snap, nil
 }
@@ -233,16 +263,21 @@ func appendTopicErrors(errs []model.ItemError, t *model.Topic) []model.ItemError
 // buildGroup assembles a group from what the cluster said about it. topic is
 // the group's topic (nil when its offsets were not listed).
 func buildGroup(name model.GroupName, l listedGroup, d describedGroup, gc groupCommits, topic *model.Topic) model.Group {
+	g := groupLags(name, l, gc, topic)
+	addDescribe(&g, d, gc.err)
+	return g
+}
+
+// groupLags is a group as its listing, commits and topic offsets show it:
+// its lag on every partition of topic (nil when its offsets were not
+// listed), without what a describe adds.
+func groupLags(name model.GroupName, l listedGroup, gc groupCommits, topic *model.Topic) model.Group {
 	g := model.Group{
 		Name:     name,
 		ID:       l.id,
-		State:    d.state,
+		State:    l.state,
 		Protocol: l.protocol(),
-		Members:  d.members,
-		Err:      joinGroupErrs(d.err, gc.err),
-	}
-	if g.State == "" {
-		g.State = l.state
+		Err:      gc.err,
 	}
 	var own map[int32]int64
 	for _, cm := range gc.commits {
@@ -259,10 +294,8 @@ func buildGroup(name model.GroupName, l listedGroup, d describedGroup, gc groupC
 		return g
 	}
 	g.Partitions = model.BuildPartitionLags(topic.Partitions, own)
-	holders := partitionHolders(name.Topic, g.Members)
 	for i := range g.Partitions {
 		p := &g.Partitions[i]
-		p.Member = holders[p.Partition]
 		if gc.err != nil && p.Err == nil {
 			// Without the commits the lag is unknown, not end - start.
 			p.Lag, p.Expired, p.Err = 0, 0, errOffsetsUnknown
@@ -271,6 +304,24 @@ func buildGroup(name model.GroupName, l listedGroup, d describedGroup, gc groupC
 		g.Expired += p.Expired
 	}
 	return g
+}
+
+// addDescribe adds to g what its describe said: state, members, which
+// member holds each partition, and the describe's failure beside that of
+// the offset fetch (offsetsErr).
+func addDescribe(g *model.Group, d describedGroup, offsetsErr error) {
+	if d.state != "" {
+		g.State = d.state
+	}
+	g.Members = d.members
+	g.Err = joinGroupErrs(d.err, offsetsErr)
+	holders := partitionHolders(g.Name.Topic, g.Members)
+	if holders == nil {
+		return
+	}
+	for i := range g.Partitions {
+		g.Partitions[i].Member = holders[g.Partitions[i].Partition]
+	}
 }
 
 // partitionHolders maps the partitions of topic to "client-id@host" of the

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -22,7 +21,7 @@ import (
 //
 //	KGROUPS_BENCH_SERVE=lag  [KGROUPS_BENCH_SCALE=s2] cli.test -test.run '^TestBenchServe$' -test.timeout 0
 //	KGROUPS_BENCH_SERVE=peek cli.test -test.run '^TestBenchServe$' -test.timeout 0
-//	KGROUPS_BENCH_FLOOR=host:port,... [KGROUPS_BENCH_FLOOR_EVERY=5s] cli.test -test.run '^TestBenchFloor$' -test.timeout 0
+//	KGROUPS_BENCH_FLOOR=host:port,... [KGROUPS_BENCH_FLOOR_EVERY=5s] [KGROUPS_BENCH_FLOOR_TIMELAG=1] cli.test -test.run '^TestBenchFloor$' -test.timeout 0
 //
 // TestBenchServe seeds a 3-broker kfake cluster on loopback (the lag
 // benchmarks' cluster, or for peek the topics peek150 and peek7 of 100,000
@@ -30,7 +29,8 @@ import (
 // KGROUPS_BENCH_SERVE_OUT (or stdout) and serves until interrupted.
 // TestBenchFloor reads what lag shows with kadm alone (see lagFloor) once,
 // or every KGROUPS_BENCH_FLOOR_EVERY until interrupted, on one client, as
-// a TUI refreshing at that interval does.
+// a TUI refreshing at that interval does; with KGROUPS_BENCH_FLOOR_TIMELAG
+// set it also reads what lag's time lag needs (see floorTimeLag).
 
 func TestBenchServe(t *testing.T) {
 	what := os.Getenv("KGROUPS_BENCH_SERVE")
@@ -110,9 +110,9 @@ func TestBenchFloor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	adm := kadm.NewClient(cl)
+	timeLag := os.Getenv("KGROUPS_BENCH_FLOOR_TIMELAG") != ""
 	for {
-		if _, err := lagFloor(ctx, adm, "bench"); err != nil {
+		if _, err := lagFloor(ctx, cl, "bench", timeLag); err != nil {
 			if ctx.Err() != nil {
 				return
 			}

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kgroups/kgroups/model"
 )
@@ -142,7 +145,7 @@ func BenchmarkLagFloor(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, err := lagFloor(ctx, kadm.NewClient(cl), "bench")
+		n, err := lagFloor(ctx, cl, "bench", false)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -156,8 +159,10 @@ func BenchmarkLagFloor(b *testing.B) {
 // lagFloor reads what lag shows with kadm alone: ListGroups, then side by
 // side DescribeGroups and FetchManyOffsets of the groups under base and
 // ListStartOffsets and ListEndOffsets of every topic. It returns the
-// number of groups read.
-func lagFloor(ctx context.Context, adm *kadm.Client, base string) (int, error) {
+// number of groups read. With timeLag it then also reads what lag's time
+// lag needs (see floorTimeLag), which kadm has no call for.
+func lagFloor(ctx context.Context, cl *kgo.Client, base string, timeLag bool) (int, error) {
+	adm := kadm.NewClient(cl)
 	listed, err := adm.ListGroups(ctx)
 	if err != nil {
 		return 0, err
@@ -171,15 +176,138 @@ func lagFloor(ctx context.Context, adm *kadm.Client, base string) (int, error) {
 	var wg sync.WaitGroup
 	var descErr, startErr, endErr error
 	var fetched kadm.FetchOffsetsResponses
+	var start, end kadm.ListedOffsets
 	wg.Go(func() { _, descErr = adm.DescribeGroups(ctx, ids...) })
 	wg.Go(func() { fetched = adm.FetchManyOffsets(ctx, ids...) })
-	wg.Go(func() { _, startErr = adm.ListStartOffsets(ctx) })
-	wg.Go(func() { _, endErr = adm.ListEndOffsets(ctx) })
+	wg.Go(func() { start, startErr = adm.ListStartOffsets(ctx) })
+	wg.Go(func() { end, endErr = adm.ListEndOffsets(ctx) })
 	wg.Wait()
 	for _, err := range []error{descErr, fetched.Error(), startErr, endErr} {
 		if err != nil {
 			return 0, err
 		}
 	}
+	if timeLag {
+		if _, err := floorTimeLag(ctx, cl, fetched, start, end); err != nil {
+			return 0, err
+		}
+	}
 	return len(ids), nil
+}
+
+// floorTimeLag is the plainest read of what lag's time lag needs: the
+// timestamp of the record where each group resumes, max(committed, log
+// start), on every partition of every topic it committed on that has
+// records past that point. Each partition is fetched once, from the lowest
+// such offset, with no wait and 32 KiB a partition, in one round: every
+// leader gets its partitions in fetches of 1,000, all in flight at once.
+// It returns how many of the wanted positions it found a record for, and
+// an error unless that is all of them.
+func floorTimeLag(ctx context.Context, cl *kgo.Client, fetched kadm.FetchOffsetsResponses, start, end kadm.ListedOffsets) (int, error) {
+	type position struct {
+		topic     string
+		partition int32
+	}
+	wanted := map[position][]int64{}
+	for _, fr := range fetched {
+		for topic := range fr.Fetched {
+			for partition, lo := range start[topic] {
+				at := lo.Offset
+				if c, ok := fr.Fetched.Lookup(topic, partition); ok && c.At > at {
+					at = c.At
+				}
+				if e, ok := end.Lookup(topic, partition); ok && at < e.Offset {
+					p := position{topic, partition}
+					wanted[p] = append(wanted[p], at)
+				}
+			}
+		}
+	}
+	meta, err := kadm.NewClient(cl).Metadata(ctx)
+	if err != nil {
+		return 0, err
+	}
+	names := make(map[[16]byte]string, len(meta.Topics))
+	for _, t := range meta.Topics {
+		names[t.ID] = t.Topic
+	}
+	type read struct {
+		leader int32
+		position
+		from int64
+	}
+	reads := make([]read, 0, len(wanted))
+	for p, offsets := range wanted {
+		slices.Sort(offsets)
+		reads = append(reads, read{meta.Topics[p.topic].Partitions[p.partition].Leader, p, offsets[0]})
+	}
+	slices.SortFunc(reads, func(a, b read) int {
+		return cmp.Or(cmp.Compare(a.leader, b.leader), strings.Compare(a.topic, b.topic), cmp.Compare(a.partition, b.partition))
+	})
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		found    int
+		firstErr error
+	)
+	for len(reads) > 0 {
+		n := 1
+		for n < len(reads) && n < 1000 && reads[n].leader == reads[0].leader {
+			n++
+		}
+		batch := reads[:n]
+		reads = reads[n:]
+		req := kmsg.NewPtrFetchRequest()
+		req.MaxBytes = 4 << 20
+		req.SessionEpoch = -1
+		for i, r := range batch {
+			if i == 0 || r.topic != batch[i-1].topic {
+				rt := kmsg.NewFetchRequestTopic()
+				rt.Topic = r.topic
+				rt.TopicID = meta.Topics[r.topic].ID
+				req.Topics = append(req.Topics, rt)
+			}
+			rp := kmsg.NewFetchRequestTopicPartition()
+			rp.Partition, rp.FetchOffset, rp.PartitionMaxBytes = r.partition, r.from, 32<<10
+			rt := &req.Topics[len(req.Topics)-1]
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		wg.Go(func() {
+			resp, err := cl.Broker(int(batch[0].leader)).Request(ctx, req)
+			got := 0
+			if err == nil {
+				for _, rt := range resp.(*kmsg.FetchResponse).Topics {
+					if rt.Topic == "" { // newer fetches name topics by ID only
+						rt.Topic = names[rt.TopicID]
+					}
+					for i := range rt.Partitions {
+						rp := &rt.Partitions[i]
+						offsets := wanted[position{rt.Topic, rp.Partition}]
+						fp, _ := kgo.ProcessFetchPartition(kgo.ProcessFetchPartitionOpts{Offset: offsets[0], Topic: rt.Topic, Partition: rp.Partition}, rp, kgo.DefaultDecompressor(), nil)
+						k := 0
+						for _, r := range fp.Records {
+							for k < len(offsets) && offsets[k] <= r.Offset {
+								_ = r.Timestamp
+								k++
+								got++
+							}
+						}
+					}
+				}
+			}
+			mu.Lock()
+			found += got
+			firstErr = cmp.Or(firstErr, err)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, offsets := range wanted {
+		total += len(offsets)
+	}
+	if firstErr == nil && found != total {
+		firstErr = fmt.Errorf("time lag found at %d of %d positions", found, total)
+	}
+	return found, firstErr
 }

@@ -209,3 +209,30 @@ func TestLagOutputStreams(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendTimeUTCMatchesFormat checks lag -o json's time formatting
+// against time's own for times in several zones, at the edges of a
+// second, a day and a year, and outside the years it writes itself.
+func TestAppendTimeUTCMatchesFormat(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	times := []time.Time{
+		time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2024, 3, 1, 0, 30, 0, 1_500_000, paris), // the day before in UTC
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 6, 1, 0, 0, 0, 0, time.UTC),
+		time.UnixMilli(1_714_979_289_123),
+		time.UnixMilli(-1),
+	}
+	for i := range 1000 {
+		times = append(times, time.UnixMilli(int64(i)*7_919_993_311_777))
+	}
+	for _, tm := range times {
+		want := tm.UTC().Format(timeLayout)
+		if got := string(appendTimeUTC([]byte("x"), tm)); got != "x"+want {
+			t.Errorf("%v: got %q, want %q", tm, got[1:], want)
+		}
+	}
+}
