@@ -140,3 +140,35 @@ func TestSnapshotBatchesRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotAndCloseSendNoClientTelemetry: the time-lag read opens a
+// fetch connection, which starts a kgo client's KIP-714 telemetry: a
+// GetTelemetrySubscriptions during the snapshot and, at Close, a final
+// PushTelemetry that Close waits on (up to a second). kgroups' clients are
+// short-lived tools an operator's metrics gain nothing from, so they send
+// neither, and a command's exit does not wait on a push.
+func TestSnapshotAndCloseSendNoClientTelemetry(t *testing.T) {
+	_, brokers := kafkatest.NewCluster(t, kfake.SeedTopics(3, "a"))
+	snapProduce(t, brokers, "a", 4, 4, 4)
+	snapCommit(t, kadm.NewClient(kafkatest.Client(t, brokers)), "svc-a", map[string]int64{"a/0": 1, "a/1": 2, "a/2": 3})
+
+	counter := &requestCounter{}
+	c, err := kafka.Dial(context.Background(), kafka.Config{Brokers: brokers, Extra: []kgo.Opt{kgo.WithHooks(counter)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := c.Snapshot(context.Background(), snapBase, kafka.SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := snap.Group("svc-a")
+	if !ok || len(g.Partitions) != 3 || g.Partitions[0].OldestUnconsumed.IsZero() {
+		t.Fatalf("the time lag was not read, so the fetch connection went untested: %+v", g)
+	}
+	c.Close()
+	for _, key := range []kmsg.Key{kmsg.GetTelemetrySubscriptions, kmsg.PushTelemetry} {
+		if _, total := counter.perBroker(key); total > 0 {
+			t.Errorf("%s: sent %d times, want never", key.Name(), total)
+		}
+	}
+}

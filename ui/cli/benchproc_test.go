@@ -3,15 +3,20 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
+	"runtime/pprof"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Whole-process measurements (BENCHMARKS.md, issue 12) need a cluster and
@@ -19,7 +24,7 @@ import (
 // (go test -c ./ui/cli), two tests serve them when asked through the
 // environment, and skip otherwise:
 //
-//	KGROUPS_BENCH_SERVE=lag  [KGROUPS_BENCH_SCALE=s2] cli.test -test.run '^TestBenchServe$' -test.timeout 0
+//	KGROUPS_BENCH_SERVE=lag  [KGROUPS_BENCH_SCALE=s2] [KGROUPS_BENCH_SERVE_CPUPROFILE=file] cli.test -test.run '^TestBenchServe$' -test.timeout 0
 //	KGROUPS_BENCH_SERVE=peek cli.test -test.run '^TestBenchServe$' -test.timeout 0
 //	KGROUPS_BENCH_FLOOR=host:port,... [KGROUPS_BENCH_FLOOR_EVERY=5s] [KGROUPS_BENCH_FLOOR_TIMELAG=1] cli.test -test.run '^TestBenchFloor$' -test.timeout 0
 //
@@ -37,11 +42,14 @@ func TestBenchServe(t *testing.T) {
 	if what == "" {
 		t.Skip("serves a benchmark cluster when KGROUPS_BENCH_SERVE is set")
 	}
-	var brokers []string
-	var err error
+	var (
+		fake    *kfake.Cluster
+		brokers []string
+		err     error
+	)
 	switch what {
 	case "lag":
-		brokers, _, err = seedLagBench()
+		fake, brokers, _, err = seedLagBench()
 	case "peek":
 		brokers, err = seedPeekBench()
 	default:
@@ -49,6 +57,9 @@ func TestBenchServe(t *testing.T) {
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	if out := os.Getenv("KGROUPS_BENCH_SERVE_CPUPROFILE"); out != "" && fake != nil {
+		defer profileServing(t, fake, out)()
 	}
 	line := "brokers=" + strings.Join(brokers, ",") + "\n"
 	if out := os.Getenv("KGROUPS_BENCH_SERVE_OUT"); out != "" {
@@ -61,6 +72,43 @@ func TestBenchServe(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
+}
+
+// profileServing profiles the cluster's process from now on into the file
+// out, and counts the requests it serves by key; the function it returns
+// stops the profile and prints the counts. kfake serves the requests of
+// every connection one after another on one goroutine, so the profile's
+// time under each request's handler (handleFetch, handleListOffsets, ...)
+// is what that kind of request costs the cluster.
+func profileServing(t *testing.T, fake *kfake.Cluster, out string) func() {
+	var mu sync.Mutex
+	counts := map[int16]int{}
+	fake.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		mu.Lock()
+		counts[req.Key()]++
+		mu.Unlock()
+		return nil, nil, false
+	})
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		keys := slices.Sorted(maps.Keys(counts))
+		for _, k := range keys {
+			fmt.Fprintf(os.Stderr, "%s: %d requests\n", kmsg.NameForKey(k), counts[k])
+		}
+	}
 }
 
 // seedPeekBench is a 3-broker cluster with the topics peek150 and peek7:

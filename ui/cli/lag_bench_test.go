@@ -33,7 +33,7 @@ var lagBenchCluster struct {
 func lagBenchBrokers(b *testing.B) ([]string, int) {
 	b.Helper()
 	lagBenchCluster.once.Do(func() {
-		lagBenchCluster.brokers, lagBenchCluster.groups, lagBenchCluster.err = seedLagBench()
+		_, lagBenchCluster.brokers, lagBenchCluster.groups, lagBenchCluster.err = seedLagBench()
 	})
 	if lagBenchCluster.err != nil {
 		b.Fatal(lagBenchCluster.err)
@@ -41,7 +41,7 @@ func lagBenchBrokers(b *testing.B) ([]string, int) {
 	return lagBenchCluster.brokers, lagBenchCluster.groups
 }
 
-func seedLagBench() ([]string, int, error) {
+func seedLagBench() (*kfake.Cluster, []string, int, error) {
 	_, nTopics, nParts, nGroups := benchScale()
 	perTopic := nGroups / nTopics
 	topics := make([]string, nTopics)
@@ -50,12 +50,12 @@ func seedLagBench() ([]string, int, error) {
 	}
 	fake, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.SeedTopics(int32(nParts), topics...))
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	brokers := fake.ListenAddrs()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -70,7 +70,7 @@ func seedLagBench() ([]string, int, error) {
 		}
 	}
 	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	adm := kadm.NewClient(cl)
 	jobs := make(chan func() error)
@@ -103,7 +103,7 @@ func seedLagBench() ([]string, int, error) {
 	}
 	close(jobs)
 	wg.Wait()
-	return brokers, perTopic * nTopics, firstErr
+	return fake, brokers, perTopic * nTopics, firstErr
 }
 
 func firstErrOf(a, b error) error {
