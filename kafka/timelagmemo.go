@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"encoding/binary"
 	"slices"
 	"sync"
 	"time"
@@ -69,12 +70,13 @@ func (m *TimeLagMemo) Len() int {
 	return len(m.entries)
 }
 
-// stale reports whether an entry is due to be read again at snapshot now.
-// Each position gets its own age bound in [after, 2*after), from a hash of
-// where it is.
-func (e *memoEntry) stale(now uint32) bool {
+// stale reports whether an entry of the topic with ID topic is due to be
+// read again at snapshot now. Each position gets its own age bound in
+// [after, 2*after), from a hash of where it is.
+func (e *memoEntry) stale(topic *[16]byte, now uint32) bool {
 	after := max(memoRereadAfter, 1)
-	h := uint64(e.offset)*0x9e3779b97f4a7c15 ^ uint64(uint32(e.partition))*0xbf58476d1ce4e5b9
+	h := binary.LittleEndian.Uint64(topic[:8]) ^ binary.LittleEndian.Uint64(topic[8:])
+	h = (h^uint64(e.offset))*0x9e3779b97f4a7c15 ^ uint64(uint32(e.partition))*0xbf58476d1ce4e5b9
 	bound := after + uint32((h>>32)%uint64(after))
 	return now-e.readAt >= bound
 }
@@ -116,7 +118,7 @@ func (m *TimeLagMemo) recall(ct *clusterTopics, wants []tsWant, times []time.Tim
 			for k < len(es) && (es[k].partition < p || es[k].partition == p && es[k].offset < w.offset) {
 				k++
 			}
-			if k < len(es) && es[k].partition == p && es[k].offset == w.offset && !es[k].stale(now) {
+			if k < len(es) && es[k].partition == p && es[k].offset == w.offset && !es[k].stale(&tm.id, now) {
 				times[i] = time.UnixMilli(es[k].millis)
 				known[i] = true
 			}

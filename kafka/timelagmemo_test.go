@@ -349,3 +349,51 @@ func TestTimeLagMemoRereadsOldPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeLagMemoSpreadsRereads remembers 64 positions read at once and
+// expects their re-reads spread over later snapshots, not all in one: a
+// memo must not turn into a periodic spike of the full read.
+func TestTimeLagMemoSpreadsRereads(t *testing.T) {
+	const (
+		after      = 8
+		partitions = 64
+	)
+	defer kafka.SetMemoRereadAfter(after)()
+	fake, brokers := kafkatest.NewCluster(t, kfake.NumBrokers(1), kfake.SeedTopics(partitions, "wide"))
+	n := make([]int, partitions)
+	for i := range n {
+		n[i] = 1
+	}
+	snapProduce(t, brokers, "wide", n...)
+	adm := kadm.NewClient(kafkatest.Client(t, brokers))
+	offs := map[string]int64{}
+	for p := range partitions {
+		offs[fmt.Sprintf("wide/%d", p)] = 0
+	}
+	// Committed at 0: one record to go on every partition.
+	snapCommit(t, adm, "svc-wide", offs)
+	fetches := logFetches(t, fake, adm)
+	c := snapDial(t, brokers, 0)
+	memo := kafka.NewTimeLagMemo()
+
+	memoSnapshot(t, c, memo)
+	if got := len(fetches.take()); got != partitions {
+		t.Fatalf("the first snapshot fetched %d positions, want %d", got, partitions)
+	}
+	reread := map[string]int{}
+	most := 0
+	for range 2 * after {
+		memoSnapshot(t, c, memo)
+		got := fetches.take()
+		most = max(most, len(got))
+		for _, p := range got {
+			reread[p]++
+		}
+	}
+	if len(reread) != partitions {
+		t.Errorf("%d of %d positions read again within %d snapshots", len(reread), partitions, 2*after)
+	}
+	if most > partitions/2 {
+		t.Errorf("one snapshot read %d of the %d positions again: the re-reads are not spread", most, partitions)
+	}
+}
