@@ -166,7 +166,10 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 		}
 	}
 	offsets := make([]int64, missing)
-	fetched := make([]time.Time, missing)
+	fetched := times // without a memo, slot s is wants[s]
+	if known != nil {
+		fetched = make([]time.Time, missing)
+	}
 	slotWant := make([]int32, missing)
 	partOf := make([]int32, len(wants)) // -1 where the memo knew the time
 	parts := make([]tsPartition, 0, runs)
