@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"encoding/binary"
-	"slices"
 	"sync"
 	"time"
 )
@@ -81,14 +80,17 @@ func (e *memoEntry) stale(topic *[16]byte, now uint32) bool {
 	return now-e.readAt >= bound
 }
 
-// recall sets times[i] for every wanted position the memo holds and has not
-// yet to read again, and reports which it set in known. wants are in
-// compareWants order over the topics of ct. It returns the clock value of
-// this snapshot, for remember.
-func (m *TimeLagMemo) recall(ct *clusterTopics, wants []tsWant, times []time.Time, known []bool) uint32 {
+// recall sets times[i] for every wanted position the memo holds and need
+// not read again yet, and recalled[i] to when the memo read it (never 0);
+// wants are in compareWants order over the topics of ct. It returns the
+// clock value of this snapshot, for remember.
+func (m *TimeLagMemo) recall(ct *clusterTopics, wants []tsWant, times []time.Time, recalled []uint32) uint32 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.taken++
+	if m.taken == 0 { // wrapped: 0 means "not recalled"
+		m.taken, m.topics, m.first, m.entries = 1, nil, nil, nil
+	}
 	now := m.taken
 	if len(m.entries) == 0 {
 		return now
@@ -120,7 +122,7 @@ func (m *TimeLagMemo) recall(ct *clusterTopics, wants []tsWant, times []time.Tim
 			}
 			if k < len(es) && es[k].partition == p && es[k].offset == w.offset && !es[k].stale(&tm.id, now) {
 				times[i] = time.UnixMilli(es[k].millis)
-				known[i] = true
+				recalled[i] = es[k].readAt
 			}
 		}
 		i = j
@@ -129,22 +131,14 @@ func (m *TimeLagMemo) recall(ct *clusterTopics, wants []tsWant, times []time.Tim
 }
 
 // remember replaces what the memo holds with the wanted positions whose
-// times are known: recalled (known) or read without error (read). now is
-// what recall returned.
-func (m *TimeLagMemo) remember(ct *clusterTopics, wants []tsWant, times []time.Time, known, read []bool, now uint32) {
+// times are known: recalled (recalled[i] != 0, when it was read) or read
+// now without error (read[i]). now is what recall returned.
+func (m *TimeLagMemo) remember(ct *clusterTopics, wants []tsWant, times []time.Time, recalled []uint32, read []bool, now uint32) {
 	var (
 		topics  [][16]byte
 		first   []int32
 		entries = make([]memoEntry, 0, len(wants))
 	)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	// Recalled entries keep when they were read; look them up again, which
-	// is cheap next to the fetch and keeps recall free of bookkeeping.
-	old := make(map[[16]byte]int32, len(m.topics))
-	for i, id := range m.topics {
-		old[id] = int32(i)
-	}
 	for i := 0; i < len(wants); {
 		t := wants[i].topic
 		j := i + 1
@@ -156,44 +150,27 @@ func (m *TimeLagMemo) remember(ct *clusterTopics, wants []tsWant, times []time.T
 			i = j
 			continue
 		}
-		var es []memoEntry
-		if mi, ok := old[tm.id]; ok {
-			es = m.entries[m.first[mi]:m.first[mi+1]]
-		}
 		start := len(entries)
 		for ; i < j; i++ {
-			if !known[i] && !read[i] {
-				continue
-			}
-			e := memoEntry{partition: tm.partitions[wants[i].part].partition, readAt: now, offset: wants[i].offset, millis: times[i].UnixMilli()}
-			if known[i] {
-				if k, ok := slices.BinarySearchFunc(es, e, compareMemoEntries); ok {
-					e.readAt = es[k].readAt
+			readAt := recalled[i]
+			if readAt == 0 {
+				if !read[i] {
+					continue
 				}
+				readAt = now
 			}
-			entries = append(entries, e)
+			entries = append(entries, memoEntry{partition: tm.partitions[wants[i].part].partition, readAt: readAt, offset: wants[i].offset, millis: times[i].UnixMilli()})
 		}
 		if len(entries) > start {
 			topics = append(topics, tm.id)
 			first = append(first, int32(start))
 		}
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if len(topics) == 0 {
 		m.topics, m.first, m.entries = nil, nil, nil
 		return
 	}
-	m.topics, m.first, m.entries = topics, append(first, int32(len(entries))), slices.Clip(entries)
-}
-
-func compareMemoEntries(a, b memoEntry) int {
-	if a.partition != b.partition {
-		return int(a.partition - b.partition)
-	}
-	switch {
-	case a.offset < b.offset:
-		return -1
-	case a.offset > b.offset:
-		return 1
-	}
-	return 0
+	m.topics, m.first, m.entries = topics, append(first, int32(len(entries))), entries
 }

@@ -145,29 +145,34 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 	}
 
 	times := make([]time.Time, len(wants))
-	var known, read []bool
-	var now uint32
+	// recalled[i] != 0 where the memo knew wants[i]'s time.
+	var (
+		recalled []uint32
+		read     []bool
+		now      uint32
+	)
+	known := func(i int) bool { return recalled != nil && recalled[i] != 0 }
+	missing := len(wants)
 	if memo != nil {
-		known = make([]bool, len(wants))
-		now = memo.recall(ct, wants, times, known)
+		recalled = make([]uint32, len(wants))
+		now = memo.recall(ct, wants, times, recalled)
+		for i := range recalled {
+			if known(i) {
+				missing--
+			}
+		}
 	}
 	// The positions to fetch, packed: slot s of offsets and fetched is
 	// wants[slotWant[s]].
-	missing := len(wants)
-	for _, k := range known {
-		if k {
-			missing--
-		}
-	}
 	runs, last := 0, tsWant{topic: -1}
 	for i, w := range wants {
-		if (known == nil || !known[i]) && (w.topic != last.topic || w.part != last.part) {
+		if !known(i) && (w.topic != last.topic || w.part != last.part) {
 			runs, last = runs+1, w
 		}
 	}
 	offsets := make([]int64, missing)
 	fetched := times // without a memo, slot s is wants[s]
-	if known != nil {
+	if memo != nil {
 		fetched = make([]time.Time, missing)
 	}
 	slotWant := make([]int32, missing)
@@ -175,7 +180,7 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 	parts := make([]tsPartition, 0, runs)
 	s := 0
 	for i := 0; i < len(wants); {
-		if known != nil && known[i] {
+		if known(i) {
 			partOf[i] = -1
 			i++
 			continue
@@ -183,7 +188,7 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 		first := s
 		j := i
 		for j < len(wants) && wants[j].topic == wants[i].topic && wants[j].part == wants[i].part {
-			if known == nil || !known[j] {
+			if !known(j) {
 				offsets[s] = wants[j].offset
 				slotWant[s] = int32(j)
 				partOf[j] = int32(len(parts))
@@ -236,7 +241,7 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 		}
 	}
 	if memo != nil {
-		memo.remember(ct, wants, times, known, read, now)
+		memo.remember(ct, wants, times, recalled, read, now)
 	}
 	return oldestUnconsumed{wants: wants, index: index, times: times, partOf: partOf, parts: parts}
 }
