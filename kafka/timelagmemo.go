@@ -23,8 +23,9 @@ import (
 // After each snapshot the memo holds only the positions that snapshot
 // wanted, so it never grows beyond one refresh's worth: 24 bytes a
 // position, without pointers. Compaction can remove the record at a
-// remembered position, which moves the true oldest-unconsumed time later;
-// so every remembered position is read again once it has been remembered
+// remembered position, which moves the true oldest-unconsumed time later
+// (and an unclean leader election can put another record there); so every
+// remembered position is read again once it has been remembered
 // for between memoRereadAfter and twice that many snapshots, each position
 // at its own age, so that the re-reads spread over the snapshots instead
 // of arriving together.
