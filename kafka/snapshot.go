@@ -29,6 +29,11 @@ type SnapshotOptions struct {
 	// TimestampTimeout bounds that fetch; DefaultTimestampTimeout when zero.
 	// Partitions it does not reach keep a zero OldestUnconsumed.
 	TimestampTimeout time.Duration
+	// TimeLagMemo, when set, remembers the oldest-unconsumed timestamps
+	// read, so that the next snapshot taken with it fetches only positions
+	// it has not read before (see TimeLagMemo). A caller that takes
+	// snapshots repeatedly keeps one per cluster connection.
+	TimeLagMemo *TimeLagMemo
 }
 
 // errOffsetsUnknown marks the partitions of a group whose commits could not
@@ -183,7 +188,7 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		// The read copies what it needs from groups before its first fetch
 		// and keeps no pointer into them; the loop below only sets each
 		// partition's member, which the read does not look at.
-		reading.Go(func() { read = c.readOldestUnconsumed(ctx, ct, groups, timeout) })
+		reading.Go(func() { read = c.readOldestUnconsumed(ctx, ct, groups, timeout, opt.TimeLagMemo) })
 	}
 	describing.Wait()
 

@@ -113,7 +113,7 @@ func wantOf(ct *clusterTopics, ti int, pl *model.PartitionLag) (tsWant, bool) {
 // data allows, all bounded by timeout (DefaultTimestampTimeout when zero).
 // Failures become item errors, one per topic; they never fail the snapshot.
 func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration) []model.ItemError {
-	read := c.readOldestUnconsumed(ctx, ct, groups, timeout)
+	read := c.readOldestUnconsumed(ctx, ct, groups, timeout, nil)
 	read.fill(ct, groups)
 	return read.errors()
 }
@@ -126,34 +126,76 @@ type oldestUnconsumed struct {
 	wants  []tsWant
 	index  wantIndex
 	times  []time.Time
-	partOf []int32 // partOf[i] is the index in parts of wants[i]'s partition
+	partOf []int32 // partOf[i] is the index in parts of wants[i]'s partition, -1 when the memo knew it
 	parts  []tsPartition
 }
 
 // readOldestUnconsumed reads the timestamps fillOldestUnconsumed sets, for
 // the lagging partitions of groups as they stand now. Only the groups'
-// partition lags are read, and only before the fetch goes out.
-func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration) oldestUnconsumed {
+// partition lags are read, and only before the fetch goes out. With a memo,
+// it fetches only the positions the memo does not hold, and leaves in the
+// memo what this read wanted and knows.
+func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration, memo *TimeLagMemo) oldestUnconsumed {
 	wants, index := sortedWants(ct, groups)
 	if len(wants) == 0 {
+		if memo != nil {
+			memo.remember(ct, nil, nil, nil, nil, 0)
+		}
 		return oldestUnconsumed{}
 	}
 
-	runs := 1
-	for i := 1; i < len(wants); i++ {
-		if wants[i].topic != wants[i-1].topic || wants[i].part != wants[i-1].part {
-			runs++
+	times := make([]time.Time, len(wants))
+	// recalled[i] != 0 where the memo knew wants[i]'s time.
+	var (
+		recalled []uint32
+		read     []bool
+		now      uint32
+	)
+	known := func(i int) bool { return recalled != nil && recalled[i] != 0 }
+	missing := len(wants)
+	if memo != nil {
+		recalled = make([]uint32, len(wants))
+		now = memo.recall(ct, wants, times, recalled)
+		for i := range recalled {
+			if known(i) {
+				missing--
+			}
 		}
 	}
-	offsets := make([]int64, len(wants))
-	times := make([]time.Time, len(wants))
-	partOf := make([]int32, len(wants))
+	// The positions to fetch, packed: slot s of offsets and fetched is
+	// wants[slotWant[s]].
+	runs, last := 0, tsWant{topic: -1}
+	for i, w := range wants {
+		if !known(i) && (w.topic != last.topic || w.part != last.part) {
+			runs, last = runs+1, w
+		}
+	}
+	offsets := make([]int64, missing)
+	fetched := times // without a memo, slot s is wants[s]
+	if memo != nil {
+		fetched = make([]time.Time, missing)
+	}
+	slotWant := make([]int32, missing)
+	partOf := make([]int32, len(wants)) // -1 where the memo knew the time
 	parts := make([]tsPartition, 0, runs)
+	s := 0
 	for i := 0; i < len(wants); {
+		if known(i) {
+			partOf[i] = -1
+			i++
+			continue
+		}
+		first := s
 		j := i
 		for j < len(wants) && wants[j].topic == wants[i].topic && wants[j].part == wants[i].part {
-			offsets[j] = wants[j].offset
-			partOf[j] = int32(len(parts))
+			if !known(j) {
+				offsets[s] = wants[j].offset
+				slotWant[s] = int32(j)
+				partOf[j] = int32(len(parts))
+				s++
+			} else {
+				partOf[j] = -1
+			}
 			j++
 		}
 		tm := &ct.topics[wants[i].topic]
@@ -162,9 +204,9 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 			topic:     tm,
 			partition: pm.partition,
 			leader:    pm.leader,
-			offsets:   offsets[i:j:j],
-			times:     times[i:j:j],
-			cursor:    offsets[i],
+			offsets:   offsets[first:s:s],
+			times:     fetched[first:s:s],
+			cursor:    offsets[first],
 		}
 		if tp.leader < 0 {
 			tp.err = kerr.LeaderNotAvailable
@@ -173,12 +215,34 @@ func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, g
 		i = j
 	}
 
-	if timeout <= 0 {
-		timeout = DefaultTimestampTimeout
+	if len(parts) > 0 {
+		if timeout <= 0 {
+			timeout = DefaultTimestampTimeout
+		}
+		tctx, cancel := context.WithTimeout(ctx, timeout)
+		c.fetchTimestamps(tctx, parts)
+		cancel()
 	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	c.fetchTimestamps(tctx, parts)
+	if memo != nil {
+		read = make([]bool, len(wants))
+	}
+	s = 0
+	for pi := range parts {
+		tp := &parts[pi]
+		for k := range tp.offsets {
+			i := slotWant[s]
+			times[i] = fetched[s]
+			// Only what was read without error is worth remembering: a
+			// position given up on (nothing there yet) has no time.
+			if read != nil && tp.err == nil && k < tp.next && !fetched[s].IsZero() {
+				read[i] = true
+			}
+			s++
+		}
+	}
+	if memo != nil {
+		memo.remember(ct, wants, times, recalled, read, now)
+	}
 	return oldestUnconsumed{wants: wants, index: index, times: times, partOf: partOf, parts: parts}
 }
 
@@ -258,7 +322,9 @@ func (r oldestUnconsumed) fill(ct *clusterTopics, groups []model.Group) {
 	for pl, w := range lagging(ct, groups) {
 		if i := r.index.lookup(r.wants, w); i >= 0 {
 			pl.OldestUnconsumed = r.times[i]
-			r.parts[r.partOf[i]].filled = true
+			if p := r.partOf[i]; p >= 0 {
+				r.parts[p].filled = true
+			}
 		}
 	}
 }

@@ -183,8 +183,14 @@ type checkResult struct {
 // they fail and fails with a *checkFailedError when any does.
 func (a *app) runLagCheck(ctx context.Context, conn *connection, topic string, scope lagScope, c checkFlags, w watchFlags, output string) error {
 	base := conn.Settings.Base
+	// Sampling for --fail-on reads the time lags once, not every sample.
+	var timeLags *rememberTimeLags
+	if len(c.check.FailOn) > 0 {
+		timeLags = &rememberTimeLags{}
+	}
 	take := func(ctx context.Context) (model.Snapshot, error) {
-		snap, err := conn.Cluster.Snapshot(ctx, base, kafka.SnapshotOptions{Topic: topic, SkipTimestamps: c.check.MaxTimeLag == 0})
+		snap, err := conn.Cluster.Snapshot(ctx, base, timeLags.options(kafka.SnapshotOptions{Topic: topic, SkipTimestamps: c.check.MaxTimeLag == 0}))
+		timeLags.taken(err)
 		if err != nil {
 			return snap, fmt.Errorf("lag of base %s on %s: %w", base, conn.Bootstrap(), err)
 		}

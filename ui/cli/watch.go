@@ -430,10 +430,38 @@ func (a *app) runLagWatch(ctx context.Context, conn *connection, topic string, p
 	// A sample is several requests each bounded by the timeout; bound the
 	// whole so that a hung cluster shows as a warning, not a frozen screen.
 	bound := 3 * conn.Settings.Timeout
+	timeLags := &rememberTimeLags{}
 	return a.watchLag(ctx, o, func(ctx context.Context) (model.Snapshot, error) {
 		ctx, cancel := context.WithTimeout(ctx, bound)
 		defer cancel()
-		snap, err := conn.Cluster.Snapshot(ctx, o.Base, kafka.SnapshotOptions{Topic: topic})
+		snap, err := conn.Cluster.Snapshot(ctx, o.Base, timeLags.options(kafka.SnapshotOptions{Topic: topic}))
+		timeLags.taken(err)
 		return scope.apply(snap), err
 	})
+}
+
+// rememberTimeLags keeps a kafka.TimeLagMemo across the samples of one
+// connection, so that each sample fetches only the oldest-unconsumed
+// records it has not read. A sample that fails as a whole forgets them:
+// the cluster that answers next may not be the same one. A nil
+// *rememberTimeLags remembers nothing.
+type rememberTimeLags struct{ memo *kafka.TimeLagMemo }
+
+// options is opt with the memo, made on first use.
+func (r *rememberTimeLags) options(opt kafka.SnapshotOptions) kafka.SnapshotOptions {
+	if r == nil {
+		return opt
+	}
+	if r.memo == nil {
+		r.memo = kafka.NewTimeLagMemo()
+	}
+	opt.TimeLagMemo = r.memo
+	return opt
+}
+
+// taken forgets the memo when a sample failed.
+func (r *rememberTimeLags) taken(err error) {
+	if r != nil && err != nil {
+		r.memo = nil
+	}
 }

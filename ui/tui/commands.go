@@ -34,15 +34,15 @@ const (
 
 // snapshotCmd takes a snapshot of base, then feeds it to the lag history
 // and evaluates every group: the Update that receives it only swaps the
-// verdict in.
-func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string, lag lagJob) tea.Cmd {
+// verdict in. memo keeps the time lags read from one refresh to the next.
+func snapshotCmd(res *widget.Resources, cl *kafka.Cluster, gen int, base string, lag lagJob, memo *kafka.TimeLagMemo) tea.Cmd {
 	return widget.Run(res, snapshotTimeout, func(ctx context.Context) tea.Msg {
 		if cl == nil {
 			return snapshotMsg{gen: gen, base: base, err: widget.ErrNoCluster}
 		}
 		// The error says why a snapshot failed as a whole: an unreachable
 		// cluster is retried, an authentication or TLS failure is not.
-		snap, err := cl.Snapshot(ctx, base, kafka.SnapshotOptions{})
+		snap, err := cl.Snapshot(ctx, base, kafka.SnapshotOptions{TimeLagMemo: memo})
 		msg := snapshotMsg{gen: gen, base: base, snap: snap, err: err}
 		if err == nil {
 			msg.trends, msg.evaluated = lag.land(gen, snap), true

@@ -118,7 +118,7 @@ func TestCopyOSC52(t *testing.T) {
 func TestCloseWaitsForCommands(t *testing.T) {
 	res := widget.NewResources(nil)
 	res.Close()
-	if msg := snapshotCmd(res, nil, 1, "b", lagJob{})(); msg != nil {
+	if msg := snapshotCmd(res, nil, 1, "b", lagJob{}, nil)(); msg != nil {
 		t.Errorf("a command ran after close: %#v", msg)
 	}
 	// A pending timer returns when the resources close.

@@ -149,6 +149,7 @@ func connAdvice(err error) string {
 // the next attempt.
 func (m Model) connFailed(err error) Model {
 	m.conn = m.conn.failed(err, m.deps.Now())
+	m.timeLags = kafka.NewTimeLagMemo()
 	m.status.Conn, m.status.ConnCut = widget.OneLine(err.Error()), shortConnError(err)
 	return m
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/keymap"
 	"github.com/kgroups/kgroups/ui/tui/ops"
 	"github.com/kgroups/kgroups/ui/tui/widget"
@@ -55,7 +56,7 @@ func New(d Deps) Model {
 		res:     widget.NewResources(nil),
 		keys:    keys,
 		styles:  st,
-		session: session{base: d.Base, lag: newLagState(d.Window, d.Refresh, d.HistoryBudget)},
+		session: session{base: d.Base, lag: newLagState(d.Window, d.Refresh, d.HistoryBudget), timeLags: kafka.NewTimeLagMemo()},
 		help:    h,
 		spinner: sp,
 		width:   80,
@@ -96,7 +97,7 @@ func (m Model) Close() { m.res.Close() }
 
 // Init implements tea.Model.
 func (m Model) Init() tea.Cmd {
-	load := snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base, m.lagJob())
+	load := snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base, m.lagJob(), m.timeLags)
 	if m.base == "" {
 		load = basesCmd(m.res, m.deps.Cluster, m.basesGen)
 	}

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/kgroups/kgroups/kafka"
 	"github.com/kgroups/kgroups/model"
 )
 
@@ -24,6 +25,11 @@ type session struct {
 	clockGen    int
 	lag         lagState  // history of every group's lag, and its verdict
 	conn        connState // whether the cluster answered the last snapshot
+	// timeLags remembers the oldest-unconsumed times refreshes read, so
+	// that each refresh fetches only the positions that moved. It belongs
+	// to the connection: a failure replaces it, since the cluster that
+	// answers next may not be the one that answered before.
+	timeLags *kafka.TimeLagMemo
 }
 
 // onBases reports whether the focused page picks a base.
@@ -42,7 +48,7 @@ func (m Model) refresh() (Model, tea.Cmd) {
 	}
 	m.snapGen++
 	m.snapLoading = true
-	return m, tea.Batch(snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base, m.lagJob()), m.spinner.Tick)
+	return m, tea.Batch(snapshotCmd(m.res, m.deps.Cluster, m.snapGen, m.base, m.lagJob(), m.timeLags), m.spinner.Tick)
 }
 
 func (m Model) loadBases() (Model, tea.Cmd) {
