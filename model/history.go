@@ -632,6 +632,8 @@ type History struct {
 	groups     map[string]*groupHistory
 	gen        uint64
 	slab       *slab // the rings' buffers, slots of limit samples
+	// Scratch for the refresh times of a group (see groupTimes).
+	times, spareTimes []int64
 }
 
 // NewHistory keeps at most capacity samples per partition, within
@@ -857,12 +859,7 @@ func (h *History) GroupLags(group string, n int, dst []int64) []int64 {
 	}
 	// The newest n refreshes of the group are each among the newest n of
 	// some partition.
-	var times []int64
-	for _, r := range gh.parts {
-		if r.len() > 0 {
-			times = mergeTimes(times, r, r.at(max(r.len()-n, 0)).At)
-		}
-	}
+	times := h.groupTimes(gh, func(r *ring) int64 { return r.at(max(r.len()-n, 0)).At })
 	times = times[max(len(times)-n, 0):]
 	if len(times) == 0 {
 		return dst
@@ -921,11 +918,10 @@ func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Samp
 		return dst
 	}
 	rings := make([]*ring, 0, len(gh.parts))
-	var times []int64
 	for _, r := range gh.parts {
 		rings = append(rings, r)
-		times = mergeTimes(times, r, cut)
 	}
+	times := slices.Clone(h.groupTimes(gh, func(*ring) int64 { return cut }))
 	out := dst
 	next := make([]int, len(rings)) // per ring: index of its first sample after the current time
 	for k, r := range rings {
@@ -956,16 +952,34 @@ func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Samp
 	return out
 }
 
+// groupTimes is the sorted union of the times of the samples of gh's
+// rings, each from the cut it gives, in the history's scratch: good until
+// the next call. Evaluating every group each refresh allocates nothing.
+func (h *History) groupTimes(gh *groupHistory, cut func(*ring) int64) []int64 {
+	times, spare := h.times[:0], h.spareTimes[:0]
+	for _, r := range gh.parts {
+		if r.len() == 0 {
+			continue
+		}
+		if merged, ok := mergeTimes(spare, times, r, cut(r)); ok {
+			times, spare = merged, times
+		}
+	}
+	h.times, h.spareTimes = times, spare
+	return times
+}
+
 // mergeTimes returns the sorted union of times and the times of r's
-// samples at or after cut. Partitions are sampled together, so the common
-// case is two equal runs, checked first without allocating.
-func mergeTimes(times []int64, r *ring, cut int64) []int64 {
+// samples at or after cut, in dst's array, and true; or times and false
+// when that is times. Partitions are sampled together, so the common case
+// is two equal runs, checked first.
+func mergeTimes(dst, times []int64, r *ring, cut int64) ([]int64, bool) {
 	from := r.search(cut)
 	n := r.len() - from
 	if len(times) == n && sameTimes(times, r, from) {
-		return times
+		return times, false
 	}
-	out := make([]int64, 0, len(times)+n)
+	out := slices.Grow(dst[:0], len(times)+n)
 	i, j := 0, from
 	for i < len(times) || j < r.len() {
 		switch {
@@ -981,7 +995,7 @@ func mergeTimes(times []int64, r *ring, cut int64) []int64 {
 			j++
 		}
 	}
-	return out
+	return out, true
 }
 
 // sameTimes reports whether times are those of r's samples from the
@@ -1007,10 +1021,7 @@ func sameTimes(times []int64, r *ring, from int) bool {
 // and its change) without summing every refresh, only the first and the
 // last; rates, catch-up and status are the caller's, from the partitions.
 func (h *History) groupWindow(gh *groupHistory, cut int64) Evaluation {
-	var times []int64
-	for _, r := range gh.parts {
-		times = mergeTimes(times, r, cut)
-	}
+	times := h.groupTimes(gh, func(*ring) int64 { return cut })
 	ev := Evaluation{Samples: len(times)}
 	if len(times) == 0 {
 		return ev
@@ -1054,6 +1065,20 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 		return GroupEvaluation{}
 	}
 	out := GroupEvaluation{Partitions: make(map[int32]Evaluation, len(gh.parts))}
+	out.Evaluation, _ = h.EvaluateGroupEach(group, cfg, func(p int32, ev Evaluation) { out.Partitions[p] = ev })
+	return out
+}
+
+// EvaluateGroupEach is EvaluateGroup without a map to fill: it hands each
+// partition's evaluation to each, in no particular order, and returns the
+// group's; false when the history holds nothing of the group. A caller
+// that keeps the verdicts of thousands of groups keeps what it needs of
+// them where it likes, without a map a group every refresh.
+func (h *History) EvaluateGroupEach(group string, cfg EvalConfig, each func(partition int32, ev Evaluation)) (Evaluation, bool) {
+	gh := h.groups[group]
+	if gh == nil {
+		return Evaluation{}, false
+	}
 	worst, known := StatusUnknown, false
 	var consume, produce float64
 	newest := int64(minTime)
@@ -1064,7 +1089,9 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	}
 	for p, r := range gh.parts {
 		ev := r.evaluate(gh.members, cfg)
-		out.Partitions[p] = ev
+		if each != nil {
+			each(p, ev)
+		}
 		// Summed per partition: a partition the group never committed on
 		// must not hide the others' progress.
 		consume += ev.ConsumeRate
@@ -1078,7 +1105,7 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	if cfg.Window > 0 && newest != minTime {
 		cut = newest - int64(cfg.Window)
 	}
-	out.Evaluation = h.groupWindow(gh, cut)
+	out := h.groupWindow(gh, cut)
 	out.ConsumeRate, out.ProduceRate = consume, produce
 	out.CatchUp, out.CatchUpNever = catchUp(out.Lag, consume, produce)
 	if known {
@@ -1086,7 +1113,7 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	} else {
 		out.Status = StatusUnknown
 	}
-	return out
+	return out, true
 }
 
 // Lags returns the lag values of samples, for sparklines.

@@ -173,7 +173,8 @@ func TestHistoryBudgetSharedByPartitions(t *testing.T) {
 }
 
 // BenchmarkHistoryRefresh is one refresh of the TUI's lag history once the
-// window is full: observe a snapshot, then evaluate every group. The default
+// window is full: observe a snapshot, then evaluate every group, keeping
+// every partition's status as the TUI does. The default
 // run has 2,000 groups × 8 partitions (16,000); KGROUPS_BENCH_SCALE=s2 has
 // 10,000 × 16 (160,000), with the default window and refresh (5 minutes
 // every 5 s) and the default budget. It reports the heap the history holds.
@@ -190,6 +191,7 @@ func BenchmarkHistoryRefresh(b *testing.B) {
 	}
 	h := NewHistoryWith(HistoryOptions{Capacity: capacity})
 	i := 0
+	var statuses []Status
 	step := func() {
 		for g := range groups {
 			for p := range groups[g].Partitions {
@@ -200,8 +202,10 @@ func BenchmarkHistoryRefresh(b *testing.B) {
 			}
 		}
 		h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * 5 * time.Second), Groups: groups})
+		// As the TUI does: every partition's status kept in one block.
+		statuses = statuses[:0]
 		for g := range groups {
-			h.EvaluateGroup(groups[g].ID, cfg)
+			h.EvaluateGroupEach(groups[g].ID, cfg, func(_ int32, ev Evaluation) { statuses = append(statuses, ev.Status) })
 		}
 		i++
 	}
