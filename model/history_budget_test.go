@@ -255,3 +255,54 @@ func TestHistoryMemoryIsTakenOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryMemoryIsWhatItHolds checks that the memory a history reports
+// (the figure on the help screen, and what the budget is kept under) is
+// what it takes on the heap, at the scale where each partition keeps the
+// fewest samples: there, what a partition costs besides its samples
+// weighs as much as a sixth of them.
+func TestHistoryMemoryIsWhatItHolds(t *testing.T) {
+	const nGroups, nParts = 1250, 16
+	n := nGroups * nParts
+	groups := benchGroups(nGroups, nParts)
+	for i := range groups {
+		groups[i].ID = fmt.Sprintf("g%05d", i)
+	}
+	h := NewHistoryWith(HistoryOptions{Capacity: 62, Budget: int64(n) * (minPartitionSamples*SampleBytes + ringBytes)})
+	for i := range 20 {
+		for g := range groups {
+			for p := range groups[g].Partitions {
+				pl := &groups[g].Partitions[p]
+				pl.End += int64(1 + g%3)
+				pl.Committed += int64(1 + (g+i)%3)
+				pl.Lag, _ = ComputeLag(0, pl.End, pl.Committed, true)
+			}
+		}
+		h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * 5 * time.Second), Groups: groups})
+	}
+	mem := h.Memory()
+	if mem.Partitions != n || mem.PerPartition != minPartitionSamples {
+		t.Fatalf("history holds %d partitions, %d samples each; want %d, %d", mem.Partitions, mem.PerPartition, n, minPartitionSamples)
+	}
+	// What the heap gives back when the history goes is what it held.
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	runtime.KeepAlive(h)
+	h = nil
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	held := int64(with.HeapAlloc) - int64(without.HeapAlloc)
+	t.Logf("held %d says %d", held, mem.Bytes)
+	if held > mem.Bytes*11/10 {
+		t.Errorf("history takes %d bytes on the heap, says %d: want within a tenth", held, mem.Bytes)
+	}
+}
+
+// TestRingIsRingBytes checks that a partition's ring costs what the budget
+// counts it as.
+func TestRingIsRingBytes(t *testing.T) {
+	if got := unsafe.Sizeof(ring{}); got != ringBytes {
+		t.Errorf("a ring is %d bytes; ringBytes says %d", got, ringBytes)
+	}
+}
