@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"time"
@@ -277,15 +278,17 @@ func catchUp(lag int64, consume, produce float64) (time.Duration, bool) {
 // an hour.
 type ring struct {
 	buf  []Sample
-	next int   // when full, the index of the oldest sample
-	full bool  // buf is at its bound and wraps
 	slab *slab // where buf comes from; nil: the heap, as needed
 	// Kept as samples arrive so that evaluating the ring reads its first
 	// and last samples and no others (see evaluate): the time of the newest
 	// sample with lag 0, and of the newest whose lag went down from the
 	// sample held before it (or that carries a decrease thinned away).
 	zeroAt, decreasedAt  int64
+	next                 int32 // when full, the index of the oldest sample
+	partition            int32 // in its group's
+	full                 bool  // buf is at its bound and wraps
 	hasZero, hasDecrease bool
+	// 64 bytes in all: see ringBytes.
 }
 
 // add appends s. At the bound limit the oldest sample is overwritten when
@@ -309,7 +312,7 @@ func (r *ring) add(s Sample, limit, capacity int) {
 				r.full, r.next = true, 0
 			}
 			r.buf[r.next] = s
-			r.next = (r.next + 1) % len(r.buf)
+			r.next = int32((int(r.next) + 1) % len(r.buf))
 			return
 		}
 		r.thin(limit)
@@ -491,8 +494,8 @@ func (r *ring) runs(i int) (a, b []Sample) {
 	if !r.full || i >= n {
 		return r.buf[min(i, n):], nil
 	}
-	start := (r.next + i) % n
-	if start >= r.next {
+	start := (int(r.next) + i) % n
+	if start >= int(r.next) {
 		return r.buf[start:], r.buf[:r.next]
 	}
 	return r.buf[start:r.next], nil
@@ -506,7 +509,7 @@ func (r *ring) at(i int) Sample {
 	if !r.full {
 		return r.buf[i]
 	}
-	return r.buf[(r.next+i)%len(r.buf)]
+	return r.buf[(int(r.next)+i)%len(r.buf)]
 }
 
 // appendFrom appends the samples taken at or after cut, oldest first.
@@ -595,8 +598,8 @@ const DefaultHistoryBudget = 64 << 20
 // zero lag) after a thinning.
 const minPartitionSamples = 8
 
-// ringBytes is what a partition's ring costs besides its samples: the ring,
-// its pointer and its map entry.
+// ringBytes is what a partition's ring is counted as besides its samples,
+// in the budget and in Memory: about its ring in its group's slice.
 const ringBytes = 64
 
 // HistoryOptions size a History.
@@ -614,9 +617,30 @@ type HistoryOptions struct {
 }
 
 type groupHistory struct {
-	parts   map[int32]*ring
+	// parts are the rings of the group's partitions, by partition: in a
+	// slice rather than a map of pointers, a partition costs its ring and
+	// nothing more, and a group's partitions are read in one sweep.
+	parts   []ring
 	members bool
 	seen    uint64 // generation of the last snapshot that named the group
+}
+
+// find is the index in gh.parts of partition p, or where it goes; hint
+// is where it is likely to be (a snapshot lists a group's partitions in
+// the order the history holds them).
+func (gh *groupHistory) find(p int32, hint int) (int, bool) {
+	if hint >= 0 && hint < len(gh.parts) && gh.parts[hint].partition == p {
+		return hint, true
+	}
+	return slices.BinarySearchFunc(gh.parts, p, func(r ring, p int32) int { return cmp.Compare(r.partition, p) })
+}
+
+// ring is the ring of partition p; nil when the group has none.
+func (gh *groupHistory) ring(p int32) *ring {
+	if i, ok := gh.find(p, int(p)); ok {
+		return &gh.parts[i]
+	}
+	return nil
 }
 
 // History keeps a bounded run of samples per group and partition, fed by
@@ -632,6 +656,8 @@ type History struct {
 	groups     map[string]*groupHistory
 	gen        uint64
 	slab       *slab // the rings' buffers, slots of limit samples
+	// Scratch for the refresh times of a group (see groupTimes).
+	times, spareTimes []int64
 }
 
 // NewHistory keeps at most capacity samples per partition, within
@@ -689,21 +715,21 @@ func (h *History) Observe(s Snapshot) {
 			if gh != nil {
 				h.release(gh)
 			}
-			gh = &groupHistory{parts: make(map[int32]*ring, len(g.Partitions))}
+			gh = &groupHistory{parts: make([]ring, 0, len(g.Partitions))}
 			h.groups[g.ID] = gh
 		}
 		gh.seen = h.gen
 		gh.members = len(g.Members) > 0
-		for _, p := range g.Partitions {
+		for k, p := range g.Partitions {
 			if p.Err != nil {
 				// Its lag is unknown, not 0: a zero would pass for caught up.
 				continue
 			}
-			r := gh.parts[p.Partition]
-			if r == nil {
-				r = &ring{slab: h.slab}
-				gh.parts[p.Partition] = r
+			i, ok := gh.find(p.Partition, k)
+			if !ok {
+				gh.parts = slices.Insert(gh.parts, i, ring{slab: h.slab, partition: p.Partition})
 			}
+			r := &gh.parts[i]
 			if last, ok := r.last(); ok && at <= last.At {
 				continue
 			}
@@ -732,13 +758,13 @@ func sampleOf(p PartitionLag, at int64, taken time.Time) Sample {
 // rewound reports whether any partition's commit moved backwards or vanished,
 // which means someone reset or deleted the group's offsets.
 func rewound(gh *groupHistory, g *Group) bool {
-	for _, p := range g.Partitions {
-		r := gh.parts[p.Partition]
-		if r == nil || p.Err != nil {
+	for k, p := range g.Partitions {
+		i, ok := gh.find(p.Partition, k)
+		if !ok || p.Err != nil {
 			// An unreadable commit is not a vanished one.
 			continue
 		}
-		last, ok := r.last()
+		last, ok := gh.parts[i].last()
 		if !ok || !last.HasCommitted {
 			continue
 		}
@@ -758,7 +784,9 @@ func (h *History) relayout(limit int) {
 	h.slab = &slab{stride: limit, want: h.partitions}
 	var scratch []Sample
 	for _, gh := range h.groups {
-		for _, r := range gh.parts {
+		for i := range gh.parts {
+			r := &gh.parts[i]
+			p := r.partition
 			if r.len() > limit {
 				// Thinned in a copy on the heap: the old slab is going.
 				scratch = r.appendTo(scratch[:0])
@@ -768,7 +796,7 @@ func (h *History) relayout(limit int) {
 			}
 			buf := r.appendTo(h.slab.get(limit))
 			old.put(r.buf)
-			*r = ring{buf: buf, slab: h.slab}
+			*r = ring{buf: buf, slab: h.slab, partition: p}
 			r.mark()
 		}
 	}
@@ -776,7 +804,8 @@ func (h *History) relayout(limit int) {
 
 // release gives the buffers of a group's rings back to the slab.
 func (h *History) release(gh *groupHistory) {
-	for _, r := range gh.parts {
+	for i := range gh.parts {
+		r := &gh.parts[i]
 		r.slab.put(r.buf)
 		r.buf = nil
 	}
@@ -810,7 +839,8 @@ func (h *History) Memory() HistoryMemory {
 	m := HistoryMemory{Groups: len(h.groups), Budget: h.budget, PerPartition: h.limit}
 	for _, gh := range h.groups {
 		m.Partitions += len(gh.parts)
-		for _, r := range gh.parts {
+		for i := range gh.parts {
+			r := &gh.parts[i]
 			m.Samples += len(r.buf)
 			if r.slab != h.slab {
 				// Not in a slot (a ring left behind by a relayout cannot be).
@@ -829,7 +859,7 @@ func (h *History) PartitionSamples(group string, partition int32) []Sample {
 	if gh == nil {
 		return nil
 	}
-	r := gh.parts[partition]
+	r := gh.ring(partition)
 	if r == nil {
 		return nil
 	}
@@ -857,12 +887,7 @@ func (h *History) GroupLags(group string, n int, dst []int64) []int64 {
 	}
 	// The newest n refreshes of the group are each among the newest n of
 	// some partition.
-	var times []int64
-	for _, r := range gh.parts {
-		if r.len() > 0 {
-			times = mergeTimes(times, r, r.at(max(r.len()-n, 0)).At)
-		}
-	}
+	times := h.groupTimes(gh, func(r *ring) int64 { return r.at(max(r.len()-n, 0)).At })
 	times = times[max(len(times)-n, 0):]
 	if len(times) == 0 {
 		return dst
@@ -872,7 +897,8 @@ func (h *History) GroupLags(group string, n int, dst []int64) []int64 {
 	sums := dst[from:]
 	clear(sums)
 	cut := times[0]
-	for _, r := range gh.parts {
+	for i := range gh.parts {
+		r := &gh.parts[i]
 		// Partition by partition, each refresh counting the partition's
 		// newest sample at or before it, as GroupSamples does.
 		i := sort.Search(r.len(), func(i int) bool { return r.at(i).At >= cut })
@@ -903,7 +929,7 @@ func (h *History) PartitionLags(group string, partition int32, n int, dst []int6
 	if gh == nil || n <= 0 {
 		return dst
 	}
-	r := gh.parts[partition]
+	r := gh.ring(partition)
 	if r == nil {
 		return dst
 	}
@@ -921,11 +947,10 @@ func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Samp
 		return dst
 	}
 	rings := make([]*ring, 0, len(gh.parts))
-	var times []int64
-	for _, r := range gh.parts {
-		rings = append(rings, r)
-		times = mergeTimes(times, r, cut)
+	for i := range gh.parts {
+		rings = append(rings, &gh.parts[i])
 	}
+	times := slices.Clone(h.groupTimes(gh, func(*ring) int64 { return cut }))
 	out := dst
 	next := make([]int, len(rings)) // per ring: index of its first sample after the current time
 	for k, r := range rings {
@@ -956,16 +981,35 @@ func (h *History) groupSamplesFrom(group string, cut int64, dst []Sample) []Samp
 	return out
 }
 
+// groupTimes is the sorted union of the times of the samples of gh's
+// rings, each from the cut it gives, in the history's scratch: good until
+// the next call. Evaluating every group each refresh allocates nothing.
+func (h *History) groupTimes(gh *groupHistory, cut func(*ring) int64) []int64 {
+	times, spare := h.times[:0], h.spareTimes[:0]
+	for i := range gh.parts {
+		r := &gh.parts[i]
+		if r.len() == 0 {
+			continue
+		}
+		if merged, ok := mergeTimes(spare, times, r, cut(r)); ok {
+			times, spare = merged, times
+		}
+	}
+	h.times, h.spareTimes = times, spare
+	return times
+}
+
 // mergeTimes returns the sorted union of times and the times of r's
-// samples at or after cut. Partitions are sampled together, so the common
-// case is two equal runs, checked first without allocating.
-func mergeTimes(times []int64, r *ring, cut int64) []int64 {
+// samples at or after cut, in dst's array, and true; or times and false
+// when that is times. Partitions are sampled together, so the common case
+// is two equal runs, checked first.
+func mergeTimes(dst, times []int64, r *ring, cut int64) ([]int64, bool) {
 	from := r.search(cut)
 	n := r.len() - from
 	if len(times) == n && sameTimes(times, r, from) {
-		return times
+		return times, false
 	}
-	out := make([]int64, 0, len(times)+n)
+	out := slices.Grow(dst[:0], len(times)+n)
 	i, j := 0, from
 	for i < len(times) || j < r.len() {
 		switch {
@@ -981,7 +1025,7 @@ func mergeTimes(times []int64, r *ring, cut int64) []int64 {
 			j++
 		}
 	}
-	return out
+	return out, true
 }
 
 // sameTimes reports whether times are those of r's samples from the
@@ -1007,10 +1051,7 @@ func sameTimes(times []int64, r *ring, from int) bool {
 // and its change) without summing every refresh, only the first and the
 // last; rates, catch-up and status are the caller's, from the partitions.
 func (h *History) groupWindow(gh *groupHistory, cut int64) Evaluation {
-	var times []int64
-	for _, r := range gh.parts {
-		times = mergeTimes(times, r, cut)
-	}
+	times := h.groupTimes(gh, func(*ring) int64 { return cut })
 	ev := Evaluation{Samples: len(times)}
 	if len(times) == 0 {
 		return ev
@@ -1025,7 +1066,8 @@ func (h *History) groupWindow(gh *groupHistory, cut int64) Evaluation {
 // partition counts with its newest sample taken at or before at.
 func sumAt(gh *groupHistory, at int64) Sample {
 	sum := Sample{At: at}
-	for _, r := range gh.parts {
+	for k := range gh.parts {
+		r := &gh.parts[k]
 		i := r.search(at + 1) // the first sample after at
 		if i == 0 {
 			continue
@@ -1054,17 +1096,34 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 		return GroupEvaluation{}
 	}
 	out := GroupEvaluation{Partitions: make(map[int32]Evaluation, len(gh.parts))}
+	out.Evaluation, _ = h.EvaluateGroupEach(group, cfg, func(p int32, ev Evaluation) { out.Partitions[p] = ev })
+	return out
+}
+
+// EvaluateGroupEach is EvaluateGroup without a map to fill: it hands each
+// partition's evaluation to each, in no particular order, and returns the
+// group's; false when the history holds nothing of the group. A caller
+// that keeps the verdicts of thousands of groups keeps what it needs of
+// them where it likes, without a map a group every refresh.
+func (h *History) EvaluateGroupEach(group string, cfg EvalConfig, each func(partition int32, ev Evaluation)) (Evaluation, bool) {
+	gh := h.groups[group]
+	if gh == nil {
+		return Evaluation{}, false
+	}
 	worst, known := StatusUnknown, false
 	var consume, produce float64
 	newest := int64(minTime)
-	for _, r := range gh.parts {
-		if last, ok := r.last(); ok {
+	for i := range gh.parts {
+		if last, ok := gh.parts[i].last(); ok {
 			newest = max(newest, last.At)
 		}
 	}
-	for p, r := range gh.parts {
+	for i := range gh.parts {
+		r := &gh.parts[i]
 		ev := r.evaluate(gh.members, cfg)
-		out.Partitions[p] = ev
+		if each != nil {
+			each(r.partition, ev)
+		}
 		// Summed per partition: a partition the group never committed on
 		// must not hide the others' progress.
 		consume += ev.ConsumeRate
@@ -1078,7 +1137,7 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	if cfg.Window > 0 && newest != minTime {
 		cut = newest - int64(cfg.Window)
 	}
-	out.Evaluation = h.groupWindow(gh, cut)
+	out := h.groupWindow(gh, cut)
 	out.ConsumeRate, out.ProduceRate = consume, produce
 	out.CatchUp, out.CatchUpNever = catchUp(out.Lag, consume, produce)
 	if known {
@@ -1086,7 +1145,7 @@ func (h *History) EvaluateGroup(group string, cfg EvalConfig) GroupEvaluation {
 	} else {
 		out.Status = StatusUnknown
 	}
-	return out
+	return out, true
 }
 
 // Lags returns the lag values of samples, for sparklines.

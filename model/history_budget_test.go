@@ -173,7 +173,8 @@ func TestHistoryBudgetSharedByPartitions(t *testing.T) {
 }
 
 // BenchmarkHistoryRefresh is one refresh of the TUI's lag history once the
-// window is full: observe a snapshot, then evaluate every group. The default
+// window is full: observe a snapshot, then evaluate every group, keeping
+// every partition's status as the TUI does. The default
 // run has 2,000 groups × 8 partitions (16,000); KGROUPS_BENCH_SCALE=s2 has
 // 10,000 × 16 (160,000), with the default window and refresh (5 minutes
 // every 5 s) and the default budget. It reports the heap the history holds.
@@ -190,6 +191,7 @@ func BenchmarkHistoryRefresh(b *testing.B) {
 	}
 	h := NewHistoryWith(HistoryOptions{Capacity: capacity})
 	i := 0
+	var statuses []Status
 	step := func() {
 		for g := range groups {
 			for p := range groups[g].Partitions {
@@ -200,8 +202,10 @@ func BenchmarkHistoryRefresh(b *testing.B) {
 			}
 		}
 		h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * 5 * time.Second), Groups: groups})
+		// As the TUI does: every partition's status kept in one block.
+		statuses = statuses[:0]
 		for g := range groups {
-			h.EvaluateGroup(groups[g].ID, cfg)
+			h.EvaluateGroupEach(groups[g].ID, cfg, func(_ int32, ev Evaluation) { statuses = append(statuses, ev.Status) })
 		}
 		i++
 	}
@@ -249,5 +253,56 @@ func TestHistoryMemoryIsTakenOnce(t *testing.T) {
 				t.Fatalf("budget %d: refresh %d takes %d bytes, the first %d", budget, i, mem.Bytes, first)
 			}
 		}
+	}
+}
+
+// TestHistoryMemoryIsWhatItHolds checks that the memory a history reports
+// (the figure on the help screen, and what the budget is kept under) is
+// what it takes on the heap, at the scale where each partition keeps the
+// fewest samples: there, what a partition costs besides its samples
+// weighs as much as a sixth of them.
+func TestHistoryMemoryIsWhatItHolds(t *testing.T) {
+	const nGroups, nParts = 1250, 16
+	n := nGroups * nParts
+	groups := benchGroups(nGroups, nParts)
+	for i := range groups {
+		groups[i].ID = fmt.Sprintf("g%05d", i)
+	}
+	h := NewHistoryWith(HistoryOptions{Capacity: 62, Budget: int64(n) * (minPartitionSamples*SampleBytes + ringBytes)})
+	for i := range 20 {
+		for g := range groups {
+			for p := range groups[g].Partitions {
+				pl := &groups[g].Partitions[p]
+				pl.End += int64(1 + g%3)
+				pl.Committed += int64(1 + (g+i)%3)
+				pl.Lag, _ = ComputeLag(0, pl.End, pl.Committed, true)
+			}
+		}
+		h.Observe(Snapshot{TakenAt: t0.Add(time.Duration(i) * 5 * time.Second), Groups: groups})
+	}
+	mem := h.Memory()
+	if mem.Partitions != n || mem.PerPartition != minPartitionSamples {
+		t.Fatalf("history holds %d partitions, %d samples each; want %d, %d", mem.Partitions, mem.PerPartition, n, minPartitionSamples)
+	}
+	// What the heap gives back when the history goes is what it held.
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	runtime.KeepAlive(h)
+	h = nil
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	held := int64(with.HeapAlloc) - int64(without.HeapAlloc)
+	t.Logf("held %d says %d", held, mem.Bytes)
+	if held > mem.Bytes*11/10 {
+		t.Errorf("history takes %d bytes on the heap, says %d: want within a tenth", held, mem.Bytes)
+	}
+}
+
+// TestRingIsRingBytes checks that a partition's ring costs what the budget
+// counts it as.
+func TestRingIsRingBytes(t *testing.T) {
+	if got := unsafe.Sizeof(ring{}); got != ringBytes {
+		t.Errorf("a ring is %d bytes; ringBytes says %d", got, ringBytes)
 	}
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -39,6 +38,10 @@ type lagWorker struct {
 	// evaluations counts the snapshots evaluated, so that tests can tell
 	// where evaluation happens.
 	evaluations int
+	// index is the group index of the newest verdict, handed on to the next
+	// while the snapshot's groups stay the same (see indexOf).
+	index map[string]int32
+	ends  []int // scratch: where each group's partitions end in a verdict
 }
 
 // lagState is the root's view of the lag history: the worker that owns it,
@@ -119,34 +122,80 @@ func (j lagJob) land(gen int, snap model.Snapshot) *trendSet {
 // evaluate is the verdict of the history on every group of snap, with the
 // lags of their sparklines: every group's, and every partition's of the
 // groups in sparks. The caller holds w.mu.
+//
+// The verdict is a few flat blocks rather than a map a group: the groups'
+// verdicts in one slice, every partition's status in one block and every
+// group's sparkline lags in another, neither holding pointers, so that a
+// refresh of 160,000 partitions allocates a few megabytes the garbage
+// collector does not scan.
 func (w *lagWorker) evaluate(snap model.Snapshot, sparks []string) *trendSet {
 	w.evaluations++
-	t := &trendSet{cfg: w.cfg, groups: make(map[string]*groupTrend, len(snap.Groups)),
+	t := &trendSet{cfg: w.cfg, index: w.indexOf(snap), groups: make([]groupTrend, len(snap.Groups)),
 		memory: w.history.Memory(), forgot: w.forgot}
-	// One block for every group's sparkline, without pointers: the garbage
-	// collector does not scan it.
+	parts := make([]partitionStatus, 0, t.memory.Partitions)
 	lags := make([]int64, 0, len(snap.Groups)*sparkMax)
-	for _, g := range snap.Groups {
-		gt := &groupTrend{GroupEvaluation: w.history.EvaluateGroup(g.ID, w.cfg)}
-		from := len(lags)
+	ends := slices.Grow(w.ends[:0], 2*len(snap.Groups))[:2*len(snap.Groups)]
+	for i, g := range snap.Groups {
+		from := len(parts)
+		ev, ok := w.history.EvaluateGroupEach(g.ID, w.cfg, func(p int32, ev model.Evaluation) {
+			parts = append(parts, partitionStatus{partition: p, status: uint8(ev.Status)})
+		})
+		slices.SortFunc(parts[from:], func(a, b partitionStatus) int { return int(a.partition) - int(b.partition) })
 		lags = w.history.GroupLags(g.ID, sparkMax, lags)
-		gt.lags = lags[from:len(lags):len(lags)]
-		t.groups[g.ID] = gt
+		t.groups[i].Evaluation = ev
+		ends[2*i], ends[2*i+1] = len(parts), len(lags)
+		if !ok {
+			ends[2*i] = -1 // no history: no partitions' verdicts either
+		}
 	}
+	// Sliced once every group is in: a block that grew moved.
+	partFrom, lagFrom := 0, 0
+	for i := range t.groups {
+		gt := &t.groups[i]
+		if end := ends[2*i]; end >= 0 {
+			gt.parts = parts[partFrom:end:end]
+			partFrom = end
+		}
+		end := ends[2*i+1]
+		gt.lags = lags[lagFrom:end:end]
+		lagFrom = end
+	}
+	w.ends = ends
 	for _, id := range sparks {
-		if gt, ok := t.groups[id]; ok {
-			gt.partLags = w.partitionLags(id, gt.Partitions)
+		if gt, ok := t.group(id); ok {
+			gt.partLags = w.partitionLags(id, gt.parts)
 		}
 	}
 	return t
 }
 
+// indexOf is the index of snap's groups in a verdict: the newest
+// verdict's when the groups are the same, in the same order, as they are
+// from one refresh to the next. An index is never changed once made, so
+// verdicts share it. The caller holds w.mu.
+func (w *lagWorker) indexOf(snap model.Snapshot) map[string]int32 {
+	same := len(w.index) == len(snap.Groups)
+	for i := 0; same && i < len(snap.Groups); i++ {
+		k, ok := w.index[snap.Groups[i].ID]
+		same = ok && int(k) == i
+	}
+	if same {
+		return w.index
+	}
+	index := make(map[string]int32, len(snap.Groups))
+	for i, g := range snap.Groups {
+		index[g.ID] = int32(i) // the last of a repeated id, as before
+	}
+	w.index = index
+	return index
+}
+
 // partitionLags is the sparkline lags of the partitions of group that
 // have a verdict. The caller holds w.mu.
-func (w *lagWorker) partitionLags(group string, parts map[int32]model.Evaluation) map[int32][]int64 {
+func (w *lagWorker) partitionLags(group string, parts []partitionStatus) map[int32][]int64 {
 	out := make(map[int32][]int64, len(parts))
-	for p := range parts {
-		out[p] = w.history.PartitionLags(group, p, sparkMax, nil)
+	for _, p := range parts {
+		out[p.partition] = w.history.PartitionLags(group, p.partition, sparkMax, nil)
 	}
 	return out
 }
@@ -156,7 +205,11 @@ func (w *lagWorker) partitionLags(group string, parts map[int32]model.Evaluation
 func (w *lagWorker) sparksFor(group string) map[int32][]int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.partitionLags(group, w.history.EvaluateGroup(group, w.cfg).Partitions)
+	var parts []partitionStatus
+	w.history.EvaluateGroupEach(group, w.cfg, func(p int32, _ model.Evaluation) {
+		parts = append(parts, partitionStatus{partition: p})
+	})
+	return w.partitionLags(group, parts)
 }
 
 // sparkWanter is a page that draws the sparklines of a group's partitions.
@@ -252,16 +305,35 @@ func (l lagState) memoryLine() string {
 // It is never changed once made: a change makes a new one.
 type trendSet struct {
 	cfg    model.EvalConfig
-	groups map[string]*groupTrend
+	index  map[string]int32 // group id → its verdict in groups; shared, never changed
+	groups []groupTrend
 	memory model.HistoryMemory // what the history held after this snapshot
 	forgot int                 // the last forget the history had applied
 }
 
 // groupTrend is one group's verdict, and the lags its sparklines draw.
 type groupTrend struct {
-	model.GroupEvaluation
+	model.Evaluation
+	parts    []partitionStatus // by partition; nil when the history had nothing of the group
 	lags     []int64           // the group's newest lags, at most sparkMax, oldest first
 	partLags map[int32][]int64 // the same per partition; nil unless a view asked
+}
+
+// partitionStatus is one partition's status in a group's verdict: all a
+// view shows of a partition's evaluation besides its sparkline.
+type partitionStatus struct {
+	partition int32
+	status    uint8 // a model.Status
+}
+
+// partitionStatus is the status of partition p; UNKNOWN when it has no
+// verdict.
+func (gt *groupTrend) partitionStatus(p int32) model.Status {
+	i, ok := slices.BinarySearchFunc(gt.parts, p, func(x partitionStatus, p int32) int { return int(x.partition) - int(p) })
+	if !ok {
+		return model.StatusUnknown
+	}
+	return model.Status(gt.parts[i].status)
 }
 
 // group returns the verdict on a group; false when there is none (a group
@@ -270,40 +342,44 @@ func (t *trendSet) group(id string) (*groupTrend, bool) {
 	if t == nil {
 		return nil, false
 	}
-	g, ok := t.groups[id]
-	return g, ok
+	i, ok := t.index[id]
+	if !ok {
+		return nil, false
+	}
+	return &t.groups[i], true
 }
 
-// without is t with group's verdict UNKNOWN, without samples.
-func (t *trendSet) without(group string) *trendSet {
-	if _, ok := t.group(group); !ok {
+// with is t with the verdict on group changed by change, in a copy of the
+// groups' verdicts: the blocks they point into are shared, never changed.
+func (t *trendSet) with(group string, change func(*groupTrend)) *trendSet {
+	if t == nil {
 		return t
 	}
-	c := *t
-	c.groups = maps.Clone(t.groups)
-	c.groups[group] = &groupTrend{}
-	return &c
-}
-
-// withPartitionLags is t with the partitions' sparkline lags of group.
-func (t *trendSet) withPartitionLags(group string, lags map[int32][]int64) *trendSet {
-	gt, ok := t.group(group)
+	i, ok := t.index[group]
 	if !ok {
 		return t
 	}
 	c := *t
-	c.groups = maps.Clone(t.groups)
-	withLags := *gt
-	withLags.partLags = lags
-	c.groups[group] = &withLags
+	c.groups = slices.Clone(t.groups)
+	change(&c.groups[i])
 	return &c
+}
+
+// without is t with group's verdict UNKNOWN, without samples.
+func (t *trendSet) without(group string) *trendSet {
+	return t.with(group, func(gt *groupTrend) { *gt = groupTrend{} })
+}
+
+// withPartitionLags is t with the partitions' sparkline lags of group.
+func (t *trendSet) withPartitionLags(group string, lags map[int32][]int64) *trendSet {
+	return t.with(group, func(gt *groupTrend) { gt.partLags = lags })
 }
 
 // hasPartitionLags reports whether t holds the partitions' sparkline lags
 // of group, or has no verdict on it to draw them for.
 func (t *trendSet) hasPartitionLags(group string) bool {
 	gt, ok := t.group(group)
-	return !ok || gt.partLags != nil || gt.Partitions == nil
+	return !ok || gt.partLags != nil || gt.parts == nil
 }
 
 // groupSpark draws the lag of a group over its newest samples.
@@ -519,7 +595,7 @@ func (v partitionsView) partitionStatus(p int32) (model.Status, bool) {
 	}
 	// A partition without samples (history just forgotten, offsets that
 	// never loaded) is UNKNOWN like one with too few.
-	return v.trend.Partitions[p].Status, true
+	return v.trend.partitionStatus(p), true
 }
 
 // trendLine is the lag verdict on the group, for the view's header.

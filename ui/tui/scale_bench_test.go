@@ -159,9 +159,14 @@ func BenchmarkKeyToFrameWhileRefreshing(b *testing.B) {
 	// was asked for: gen and base are all they read of it.
 	go func(m Model) {
 		defer close(finished)
+		// The next refresh's snapshot is cloned before this one is handed
+		// over: the real TUI builds it seconds away from a landing, and
+		// its garbage would start collections during the timed landing.
+		snap := scaleStep(base, step)
 		for i := 0; ; i++ {
 			m.snapGen++
-			msg := landing(m, base, step+i)
+			msg := evaluated(m, snapshotMsg{gen: m.snapGen, base: testBase, snap: snap})
+			snap = scaleStep(base, step+i+1)
 			select {
 			case results <- msg:
 			case <-done:
