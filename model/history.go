@@ -147,22 +147,28 @@ func Evaluate(samples []Sample, hasMembers bool, cfg EvalConfig) Evaluation {
 	if len(w) == 0 {
 		return ev
 	}
-	first, last := w[0], w[len(w)-1]
-	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
-	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
-	consumed := consumedBetween(first, last)
-	if secs := time.Duration(last.At - first.At).Seconds(); secs > 0 {
-		ev.ConsumeRate = float64(consumed) / secs
-		// A log end that moved back (a truncated log) produced nothing.
-		ev.ProduceRate = float64(max(last.End-first.End, 0)) / secs
-	}
-	ev.CatchUp, ev.CatchUpNever = catchUp(ev.Lag, ev.ConsumeRate, ev.ProduceRate)
+	consumed := ev.measure(w[0], w[len(w)-1])
 	if len(w) < max(cfg.MinSamples, 2) {
 		ev.Status = StatusUnknown
 		return ev
 	}
 	ev.Status = statusOf(w, consumed > 0, hasMembers, cfg.Window)
 	return ev
+}
+
+// measure sets the figures of a window from its first and last samples
+// (lags, rates, catch-up) and returns how far the commits moved in it.
+func (ev *Evaluation) measure(first, last Sample) (consumed int64) {
+	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
+	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
+	consumed = consumedBetween(first, last)
+	if secs := time.Duration(last.At - first.At).Seconds(); secs > 0 {
+		ev.ConsumeRate = float64(consumed) / secs
+		// A log end that moved back (a truncated log) produced nothing.
+		ev.ProduceRate = float64(max(last.End-first.End, 0)) / secs
+	}
+	ev.CatchUp, ev.CatchUpNever = catchUp(ev.Lag, ev.ConsumeRate, ev.ProduceRate)
+	return consumed
 }
 
 func statusOf(w []Sample, advancing, hasMembers bool, window time.Duration) Status {
@@ -432,14 +438,7 @@ func (r *ring) evaluate(hasMembers bool, cfg EvalConfig) Evaluation {
 	}
 	first := r.at(start)
 	ev := Evaluation{Samples: n - start}
-	ev.Lag, ev.LagDelta = last.Lag, last.Lag-first.Lag
-	ev.TimeLag, ev.TimeLagDelta = last.TimeLag, last.TimeLag-first.TimeLag
-	consumed := consumedBetween(first, last)
-	if secs := time.Duration(last.At - first.At).Seconds(); secs > 0 {
-		ev.ConsumeRate = float64(consumed) / secs
-		ev.ProduceRate = float64(max(last.End-first.End, 0)) / secs
-	}
-	ev.CatchUp, ev.CatchUpNever = catchUp(ev.Lag, ev.ConsumeRate, ev.ProduceRate)
+	consumed := ev.measure(first, last)
 	if ev.Samples < max(cfg.MinSamples, 2) {
 		ev.Status = StatusUnknown
 		return ev
