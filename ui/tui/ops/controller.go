@@ -401,17 +401,22 @@ func (c Controller) takeApplied(env Env, f *Flow, current bool, msg AppliedMsg) 
 		// The dialog was closed while the write ran: report in the status bar.
 		return c, written(Outcome{}, forget, status)
 	}
+	g := f.done(msg.Err)
+	g.Result = msg.Result
+	return c, written(show(g), forget, status)
+}
+
+// done is the flow showing the end of its write, with err, if any, in words.
+func (f *Flow) done(err error) Flow {
 	g := *f
 	g.Wait, g.Step, g.Scroll, g.Focus = 0, StepDone, 0, CtlNone
-	g.Result = msg.Result
-	if msg.Err != nil {
-		if errors.Is(msg.Err, kafka.ErrReadOnly) {
-			g.Err = "read-only: nothing was written"
-		} else {
-			g.Err = widget.Clean(msg.Err.Error())
-		}
+	switch {
+	case errors.Is(err, kafka.ErrReadOnly):
+		g.Err = "read-only: nothing was written"
+	case err != nil:
+		g.Err = widget.Clean(err.Error())
 	}
-	return c, written(show(g), forget, status)
+	return g
 }
 
 func (c Controller) takeDeleted(env Env, f *Flow, current bool, msg DeletedMsg) (Controller, Outcome) {
@@ -448,11 +453,7 @@ func (c Controller) takeDeleted(env Env, f *Flow, current bool, msg DeletedMsg) 
 	if !current {
 		return c, written(Outcome{}, forget, status)
 	}
-	g := *f
-	g.Wait, g.Step, g.Scroll, g.Focus = 0, StepDone, 0, CtlNone
+	g := f.done(msg.Err)
 	g.Deleted = msg
-	if msg.Err != nil {
-		g.Err = widget.Clean(msg.Err.Error())
-	}
 	return c, written(show(g), forget, status)
 }

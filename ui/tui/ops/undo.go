@@ -267,8 +267,7 @@ func (c Controller) takeUndone(env Env, f *Flow, current bool, msg UndoneMsg) (C
 	if !current {
 		return c, written(Outcome{}, forget, status)
 	}
-	g := *f
-	g.Wait, g.Step, g.Scroll, g.Focus = 0, StepDone, 0, CtlNone
+	g := f.done(msg.Err)
 	g.Result = model.PlanResult{Plan: g.Plan}
 	for i, p := range g.Undo.Plans {
 		if p.Topic == g.Plan.Topic && i < len(msg.Result.Results) {
@@ -276,13 +275,6 @@ func (c Controller) takeUndone(env Env, f *Flow, current bool, msg UndoneMsg) (C
 		}
 	}
 	g.Undone = msg.Result
-	if msg.Err != nil {
-		if errors.Is(msg.Err, kafka.ErrReadOnly) {
-			g.Err = "read-only: nothing was written"
-		} else {
-			g.Err = widget.Clean(msg.Err.Error())
-		}
-	}
 	return c, written(show(g), forget, status)
 }
 
