@@ -315,21 +315,8 @@ func (v batchView) update(msg tea.KeyMsg) (batchView, intent) {
 		return v, intentFollow{topic: v.target.Group.Topic, partition: v.target.Partition}
 	}
 	if v.inDetail {
-		l := v.keys.List
-		page := max(v.layout().detailLines-2, 1)
-		switch {
-		case widget.KeyMatches(msg, l.Up):
-			return v.scrollDetail(-1), nil
-		case widget.KeyMatches(msg, l.Down):
-			return v.scrollDetail(1), nil
-		case widget.KeyMatches(msg, l.PageUp):
-			return v.scrollDetail(-page), nil
-		case widget.KeyMatches(msg, l.PageDown):
-			return v.scrollDetail(page), nil
-		case widget.KeyMatches(msg, l.Top):
-			return v.scrollDetail(-len(v.detail.lines)), nil
-		case widget.KeyMatches(msg, l.Bottom):
-			return v.scrollDetail(len(v.detail.lines)), nil
+		if d, ok := widget.Scroll(v.keys.List, msg, max(v.layout().detailLines-2, 1), len(v.detail.lines)); ok {
+			return v.scrollDetail(d), nil
 		}
 	} else if c, ok := widget.Navigate(v.keys.List, msg, v.cur, v.count(), v.rows()); ok {
 		v.cur = c

@@ -55,25 +55,13 @@ func (v recordView) Update(msg tea.Msg) (Page, intent) {
 	if !ok {
 		return v, nil
 	}
-	l := v.keys.List
-	page := max(v.height-1, 1)
-	switch {
-	case widget.KeyMatches(key, v.keys.Follow.Mode):
+	if widget.KeyMatches(key, v.keys.Follow.Mode) {
 		decoded := v.dec.value.Decoded()
 		v.mode = v.mode.next(decoded)
 		return v.render(), say(widget.ReportInfo("values shown as %s", v.mode.about(decoded)))
-	case widget.KeyMatches(key, l.Up):
-		return v.scrollBy(-1), nil
-	case widget.KeyMatches(key, l.Down):
-		return v.scrollBy(1), nil
-	case widget.KeyMatches(key, l.PageUp):
-		return v.scrollBy(-page), nil
-	case widget.KeyMatches(key, l.PageDown):
-		return v.scrollBy(page), nil
-	case widget.KeyMatches(key, l.Top):
-		return v.scrollBy(-len(v.lines)), nil
-	case widget.KeyMatches(key, l.Bottom):
-		return v.scrollBy(len(v.lines)), nil
+	}
+	if d, ok := widget.Scroll(v.keys.List, key, max(v.height-1, 1), len(v.lines)); ok {
+		return v.scrollBy(d), nil
 	}
 	return v, nil
 }

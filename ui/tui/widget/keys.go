@@ -29,3 +29,23 @@ func Navigate(k keymap.List, msg tea.KeyMsg, cur ListCursor, n, height int) (Lis
 	}
 	return cur, false
 }
+
+// Scroll is how far a key scrolls a pane of n lines shown page at a time:
+// a line, a page, or to either end. ok is false for any other key.
+func Scroll(k keymap.List, msg tea.KeyMsg, page, n int) (delta int, ok bool) {
+	switch {
+	case KeyMatches(msg, k.Up):
+		return -1, true
+	case KeyMatches(msg, k.Down):
+		return 1, true
+	case KeyMatches(msg, k.PageUp):
+		return -page, true
+	case KeyMatches(msg, k.PageDown):
+		return page, true
+	case KeyMatches(msg, k.Top):
+		return -n, true
+	case KeyMatches(msg, k.Bottom):
+		return n, true
+	}
+	return 0, false
+}
