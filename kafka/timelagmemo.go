@@ -101,12 +101,8 @@ func (m *TimeLagMemo) recall(ct *clusterTopics, wants []tsWant, times []time.Tim
 		byID[id] = int32(i)
 	}
 	for i := 0; i < len(wants); {
-		t := wants[i].topic
-		j := i + 1
-		for j < len(wants) && wants[j].topic == t {
-			j++
-		}
-		tm := &ct.topics[t]
+		j := topicRunEnd(wants, i)
+		tm := &ct.topics[wants[i].topic]
 		mi, ok := byID[tm.id]
 		if !ok || tm.id == ([16]byte{}) {
 			i = j
@@ -141,12 +137,8 @@ func (m *TimeLagMemo) remember(ct *clusterTopics, wants []tsWant, times []time.T
 		entries = make([]memoEntry, 0, len(wants))
 	)
 	for i := 0; i < len(wants); {
-		t := wants[i].topic
-		j := i + 1
-		for j < len(wants) && wants[j].topic == t {
-			j++
-		}
-		tm := &ct.topics[t]
+		j := topicRunEnd(wants, i)
+		tm := &ct.topics[wants[i].topic]
 		if tm.id == ([16]byte{}) {
 			i = j
 			continue
@@ -174,4 +166,14 @@ func (m *TimeLagMemo) remember(ct *clusterTopics, wants []tsWant, times []time.T
 		return
 	}
 	m.topics, m.first, m.entries = topics, append(first, int32(len(entries))), entries
+}
+
+// topicRunEnd is where the run of wants of wants[i]'s topic ends: wants
+// are sorted by topic first.
+func topicRunEnd(wants []tsWant, i int) int {
+	j := i + 1
+	for j < len(wants) && wants[j].topic == wants[i].topic {
+		j++
+	}
+	return j
 }
