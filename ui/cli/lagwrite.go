@@ -5,11 +5,9 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
@@ -227,18 +225,20 @@ func appendJSONString(buf []byte, s string) []byte {
 // reads the snapshot directly and writes through a buffered writer.
 func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now time.Time) error {
 	bw := bufio.NewWriterSize(w, lagWriteBuffer)
+	cols := &columns{w: bw}
 	order := groupOrder(snap.Groups)
 	var total int64
 	for i := range snap.Groups {
 		total += snap.Groups[i].Lag
 	}
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	base := render.SanitizeLine(snap.Base)
-	fmt.Fprintf(tw, "base %s: %d group(s), total lag %d\n\n", base, len(snap.Groups), total)
+	buf := fmt.Appendf(nil, "base %s: %d group(s), total lag %d", base, len(snap.Groups), total)
+	cols.line(buf)
+	cols.line(nil)
 	if len(order) == 0 {
-		fmt.Fprintf(tw, "no groups named %s-{topic}[-{suffix}]\n", base)
+		cols.line(fmt.Appendf(buf[:0], "no groups named %s-{topic}[-{suffix}]", base))
 	} else {
-		fmt.Fprintln(tw, "TOPIC\tSUFFIX\tSTATE\tMEMBERS\tLAG\tEXPIRED\tOLDEST UNCONSUMED")
+		cols.line([]byte("TOPIC\tSUFFIX\tSTATE\tMEMBERS\tLAG\tEXPIRED\tOLDEST UNCONSUMED"))
 		for _, gi := range order {
 			g := &snap.Groups[gi]
 			var expired int64
@@ -247,37 +247,52 @@ func writeLagTable(w io.Writer, snap model.Snapshot, withPartitions bool, now ti
 				expired += g.Partitions[i].Expired
 				oldest = olderUnconsumed(oldest, g.Partitions[i].OldestUnconsumed)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", render.SanitizeLine(g.Name.Topic), suffixCell(g.Name.Suffix),
-				stateCell(g.State, errText(g.Err)), len(g.Members), g.Lag, expired, ageCell(oldest, now))
+			buf = append(buf[:0], render.SanitizeLine(g.Name.Topic)...)
+			buf = append(append(buf, '\t'), suffixCell(g.Name.Suffix)...)
+			buf = append(append(buf, '\t'), stateCell(g.State, errText(g.Err))...)
+			buf = strconv.AppendInt(append(buf, '\t'), int64(len(g.Members)), 10)
+			buf = strconv.AppendInt(append(buf, '\t'), g.Lag, 10)
+			buf = strconv.AppendInt(append(buf, '\t'), expired, 10)
+			buf = append(append(buf, '\t'), ageCell(oldest, now)...)
+			cols.line(buf)
 		}
-		writeTopicTotals(tw, snap.Groups)
+		buf = writeTopicTotals(cols, buf, snap.Groups)
 	}
 	if withPartitions {
 		var parts []int
 		for _, gi := range order {
 			g := &snap.Groups[gi]
-			fmt.Fprintf(tw, "\n%s (%s, %d member(s), lag %d)\n", render.SanitizeLine(g.ID), stateCell(g.State, errText(g.Err)), len(g.Members), g.Lag)
-			fmt.Fprintln(tw, "  PARTITION\tSTART\tCOMMITTED\tEND\tLAG\tEXPIRED\tOLDEST UNCONSUMED")
+			cols.line(nil)
+			cols.line(fmt.Appendf(buf[:0], "%s (%s, %d member(s), lag %d)", render.SanitizeLine(g.ID), stateCell(g.State, errText(g.Err)), len(g.Members), g.Lag))
+			cols.line([]byte("  PARTITION\tSTART\tCOMMITTED\tEND\tLAG\tEXPIRED\tOLDEST UNCONSUMED"))
 			parts = partitionOrder(parts[:0], g.Partitions)
 			for _, pi := range parts {
 				p := &g.Partitions[pi]
-				committed := "-"
+				buf = strconv.AppendInt(append(buf[:0], "  "...), int64(p.Partition), 10)
+				buf = strconv.AppendInt(append(buf, '\t'), p.Start, 10)
+				buf = append(buf, '\t')
 				if p.HasCommitted {
-					committed = strconv.FormatInt(p.Committed, 10)
+					buf = strconv.AppendInt(buf, p.Committed, 10)
+				} else {
+					buf = append(buf, '-')
 				}
-				fmt.Fprintf(tw, "  %d\t%d\t%s\t%d\t%d\t%d\t%s\n", p.Partition, p.Start, committed, p.End, p.Lag, p.Expired,
-					ageCell(olderUnconsumed(time.Time{}, p.OldestUnconsumed), now))
+				buf = strconv.AppendInt(append(buf, '\t'), p.End, 10)
+				buf = strconv.AppendInt(append(buf, '\t'), p.Lag, 10)
+				buf = strconv.AppendInt(append(buf, '\t'), p.Expired, 10)
+				buf = append(append(buf, '\t'), ageCell(olderUnconsumed(time.Time{}, p.OldestUnconsumed), now)...)
+				cols.line(buf)
 				if p.Err != nil {
-					fmt.Fprintf(tw, "    error: %s\n", render.SanitizeLine(p.Err.Error()))
+					cols.line(append(append(buf[:0], "    error: "...), render.SanitizeLine(p.Err.Error())...))
 				}
 			}
 		}
 	}
 	if len(snap.Unmatched) > 0 {
 		unmatched := slices.Sorted(slices.Values(snap.Unmatched))
-		fmt.Fprintf(tw, "\nunder the base but fitting no topic: %s\n", render.SanitizeLine(strings.Join(unmatched, ", ")))
+		cols.line(nil)
+		cols.line(append(append(buf[:0], "under the base but fitting no topic: "...), render.SanitizeLine(strings.Join(unmatched, ", "))...))
 	}
-	if err := tw.Flush(); err != nil {
+	if err := cols.flush(); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -318,18 +333,36 @@ func ageCell(oldest time.Time, now time.Time) string {
 }
 
 // writeTopicTotals writes the number of groups and their total lag per
-// topic, topics sorted by name.
-func writeTopicTotals(w io.Writer, groups []model.Group) {
-	lag := map[string]int64{}
-	count := map[string]int{}
+// topic, topics sorted by name, through buf, which it returns.
+func writeTopicTotals(cols *columns, buf []byte, groups []model.Group) []byte {
+	type totals struct {
+		topic  string
+		groups int
+		lag    int64
+	}
+	var byTopic []totals
+	at := make(map[string]int)
 	for i := range groups {
-		lag[groups[i].Name.Topic] += groups[i].Lag
-		count[groups[i].Name.Topic]++
+		g := &groups[i]
+		k, ok := at[g.Name.Topic]
+		if !ok {
+			k = len(byTopic)
+			at[g.Name.Topic] = k
+			byTopic = append(byTopic, totals{topic: g.Name.Topic})
+		}
+		byTopic[k].groups++
+		byTopic[k].lag += g.Lag
 	}
-	fmt.Fprintln(w, "\nTOPIC\tGROUPS\tTOTAL LAG")
-	for _, t := range slices.Sorted(maps.Keys(lag)) {
-		fmt.Fprintf(w, "%s\t%d\t%d\n", render.SanitizeLine(t), count[t], lag[t])
+	slices.SortFunc(byTopic, func(a, b totals) int { return strings.Compare(a.topic, b.topic) })
+	cols.line(nil)
+	cols.line([]byte("TOPIC\tGROUPS\tTOTAL LAG"))
+	for _, t := range byTopic {
+		buf = append(buf[:0], render.SanitizeLine(t.topic)...)
+		buf = strconv.AppendInt(append(buf, '\t'), int64(t.groups), 10)
+		buf = strconv.AppendInt(append(buf, '\t'), t.lag, 10)
+		cols.line(buf)
 	}
+	return buf
 }
 
 // appendTimeUTC appends t in UTC as timeLayout formats it. It is lag -o
