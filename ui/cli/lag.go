@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -117,26 +115,6 @@ keeps the groups with lag. Without --base, lag uses the cluster's only base.`,
 	f.BoolVar(&scope.onlyLagging, "only-lagging", false, "only the groups with lag")
 	addCheckFlags(f, &check)
 	return cmd
-}
-
-// oneShotGCPercent is the garbage collector's target while a one-shot lag
-// reads its snapshot and writes it. Such a run keeps nearly all it allocates
-// (the snapshot) until it exits, so with Go's default of 100 the collector
-// runs at every doubling of a heap that is mostly live, rescanning it each
-// time: 4 to 6 times at 2,000 groups, 8 at 10,000, for about a quarter of
-// the process's CPU. At 400 it runs once or twice, and the peak memory
-// stays near that of a plain kadm program reading the same figures
-// (BENCHMARKS.md, issue 12).
-const oneShotGCPercent = 400
-
-// collectLessOften sets the collector's target to oneShotGCPercent unless
-// GOGC says otherwise, and returns what puts the previous target back.
-func collectLessOften() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	prev := debug.SetGCPercent(oneShotGCPercent)
-	return func() { debug.SetGCPercent(prev) }
 }
 
 func suffixCell(suffix string) string {

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kgroups/kgroups/kafka/kafkatest"
 )
 
 // TestLagCollectsGarbageLessOften: a one-shot lag keeps nearly all it
@@ -105,5 +109,49 @@ func seedGCTest(t *testing.T, brokers []string) {
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+// TestCollectLessOftenWaitsForTheFirstCollection: a one-shot lag does not
+// collect until its heap reaches oneShotFirstCollection, and collects at
+// oneShotGCPercent after the first collection, with no limit; restoring
+// puts the settings back, and a collection after that changes nothing.
+func TestCollectLessOftenWaitsForTheFirstCollection(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOGC")
+	os.Unsetenv("GOMEMLIMIT")
+	settings := func() (percent int, limit int64) {
+		percent = debug.SetGCPercent(-1)
+		debug.SetGCPercent(percent)
+		return percent, debug.SetMemoryLimit(-1)
+	}
+	percent0, limit0 := settings()
+
+	restore := collectLessOften()
+	if p, l := settings(); p != -1 || l != oneShotFirstCollection {
+		t.Errorf("before the first collection: GOGC %d, limit %d; want off and %d", p, l, oneShotFirstCollection)
+	}
+	runtime.GC()
+	kafkatest.Eventually(t, 5*time.Second, func() error {
+		if p, l := settings(); p != oneShotGCPercent || l != limit0 {
+			return fmt.Errorf("after the first collection: GOGC %d, limit %d; want %d and %d", p, l, oneShotGCPercent, limit0)
+		}
+		return nil
+	})
+	restore()
+	if p, l := settings(); p != percent0 || l != limit0 {
+		t.Errorf("restored: GOGC %d, limit %d; want %d and %d", p, l, percent0, limit0)
+	}
+
+	// Restored before any collection: the first one must not set the
+	// one-shot target afterwards.
+	restore = collectLessOften()
+	restore()
+	runtime.GC()
+	runtime.GC()
+	time.Sleep(50 * time.Millisecond) // a cleanup runs on its own goroutine
+	if p, l := settings(); p != percent0 || l != limit0 {
+		t.Errorf("restored before the first collection, then collected: GOGC %d, limit %d; want %d and %d", p, l, percent0, limit0)
 	}
 }
