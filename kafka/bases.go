@@ -305,9 +305,10 @@ func addListOffset(req *kmsg.ListOffsetsRequest, topic string, partition int32, 
 
 // listedGroup is one group of a ListGroups answer.
 type listedGroup struct {
-	id    string
-	state string
-	typ   string // "classic", "consumer", "share", "streams"; "" from brokers before 3.8
+	id          string
+	state       string
+	typ         string // "classic", "consumer", "share", "streams"; "" from brokers before 3.8
+	coordinator int32  // the broker that listed it: its coordinator then
 }
 
 // protocol names the group protocol as model.Group.Protocol does.
@@ -338,7 +339,7 @@ func (c *Cluster) listGroups(ctx context.Context) ([]listedGroup, []model.ItemEr
 	}
 	out := make([]listedGroup, 0, len(listed))
 	for _, l := range listed {
-		out = append(out, listedGroup{id: l.Group, state: l.State, typ: l.GroupType})
+		out = append(out, listedGroup{id: l.Group, state: l.State, typ: l.GroupType, coordinator: l.Coordinator})
 	}
 	slices.SortFunc(out, func(a, b listedGroup) int { return strings.Compare(a.id, b.id) })
 	return out, itemErrs, nil
@@ -400,6 +401,7 @@ func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) 
 
 	byID := make(map[string]listedGroup)
 	var ids []string
+	var asked []listedGroup
 	for _, l := range listed {
 		if model.UnderBase(l.id, excludeBase) {
 			continue
@@ -409,6 +411,7 @@ func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) 
 		}
 		byID[l.id] = l
 		ids = append(ids, l.id)
+		asked = append(asked, l)
 	}
 	if len(ids) == 0 {
 		return nil, nil
@@ -419,7 +422,7 @@ func (c *Cluster) GroupsOnTopic(ctx context.Context, topic, excludeBase string) 
 		wg      sync.WaitGroup
 		commits map[string]groupCommits
 	)
-	wg.Go(func() { commits = c.fetchCommits(ctx, ids, tm) })
+	wg.Go(func() { commits = c.fetchCommits(ctx, asked, tm, func() map[[16]byte]string { return ct.byID }) })
 	wg.Go(func() { c.listTopicOffsets(ctx, topics) })
 	wg.Wait()
 

@@ -1,9 +1,11 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -45,12 +47,14 @@ var errOffsetsUnknown = errors.New("committed offsets unavailable")
 //
 // The requests: one metadata and one ListGroups side by side; as soon as
 // the metadata is in, one ListOffsets each for log start and end offsets;
-// once ListGroups is in too, side by side with those, one OffsetFetch for
+// as soon as ListGroups is in, side by side with those, one OffsetFetch for
 // the groups under base; once the commits are in, one DescribeGroups
 // (classic groups) and one ConsumerGroupDescribe (KIP-848 groups), and,
 // once the offsets are in too, side by side with the describes, one bounded
-// fetch for the oldest-unconsumed timestamps. Each is split per broker by
-// the client.
+// fetch for the oldest-unconsumed timestamps. Each is split per broker: the
+// group requests go to the coordinators that listed the groups, with no
+// FindCoordinator (see sendCoordinated), the offset listings and the fetch
+// to the partitions' leaders.
 //
 // Partial failures keep partial data: a failing coordinator, an
 // unauthorized topic or a partition without leader sets the item's Err and
@@ -94,8 +98,47 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		}
 	})
 	listed, listErrs, listErr := c.listGroups(ctx)
+
+	// Groups under base; with opt.Topic, only those whose name can fit it
+	// (commits decide between fits below, so nothing that may belong is
+	// lost). Their commits need only the listing, so they are asked for
+	// while the metadata may still be on its way; the names are checked
+	// against the topics once it is in.
+	prefix := base + "-"
+	mayFit := func(l listedGroup) bool {
+		if !model.UnderBase(l.id, base) || l.typ == "share" {
+			return false
+		}
+		rest := l.id[len(prefix):]
+		return opt.Topic == "" || rest == opt.Topic || strings.HasPrefix(rest, opt.Topic+"-")
+	}
+	var asked []listedGroup
+	for _, l := range listed {
+		if mayFit(l) {
+			asked = append(asked, l)
+		}
+	}
+	// The describes answer only who is in a group; a group's lag and the
+	// read of its oldest unconsumed records need only its commits and the
+	// offsets. The commits go first: a client sends a coordinator both on
+	// one connection, which the broker answers in order, and a describe
+	// ahead would hold them up. The describes then run beside the building
+	// of the lags and the time-lag read, which has a connection of its own.
+	var (
+		fetching sync.WaitGroup
+		commits  map[string]groupCommits
+	)
+	names := func() map[[16]byte]string {
+		<-metaReady
+		if metaErr != nil {
+			return nil
+		}
+		return ct.byID
+	}
+	fetching.Go(func() { commits = c.fetchCommits(ctx, asked, nil, names) })
 	<-metaReady
 	if err := errors.Join(metaErr, listErr); err != nil {
+		fetching.Wait()
 		offsets.Wait()
 		return snap, fmt.Errorf("snapshot of %s: %w", strings.Join(c.cfg.Brokers, ","), err)
 	}
@@ -104,38 +147,19 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	if missingTopic {
 		snap.Errors = append(snap.Errors, model.ItemError{Kind: "topic", Name: opt.Topic, Err: kerr.UnknownTopicOrPartition})
 	}
-
-	// Groups under base; with opt.Topic, only those whose name can fit it
-	// (commits decide between fits below, so nothing that may belong is lost).
 	topicSet := ct.set()
-	prefix := base + "-"
-	var candidates []listedGroup
-	var ids []string
+	candidates := make([]listedGroup, 0, len(asked))
 	for _, l := range listed {
 		if !model.UnderBase(l.id, base) || l.typ == "share" {
 			continue
 		}
 		if _, ok := model.ParseGroupName(l.id, base, topicSet, nil); !ok {
 			snap.Unmatched = append(snap.Unmatched, l.id)
-			continue
+		} else if mayFit(l) {
+			candidates = append(candidates, l)
 		}
-		if opt.Topic != "" {
-			rest := l.id[len(prefix):]
-			if rest != opt.Topic && !strings.HasPrefix(rest, opt.Topic+"-") {
-				continue
-			}
-		}
-		candidates = append(candidates, l)
-		ids = append(ids, l.id)
 	}
-
-	// The describes answer only who is in a group; a group's lag and the
-	// read of its oldest unconsumed records need only its commits and the
-	// offsets. The commits go first: a client sends a coordinator both on
-	// one connection, which the broker answers in order, and a describe
-	// ahead would hold them up. The describes then run beside the building
-	// of the lags and the time-lag read, which has a connection of its own.
-	commits := c.fetchCommits(ctx, ids, nil)
+	fetching.Wait()
 	var (
 		describing sync.WaitGroup
 		described  map[string]describedGroup
@@ -155,8 +179,15 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		snap.Errors = appendTopicErrors(snap.Errors, &involved[i])
 	}
 
-	groups := make([]model.Group, 0, len(candidates))
-	listedOf := make([]listedGroup, 0, len(candidates)) // listedOf[i] is groups[i]'s listing
+	// Names first, then every group's partitions in one allocation.
+	type fit struct {
+		name  model.GroupName
+		l     listedGroup
+		gc    groupCommits
+		topic *model.Topic
+	}
+	fits := make([]fit, 0, len(candidates))
+	parts := 0
 	var evidence []string
 	for _, l := range candidates {
 		gc := commits[l.id]
@@ -168,14 +199,17 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		if opt.Topic != "" && name.Topic != opt.Topic {
 			continue
 		}
-		var topic *model.Topic
+		f := fit{name: name, l: l, gc: gc}
 		if i, ok := topicIdx[name.Topic]; ok {
-			topic = &involved[i]
+			f.topic = &involved[i]
+			parts += len(f.topic.Partitions)
 		}
-		groups = append(groups, groupLags(name, l, gc, topic))
-		listedOf = append(listedOf, l)
+		fits = append(fits, f)
 	}
 
+	// The time-lag read needs only the positions the groups resume at: it
+	// starts from the commits and the offsets, and the groups are built
+	// while it fetches.
 	var (
 		reading sync.WaitGroup
 		read    oldestUnconsumed
@@ -185,10 +219,37 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 		if timeout <= 0 {
 			timeout = DefaultTimestampTimeout
 		}
-		// The read copies what it needs from groups before its first fetch
-		// and keeps no pointer into them; the loop below only sets each
-		// partition's member, which the read does not look at.
-		reading.Go(func() { read = c.readOldestUnconsumed(ctx, ct, groups, timeout, opt.TimeLagMemo) })
+		wanted := func(yield func(tsWant) bool) {
+			for _, f := range fits {
+				ti, ok := ct.byName[f.name.Topic]
+				if f.topic == nil || f.gc.err != nil || !ok {
+					continue // no lag known, so none wanted
+				}
+				lo, hi := f.gc.on(f.name.Topic)
+				for _, pl := range partitionLags(f.topic.Partitions, f.gc.commits[lo:hi]) {
+					if pl.Lag <= 0 || pl.Err != nil {
+						continue
+					}
+					if w, ok := wantOf(ct, ti, &pl); ok && !yield(w) {
+						return
+					}
+				}
+			}
+		}
+		reading.Go(func() { read = c.readOldestUnconsumed(ctx, ct, wanted, timeout, opt.TimeLagMemo) })
+	}
+
+	slab := make([]model.PartitionLag, parts)
+	groups := make([]model.Group, len(fits))
+	listedOf := make([]listedGroup, len(fits)) // listedOf[i] is groups[i]'s listing
+	for i, f := range fits {
+		var own []model.PartitionLag
+		if f.topic != nil {
+			n := len(f.topic.Partitions)
+			own, slab = slab[:n:n], slab[n:]
+		}
+		groups[i] = groupLags(f.name, f.l, f.gc, f.topic, own)
+		listedOf[i] = f.l
 	}
 	describing.Wait()
 
@@ -268,15 +329,16 @@ func appendTopicErrors(errs []model.ItemError, t *model.Topic) []model.ItemError
 // buildGroup assembles a group from what the cluster said about it. topic is
 // the group's topic (nil when its offsets were not listed).
 func buildGroup(name model.GroupName, l listedGroup, d describedGroup, gc groupCommits, topic *model.Topic) model.Group {
-	g := groupLags(name, l, gc, topic)
+	g := groupLags(name, l, gc, topic, nil)
 	addDescribe(&g, d, gc.err)
 	return g
 }
 
 // groupLags is a group as its listing, commits and topic offsets show it:
 // its lag on every partition of topic (nil when its offsets were not
-// listed), without what a describe adds.
-func groupLags(name model.GroupName, l listedGroup, gc groupCommits, topic *model.Topic) model.Group {
+// listed), without what a describe adds. The partitions are written into
+// parts when it has room for them all.
+func groupLags(name model.GroupName, l listedGroup, gc groupCommits, topic *model.Topic, parts []model.PartitionLag) model.Group {
 	g := model.Group{
 		Name:     name,
 		ID:       l.id,
@@ -284,21 +346,25 @@ func groupLags(name model.GroupName, l listedGroup, gc groupCommits, topic *mode
 		Protocol: l.protocol(),
 		Err:      gc.err,
 	}
-	var own map[int32]int64
-	for _, cm := range gc.commits {
-		if cm.Topic == name.Topic {
-			if own == nil {
-				own = make(map[int32]int64, len(gc.commits))
-			}
-			own[cm.Partition] = cm.Offset
-			continue
-		}
-		g.OtherCommits = append(g.OtherCommits, cm)
+	lo, hi := gc.on(name.Topic)
+	if lo > 0 || hi < len(gc.commits) {
+		g.OtherCommits = make([]model.Commit, 0, len(gc.commits)-(hi-lo))
+		g.OtherCommits = append(append(g.OtherCommits, gc.commits[:lo]...), gc.commits[hi:]...)
 	}
 	if topic == nil {
 		return g
 	}
-	g.Partitions = model.BuildPartitionLags(topic.Partitions, own)
+	if len(parts) != len(topic.Partitions) {
+		parts = make([]model.PartitionLag, len(topic.Partitions))
+	}
+	for i, pl := range partitionLags(topic.Partitions, gc.commits[lo:hi]) {
+		parts[i] = pl
+	}
+	byPartition := func(a, b model.PartitionLag) int { return cmp.Compare(a.Partition, b.Partition) }
+	if !slices.IsSortedFunc(parts, byPartition) {
+		slices.SortStableFunc(parts, byPartition)
+	}
+	g.Partitions = parts
 	for i := range g.Partitions {
 		p := &g.Partitions[i]
 		if gc.err != nil && p.Err == nil {
@@ -309,6 +375,42 @@ func groupLags(name model.GroupName, l listedGroup, gc groupCommits, topic *mode
 		g.Expired += p.Expired
 	}
 	return g
+}
+
+// partitionLags yields a group's position on each partition of parts, in
+// their order, given its commits on their topic (sorted by partition).
+// Partitions from metadata are sorted, and are then matched with the
+// commits in one walk; others are looked up.
+func partitionLags(parts []model.TopicPartition, own []model.Commit) iter.Seq2[int, model.PartitionLag] {
+	return func(yield func(int, model.PartitionLag) bool) {
+		sorted := true
+		for i := 1; i < len(parts) && sorted; i++ {
+			sorted = parts[i-1].Partition < parts[i].Partition
+		}
+		rest := own
+		for i, p := range parts {
+			var cm *model.Commit
+			if sorted {
+				for len(rest) > 0 && rest[0].Partition < p.Partition {
+					rest = rest[1:]
+				}
+				if len(rest) > 0 && rest[0].Partition == p.Partition {
+					cm = &rest[0]
+				}
+			} else if k, ok := slices.BinarySearchFunc(own, p.Partition, func(c model.Commit, n int32) int { return cmp.Compare(c.Partition, n) }); ok {
+				cm = &own[k]
+			}
+			var pl model.PartitionLag
+			if cm != nil {
+				pl = model.PartitionLagOf(p, cm.Offset, true)
+			} else {
+				pl = model.PartitionLagOf(p, 0, false)
+			}
+			if !yield(i, pl) {
+				return
+			}
+		}
+	}
 }
 
 // addDescribe adds to g what its describe said: state, members, which
@@ -360,12 +462,12 @@ type describedGroup struct {
 // KIP-848 groups with one ConsumerGroupDescribe, side by side. Every group
 // asked for gets an entry; a failing coordinator fails only its groups.
 func (c *Cluster) describeGroups(ctx context.Context, ct *clusterTopics, groups []listedGroup) map[string]describedGroup {
-	var classic, consumer []string
+	var classic, consumer []listedGroup
 	for _, l := range groups {
 		if l.protocol() == "consumer" {
-			consumer = append(consumer, l.id)
+			consumer = append(consumer, l)
 		} else {
-			classic = append(classic, l.id)
+			classic = append(classic, l)
 		}
 	}
 	out := make(map[string]describedGroup, len(groups))
@@ -386,16 +488,26 @@ func (c *Cluster) describeGroups(ctx context.Context, ct *clusterTopics, groups 
 	return out
 }
 
-func (c *Cluster) describeClassic(ctx context.Context, ids []string, set func(string, describedGroup)) {
-	req := kmsg.NewPtrDescribeGroupsRequest()
-	req.Groups = ids
-	for _, shard := range c.cl.RequestSharded(ctx, req) {
+// describeClassic describes classic groups, one DescribeGroups per
+// coordinator (see sendCoordinated).
+func (c *Cluster) describeClassic(ctx context.Context, groups []listedGroup, set func(string, describedGroup)) {
+	build := func(ids []string) kmsg.Request {
+		req := kmsg.NewPtrDescribeGroupsRequest()
+		req.Groups = ids
+		return req
+	}
+	c.sendCoordinated(ctx, groups, build, func(shard kgo.ResponseShard, direct bool) (missed []string) {
+		asked := shard.Req.(*kmsg.DescribeGroupsRequest).Groups
 		if shard.Err != nil {
-			failShard(shard, shard.Req.(*kmsg.DescribeGroupsRequest).Groups, set)
-			continue
+			failShard(shard, asked, set)
+			return nil
 		}
 		resp := shard.Resp.(*kmsg.DescribeGroupsResponse)
+		answered := make(map[string]bool, len(asked))
 		for _, rg := range resp.Groups {
+			if direct && rg.ErrorCode != 0 {
+				continue // missed: asked again
+			}
 			d := describedState(shard, rg.State, rg.ErrorCode)
 			for _, rm := range rg.Members {
 				m := newMember(rm.MemberID, rm.ClientID, rm.ClientHost, rm.InstanceID)
@@ -411,20 +523,32 @@ func (c *Cluster) describeClassic(ctx context.Context, ids []string, set func(st
 			}
 			sortMembers(d.members)
 			set(rg.Group, d)
+			answered[rg.Group] = true
 		}
-	}
+		return unanswered(direct, asked, answered)
+	})
 }
 
-func (c *Cluster) describeConsumer(ctx context.Context, ct *clusterTopics, ids []string, set func(string, describedGroup)) {
-	req := kmsg.NewPtrConsumerGroupDescribeRequest()
-	req.Groups = ids
-	for _, shard := range c.cl.RequestSharded(ctx, req) {
+// describeConsumer describes KIP-848 groups, one ConsumerGroupDescribe per
+// coordinator (see sendCoordinated).
+func (c *Cluster) describeConsumer(ctx context.Context, ct *clusterTopics, groups []listedGroup, set func(string, describedGroup)) {
+	build := func(ids []string) kmsg.Request {
+		req := kmsg.NewPtrConsumerGroupDescribeRequest()
+		req.Groups = ids
+		return req
+	}
+	c.sendCoordinated(ctx, groups, build, func(shard kgo.ResponseShard, direct bool) (missed []string) {
+		asked := shard.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups
 		if shard.Err != nil {
-			failShard(shard, shard.Req.(*kmsg.ConsumerGroupDescribeRequest).Groups, set)
-			continue
+			failShard(shard, asked, set)
+			return nil
 		}
 		resp := shard.Resp.(*kmsg.ConsumerGroupDescribeResponse)
+		answered := make(map[string]bool, len(asked))
 		for _, rg := range resp.Groups {
+			if direct && rg.ErrorCode != 0 {
+				continue // missed: asked again
+			}
 			d := describedState(shard, rg.State, rg.ErrorCode)
 			for _, rm := range rg.Members {
 				m := newMember(rm.MemberID, rm.ClientID, rm.ClientHost, rm.InstanceID)
@@ -439,8 +563,24 @@ func (c *Cluster) describeConsumer(ctx context.Context, ct *clusterTopics, ids [
 			}
 			sortMembers(d.members)
 			set(rg.Group, d)
+			answered[rg.Group] = true
+		}
+		return unanswered(direct, asked, answered)
+	})
+}
+
+// unanswered is, for a coordinator asked directly, the groups of asked its
+// answer did not describe.
+func unanswered(direct bool, asked []string, answered map[string]bool) (missed []string) {
+	if !direct {
+		return nil
+	}
+	for _, id := range asked {
+		if !answered[id] {
+			missed = append(missed, id)
 		}
 	}
+	return missed
 }
 
 // failShard marks every group of a describe request that failed as a whole.
@@ -538,16 +678,34 @@ func (gc groupCommits) appendTopics(out []string) []string {
 	return out
 }
 
-// fetchCommits reads the committed offsets of groups with one OffsetFetch,
-// split per coordinator by the client. With only set, it asks for that
-// topic's partitions alone. Every group gets an entry.
-func (c *Cluster) fetchCommits(ctx context.Context, groups []string, only *topicMeta) map[string]groupCommits {
+// compareCommits orders commits by topic, then partition.
+func compareCommits(a, b model.Commit) int {
+	if c := strings.Compare(a.Topic, b.Topic); c != 0 {
+		return c
+	}
+	return int(a.Partition - b.Partition)
+}
+
+// on is where the group's commits on topic are: gc.commits[lo:hi].
+func (gc groupCommits) on(topic string) (lo, hi int) {
+	lo, _ = slices.BinarySearchFunc(gc.commits, topic, func(c model.Commit, t string) int { return strings.Compare(c.Topic, t) })
+	hi = lo
+	for hi < len(gc.commits) && gc.commits[hi].Topic == topic {
+		hi++
+	}
+	return lo, hi
+}
+
+// fetchCommits reads the committed offsets of groups with one OffsetFetch
+// per coordinator (see sendCoordinated). With only set, it asks for that
+// topic's partitions alone. Every group gets an entry. names gives the
+// topics' names by ID, for brokers that answer with IDs alone (OffsetFetch
+// v10); it is called only then, and may wait for the metadata.
+func (c *Cluster) fetchCommits(ctx context.Context, groups []listedGroup, only *topicMeta, names func() map[[16]byte]string) map[string]groupCommits {
 	out := make(map[string]groupCommits, len(groups))
 	if len(groups) == 0 {
 		return out
 	}
-	req := kmsg.NewPtrOffsetFetchRequest()
-	req.Groups = make([]kmsg.OffsetFetchRequestGroup, len(groups))
 	var topics []kmsg.OffsetFetchRequestGroupTopic
 	if only != nil {
 		rt := kmsg.NewOffsetFetchRequestGroupTopic()
@@ -558,33 +716,73 @@ func (c *Cluster) fetchCommits(ctx context.Context, groups []string, only *topic
 		}
 		topics = []kmsg.OffsetFetchRequestGroupTopic{rt}
 	}
-	for i, g := range groups {
-		rg := &req.Groups[i]
-		rg.Default()
-		rg.Group = g
-		rg.Topics = topics
+	build := func(ids []string) kmsg.Request {
+		req := kmsg.NewPtrOffsetFetchRequest()
+		req.Groups = make([]kmsg.OffsetFetchRequestGroup, len(ids))
+		for i, id := range ids {
+			rg := &req.Groups[i]
+			rg.Default()
+			rg.Group = id
+			rg.Topics = topics
+		}
+		return req
 	}
-	for _, shard := range c.cl.RequestSharded(ctx, req) {
+	c.sendCoordinated(ctx, groups, build, func(shard kgo.ResponseShard, direct bool) (missed []string) {
+		asked := shard.Req.(*kmsg.OffsetFetchRequest).Groups
 		if shard.Err != nil {
 			err := coordinatorErr(shard, shard.Err)
-			for _, rg := range shard.Req.(*kmsg.OffsetFetchRequest).Groups {
+			for _, rg := range asked {
 				out[rg.Group] = groupCommits{err: err}
 			}
-			continue
+			return nil
 		}
 		resp := shard.Resp.(*kmsg.OffsetFetchResponse)
+		if direct && resp.Version < 8 {
+			// Groups in one request need version 8; the client's
+			// sharded request splits them for older brokers.
+			for _, rg := range asked {
+				missed = append(missed, rg.Group)
+			}
+			return missed
+		}
+		// Every group's commits in one allocation.
+		n := 0
 		for _, rg := range resp.Groups {
-			gc := groupCommits{}
+			for _, rt := range rg.Topics {
+				n += len(rt.Partitions)
+			}
+		}
+		slab := make([]model.Commit, n)
+		var byID map[[16]byte]string
+	groups:
+		for _, rg := range resp.Groups {
+			for ti := range rg.Topics {
+				rt := &rg.Topics[ti]
+				if rt.Topic != "" || !direct {
+					continue // the client's sharded request names them
+				}
+				if byID == nil {
+					if byID = names(); byID == nil {
+						byID = map[[16]byte]string{}
+					}
+				}
+				if rt.Topic = byID[rt.TopicID]; rt.Topic == "" {
+					continue groups // missed: the client's request can name it
+				}
+			}
 			if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
-				gc.err = coordinatorErr(shard, err)
-				out[rg.Group] = gc
+				if direct {
+					continue // missed: asked again below
+				}
+				out[rg.Group] = groupCommits{err: coordinatorErr(shard, err)}
 				continue
 			}
 			n := 0
 			for _, rt := range rg.Topics {
 				n += len(rt.Partitions)
 			}
-			gc.commits = make([]model.Commit, 0, n)
+			gc := groupCommits{commits: slab[:0:n]}
+			slab = slab[n:]
 			for _, rt := range rg.Topics {
 				for _, rp := range rt.Partitions {
 					if rp.ErrorCode != 0 || rp.Offset < 0 {
@@ -597,19 +795,24 @@ func (c *Cluster) fetchCommits(ctx context.Context, groups []string, only *topic
 					gc.commits = append(gc.commits, cm)
 				}
 			}
-			slices.SortFunc(gc.commits, func(a, b model.Commit) int {
-				if c := strings.Compare(a.Topic, b.Topic); c != 0 {
-					return c
-				}
-				return int(a.Partition - b.Partition)
-			})
+			if !slices.IsSortedFunc(gc.commits, compareCommits) {
+				slices.SortFunc(gc.commits, compareCommits)
+			}
 			out[rg.Group] = gc
 		}
-	}
+		if direct {
+			for _, rg := range asked {
+				if _, ok := out[rg.Group]; !ok {
+					missed = append(missed, rg.Group)
+				}
+			}
+		}
+		return missed
+	})
 	// A group the coordinator did not answer for is a failure, not "no commits".
-	for _, g := range groups {
-		if _, ok := out[g]; !ok {
-			out[g] = groupCommits{err: errors.New("coordinator did not answer for this group")}
+	for _, l := range groups {
+		if _, ok := out[l.id]; !ok {
+			out[l.id] = groupCommits{err: errors.New("coordinator did not answer for this group")}
 		}
 	}
 	return out

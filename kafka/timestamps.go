@@ -113,7 +113,7 @@ func wantOf(ct *clusterTopics, ti int, pl *model.PartitionLag) (tsWant, bool) {
 // data allows, all bounded by timeout (DefaultTimestampTimeout when zero).
 // Failures become item errors, one per topic; they never fail the snapshot.
 func (c *Cluster) fillOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration) []model.ItemError {
-	read := c.readOldestUnconsumed(ctx, ct, groups, timeout, nil)
+	read := c.readOldestUnconsumed(ctx, ct, groupWants(ct, groups), timeout, nil)
 	read.fill(ct, groups)
 	return read.errors()
 }
@@ -130,13 +130,12 @@ type oldestUnconsumed struct {
 	parts  []tsPartition
 }
 
-// readOldestUnconsumed reads the timestamps fillOldestUnconsumed sets, for
-// the lagging partitions of groups as they stand now. Only the groups'
-// partition lags are read, and only before the fetch goes out. With a memo,
-// it fetches only the positions the memo does not hold, and leaves in the
-// memo what this read wanted and knows.
-func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, groups []model.Group, timeout time.Duration, memo *TimeLagMemo) oldestUnconsumed {
-	wants, index := sortedWants(ct, groups)
+// readOldestUnconsumed reads the timestamps fillOldestUnconsumed sets, at
+// the positions wanted yields (twice, both times before the fetch goes
+// out). With a memo, it fetches only the positions the memo does not hold,
+// and leaves in the memo what this read wanted and knows.
+func (c *Cluster) readOldestUnconsumed(ctx context.Context, ct *clusterTopics, wanted iter.Seq[tsWant], timeout time.Duration, memo *TimeLagMemo) oldestUnconsumed {
+	wants, index := sortedWants(ct, wanted)
 	if len(wants) == 0 {
 		if memo != nil {
 			memo.remember(ct, nil, nil, nil, nil, 0)
@@ -263,13 +262,13 @@ func (x wantIndex) lookup(wants []tsWant, w tsWant) int {
 	return -1
 }
 
-// sortedWants is every position the lagging partitions of groups want,
-// once, in compareWants order, and where each partition's run begins: the
+// sortedWants is every position wanted yields (twice), once, in
+// compareWants order, and where each partition's run begins: the
 // runs back the partitions' slices without a map. The positions are
 // bucketed by partition in two passes rather than sorted, since a refresh
 // at scale wants 100,000s of them and a partition only a few (one per
 // distinct commit).
-func sortedWants(ct *clusterTopics, groups []model.Group) ([]tsWant, wantIndex) {
+func sortedWants(ct *clusterTopics, wanted iter.Seq[tsWant]) ([]tsWant, wantIndex) {
 	// first[k] is where the wants of the k-th partition of the cluster (in
 	// topic then partition order) begin.
 	topicFirst := make([]int, len(ct.topics))
@@ -279,7 +278,7 @@ func sortedWants(ct *clusterTopics, groups []model.Group) ([]tsWant, wantIndex) 
 		k += len(ct.topics[i].partitions)
 	}
 	first := make([]int, k+1)
-	for _, w := range lagging(ct, groups) {
+	for w := range wanted {
 		first[topicFirst[w.topic]+int(w.part)+1]++
 	}
 	for i := 1; i < len(first); i++ {
@@ -290,7 +289,7 @@ func sortedWants(ct *clusterTopics, groups []model.Group) ([]tsWant, wantIndex) 
 		return nil, wantIndex{}
 	}
 	next := slices.Clone(first[:len(first)-1])
-	for _, w := range lagging(ct, groups) {
+	for w := range wanted {
 		at := &next[topicFirst[w.topic]+int(w.part)]
 		wants[*at] = w
 		*at++
@@ -351,6 +350,17 @@ func lagging(ct *clusterTopics, groups []model.Group) iter.Seq2[*model.Partition
 				if w, ok := wantOf(ct, ti, pl); ok && !yield(pl, w) {
 					return
 				}
+			}
+		}
+	}
+}
+
+// groupWants yields the position every lagging partition of groups wants.
+func groupWants(ct *clusterTopics, groups []model.Group) iter.Seq[tsWant] {
+	return func(yield func(tsWant) bool) {
+		for _, w := range lagging(ct, groups) {
+			if !yield(w) {
+				return
 			}
 		}
 	}

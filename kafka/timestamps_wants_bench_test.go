@@ -46,7 +46,7 @@ func benchWantsFixture() (*clusterTopics, []model.Group) {
 func BenchmarkTimeLagPositions(b *testing.B) {
 	ct, groups := benchWantsFixture()
 	for b.Loop() {
-		sortedWants(ct, groups)
+		sortedWants(ct, groupWants(ct, groups))
 	}
 }
 
@@ -54,7 +54,7 @@ func BenchmarkTimeLagPositions(b *testing.B) {
 // S2.
 func BenchmarkTimeLagFill(b *testing.B) {
 	ct, groups := benchWantsFixture()
-	wants, index := sortedWants(ct, groups)
+	wants, index := sortedWants(ct, groupWants(ct, groups))
 	r := oldestUnconsumed{wants: wants, index: index, times: make([]time.Time, len(wants)), partOf: make([]int32, len(wants)), parts: make([]tsPartition, 1)}
 	for b.Loop() {
 		r.fill(ct, groups)

@@ -48,7 +48,7 @@ func TestSortedWantsMatchesSort(t *testing.T) {
 	if len(want) < 20 {
 		t.Fatalf("only %d wanted positions: the fixture wants more", len(want))
 	}
-	got, index := sortedWants(ct, groups)
+	got, index := sortedWants(ct, groupWants(ct, groups))
 	if !slices.Equal(got, want) {
 		t.Errorf("sortedWants:\n got %v\nwant %v", got, want)
 	}

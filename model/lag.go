@@ -40,17 +40,25 @@ func ComputeLag(start, end, committed int64, hasCommitted bool) (lag, expired in
 func BuildPartitionLags(parts []TopicPartition, commits map[int32]int64) []PartitionLag {
 	out := make([]PartitionLag, 0, len(parts))
 	for _, p := range parts {
-		pl := PartitionLag{Partition: p.Partition, Start: p.Start, End: p.End, Err: p.Err}
-		if c, ok := commits[p.Partition]; ok && c >= 0 {
-			pl.Committed, pl.HasCommitted = c, true
-		}
-		if p.Err == nil {
-			pl.Lag, pl.Expired = ComputeLag(p.Start, p.End, pl.Committed, pl.HasCommitted)
-		}
-		out = append(out, pl)
+		c, ok := commits[p.Partition]
+		out = append(out, PartitionLagOf(p, c, ok))
 	}
 	slices.SortStableFunc(out, func(a, b PartitionLag) int { return cmp.Compare(a.Partition, b.Partition) })
 	return out
+}
+
+// PartitionLagOf is a group's position on partition p, given its commit
+// there (hasCommitted false: none; a negative committed offset counts as
+// none), as BuildPartitionLags computes it for each partition.
+func PartitionLagOf(p TopicPartition, committed int64, hasCommitted bool) PartitionLag {
+	pl := PartitionLag{Partition: p.Partition, Start: p.Start, End: p.End, Err: p.Err}
+	if hasCommitted && committed >= 0 {
+		pl.Committed, pl.HasCommitted = committed, true
+	}
+	if p.Err == nil {
+		pl.Lag, pl.Expired = ComputeLag(p.Start, p.End, pl.Committed, pl.HasCommitted)
+	}
+	return pl
 }
 
 // Totals sums the lag and expired counts of partitions.
