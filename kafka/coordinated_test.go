@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -227,5 +228,38 @@ func TestSnapshotCommitsFromOldBrokers(t *testing.T) {
 	}
 	if len(commits) != 15*3 || !slices.Contains(commits, snapBase+"-c-w/0@2") {
 		t.Errorf("commits read from a 2.8 cluster: %d, want 45 including svc-c-w/0@2:\n%s", len(commits), strings.Join(commits, "\n"))
+	}
+}
+
+// TestSnapshotMetadataFallsBack: the snapshot asks a known broker for the
+// topics' metadata straight away; if that broker fails, the client's own
+// metadata request, which tries the others, answers, and the snapshot
+// reads as it would have.
+func TestSnapshotMetadataFallsBack(t *testing.T) {
+	fake, brokers := coordinatedCluster(t)
+	c, err := kafka.Dial(context.Background(), kafka.Config{Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	want := coordinatedSummary(settledSnapshot(t, c))
+
+	var asked atomic.Int32
+	fake.ControlKey(int16(kmsg.Metadata), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		fake.KeepControl()
+		if kreq.(*kmsg.MetadataRequest).Topics != nil || asked.Add(1) > 1 {
+			return nil, nil, false
+		}
+		return nil, errors.New("injected: the broker asked first fails"), true
+	})
+	snap, err := c.Snapshot(context.Background(), snapBase, kafka.SnapshotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() < 2 {
+		t.Fatalf("%d metadata requests for every topic, want the failed one and the fallback", asked.Load())
+	}
+	if got := coordinatedSummary(snap); got != want || len(snap.Topics) != 3 {
+		t.Errorf("after the first metadata request failed (%d topics):\n%s\nwant:\n%s", len(snap.Topics), got, want)
 	}
 }
