@@ -43,7 +43,7 @@ type consumeOptions struct {
 }
 
 func newConsumeCommand(a *app) *cobra.Command {
-	o := consumeOptions{output: newOutputFlag("", "jsonl", "pretty")}
+	o := consumeOptions{output: newOutputFlag("", "jsonl", "pretty", "value")}
 	cmd := &cobra.Command{
 		Use:   "consume",
 		Short: "Read N records as the group {base}-{topic}[-{suffix}] (commits), or peek them (never commits)",
@@ -84,7 +84,11 @@ A value decoded by its schema (--schema-registry) or decompressed (gzip, zstd,
 lz4, snappy) holds the decoded JSON, followed by "value_format" and
 "value_schema"; one that failed to decode keeps its bytes and adds
 "value_error". --decode raw prints the bytes as they are.
--o pretty (the default on a terminal) indents and colours the records.`,
+-o pretty (the default on a terminal) indents and colours the records.
+-o value prints each value alone on a line, as kcat -C does: decoded when
+--decode finds it encoded, a tombstone as an empty line; the bytes as they
+are into a pipe or a file (a value holding a newline spans lines), escaped
+on a terminal.`,
 		Example: `  kgroups consume --demo --topic spent_detail_topic --suffix incremental -n 10
   kgroups consume --demo --topic user_events --suffix analytics -n 5 --peek -o jsonl
   kgroups consume --demo --topic spent_detail_topic -n 3 --peek --last
@@ -111,7 +115,7 @@ lz4, snappy) holds the decoded JSON, followed by "value_format" and
 // the flags that consume takes only with --peek.
 func addReadFlags(cmd *cobra.Command, o *consumeOptions, only string) {
 	f := cmd.Flags()
-	f.VarP(o.output, "output", "o", "output format: jsonl or pretty (default pretty on a terminal, else jsonl)")
+	f.VarP(o.output, "output", "o", "output format: jsonl, pretty or value (default pretty on a terminal, else jsonl)")
 	f.Int64Var(&o.fromOffset, "from-offset", 0, only+"start at this offset on every partition read")
 	f.StringVar(&o.fromTime, "from-time", "", only+"start at the first record at or after this RFC 3339 time")
 	f.BoolVar(&o.last, "last", false, only+"start with the last N records of each partition")

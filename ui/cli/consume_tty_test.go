@@ -96,3 +96,42 @@ func TestConsumeOutputDefault(t *testing.T) {
 		t.Errorf("output to a terminal is not the pretty format:\n%s", shown)
 	}
 }
+
+// TestValueOutputOnATerminalIsEscaped: on a terminal, -o value escapes what
+// the terminal would act on (a hostile value cannot retitle the window or
+// split into two lines); into a pipe the bytes go as they are
+// (TestValueOutput).
+func TestValueOutputOnATerminalIsEscaped(t *testing.T) {
+	brokers, _ := valueFixture(t)
+	master, tty := openPTY(t)
+	read := make(chan string, 1)
+	go func() {
+		var out bytes.Buffer
+		io.Copy(&out, master) // ends with EIO once the terminal side is closed
+		read <- out.String()
+	}()
+	var stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a := &app{stdin: strings.NewReader(""), stdout: tty, stderr: &stderr, now: time.Now}
+	t.Setenv(envBrokers, "")
+	t.Setenv(envBase, "")
+	args := []string{"consume", "--topic", "values", "--peek", "-n", "5", "-o", "value", "--brokers", brokers}
+	if code := run(ctx, a, args); code != ExitOK {
+		t.Fatalf("exit %d on a terminal: %s", code, stderr.String())
+	}
+	tty.Close()
+	var shown string
+	select {
+	case shown = <-read:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the terminal output never ended")
+	}
+	shown = strings.ReplaceAll(shown, "\r\n", "\n") // the terminal's line discipline
+	if strings.ContainsAny(shown, "\x1b\x07") || strings.Count(shown, "\n") != 5 {
+		t.Errorf("on a terminal, -o value printed control characters or split a value:\n%q", shown)
+	}
+	if !strings.Contains(shown, `{"a":1}`+"\n") || !strings.Contains(shown, "pwned") {
+		t.Errorf("on a terminal, -o value lost a value:\n%q", shown)
+	}
+}

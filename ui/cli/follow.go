@@ -15,7 +15,7 @@ import (
 
 // newTailCommand is kgroups tail, the short name of consume --peek --follow.
 func newTailCommand(a *app) *cobra.Command {
-	o := consumeOptions{output: newOutputFlag("", "jsonl", "pretty"), peek: true, follow: true}
+	o := consumeOptions{output: newOutputFlag("", "jsonl", "pretty", "value"), peek: true, follow: true}
 	cmd := &cobra.Command{
 		Use:   "tail",
 		Short: "Follow a topic as records arrive, optionally filtered (never joins a group, never commits)",

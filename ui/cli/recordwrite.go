@@ -22,29 +22,36 @@ func (a *app) streamPeek(ctx context.Context, cluster *kafka.Cluster, req kafka.
 	return cluster.PeekEach(ctx, req, rw.write)
 }
 
-// recordWriter prints records as jsonl (one AppendRecordJSON line each) or
-// pretty: indented, coloured when a.colour(), everything from the cluster
-// sanitized, one blank line between records. With a decoder, each key and
-// value is decoded first (see model.AppendDecodedRecordJSON and
-// render.DecodedRecord); records that need no decoding print as without.
+// recordWriter prints records as jsonl (one AppendRecordJSON line each),
+// pretty (indented, coloured when a.colour(), everything from the cluster
+// sanitized, one blank line between records) or value (each value alone on
+// a line, as kcat -C prints them: the bytes as they are into a pipe or a
+// file, sanitized on a terminal; a tombstone is an empty line). With a
+// decoder, each key and value is decoded first (see
+// model.AppendDecodedRecordJSON and render.DecodedRecord); records that need
+// no decoding print as without.
 type recordWriter struct {
-	ctx     context.Context
-	dec     *decode.Decoder // nil: no decoding
-	w       *bufio.Writer
-	pretty  bool
-	printer *render.RecordPrinter // for pretty
-	written int
-	line    []byte
+	ctx      context.Context
+	dec      *decode.Decoder // nil: no decoding
+	w        *bufio.Writer
+	format   string
+	printer  *render.RecordPrinter // for pretty
+	sanitize bool                  // for value: escape what a terminal would act on
+	written  int
+	line     []byte
 }
 
 func (a *app) newRecordWriter(ctx context.Context, format string, dec *decode.Decoder) *recordWriter {
-	rw := &recordWriter{ctx: ctx, dec: dec, w: bufio.NewWriterSize(a.stdout, 64<<10), pretty: format == "pretty"}
-	if rw.pretty {
+	rw := &recordWriter{ctx: ctx, dec: dec, w: bufio.NewWriterSize(a.stdout, 64<<10), format: format}
+	switch format {
+	case "pretty":
 		theme := render.PlainTheme()
 		if a.colour() {
 			theme = render.ColorThemeFor(lipgloss.NewRenderer(a.stdout))
 		}
 		rw.printer = render.NewRecordPrinter(theme, render.DefaultLimits())
+	case "value":
+		rw.sanitize = a.stdoutIsTerminal()
 	}
 	return rw
 }
@@ -57,13 +64,25 @@ func (rw *recordWriter) write(recs []model.Record) error {
 		if rw.dec != nil {
 			key, value = rw.dec.Decode(rw.ctx, r)
 		}
-		if rw.pretty {
+		switch rw.format {
+		case "pretty":
 			if rw.written > 0 {
 				rw.w.WriteString("\n")
 			}
 			rw.w.WriteString(rw.printer.DecodedRecord(r, key, value))
 			rw.w.WriteString("\n")
-		} else {
+		case "value":
+			v := r.Value
+			if value.Decoded() {
+				v = value.Value
+			}
+			if rw.sanitize {
+				rw.w.WriteString(render.SanitizeLine(string(v)))
+			} else {
+				rw.w.Write(v)
+			}
+			rw.w.WriteByte('\n')
+		default:
 			rw.line = model.AppendDecodedRecordJSON(rw.line[:0], r, key, value)
 			rw.line = append(rw.line, '\n')
 			rw.w.Write(rw.line)
