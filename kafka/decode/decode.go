@@ -66,14 +66,27 @@ func (d *Decoder) Decode(ctx context.Context, r model.Record) (key, value model.
 
 // Bytes decodes one key or value.
 func (d *Decoder) Bytes(ctx context.Context, b []byte) model.Decoded {
+	return d.bytes(ctx, b, plain)
+}
+
+// Unwrapped decodes one key or value as Bytes does, for a caller that
+// prints bytes that need no decoding as they are: those come back with no
+// Format, not classified as json, text or bytes (most of Bytes' cost on
+// plain values).
+func (d *Decoder) Unwrapped(ctx context.Context, b []byte) model.Decoded {
+	return d.bytes(ctx, b, func([]byte) model.Decoded { return model.Decoded{} })
+}
+
+// bytes decodes b, returning asIs(b) when it needs no decoding.
+func (d *Decoder) bytes(ctx context.Context, b []byte, asIs func([]byte) model.Decoded) model.Decoded {
 	if d == nil || d.mode == Raw || len(b) == 0 {
-		return plain(b)
+		return asIs(b)
 	}
 	if id, rest, ok := framed(b); ok {
 		if d.registry == nil {
 			// Many binary values start with a zero byte: without a registry
 			// this is a guess, so the value is shown as before.
-			return plain(b)
+			return asIs(b)
 		}
 		return d.registry.decode(ctx, id, rest)
 	}
@@ -95,7 +108,7 @@ func (d *Decoder) Bytes(ctx context.Context, b []byte) model.Decoded {
 		}
 		return dec
 	}
-	return plain(b)
+	return asIs(b)
 }
 
 // plain is bytes that need no decoding, as model.Classify sniffs them:

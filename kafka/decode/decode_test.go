@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"net"
 	"net/http"
@@ -362,5 +363,31 @@ func TestCallerCancelDoesNotWaitForTheRegistry(t *testing.T) {
 	got := d.Bytes(ctx, frame(t, reg.orderID, nil, []byte("x")))
 	if !errors.Is(got.Err, context.Canceled) {
 		t.Fatalf("%+v", got)
+	}
+}
+
+// TestUnwrappedDecodesWhatBytesDecodes: Unwrapped decodes framed and
+// compressed values as Bytes does, and leaves plain ones unclassified,
+// with no Format.
+func TestUnwrappedDecodesWhatBytesDecodes(t *testing.T) {
+	d := New(Auto, nil)
+	for _, v := range [][]byte{
+		compressWith(t, "gzip", []byte(`{"a":1}`)),
+		compressWith(t, "zstd", []byte("plain log line")),
+		{0x1f, 0x8b, 1, 2, 3}, // corrupt gzip
+	} {
+		got, want := d.Unwrapped(context.Background(), v), d.Bytes(context.Background(), v)
+		if got.Format != want.Format || string(got.Value) != string(want.Value) || fmt.Sprint(got.Err) != fmt.Sprint(want.Err) {
+			t.Errorf("%q: Unwrapped %+v, Bytes %+v", v, got, want)
+		}
+	}
+	for _, v := range [][]byte{nil, []byte(`{"a":1}`), []byte("text"), {0xff, 0x00}, {0, 1, 2, 3, 4, 5}} {
+		if got := d.Unwrapped(context.Background(), v); got.Decoded() || got.Format != "" || got.Err != nil {
+			t.Errorf("plain %q: %+v, want nothing", v, got)
+		}
+	}
+	var none *Decoder
+	if got := none.Unwrapped(context.Background(), []byte(`{}`)); got.Format != "" {
+		t.Errorf("nil decoder: %+v", got)
 	}
 }

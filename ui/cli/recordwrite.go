@@ -60,6 +60,10 @@ func (a *app) newRecordWriter(ctx context.Context, format string, dec *decode.De
 // handed to the operating system.
 func (rw *recordWriter) write(recs []model.Record) error {
 	for _, r := range recs {
+		if rw.format == "value" {
+			rw.writeValue(r)
+			continue
+		}
 		var key, value model.Decoded
 		if rw.dec != nil {
 			key, value = rw.dec.Decode(rw.ctx, r)
@@ -71,17 +75,6 @@ func (rw *recordWriter) write(recs []model.Record) error {
 			}
 			rw.w.WriteString(rw.printer.DecodedRecord(r, key, value))
 			rw.w.WriteString("\n")
-		case "value":
-			v := r.Value
-			if value.Decoded() {
-				v = value.Value
-			}
-			if rw.sanitize {
-				rw.w.WriteString(render.SanitizeLine(string(v)))
-			} else {
-				rw.w.Write(v)
-			}
-			rw.w.WriteByte('\n')
 		default:
 			rw.line = model.AppendDecodedRecordJSON(rw.line[:0], r, key, value)
 			rw.line = append(rw.line, '\n')
@@ -90,4 +83,22 @@ func (rw *recordWriter) write(recs []model.Record) error {
 		rw.written++
 	}
 	return rw.w.Flush()
+}
+
+// writeValue prints r's value alone on a line: decoded when it is encoded
+// (a schema or a compression), else its bytes as they are.
+func (rw *recordWriter) writeValue(r model.Record) {
+	v := r.Value
+	if rw.dec != nil {
+		if d := rw.dec.Unwrapped(rw.ctx, r.Value); d.Decoded() {
+			v = d.Value
+		}
+	}
+	if rw.sanitize {
+		rw.w.WriteString(render.SanitizeLine(string(v)))
+	} else {
+		rw.w.Write(v)
+	}
+	rw.w.WriteByte('\n')
+	rw.written++
 }
