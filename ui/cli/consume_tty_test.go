@@ -51,6 +51,36 @@ func openPTY(t *testing.T) (master, tty *os.File) {
 	return master, tty
 }
 
+// onTerminal runs the CLI in process with its stdout on a pseudo-terminal,
+// as kgroups does, and returns what the terminal showed.
+func onTerminal(t *testing.T, args ...string) string {
+	t.Helper()
+	master, tty := openPTY(t)
+	read := make(chan string, 1)
+	go func() {
+		var out bytes.Buffer
+		io.Copy(&out, master) // ends with EIO once the terminal side is closed
+		read <- out.String()
+	}()
+	var stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a := &app{stdin: strings.NewReader(""), stdout: tty, stderr: &stderr, now: func() time.Time { return demo.SeedBase }}
+	t.Setenv(envBrokers, "")
+	t.Setenv(envBase, "")
+	if code := run(ctx, a, args); code != ExitOK {
+		t.Fatalf("exit %d on a terminal: %s", code, stderr.String())
+	}
+	tty.Close()
+	select {
+	case shown := <-read:
+		return shown
+	case <-time.After(30 * time.Second):
+		t.Fatal("the terminal output never ended")
+	}
+	return ""
+}
+
 // TestConsumeOutputDefault checks consume's default format: pretty on a
 // terminal, jsonl when the output goes anywhere else (a pipe, a file).
 func TestConsumeOutputDefault(t *testing.T) {
@@ -69,29 +99,7 @@ func TestConsumeOutputDefault(t *testing.T) {
 		t.Errorf("output to a buffer has %d lines, want 2 records", len(lines))
 	}
 
-	master, tty := openPTY(t)
-	read := make(chan string, 1)
-	go func() {
-		var out bytes.Buffer
-		io.Copy(&out, master) // ends with EIO once the terminal side is closed
-		read <- out.String()
-	}()
-	var stderr bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	a := &app{stdin: strings.NewReader(""), stdout: tty, stderr: &stderr, now: func() time.Time { return demo.SeedBase }}
-	t.Setenv(envBrokers, "")
-	t.Setenv(envBase, "")
-	if code := run(ctx, a, args); code != ExitOK {
-		t.Fatalf("exit %d on a terminal: %s", code, stderr.String())
-	}
-	tty.Close()
-	var shown string
-	select {
-	case shown = <-read:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the terminal output never ended")
-	}
+	shown := onTerminal(t, args...)
 	if strings.Count(shown, "\n") <= 2 || strings.HasPrefix(shown, `{"topic"`) {
 		t.Errorf("output to a terminal is not the pretty format:\n%s", shown)
 	}
@@ -103,30 +111,7 @@ func TestConsumeOutputDefault(t *testing.T) {
 // (TestValueOutput).
 func TestValueOutputOnATerminalIsEscaped(t *testing.T) {
 	brokers, _ := valueFixture(t)
-	master, tty := openPTY(t)
-	read := make(chan string, 1)
-	go func() {
-		var out bytes.Buffer
-		io.Copy(&out, master) // ends with EIO once the terminal side is closed
-		read <- out.String()
-	}()
-	var stderr bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	a := &app{stdin: strings.NewReader(""), stdout: tty, stderr: &stderr, now: time.Now}
-	t.Setenv(envBrokers, "")
-	t.Setenv(envBase, "")
-	args := []string{"consume", "--topic", "values", "--peek", "-n", "5", "-o", "value", "--brokers", brokers}
-	if code := run(ctx, a, args); code != ExitOK {
-		t.Fatalf("exit %d on a terminal: %s", code, stderr.String())
-	}
-	tty.Close()
-	var shown string
-	select {
-	case shown = <-read:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the terminal output never ended")
-	}
+	shown := onTerminal(t, "consume", "--topic", "values", "--peek", "-n", "5", "-o", "value", "--brokers", brokers)
 	shown = strings.ReplaceAll(shown, "\r\n", "\n") // the terminal's line discipline
 	if strings.ContainsAny(shown, "\x1b\x07") || strings.Count(shown, "\n") != 5 {
 		t.Errorf("on a terminal, -o value printed control characters or split a value:\n%q", shown)
