@@ -36,6 +36,8 @@ import (
 // or every KGROUPS_BENCH_FLOOR_EVERY until interrupted, on one client, as
 // a TUI refreshing at that interval does; with KGROUPS_BENCH_FLOOR_TIMELAG
 // set it also reads what lag's time lag needs (see floorTimeLag).
+// TestBenchAlternate (benchruns_test.go) runs the programs to compare in
+// turn and prints their medians.
 
 func TestBenchServe(t *testing.T) {
 	what := os.Getenv("KGROUPS_BENCH_SERVE")
