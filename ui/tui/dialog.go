@@ -168,9 +168,7 @@ func (d dialog) view(st *widget.Styles, k keymap.Dialog, width, height int) stri
 	lines = append(lines, st.DialogTitle.Render(ansi.Truncate(d.title, inner, "…")), "")
 	for _, b := range d.body {
 		// Prose wraps; a word longer than the box (a group id) is cut.
-		for _, l := range strings.Split(ansi.Wordwrap(b, inner, " "), "\n") {
-			lines = append(lines, ansi.Truncate(l, inner, "…"))
-		}
+		lines = append(lines, widget.WrapText(b, inner)...)
 	}
 	if len(d.fields) > 0 && len(d.body) > 0 {
 		lines = append(lines, "")

@@ -9,11 +9,22 @@ import (
 // IsBlank reports whether s is empty, for slices.DeleteFunc over lines.
 func IsBlank(s string) bool { return s == "" }
 
-// WrapText wraps prose to width; a word longer than the width is cut.
+// WrapText wraps prose to width; a word longer than the width is cut. A
+// line that starts indented (a list item) keeps its indent, and its
+// continuation lines hang two spaces further in.
 func WrapText(s string, width int) []string {
-	lines := strings.Split(ansi.Wordwrap(s, width, " "), "\n")
+	text := strings.TrimLeft(s, " ")
+	indent := len(s) - len(text)
+	if indent == 0 || indent+2 >= width/2 {
+		indent, text = 0, s
+	}
+	lines := strings.Split(ansi.Wordwrap(text, width-indent-2*min(indent, 1), " "), "\n")
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, width, "…")
+		pad := indent
+		if i > 0 && indent > 0 {
+			pad += 2
+		}
+		lines[i] = ansi.Truncate(strings.Repeat(" ", pad)+l, width, "…")
 	}
 	return lines
 }
