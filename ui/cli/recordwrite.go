@@ -60,22 +60,18 @@ func (a *app) newRecordWriter(ctx context.Context, format string, dec *decode.De
 // handed to the operating system.
 func (rw *recordWriter) write(recs []model.Record) error {
 	for _, r := range recs {
-		if rw.format == "value" {
-			rw.writeValue(r)
-			continue
-		}
-		var key, value model.Decoded
-		if rw.dec != nil {
-			key, value = rw.dec.Decode(rw.ctx, r)
-		}
 		switch rw.format {
+		case "value":
+			rw.writeValue(r)
 		case "pretty":
+			key, value := rw.decode(r)
 			if rw.written > 0 {
 				rw.w.WriteString("\n")
 			}
 			rw.w.WriteString(rw.printer.DecodedRecord(r, key, value))
 			rw.w.WriteString("\n")
 		default:
+			key, value := rw.decode(r)
 			rw.line = model.AppendDecodedRecordJSON(rw.line[:0], r, key, value)
 			rw.line = append(rw.line, '\n')
 			rw.w.Write(rw.line)
@@ -85,8 +81,17 @@ func (rw *recordWriter) write(recs []model.Record) error {
 	return rw.w.Flush()
 }
 
+// decode is r's key and value as the decoder reads them; plain without one.
+func (rw *recordWriter) decode(r model.Record) (key, value model.Decoded) {
+	if rw.dec == nil {
+		return model.Decoded{}, model.Decoded{}
+	}
+	return rw.dec.Decode(rw.ctx, r)
+}
+
 // writeValue prints r's value alone on a line: decoded when it is encoded
-// (a schema or a compression), else its bytes as they are.
+// (a schema or a compression), else its bytes as they are. Its key is not
+// decoded.
 func (rw *recordWriter) writeValue(r model.Record) {
 	v := r.Value
 	if rw.dec != nil {
@@ -100,5 +105,4 @@ func (rw *recordWriter) writeValue(r model.Record) {
 		rw.w.Write(v)
 	}
 	rw.w.WriteByte('\n')
-	rw.written++
 }
