@@ -105,16 +105,14 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	// while the metadata may still be on its way; the names are checked
 	// against the topics once it is in.
 	prefix := base + "-"
-	mayFit := func(l listedGroup) bool {
-		if !model.UnderBase(l.id, base) || l.typ == "share" {
-			return false
-		}
+	underBase := func(l listedGroup) bool { return model.UnderBase(l.id, base) && l.typ != "share" }
+	mayFitTopic := func(l listedGroup) bool {
 		rest := l.id[len(prefix):]
 		return opt.Topic == "" || rest == opt.Topic || strings.HasPrefix(rest, opt.Topic+"-")
 	}
 	var asked []listedGroup
 	for _, l := range listed {
-		if mayFit(l) {
+		if underBase(l) && mayFitTopic(l) {
 			asked = append(asked, l)
 		}
 	}
@@ -150,12 +148,12 @@ func (c *Cluster) Snapshot(ctx context.Context, base string, opt SnapshotOptions
 	topicSet := ct.set()
 	candidates := make([]listedGroup, 0, len(asked))
 	for _, l := range listed {
-		if !model.UnderBase(l.id, base) || l.typ == "share" {
+		if !underBase(l) {
 			continue
 		}
 		if _, ok := model.ParseGroupName(l.id, base, topicSet, nil); !ok {
 			snap.Unmatched = append(snap.Unmatched, l.id)
-		} else if mayFit(l) {
+		} else if mayFitTopic(l) {
 			candidates = append(candidates, l)
 		}
 	}
